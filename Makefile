@@ -1,0 +1,137 @@
+# trustbench — libtrust, trustcheck, certgen.
+#
+#   make demo      build, then show a trusted and a rejected chain
+#   make test      unit, CLI, conformance, sanitizer and fuzz-corpus tests
+#   make bench     libtrust against OpenSSL's X509_verify_cert, same inputs
+#   make fuzz      libFuzzer (clang) for FUZZ_SECONDS (default 60)
+#   make install   PREFIX=/usr/local DESTDIR=
+#
+# Both demo and test first run scripts/deps.sh, which installs missing
+# Debian packages (as root or with sudo) or prints what is missing.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+SAN ?=
+
+VERSION := 0.1.0
+SOMAJOR := 0
+
+CC ?= cc
+PKGS := openssl libcbor jansson libplist-2.0 libpsl libidn2
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat-security -Wstrict-prototypes
+OPT ?= -O2 -g
+CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
+	-fvisibility=hidden -fPIC -fstack-protector-strong $(SAN) \
+	-Itrust $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = -Wl,-z,relro,-z,now -pthread $(SAN) $(LDFLAGS)
+
+LIB_SRC := $(sort $(wildcard trust/*.c))
+LIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+CLI_SRC := $(sort $(wildcard trust/cli/*.c))
+CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+CERTGEN_SRC := $(sort $(wildcard certgen/*.c))
+CERTGEN_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CERTGEN_SRC))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+TEST_SUPPORT_SRC := $(sort $(wildcard tests/unit/support_*.c))
+TEST_SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SUPPORT_SRC))
+
+STATIC_LIB := $(BUILD)/libtrust.a
+SHARED_LIB := $(BUILD)/libtrust.so.$(VERSION)
+TRUSTCHECK := $(BUILD)/trustcheck
+CERTGEN := $(BUILD)/certgen
+FIXTURES := $(BUILD)/fixtures/.stamp
+
+.PHONY: all deps test demo bench conformance fuzz install clean unit cli asan \
+	fixtures corpus-replay valgrind check-deps
+
+all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/libtrust.pc $(TRUSTCHECK) \
+	$(if $(CERTGEN_SRC),$(CERTGEN))
+
+deps:
+	@sh scripts/deps.sh test
+
+$(BUILD)/obj/%.o: %.c $(wildcard trust/*.h) $(wildcard certgen/*.h) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(STATIC_LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(SHARED_LIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libtrust.so.$(SOMAJOR) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	ln -sf libtrust.so.$(VERSION) $(BUILD)/libtrust.so.$(SOMAJOR)
+	ln -sf libtrust.so.$(SOMAJOR) $(BUILD)/libtrust.so
+
+$(BUILD)/libtrust.pc: libtrust.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+$(TRUSTCHECK): $(CLI_OBJ) $(STATIC_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PKG_LIBS)
+
+$(CERTGEN): $(CERTGEN_OBJ) $(STATIC_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CERTGEN_OBJ) $(STATIC_LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJ) $(STATIC_LIB) $(PKG_LIBS) $(CHECK_LIBS)
+
+# Test certificates are generated, never committed, so their dates are fresh.
+$(FIXTURES): scripts/make-fixtures.sh $(if $(CERTGEN_SRC),$(CERTGEN))
+	sh scripts/make-fixtures.sh $(BUILD)/fixtures $(CERTGEN)
+	@touch $@
+
+fixtures: $(FIXTURES)
+
+unit: $(TEST_BIN) $(FIXTURES)
+	@set -e; for t in $(TEST_BIN); do \
+		echo "== $$t"; TRUST_FIXTURES=$(BUILD)/fixtures TRUST_TOP=$(CURDIR) $$t; done
+
+cli: all $(FIXTURES)
+	@set -e; for t in $(sort $(wildcard tests/cli/test_*.sh)); do \
+		echo "== $$t"; TRUST_FIXTURES=$(BUILD)/fixtures TRUSTCHECK=$(TRUSTCHECK) \
+		CERTGEN=$(CERTGEN) BUILD=$(BUILD) sh $$t; done
+
+-include mk/*.mk
+
+# The sanitizer pass rebuilds everything in build/asan and runs unit + CLI tests there.
+asan:
+	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli corpus-replay
+
+test: deps
+	$(MAKE) --no-print-directory all
+	$(MAKE) --no-print-directory unit cli conformance corpus-replay valgrind
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) --no-print-directory asan
+	@echo "make test: all suites passed"
+
+demo: deps
+	$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/man/man3 $(DESTDIR)$(PREFIX)/share/trustbench/policies
+	install -m 0644 trust/trust.h $(DESTDIR)$(PREFIX)/include/trust.h
+	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libtrust.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libtrust.so.$(SOMAJOR)
+	ln -sf libtrust.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libtrust.so
+	install -m 0644 $(BUILD)/libtrust.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 0755 $(TRUSTCHECK) $(DESTDIR)$(PREFIX)/bin/
+	$(if $(CERTGEN_SRC),install -m 0755 $(CERTGEN) $(DESTDIR)$(PREFIX)/bin/)
+	for m in $(wildcard docs/*.1); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
+	for m in $(wildcard docs/*.3); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man3/; done
+	for p in $(wildcard policies/*.json); do install -m 0644 $$p $(DESTDIR)$(PREFIX)/share/trustbench/policies/; done
+
+clean:
+	rm -rf build

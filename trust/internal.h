@@ -1,0 +1,259 @@
+/*
+ * Internal types shared by libtrust's stages.  Nothing here is installed.
+ *
+ * Every certificate is parsed once into a trust_cert record holding the facts
+ * path building and validation need, so later stages never re-decode DER.
+ */
+#ifndef TRUST_INTERNAL_H
+#define TRUST_INTERNAL_H
+
+#include "trust.h"
+
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#define TRUST_HIDDEN __attribute__((visibility("hidden")))
+
+/* Largest input file we read: a system bundle is ~220 KB, so 4 MiB leaves room. */
+#define TRUST_MAX_FILE_BYTES (4u * 1024u * 1024u)
+/* Most certificates one file or memory blob may hold. */
+#define TRUST_MAX_CERTS_PER_INPUT 10000u
+
+/* ---- error helpers (error.c) ---- */
+TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- certificate record (cert.c) ---- */
+
+/* keyUsage bits as X509_get_key_usage reports them (KU_*), or TCERT_KU_ABSENT. */
+#define TCERT_KU_ABSENT 0xFFFFFFFFu
+
+struct trust_cert {
+	atomic_int refs;
+	X509 *x509;
+	char *subject_str;       /* RFC 2253 one-liner */
+	char *issuer_str;
+	char *source;            /* file name or "memory" */
+	unsigned char sha256[32];     /* DER hash: identity for dedupe */
+	unsigned char spki_sha256[32];
+	unsigned char tbs_sha256[32]; /* hash of TBS + signature: sig-cache key part */
+	unsigned long subject_hash;   /* X509_NAME_hash_ex: canonical DN bucket */
+	unsigned long issuer_hash;
+	const ASN1_OCTET_STRING *ski; /* borrowed from x509, NULL if absent */
+	const ASN1_OCTET_STRING *aki_keyid;
+	int64_t not_before, not_after;
+	long version;            /* 0 = v1, 2 = v3 */
+	bool self_issued;        /* subject == issuer (canonical) */
+	bool is_ca;              /* basicConstraints cA TRUE */
+	bool has_bc;
+	bool bc_critical;
+	long pathlen;            /* -1 if absent */
+	uint32_t ku;             /* KU_* bits, or TCERT_KU_ABSENT */
+	uint32_t xku;            /* XKU_* bits from OpenSSL; meaningful if has_eku */
+	bool has_eku;
+	uint32_t ex_flags;       /* X509_get_extension_flags */
+	int pkey_type;           /* EVP_PKEY_base_id */
+	int pkey_bits;
+	int sig_nid;             /* signature algorithm (X509_get_signature_nid) */
+	int sig_md_nid;          /* digest of the signature, NID_undef for Ed25519 */
+};
+
+/* Parses DER into a new record (refs = 1); NULL with err set on failure. */
+TRUST_HIDDEN trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *source,
+					size_t index, trust_error *err);
+/* Wraps an X509 (takes a reference). */
+TRUST_HIDDEN trust_cert *tcert_from_x509(X509 *x509, const char *source, trust_error *err);
+TRUST_HIDDEN trust_cert *tcert_ref(trust_cert *c);
+TRUST_HIDDEN void tcert_unref(trust_cert *c);
+/* 1 if subject of `issuer` equals issuer name of `child` (canonical DN). */
+TRUST_HIDDEN bool tcert_names_chain(const trust_cert *issuer, const trust_cert *child);
+/* 1 if the two records carry the same DER. */
+TRUST_HIDDEN bool tcert_same(const trust_cert *a, const trust_cert *b);
+
+/* ---- loading (load.c) ---- */
+
+typedef struct tcert_list {
+	trust_cert **v;
+	size_t n, cap;
+} tcert_list;
+
+TRUST_HIDDEN int tcert_list_push(tcert_list *l, trust_cert *c); /* takes the reference */
+TRUST_HIDDEN void tcert_list_clear(tcert_list *l);
+/* Reads a whole file into memory with the size limit; caller frees *out. */
+TRUST_HIDDEN int tload_file(unsigned char **out, size_t *len, const char *path, trust_error *err);
+/* Parses PEM (one or many) or DER bytes, appending records to `out`. */
+TRUST_HIDDEN int tload_certs_mem(tcert_list *out, const unsigned char *data, size_t len,
+				 const char *name, trust_error *err);
+/* Loads a file or every certificate file in a directory. */
+TRUST_HIDDEN int tload_certs_path(tcert_list *out, const char *path, trust_error *err);
+
+/* ---- store (store.c) ---- */
+
+typedef struct tcrl_list {
+	X509_CRL **v;
+	size_t n, cap;
+} tcrl_list;
+
+struct trust_cert_entry {
+	trust_cert *cert;
+	trust_origin origin; /* NONE for pool entries */
+	size_t order;        /* input order, the last tie-break */
+};
+
+/* Candidate issuers for a child, already ordered by the path builder's priority. */
+typedef struct tcandidates {
+	struct trust_cert_entry *v;
+	size_t n, cap;
+} tcandidates;
+
+TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
+/* Appends every anchor and pool entry whose subject matches child's issuer. */
+TRUST_HIDDEN int tstore_find_issuers(const trust_store *s, const trust_cert *child,
+				     tcandidates *out);
+/* Origin of `c` if it is an anchor in s (same DER), else TRUST_ORIGIN_NONE. */
+TRUST_HIDDEN trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c);
+/* CRLs whose issuer name matches `issuer`'s subject. */
+TRUST_HIDDEN const tcrl_list *tstore_crls(const trust_store *s);
+
+/* ---- presented chain (chain.c) ---- */
+struct trust_chain {
+	tcert_list certs;
+};
+
+/* ---- signature cache (sigcache.c) ---- */
+
+typedef enum tsig_status { TSIG_UNKNOWN = 0, TSIG_VALID = 1, TSIG_INVALID = 2 } tsig_status;
+
+TRUST_HIDDEN tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[32]);
+TRUST_HIDDEN void tsigcache_put(trust_sigcache *c, const unsigned char key[32], tsig_status s);
+/* Key for (issuer key, signed child). */
+TRUST_HIDDEN void tsig_key(unsigned char key[32], const trust_cert *issuer, const trust_cert *child);
+
+/* ---- findings and paths (result.c) ---- */
+
+typedef struct tfinding {
+	trust_finding pub;
+	trust_param params[6];
+	char *owned[13];        /* message + param strings */
+} tfinding;
+
+typedef struct tpath {
+	trust_cert **certs;     /* references held */
+	trust_origin *origin;   /* per certificate */
+	size_t n;
+	bool complete;
+	bool accepted;
+	const char *reason;     /* id of the first error finding, or "ok" */
+	int reason_cert;
+	tfinding *f;
+	size_t nf, capf;
+} tpath;
+
+/* Appends a finding; returns it so params can be added, or NULL on OOM. */
+TRUST_HIDDEN tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert,
+				 const char *policy, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Adds a key/value parameter to a finding (value formatted like printf). */
+TRUST_HIDDEN void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* 1 if the path has any error finding. */
+TRUST_HIDDEN bool tpath_failed(const tpath *p);
+
+/* ---- search budget and evaluation context ---- */
+
+typedef struct tbudget {
+	trust_budgets lim;
+	int sigs, cache_hits, appends, paths;
+	long nc;
+	const char *hit;   /* id of the exhausted budget */
+} tbudget;
+
+/* Rule set selected from the base policy and flags. */
+typedef struct truleset {
+	const char *policy_name; /* "rfc5280", "tls-server", "tls-client" */
+	bool check_names;        /* host / IP against SAN */
+	int eku_nid;             /* NID_server_auth, NID_client_auth, or NID_undef for none */
+	bool webpki_strict;      /* TRUST_EVAL_WEBPKI_STRICT */
+} truleset;
+
+typedef struct tv_ctx {
+	const trust_store *store;
+	trust_sigcache *cache;    /* may be NULL */
+	tbudget *budget;
+	int64_t at;
+	const char *host;         /* A-label, lower case, no trailing dot; or NULL */
+	const unsigned char *ip;  /* 4 or 16 bytes, or NULL */
+	size_t ip_len;
+	truleset rules;
+} tv_ctx;
+
+/*
+ * Signature check of `child` by `issuer`, through the cache.  Returns
+ * TSIG_VALID / TSIG_INVALID, or TSIG_UNKNOWN when the signature budget is
+ * spent (budget->hit is then set).  (sigcheck.c)
+ */
+TRUST_HIDDEN tsig_status tsig_verify(tv_ctx *ctx, const trust_cert *issuer, const trust_cert *child);
+
+/*
+ * RFC 5280 §6 validation plus the rule set's names and EKU on a complete path
+ * (p->certs[0] = leaf, p->certs[n-1] = anchor).  Appends findings (passes and
+ * failures) to p.  Returns 0 when the path is acceptable, 1 when rejected, or
+ * -1 if a budget ran out (ctx->budget->hit set).  (validate.c and friends)
+ */
+TRUST_HIDDEN int tvalidate_path(tv_ctx *ctx, tpath *p);
+
+/*
+ * Name constraints of every CA in the path applied to the certificates below
+ * it (SAN and subject; DNS, IP, email, directory name), plus the structural
+ * rules for the extension itself.  Counts comparisons in ctx->budget->nc.
+ * Returns 0 ok, 1 violation (error findings added), -1 budget.  (nc.c)
+ */
+TRUST_HIDDEN int tnc_check_path(tv_ctx *ctx, tpath *p);
+
+/*
+ * Host / IP in ctx against the leaf's SAN (never the CN), recording a
+ * names.* finding.  Returns 0 match (or nothing to check), 1 mismatch.  (names_check.c)
+ */
+TRUST_HIDDEN int tnames_check_leaf(tv_ctx *ctx, tpath *p);
+
+/* Name matching (names_dns.c, names_ip.c). */
+/* Normalises a reference host: IDN to A-label, lower case, one trailing dot removed. */
+TRUST_HIDDEN int tnames_normalize_host(char **out, const char *host, trust_error *err);
+/* 1 if the SAN dNSName pattern matches the normalised host (RFC 6125 rules, libpsl). */
+TRUST_HIDDEN bool tnames_dns_match(const char *pattern, size_t plen, const char *host);
+/* Parses an IPv4/IPv6 literal into bytes (4 or 16); 0 on success. */
+TRUST_HIDDEN int tnames_parse_ip(unsigned char out[16], size_t *len, const char *ip);
+
+/* ---- result internals (result.c) ---- */
+
+struct trust_result {
+	bool trusted;
+	const char *reason;
+	char *reason_msg;
+	int reason_cert;
+	int chosen;
+	tpath *paths;
+	size_t npaths, cappaths;
+	tbudget budget;
+	int64_t at;
+	char *host;
+	char *ip;
+	const char *policy;
+	const char *purpose;
+};
+
+TRUST_HIDDEN trust_result *tresult_new(void);
+/* Adds a path (takes ownership of its contents); returns its index or -1. */
+TRUST_HIDDEN tpath *tresult_new_path(trust_result *r);
+TRUST_HIDDEN void tpath_clear(tpath *p);
+/* Copies certs[0..n) into p (taking references). */
+TRUST_HIDDEN int tpath_set_certs(tpath *p, trust_cert *const *certs, const trust_origin *origin,
+				 size_t n);
+/* Picks chosen path, headline reason and message (budget errors first). */
+TRUST_HIDDEN void tresult_finish(trust_result *r);
+
+#endif

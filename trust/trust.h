@@ -1,0 +1,314 @@
+/*
+ * libtrust — X.509 path building, RFC 5280 validation and TLS name checks.
+ *
+ * Data flows one way: load (trust_store_builder, trust_chain) -> build paths
+ * -> validate each path -> apply policy -> one trust_result, which the
+ * renderers turn into text, JSON or CBOR.
+ *
+ * Conventions (after libgit2 and BoringSSL):
+ *  - Out-parameters come first.  Functions returning int return TRUST_OK (0)
+ *    or a negative trust_err_code; the optional trust_error *err receives the
+ *    code and a one-line human message (never parse it; test the code).
+ *  - x_new()/x_free() pairs; every _free accepts NULL.
+ *  - get0 returns a borrowed pointer valid while its owner lives; get1 returns
+ *    a new reference the caller must release.
+ *  - A finished trust_store is immutable: any number of threads may evaluate
+ *    against one store and one trust_sigcache at the same time.
+ */
+#ifndef TRUST_H
+#define TRUST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define TRUST_API __attribute__((visibility("default")))
+#else
+#define TRUST_API
+#endif
+
+#define TRUST_VERSION_STRING "0.1.0"
+
+/* ---- errors ---------------------------------------------------------- */
+
+typedef enum trust_err_code {
+	TRUST_OK = 0,
+	TRUST_EUSAGE = -1,  /* bad argument or option */
+	TRUST_EIO = -2,     /* file could not be read */
+	TRUST_EPARSE = -3,  /* input is not a certificate / CRL / policy we can read */
+	TRUST_ENOMEM = -4,  /* allocation failed */
+	TRUST_ELIMIT = -5,  /* input exceeds a size or count limit */
+	TRUST_EINTERNAL = -6 /* OpenSSL failed unexpectedly */
+} trust_err_code;
+
+/* A code and a one-line message naming the input and the problem. */
+typedef struct trust_error {
+	int code;
+	char message[512];
+} trust_error;
+
+/* Short constant name of an error code ("parse error", ...). */
+TRUST_API const char *trust_err_name(int code);
+
+/* ---- certificates ------------------------------------------------------ */
+
+/* A parsed certificate, reference counted; owned by stores, chains and results. */
+typedef struct trust_cert trust_cert;
+
+/* Where an anchor came from: Apple applies some rules only to one of the two. */
+typedef enum trust_origin {
+	TRUST_ORIGIN_NONE = 0,   /* not an anchor */
+	TRUST_ORIGIN_SYSTEM = 1, /* the platform bundle: publicly trusted */
+	TRUST_ORIGIN_USER = 2    /* added by the user: a private CA */
+} trust_origin;
+
+/* Borrowed OpenSSL certificate behind a trust_cert (valid while the cert lives). */
+TRUST_API struct x509_st *trust_cert_get0_x509(const trust_cert *cert);
+/* One-line RFC 2253 subject ("CN=example.com,O=Example"); owned by the cert. */
+TRUST_API const char *trust_cert_subject(const trust_cert *cert);
+/* One-line RFC 2253 issuer; owned by the cert. */
+TRUST_API const char *trust_cert_issuer(const trust_cert *cert);
+/* Name of the file (or "memory") the certificate was read from; owned by the cert. */
+TRUST_API const char *trust_cert_source(const trust_cert *cert);
+/* SHA-256 of the DER encoding (32 bytes, owned by the cert). */
+TRUST_API const unsigned char *trust_cert_sha256(const trust_cert *cert);
+/* SHA-256 of the SubjectPublicKeyInfo (32 bytes, owned by the cert): the pin. */
+TRUST_API const unsigned char *trust_cert_spki_sha256(const trust_cert *cert);
+/* notBefore as seconds since the epoch. */
+TRUST_API int64_t trust_cert_not_before(const trust_cert *cert);
+/* notAfter as seconds since the epoch. */
+TRUST_API int64_t trust_cert_not_after(const trust_cert *cert);
+
+/* ---- store ------------------------------------------------------------- */
+
+typedef struct trust_store_builder trust_store_builder;
+typedef struct trust_store trust_store;
+
+/* New empty builder; free with trust_store_builder_free. */
+TRUST_API trust_store_builder *trust_store_builder_new(void);
+/* Frees a builder that was not finished (NULL-safe). */
+TRUST_API void trust_store_builder_free(trust_store_builder *b);
+/* Adds every certificate in a PEM/DER file or directory as an anchor with `origin`. */
+TRUST_API int trust_store_builder_add_anchors(trust_store_builder *b, const char *path,
+					      trust_origin origin, trust_error *err);
+/* Adds OpenSSL's default certificate bundle and directory as anchors of origin SYSTEM. */
+TRUST_API int trust_store_builder_add_system_anchors(trust_store_builder *b, trust_error *err);
+/* Adds PEM or DER bytes as anchors; `name` labels them in messages. */
+TRUST_API int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data,
+						  size_t len, const char *name,
+						  trust_origin origin, trust_error *err);
+/* Adds every certificate in a PEM/DER file or directory to the untrusted pool. */
+TRUST_API int trust_store_builder_add_intermediates(trust_store_builder *b, const char *path,
+						    trust_error *err);
+/* Adds PEM or DER bytes to the untrusted pool; `name` labels them in messages. */
+TRUST_API int trust_store_builder_add_intermediates_mem(trust_store_builder *b, const void *data,
+							size_t len, const char *name,
+							trust_error *err);
+/* Adds the CRLs (PEM or DER, one or many) in a file. */
+TRUST_API int trust_store_builder_add_crl(trust_store_builder *b, const char *path,
+					  trust_error *err);
+/* Freezes the builder into *out (caller frees with trust_store_free); consumes b. */
+TRUST_API int trust_store_builder_finish(trust_store **out, trust_store_builder *b,
+					 trust_error *err);
+/* Releases a store (NULL-safe); results that reference its certificates stay valid. */
+TRUST_API void trust_store_free(trust_store *store);
+/* Number of distinct anchors in the store. */
+TRUST_API size_t trust_store_anchor_count(const trust_store *store);
+/* Number of distinct untrusted intermediates in the store. */
+TRUST_API size_t trust_store_intermediate_count(const trust_store *store);
+
+/* ---- presented chain ---------------------------------------------------- */
+
+/* The certificates a peer sent: the first is the leaf, the rest are untrusted hints. */
+typedef struct trust_chain trust_chain;
+
+/* New empty chain; free with trust_chain_free. */
+TRUST_API trust_chain *trust_chain_new(void);
+/* Releases a chain (NULL-safe). */
+TRUST_API void trust_chain_free(trust_chain *chain);
+/* Appends every certificate in a PEM/DER file, in file order. */
+TRUST_API int trust_chain_add_file(trust_chain *chain, const char *path, trust_error *err);
+/* Appends every certificate in PEM or DER bytes; `name` labels them in messages. */
+TRUST_API int trust_chain_add_mem(trust_chain *chain, const void *data, size_t len,
+				  const char *name, trust_error *err);
+/* Appends an OpenSSL certificate (takes a new reference; the caller keeps its own). */
+TRUST_API int trust_chain_add_x509(trust_chain *chain, struct x509_st *x509, trust_error *err);
+/* Number of certificates in the chain. */
+TRUST_API size_t trust_chain_count(const trust_chain *chain);
+/* Borrowed certificate at index i (0 is the leaf), or NULL. */
+TRUST_API const trust_cert *trust_chain_get0(const trust_chain *chain, size_t i);
+
+/* ---- signature cache ---------------------------------------------------- */
+
+/* Thread-safe cache of signature results keyed by (issuer key, signed data). */
+typedef struct trust_sigcache trust_sigcache;
+
+/* New cache holding up to `capacity` results (0 picks 65536); free with trust_sigcache_free. */
+TRUST_API trust_sigcache *trust_sigcache_new(size_t capacity);
+/* Releases a cache (NULL-safe); no evaluation may be using it. */
+TRUST_API void trust_sigcache_free(trust_sigcache *cache);
+
+/* ---- evaluation ---------------------------------------------------------- */
+
+typedef enum trust_purpose {
+	TRUST_PURPOSE_SERVER = 0, /* TLS server certificate (serverAuth) */
+	TRUST_PURPOSE_CLIENT = 1  /* TLS client certificate (clientAuth) */
+} trust_purpose;
+
+/* Base rule sets; later overlays stack on top of these. */
+typedef enum trust_policy_base {
+	TRUST_POLICY_DEFAULT = 0,    /* tls-server or tls-client, following the purpose */
+	TRUST_POLICY_RFC5280 = 1,    /* path validation only: no names, no EKU purpose */
+	TRUST_POLICY_TLS_SERVER = 2, /* rfc5280 + host/IP names + serverAuth */
+	TRUST_POLICY_TLS_CLIENT = 3  /* rfc5280 + clientAuth */
+} trust_policy_base;
+
+/* Flags for trust_eval_options.flags. */
+#define TRUST_EVAL_EXPLAIN 0x1u       /* keep searching after success to list other paths */
+#define TRUST_EVAL_WEBPKI_STRICT 0x2u /* web-PKI profile: leaf EKU required, serverAuth only */
+#define TRUST_EVAL_NO_SIGCACHE 0x4u   /* ignore the cache (benchmarks, tests) */
+
+/* Work limits; exceeding one fails closed and becomes the headline reason. */
+typedef struct trust_budgets {
+	int max_depth;            /* intermediates in a path, self-issued ones not counted (32) */
+	int max_signatures;       /* signature verifications not answered by the cache (100) */
+	int max_appends;          /* issuer-append steps across the whole search (200) */
+	int max_paths;            /* complete candidate paths validated (32) */
+	long max_nc_checks;       /* name-constraint comparisons (250000) */
+	int max_presented;        /* certificates in the presented chain (32) */
+} trust_budgets;
+
+#define TRUST_BUDGETS_INIT { 32, 100, 200, 32, 250000L, 32 }
+
+#define TRUST_EVAL_OPTIONS_VERSION 1
+
+/* Transparent, versioned options; initialise with TRUST_EVAL_OPTIONS_INIT. */
+typedef struct trust_eval_options {
+	unsigned int version;     /* TRUST_EVAL_OPTIONS_VERSION */
+	int64_t at;               /* evaluation time, seconds since epoch; 0 means now */
+	trust_purpose purpose;    /* SERVER */
+	trust_policy_base policy; /* DEFAULT */
+	const char *host;         /* DNS name to match against SAN dNSName, or NULL */
+	const char *ip;           /* IPv4/IPv6 literal to match against SAN iPAddress, or NULL */
+	unsigned int flags;       /* TRUST_EVAL_* */
+	trust_budgets budgets;    /* TRUST_BUDGETS_INIT */
+} trust_eval_options;
+
+#define TRUST_EVAL_OPTIONS_INIT \
+	{ TRUST_EVAL_OPTIONS_VERSION, 0, TRUST_PURPOSE_SERVER, TRUST_POLICY_DEFAULT, \
+	  NULL, NULL, 0u, TRUST_BUDGETS_INIT }
+
+typedef struct trust_result trust_result;
+
+/*
+ * Builds and validates paths from the chain's leaf to an anchor of `store`.
+ * `cache` may be NULL.  On TRUST_OK *out holds a result (trusted or not) that
+ * the caller frees with trust_result_free; a negative code means the inputs
+ * could not be evaluated at all (bad options, empty chain).
+ */
+TRUST_API int trust_evaluate(trust_result **out, const trust_store *store,
+			     trust_sigcache *cache, const trust_chain *chain,
+			     const trust_eval_options *opts, trust_error *err);
+
+/* ---- result ------------------------------------------------------------- */
+
+typedef enum trust_severity {
+	TRUST_SEV_PASS = 0,    /* a rule that was checked and held */
+	TRUST_SEV_INFO = 1,    /* context, not a verdict */
+	TRUST_SEV_WARNING = 2, /* accepted, but worth fixing */
+	TRUST_SEV_ERROR = 3    /* rejects the path */
+} trust_severity;
+
+typedef struct trust_param {
+	const char *key;
+	const char *value;
+} trust_param;
+
+/* One rule outcome.  `id` is stable (e.g. "rfc5280.validity.expired"); `message` is for people. */
+typedef struct trust_finding {
+	const char *id;
+	trust_severity severity;
+	int cert;               /* index in the path, or -1 for the whole path */
+	const char *policy;     /* the policy that imposed the rule ("rfc5280", "tls-server", ...) */
+	const char *message;
+	size_t nparams;
+	const trust_param *params;
+} trust_finding;
+
+typedef struct trust_stats {
+	int signatures_checked;  /* verifications performed (cache misses) */
+	int signature_cache_hits;
+	int appends;             /* issuer-append steps */
+	int paths_tried;         /* complete paths validated */
+	long nc_checks;          /* name-constraint comparisons */
+	const char *budget_hit;  /* id of the budget that stopped the search, or NULL */
+} trust_stats;
+
+/* Releases a result (NULL-safe). */
+TRUST_API void trust_result_free(trust_result *r);
+/* 1 if a path was accepted, else 0. */
+TRUST_API int trust_result_trusted(const trust_result *r);
+/* Stable id of the headline reason ("ok" when trusted). */
+TRUST_API const char *trust_result_reason(const trust_result *r);
+/* Human sentence for the headline reason; owned by the result. */
+TRUST_API const char *trust_result_reason_message(const trust_result *r);
+/* Index (in the reported path) of the certificate the headline reason concerns, or -1. */
+TRUST_API int trust_result_reason_cert(const trust_result *r);
+/* Counters for the search. */
+TRUST_API void trust_result_stats(const trust_result *r, trust_stats *out);
+/* Evaluation time actually used (seconds since epoch). */
+TRUST_API int64_t trust_result_time(const trust_result *r);
+/* Host name the result was checked against (A-label form), or NULL. */
+TRUST_API const char *trust_result_host(const trust_result *r);
+/* IP address the result was checked against, or NULL. */
+TRUST_API const char *trust_result_ip(const trust_result *r);
+/* Name of the base policy used ("tls-server", ...). */
+TRUST_API const char *trust_result_policy(const trust_result *r);
+/* Purpose checked ("server" or "client"). */
+TRUST_API const char *trust_result_purpose(const trust_result *r);
+/* Number of paths recorded (accepted, rejected and abandoned partial ones). */
+TRUST_API size_t trust_result_path_count(const trust_result *r);
+/* Index of the path that is reported as "the chain" (the accepted one, else the best failure), or -1. */
+TRUST_API int trust_result_chosen_path(const trust_result *r);
+/* 1 if path p was accepted. */
+TRUST_API int trust_result_path_accepted(const trust_result *r, size_t p);
+/* 1 if path p reached an anchor (a complete path), 0 if it was abandoned. */
+TRUST_API int trust_result_path_complete(const trust_result *r, size_t p);
+/* Stable id of the reason path p was rejected ("ok" if accepted). */
+TRUST_API const char *trust_result_path_reason(const trust_result *r, size_t p);
+/* Certificate index in path p that its reason concerns, or -1. */
+TRUST_API int trust_result_path_reason_cert(const trust_result *r, size_t p);
+/* Number of certificates in path p (leaf first, anchor last when complete). */
+TRUST_API size_t trust_result_path_length(const trust_result *r, size_t p);
+/* Borrowed certificate i of path p (valid while the result lives). */
+TRUST_API const trust_cert *trust_result_path_cert(const trust_result *r, size_t p, size_t i);
+/* Anchor origin of certificate i of path p (NONE for non-anchors). */
+TRUST_API trust_origin trust_result_path_origin(const trust_result *r, size_t p, size_t i);
+/* Number of findings recorded on path p. */
+TRUST_API size_t trust_result_finding_count(const trust_result *r, size_t p);
+/* Borrowed finding i of path p. */
+TRUST_API const trust_finding *trust_result_finding(const trust_result *r, size_t p, size_t i);
+
+/* ---- reports ------------------------------------------------------------- */
+
+#define TRUST_REPORT_COLOR 0x1u   /* ANSI colour in text output */
+#define TRUST_REPORT_EXPLAIN 0x2u /* list the other paths tried */
+#define TRUST_REPORT_QUIET 0x4u   /* verdict line only */
+
+/* Writes the human report to `out`. */
+TRUST_API int trust_report_text(FILE *out, const trust_result *r, unsigned int flags);
+/* Renders the JSON report (docs/report-schema.md) into *out; caller frees with free(). */
+TRUST_API int trust_report_json(char **out, const trust_result *r, unsigned int flags);
+/* Renders the CBOR report (same data as JSON) into *out/*len; caller frees with free(). */
+TRUST_API int trust_report_cbor(unsigned char **out, size_t *len, const trust_result *r,
+				unsigned int flags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
