@@ -11,6 +11,8 @@
 
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <openssl/err.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -35,12 +37,12 @@ TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 struct trust_cert {
 	atomic_int refs;
 	X509 *x509;
-	char *subject_str;       /* RFC 2253 one-liner */
-	char *issuer_str;
+	_Atomic(char *) subject_str;  /* RFC 2253 one-liner, made on first use */
+	_Atomic(char *) issuer_str;
+	_Atomic(unsigned char *) spki_sha256; /* 32 bytes, made on first use */
 	char *source;            /* file name or "memory" */
-	unsigned char sha256[32];     /* DER hash: identity for dedupe */
-	unsigned char spki_sha256[32];
-	unsigned char tbs_sha256[32]; /* hash of TBS + signature: sig-cache key part */
+	unsigned char sha256[32];     /* DER hash: identity for dedupe, and the signed
+				       * data's part of the signature-cache key */
 	unsigned long subject_hash;   /* X509_NAME_hash_ex: canonical DN bucket */
 	unsigned long issuer_hash;
 	const ASN1_OCTET_STRING *ski; /* borrowed from x509, NULL if absent */
@@ -88,6 +90,8 @@ TRUST_HIDDEN int tload_file(unsigned char **out, size_t *len, const char *path, 
 /* Parses PEM (one or many) or DER bytes, appending records to `out`. */
 TRUST_HIDDEN int tload_certs_mem(tcert_list *out, const unsigned char *data, size_t len,
 				 const char *name, trust_error *err);
+/* 1 if the bytes contain a PEM BEGIN line. */
+TRUST_HIDDEN bool tload_is_pem(const unsigned char *data, size_t len);
 /* Loads a file or every certificate file in a directory. */
 TRUST_HIDDEN int tload_certs_path(tcert_list *out, const char *path, trust_error *err);
 
@@ -219,6 +223,9 @@ TRUST_HIDDEN int tnc_check_path(tv_ctx *ctx, tpath *p);
  * names.* finding.  Returns 0 match (or nothing to check), 1 mismatch.  (names_check.c)
  */
 TRUST_HIDDEN int tnames_check_leaf(tv_ctx *ctx, tpath *p);
+
+/* Depth-first search from the chain's leaf, recording paths in r.  (path_build.c) */
+TRUST_HIDDEN int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool explain);
 
 /* Name matching (names_dns.c, names_ip.c). */
 /* Normalises a reference host: IDN to A-label, lower case, one trailing dot removed. */

@@ -304,7 +304,7 @@ TRUST_API const trust_finding *trust_result_finding(const trust_result *r, size_
 TRUST_API int trust_report_text(FILE *out, const trust_result *r, unsigned int flags);
 /* Renders the JSON report (docs/report-schema.md) into *out; caller frees with free(). */
 TRUST_API int trust_report_json(char **out, const trust_result *r, unsigned int flags);
-/* Renders the CBOR report (same data as JSON) into *out/*len; caller frees with free(). */
+/* Renders the CBOR report (same data as JSON) into *out and *len; caller frees with free(). */
 TRUST_API int trust_report_cbor(unsigned char **out, size_t *len, const trust_result *r,
 				unsigned int flags);
 

@@ -1,0 +1,53 @@
+/* The chain a peer presented: leaf first, then whatever else it sent. */
+#include "internal.h"
+
+#include <stdlib.h>
+
+trust_chain *trust_chain_new(void)
+{
+	return calloc(1, sizeof(trust_chain));
+}
+
+void trust_chain_free(trust_chain *chain)
+{
+	if (!chain)
+		return;
+	tcert_list_clear(&chain->certs);
+	free(chain);
+}
+
+int trust_chain_add_file(trust_chain *chain, const char *path, trust_error *err)
+{
+	if (!chain || !path)
+		return terr_set(err, TRUST_EUSAGE, "chain: bad arguments");
+	return tload_certs_path(&chain->certs, path, err);
+}
+
+int trust_chain_add_mem(trust_chain *chain, const void *data, size_t len, const char *name,
+			trust_error *err)
+{
+	if (!chain)
+		return terr_set(err, TRUST_EUSAGE, "chain: bad arguments");
+	return tload_certs_mem(&chain->certs, data, len, name, err);
+}
+
+int trust_chain_add_x509(trust_chain *chain, X509 *x509, trust_error *err)
+{
+	if (!chain || !x509)
+		return terr_set(err, TRUST_EUSAGE, "chain: bad arguments");
+	trust_cert *c = tcert_from_x509(x509, "peer", err);
+	if (!c)
+		return err ? err->code : TRUST_EPARSE;
+	int rc = tcert_list_push(&chain->certs, c);
+	return rc == TRUST_OK ? rc : terr_set(err, rc, "out of memory");
+}
+
+size_t trust_chain_count(const trust_chain *chain)
+{
+	return chain ? chain->certs.n : 0;
+}
+
+const trust_cert *trust_chain_get0(const trust_chain *chain, size_t i)
+{
+	return chain && i < chain->certs.n ? chain->certs.v[i] : NULL;
+}

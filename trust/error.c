@@ -1,0 +1,34 @@
+/* Error codes and the one-line messages that travel with them. */
+#include "internal.h"
+
+#include <stdio.h>
+
+int terr_set(trust_error *err, int code, const char *fmt, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		err->code = code;
+		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		va_end(ap);
+		/* Messages are one line by contract; OpenSSL strings sometimes are not. */
+		for (char *s = err->message; *s; s++)
+			if (*s == '\n' || *s == '\r')
+				*s = ' ';
+	}
+	return code;
+}
+
+const char *trust_err_name(int code)
+{
+	switch (code) {
+	case TRUST_OK: return "ok";
+	case TRUST_EUSAGE: return "usage error";
+	case TRUST_EIO: return "I/O error";
+	case TRUST_EPARSE: return "parse error";
+	case TRUST_ENOMEM: return "out of memory";
+	case TRUST_ELIMIT: return "limit exceeded";
+	case TRUST_EINTERNAL: return "internal error";
+	default: return "unknown error";
+	}
+}

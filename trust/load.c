@@ -1,0 +1,294 @@
+/*
+ * Reading certificates from files, directories and memory (PEM or DER).
+ * Every failure names the input and says what is wrong in one line.
+ */
+#include "internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <openssl/pem.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int tcert_list_push(tcert_list *l, trust_cert *c)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		trust_cert **v = realloc(l->v, cap * sizeof(*v));
+		if (!v) {
+			tcert_unref(c);
+			return TRUST_ENOMEM;
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = c;
+	return TRUST_OK;
+}
+
+void tcert_list_clear(tcert_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		tcert_unref(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+int tload_file(unsigned char **out, size_t *len, const char *path, trust_error *err)
+{
+	*out = NULL;
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return terr_set(err, TRUST_EIO, "%s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(f);
+		return terr_set(err, TRUST_EIO, "%s: not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > TRUST_MAX_FILE_BYTES) {
+		fclose(f);
+		return terr_set(err, TRUST_ELIMIT, "%s: file too large (%lld bytes; limit %u)", path,
+				(long long)st.st_size, TRUST_MAX_FILE_BYTES);
+	}
+	size_t cap = (size_t)st.st_size + 1;
+	unsigned char *buf = malloc(cap);
+	if (!buf) {
+		fclose(f);
+		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", path);
+	}
+	size_t n = fread(buf, 1, cap, f);
+	int rerr = ferror(f);
+	fclose(f);
+	if (rerr || n > (size_t)st.st_size) {
+		free(buf);
+		return terr_set(err, TRUST_EIO, "%s: read error or file changed while reading", path);
+	}
+	*out = buf;
+	*len = n;
+	return TRUST_OK;
+}
+
+bool tload_is_pem(const unsigned char *data, size_t len)
+{
+	static const char tag[] = "-----BEGIN ";
+	if (len < sizeof(tag) - 1)
+		return false;
+	for (size_t i = 0; i + sizeof(tag) - 1 <= len; i++)
+		if (memcmp(data + i, tag, sizeof(tag) - 1) == 0)
+			return true;
+	return false;
+}
+
+static bool pem_is_cert(const char *name)
+{
+	return strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0 ||
+	       strcmp(name, PEM_STRING_X509_TRUSTED) == 0;
+}
+
+/* "TRUSTED CERTIFICATE" blocks carry OpenSSL trust settings after the DER;
+ * we take the certificate and ignore the settings. */
+static trust_cert *cert_from_block(const char *type, const unsigned char *der, long len,
+				   const char *name, size_t index, trust_error *err)
+{
+	if (strcmp(type, PEM_STRING_X509_TRUSTED) != 0)
+		return tcert_from_der(der, (size_t)len, name, index, err);
+	const unsigned char *p = der;
+	X509 *x = d2i_X509_AUX(NULL, &p, len);
+	if (!x) {
+		ERR_clear_error();
+		terr_set(err, TRUST_EPARSE, "%s: certificate %zu: not a valid trusted certificate",
+			 name, index + 1);
+		return NULL;
+	}
+	trust_cert *c = tcert_from_x509(x, name, err);
+	X509_free(x);
+	return c;
+}
+
+static int load_pem(tcert_list *out, const unsigned char *data, size_t len, const char *name,
+		    trust_error *err)
+{
+	BIO *bio = BIO_new_mem_buf(data, (int)len);
+	if (!bio)
+		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", name);
+	size_t block = 0, found = 0;
+	int rc = TRUST_OK;
+	for (;;) {
+		char *type = NULL, *header = NULL;
+		unsigned char *der = NULL;
+		long dlen = 0;
+		if (!PEM_read_bio(bio, &type, &header, &der, &dlen)) {
+			unsigned long e = ERR_peek_last_error();
+			ERR_clear_error();
+			if (ERR_GET_REASON(e) != PEM_R_NO_START_LINE)
+				rc = terr_set(err, TRUST_EPARSE,
+					      "%s: PEM block %zu: %s", name, block + 1,
+					      ERR_GET_REASON(e) == PEM_R_BAD_BASE64_DECODE
+						      ? "broken base64 body"
+						      : ERR_GET_REASON(e) == PEM_R_BAD_END_LINE ||
+								ERR_GET_REASON(e) == PEM_R_SHORT_HEADER
+							? "truncated or missing END line"
+							: "malformed PEM");
+			break;
+		}
+		block++;
+		if (pem_is_cert(type)) {
+			if (found >= TRUST_MAX_CERTS_PER_INPUT) {
+				rc = terr_set(err, TRUST_ELIMIT, "%s: more than %u certificates",
+					      name, TRUST_MAX_CERTS_PER_INPUT);
+			} else {
+				trust_cert *c = cert_from_block(type, der, dlen, name, found, err);
+				if (!c)
+					rc = err ? err->code : TRUST_EPARSE;
+				else if ((rc = tcert_list_push(out, c)) != TRUST_OK)
+					terr_set(err, rc, "%s: out of memory", name);
+				found++;
+			}
+		}
+		OPENSSL_free(type);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		if (rc != TRUST_OK)
+			break;
+	}
+	BIO_free(bio);
+	if (rc == TRUST_OK && found == 0)
+		rc = terr_set(err, TRUST_EPARSE, "%s: no certificates found", name);
+	return rc;
+}
+
+/* DER input may be several certificates back to back. */
+static int load_der(tcert_list *out, const unsigned char *data, size_t len, const char *name,
+		    trust_error *err)
+{
+	size_t off = 0, idx = 0;
+	while (off < len) {
+		const unsigned char *p = data + off;
+		long plen = 0;
+		int tag = 0, xclass = 0;
+		int r = ASN1_get_object(&p, &plen, &tag, &xclass, (long)(len - off));
+		if ((r & 0x80) || tag != V_ASN1_SEQUENCE || !(r & V_ASN1_CONSTRUCTED)) {
+			ERR_clear_error();
+			if (idx == 0 && data[off] != 0x30)
+				return terr_set(err, TRUST_EPARSE,
+						"%s: neither PEM nor DER certificate data", name);
+			return terr_set(err, TRUST_EPARSE,
+					"%s: certificate %zu: truncated or malformed DER", name,
+					idx + 1);
+		}
+		size_t total = (size_t)(p - (data + off)) + (size_t)plen;
+		if (idx >= TRUST_MAX_CERTS_PER_INPUT)
+			return terr_set(err, TRUST_ELIMIT, "%s: more than %u certificates", name,
+					TRUST_MAX_CERTS_PER_INPUT);
+		trust_cert *c = tcert_from_der(data + off, total, name, idx, err);
+		if (!c)
+			return err ? err->code : TRUST_EPARSE;
+		int rc = tcert_list_push(out, c);
+		if (rc != TRUST_OK)
+			return terr_set(err, rc, "%s: out of memory", name);
+		off += total;
+		idx++;
+	}
+	return TRUST_OK;
+}
+
+int tload_certs_mem(tcert_list *out, const unsigned char *data, size_t len, const char *name,
+		    trust_error *err)
+{
+	if (!name)
+		name = "memory";
+	if (!data || len == 0)
+		return terr_set(err, TRUST_EPARSE, "%s: empty input", name);
+	if (len > TRUST_MAX_FILE_BYTES || len > INT_MAX)
+		return terr_set(err, TRUST_ELIMIT, "%s: input too large (%zu bytes; limit %u)", name,
+				len, TRUST_MAX_FILE_BYTES);
+	if (tload_is_pem(data, len))
+		return load_pem(out, data, len, name, err);
+	return load_der(out, data, len, name, err);
+}
+
+static bool cert_file_name(const char *n)
+{
+	static const char *const exts[] = { ".pem", ".crt", ".cer", ".der" };
+	size_t l = strlen(n);
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (l > 4 && strcmp(n + l - 4, exts[i]) == 0)
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Directories: every .pem, .crt, .cer and .der file, in name order so results are stable. */
+static int load_dir(tcert_list *out, const char *path, trust_error *err)
+{
+	DIR *d = opendir(path);
+	if (!d)
+		return terr_set(err, TRUST_EIO, "%s: %s", path, strerror(errno));
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	int rc = TRUST_OK;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || !cert_file_name(e->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			char **nn = realloc(names, cap * sizeof(*nn));
+			if (!nn) {
+				rc = terr_set(err, TRUST_ENOMEM, "%s: out of memory", path);
+				break;
+			}
+			names = nn;
+		}
+		size_t sz = strlen(path) + strlen(e->d_name) + 2;
+		names[n] = malloc(sz);
+		if (!names[n]) {
+			rc = terr_set(err, TRUST_ENOMEM, "%s: out of memory", path);
+			break;
+		}
+		snprintf(names[n], sz, "%s/%s", path, e->d_name);
+		n++;
+	}
+	closedir(d);
+	if (rc == TRUST_OK)
+		qsort(names, n, sizeof(*names), cmp_str);
+	size_t before = out->n;
+	for (size_t i = 0; i < n && rc == TRUST_OK; i++) {
+		unsigned char *data;
+		size_t len;
+		rc = tload_file(&data, &len, names[i], err);
+		if (rc == TRUST_OK) {
+			rc = tload_certs_mem(out, data, len, names[i], err);
+			free(data);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (rc == TRUST_OK && out->n == before)
+		rc = terr_set(err, TRUST_EPARSE, "%s: directory holds no certificate files", path);
+	return rc;
+}
+
+int tload_certs_path(tcert_list *out, const char *path, trust_error *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return terr_set(err, TRUST_EIO, "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return load_dir(out, path, err);
+	unsigned char *data;
+	size_t len;
+	int rc = tload_file(&data, &len, path, err);
+	if (rc != TRUST_OK)
+		return rc;
+	rc = tload_certs_mem(out, data, len, path, err);
+	free(data);
+	return rc;
+}

@@ -1,0 +1,326 @@
+/*
+ * Depth-first path building with backtracking (RFC 4158 in spirit; engine-notes
+ * recommendations 4-7).  Each edge is checked as it is appended (name chaining,
+ * loops, depth, signature through the cache) and a failed edge abandons only
+ * that branch; each complete path gets the full RFC 5280 validation, and a
+ * rejected path lets the search go on.  All work is budgeted.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define HARD_MAX_LEN 512
+
+typedef struct builder {
+	tv_ctx *ctx;
+	trust_result *r;
+	const trust_chain *chain;
+	bool explain;
+	bool done;        /* accepted (and not exploring) or a fatal budget hit */
+	bool accepted;
+	trust_cert *path[HARD_MAX_LEN];
+	trust_origin origin[HARD_MAX_LEN];
+	bool edge_cached[HARD_MAX_LEN]; /* edge (i -> i+1) answered by the cache */
+	size_t n;
+} builder;
+
+static bool budget_stop(builder *b)
+{
+	return b->ctx->budget->hit != NULL && !b->accepted;
+}
+
+/* Same logical certificate: RFC 4158 §2.4.2 loop key (subject, SAN, SPKI). */
+static bool same_san(const trust_cert *a, const trust_cert *b)
+{
+	int ia = X509_get_ext_by_NID(a->x509, NID_subject_alt_name, -1);
+	int ib = X509_get_ext_by_NID(b->x509, NID_subject_alt_name, -1);
+	if (ia < 0 || ib < 0)
+		return ia == ib;
+	return ASN1_STRING_cmp(X509_EXTENSION_get_data(X509_get_ext(a->x509, ia)),
+			       X509_EXTENSION_get_data(X509_get_ext(b->x509, ib))) == 0;
+}
+
+static bool in_path(const builder *b, const trust_cert *c)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const trust_cert *p = b->path[i];
+		if (tcert_same(p, c))
+			return true;
+		if (p->subject_hash == c->subject_hash &&
+		    X509_NAME_cmp(X509_get_subject_name(p->x509), X509_get_subject_name(c->x509)) == 0 &&
+		    memcmp(trust_cert_spki_sha256(p), trust_cert_spki_sha256(c), 32) == 0 &&
+		    same_san(p, c))
+			return true;
+	}
+	return false;
+}
+
+/* Intermediates that count toward the depth limit: self-issued ones do not
+ * (RFC 5280 §6.1.4(l), x509-limbo max_chain_depth). */
+static int logical_intermediates(const builder *b, const trust_cert *next_top, bool next_is_anchor)
+{
+	int k = 0;
+	for (size_t i = 1; i < b->n; i++)
+		if (!b->path[i]->self_issued)
+			k++;
+	if (!next_is_anchor && !next_top->self_issued)
+		k++;
+	return k;
+}
+
+static tpath *record(builder *b, bool complete)
+{
+	tpath *p = tresult_new_path(b->r);
+	if (!p)
+		return NULL;
+	if (tpath_set_certs(p, b->path, b->origin, b->n) != TRUST_OK)
+		return p; /* kept, empty: reported as a path with no certificates */
+	p->complete = complete;
+	return p;
+}
+
+static void record_dead_end(builder *b, const char *id, const char *fmt, const char *arg)
+{
+	tpath *p = record(b, false);
+	if (p)
+		tpath_add(p, id, TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280", fmt, arg);
+}
+
+static void record_budget(builder *b)
+{
+	tpath *p = record(b, false);
+	if (!p)
+		return;
+	const tbudget *bu = b->ctx->budget;
+	const char *id = bu->hit;
+	if (strcmp(id, "budget.signatures") == 0)
+		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280",
+			  "stopped after %d signature verifications (limit %d)", bu->sigs,
+			  bu->lim.max_signatures);
+	else if (strcmp(id, "budget.appends") == 0)
+		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280",
+			  "stopped after %d issuer candidates (limit %d)", bu->appends,
+			  bu->lim.max_appends);
+	else if (strcmp(id, "budget.paths") == 0)
+		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280",
+			  "stopped after %d complete paths (limit %d)", bu->paths, bu->lim.max_paths);
+	else
+		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280", "a work budget ran out");
+}
+
+static int cand_rank_aki(const trust_cert *cand, const trust_cert *child)
+{
+	if (!child->aki_keyid || !cand->ski)
+		return 1;
+	return ASN1_OCTET_STRING_cmp(child->aki_keyid, cand->ski) == 0 ? 0 : 2;
+}
+
+typedef struct ranked {
+	struct trust_cert_entry e;
+	int tier, valid, self_issued;
+} ranked;
+
+static int cmp_ranked(const void *x, const void *y)
+{
+	const ranked *a = x, *b = y;
+	if (a->tier != b->tier)
+		return a->tier - b->tier;
+	if (a->valid != b->valid)
+		return b->valid - a->valid;
+	if (a->self_issued != b->self_issued)
+		return a->self_issued - b->self_issued;
+	if (a->e.cert->not_before != b->e.cert->not_before)
+		return a->e.cert->not_before > b->e.cert->not_before ? -1 : 1;
+	if (a->e.cert->not_after != b->e.cert->not_after)
+		return a->e.cert->not_after > b->e.cert->not_after ? -1 : 1;
+	return a->e.order < b->e.order ? -1 : a->e.order > b->e.order;
+}
+
+/* Candidates from the store and from what the peer sent, deduplicated by DER,
+ * ordered by AKI/SKI tier x trust, current validity, non-self-issued, newest. */
+static ranked *candidates(builder *b, const trust_cert *child, size_t *count)
+{
+	tcandidates c = { 0 };
+	*count = 0;
+	if (tstore_find_issuers(b->ctx->store, child, &c) != TRUST_OK) {
+		tcandidates_clear(&c);
+		return NULL;
+	}
+	const tcert_list *sent = &b->chain->certs;
+	size_t max = c.n + sent->n;
+	ranked *v = calloc(max ? max : 1, sizeof(*v));
+	if (!v) {
+		tcandidates_clear(&c);
+		return NULL;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < c.n; i++)
+		v[n++].e = c.v[i];
+	for (size_t i = 1; i < sent->n; i++) {
+		trust_cert *s = sent->v[i];
+		if (!tcert_names_chain(s, child))
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < n && !dup; k++)
+			dup = tcert_same(v[k].e.cert, s);
+		if (dup)
+			continue;
+		v[n].e.cert = s;
+		v[n].e.origin = TRUST_ORIGIN_NONE;
+		v[n].e.order = (size_t)1 << 40 | i;
+		n++;
+	}
+	tcandidates_clear(&c);
+	for (size_t i = 0; i < n; i++) {
+		const trust_cert *k = v[i].e.cert;
+		v[i].tier = cand_rank_aki(k, child) * 2 + (v[i].e.origin != TRUST_ORIGIN_NONE ? 0 : 1);
+		v[i].valid = k->not_before <= b->ctx->at && b->ctx->at <= k->not_after;
+		v[i].self_issued = k->self_issued;
+	}
+	qsort(v, n, sizeof(*v), cmp_ranked);
+	*count = n;
+	return v;
+}
+
+static void add_signature_summary(builder *b, tpath *p)
+{
+	int cached = 0;
+	for (size_t i = 0; i + 1 < b->n; i++)
+		cached += b->edge_cached[i];
+	size_t sigs = b->n ? b->n - 1 : 0;
+	tfinding *f = tpath_add(p, "rfc5280.signature", TRUST_SEV_PASS, -1, "rfc5280",
+				"%zu signature%s valid (%d from cache)", sigs, sigs == 1 ? "" : "s",
+				cached);
+	tfinding_param(f, "verified", "%zu", sigs);
+	tfinding_param(f, "cached", "%d", cached);
+}
+
+/* A complete path: validate it; returns true if the search should stop. */
+static bool finish_path(builder *b)
+{
+	tbudget *bu = b->ctx->budget;
+	if (bu->paths >= bu->lim.max_paths) {
+		bu->hit = "budget.paths";
+		record_budget(b);
+		return true;
+	}
+	bu->paths++;
+	tpath *p = record(b, true);
+	if (!p)
+		return true;
+	add_signature_summary(b, p);
+	int rc = tvalidate_path(b->ctx, p);
+	/* tresult_new_path may have moved paths: re-fetch ours by position. */
+	p = &b->r->paths[b->r->npaths - 1];
+	if (rc == 0 && !tpath_failed(p)) {
+		p->accepted = true;
+		b->accepted = true;
+		return !b->explain;
+	}
+	return rc < 0;
+}
+
+static void extend(builder *b)
+{
+	trust_cert *top = b->path[b->n - 1];
+	size_t count = 0;
+	ranked *cand = candidates(b, top, &count);
+	if (!cand) {
+		b->done = true;
+		return;
+	}
+	size_t tried = 0, loops = 0, deep = 0;
+	tv_ctx *ctx = b->ctx;
+	for (size_t i = 0; i < count && !b->done; i++) {
+		trust_cert *c = cand[i].e.cert;
+		bool anchor = cand[i].e.origin != TRUST_ORIGIN_NONE;
+		if (ctx->budget->appends >= ctx->budget->lim.max_appends) {
+			ctx->budget->hit = "budget.appends";
+			record_budget(b);
+			b->done = true;
+			break;
+		}
+		ctx->budget->appends++;
+		if (in_path(b, c)) {
+			loops++;
+			continue;
+		}
+		if (logical_intermediates(b, c, anchor) > ctx->budget->lim.max_depth ||
+		    b->n + 1 >= HARD_MAX_LEN) {
+			deep++;
+			continue;
+		}
+		tried++;
+		int before = ctx->budget->cache_hits;
+		tsig_status st = tsig_verify(ctx, c, top);
+		if (st == TSIG_UNKNOWN) {
+			record_budget(b);
+			b->done = true;
+			break;
+		}
+		b->edge_cached[b->n - 1] = ctx->budget->cache_hits > before;
+		b->path[b->n] = c;
+		b->origin[b->n] = cand[i].e.origin;
+		b->n++;
+		if (st == TSIG_INVALID) {
+			tpath *p = record(b, false);
+			if (p)
+				tpath_add(p, "rfc5280.signature.invalid", TRUST_SEV_ERROR,
+					  (int)b->n - 2, "rfc5280",
+					  "signature of certificate %zu does not verify with the key of %s",
+					  b->n - 2, trust_cert_subject(c));
+		} else if (anchor) {
+			if (finish_path(b))
+				b->done = true;
+		} else {
+			extend(b);
+		}
+		b->n--;
+		if (budget_stop(b))
+			b->done = true;
+	}
+	free(cand);
+	if (b->done || tried)
+		return;
+	/* Dead end: say why, so the report can name it. */
+	if (deep)
+		record_dead_end(b, "budget.depth",
+				"the path needs more than the allowed intermediates above %s",
+				trust_cert_subject(top));
+	else if (loops)
+		record_dead_end(b, "path.loop", "every issuer of %s is already in the path (a loop)",
+				trust_cert_subject(top));
+	else if (top->self_issued)
+		record_dead_end(b, "path.untrusted-root",
+				"%s is self-issued but is not a trusted anchor",
+				trust_cert_subject(top));
+	else
+		record_dead_end(b, "path.no-issuer",
+				"no trusted or supplied certificate issued %s (is an intermediate missing?)",
+				trust_cert_subject(top));
+}
+
+int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool explain)
+{
+	builder *b = calloc(1, sizeof(*b));
+	if (!b)
+		return TRUST_ENOMEM;
+	b->ctx = ctx;
+	b->r = r;
+	b->chain = chain;
+	b->explain = explain;
+	trust_cert *leaf = chain->certs.v[0];
+	b->path[0] = leaf;
+	b->origin[0] = tstore_anchor_origin(ctx->store, leaf);
+	b->n = 1;
+	if (b->origin[0] != TRUST_ORIGIN_NONE) {
+		/* The leaf itself is trusted: the one-certificate path. */
+		if (finish_path(b))
+			b->done = true;
+	}
+	if (!b->done)
+		extend(b);
+	free(b);
+	return TRUST_OK;
+}

@@ -1,0 +1,342 @@
+/*
+ * The result object: every path tried, each with its findings, and the one
+ * headline reason.  Renderers read only this (engine-notes recommendation 8).
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return NULL;
+	char *s = malloc((size_t)n + 1);
+	if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
+}
+
+static void fix_params(tpath *p)
+{
+	for (size_t i = 0; i < p->nf; i++)
+		p->f[i].pub.params = p->f[i].params;
+}
+
+tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert, const char *policy,
+		    const char *fmt, ...)
+{
+	if (p->nf == p->capf) {
+		size_t cap = p->capf ? p->capf * 2 : 16;
+		tfinding *f = realloc(p->f, cap * sizeof(*f));
+		if (!f)
+			return NULL;
+		p->f = f;
+		p->capf = cap;
+		fix_params(p);
+	}
+	tfinding *f = &p->f[p->nf];
+	memset(f, 0, sizeof(*f));
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = vfmt(fmt, ap);
+	va_end(ap);
+	f->owned[0] = msg;
+	f->pub.id = id;
+	f->pub.severity = sev;
+	f->pub.cert = cert;
+	f->pub.policy = policy ? policy : "rfc5280";
+	f->pub.message = msg ? msg : "";
+	f->pub.params = f->params;
+	p->nf++;
+	if (sev == TRUST_SEV_ERROR && !p->reason) {
+		p->reason = id;
+		p->reason_cert = cert;
+	}
+	return f;
+}
+
+void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
+{
+	if (!f || f->pub.nparams >= sizeof(f->params) / sizeof(f->params[0]))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *v = vfmt(fmt, ap);
+	va_end(ap);
+	if (!v)
+		return;
+	size_t i = f->pub.nparams++;
+	f->owned[1 + i] = v;
+	f->params[i].key = key;
+	f->params[i].value = v;
+	f->pub.params = f->params;
+}
+
+bool tpath_failed(const tpath *p)
+{
+	for (size_t i = 0; i < p->nf; i++)
+		if (p->f[i].pub.severity == TRUST_SEV_ERROR)
+			return true;
+	return false;
+}
+
+void tpath_clear(tpath *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		tcert_unref(p->certs[i]);
+	free(p->certs);
+	free(p->origin);
+	for (size_t i = 0; i < p->nf; i++)
+		for (size_t k = 0; k < sizeof(p->f[i].owned) / sizeof(p->f[i].owned[0]); k++)
+			free(p->f[i].owned[k]);
+	free(p->f);
+	memset(p, 0, sizeof(*p));
+}
+
+int tpath_set_certs(tpath *p, trust_cert *const *certs, const trust_origin *origin, size_t n)
+{
+	p->certs = calloc(n ? n : 1, sizeof(*p->certs));
+	p->origin = calloc(n ? n : 1, sizeof(*p->origin));
+	if (!p->certs || !p->origin)
+		return TRUST_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		p->certs[i] = tcert_ref(certs[i]);
+		p->origin[i] = origin[i];
+	}
+	p->n = n;
+	return TRUST_OK;
+}
+
+trust_result *tresult_new(void)
+{
+	trust_result *r = calloc(1, sizeof(*r));
+	if (r) {
+		r->chosen = -1;
+		r->reason_cert = -1;
+	}
+	return r;
+}
+
+tpath *tresult_new_path(trust_result *r)
+{
+	if (r->npaths == r->cappaths) {
+		size_t cap = r->cappaths ? r->cappaths * 2 : 8;
+		tpath *v = realloc(r->paths, cap * sizeof(*v));
+		if (!v)
+			return NULL;
+		r->paths = v;
+		r->cappaths = cap;
+	}
+	tpath *p = &r->paths[r->npaths++];
+	memset(p, 0, sizeof(*p));
+	p->reason_cert = -1;
+	return p;
+}
+
+static const char *first_error_message(const tpath *p)
+{
+	for (size_t i = 0; i < p->nf; i++)
+		if (p->f[i].pub.severity == TRUST_SEV_ERROR)
+			return p->f[i].pub.message;
+	return "";
+}
+
+/*
+ * Headline: an accepted path wins; else a budget that stopped the search
+ * (BoringSSL's prominent limit errors); else the first complete path in
+ * candidate order, which is the most plausible one; else the partial path
+ * that got furthest.
+ */
+void tresult_finish(trust_result *r)
+{
+	int best = -1;
+	for (size_t i = 0; i < r->npaths; i++) {
+		tpath *p = &r->paths[i];
+		fix_params(p);
+		if (!p->reason)
+			p->reason = p->accepted ? "ok" : "path.rejected";
+		if (p->accepted && best < 0)
+			best = (int)i;
+	}
+	if (best < 0)
+		for (size_t i = 0; i < r->npaths; i++)
+			if (r->paths[i].complete) {
+				best = (int)i;
+				break;
+			}
+	if (best < 0)
+		for (size_t i = 0; i < r->npaths; i++)
+			if (best < 0 || r->paths[i].n > r->paths[best].n)
+				best = (int)i;
+	r->chosen = best;
+	r->trusted = best >= 0 && r->paths[best].accepted;
+	free(r->reason_msg);
+	r->reason_msg = NULL;
+	const char *msg = "";
+	if (r->trusted) {
+		r->reason = "ok";
+		r->reason_cert = -1;
+		msg = "a path to a trusted anchor was built and every check passed";
+	} else if (r->budget.hit) {
+		r->reason = r->budget.hit;
+		r->reason_cert = -1;
+		msg = "the search stopped when a work budget ran out";
+		for (size_t i = 0; i < r->npaths; i++)
+			for (size_t k = 0; k < r->paths[i].nf; k++)
+				if (strcmp(r->paths[i].f[k].pub.id, r->budget.hit) == 0)
+					msg = r->paths[i].f[k].pub.message;
+	} else if (best >= 0) {
+		r->reason = r->paths[best].reason;
+		r->reason_cert = r->paths[best].reason_cert;
+		msg = first_error_message(&r->paths[best]);
+	} else {
+		r->reason = "path.no-path";
+		msg = "no certificate path could be built";
+	}
+	r->reason_msg = strdup(msg);
+}
+
+void trust_result_free(trust_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->npaths; i++)
+		tpath_clear(&r->paths[i]);
+	free(r->paths);
+	free(r->reason_msg);
+	free(r->host);
+	free(r->ip);
+	free(r);
+}
+
+int trust_result_trusted(const trust_result *r)
+{
+	return r && r->trusted;
+}
+
+const char *trust_result_reason(const trust_result *r)
+{
+	return r && r->reason ? r->reason : "path.no-path";
+}
+
+const char *trust_result_reason_message(const trust_result *r)
+{
+	return r && r->reason_msg ? r->reason_msg : "";
+}
+
+int trust_result_reason_cert(const trust_result *r)
+{
+	return r ? r->reason_cert : -1;
+}
+
+void trust_result_stats(const trust_result *r, trust_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!r)
+		return;
+	out->signatures_checked = r->budget.sigs;
+	out->signature_cache_hits = r->budget.cache_hits;
+	out->appends = r->budget.appends;
+	out->paths_tried = r->budget.paths;
+	out->nc_checks = r->budget.nc;
+	out->budget_hit = r->budget.hit;
+}
+
+int64_t trust_result_time(const trust_result *r)
+{
+	return r ? r->at : 0;
+}
+
+const char *trust_result_host(const trust_result *r)
+{
+	return r ? r->host : NULL;
+}
+
+const char *trust_result_ip(const trust_result *r)
+{
+	return r ? r->ip : NULL;
+}
+
+const char *trust_result_policy(const trust_result *r)
+{
+	return r && r->policy ? r->policy : "";
+}
+
+const char *trust_result_purpose(const trust_result *r)
+{
+	return r && r->purpose ? r->purpose : "";
+}
+
+size_t trust_result_path_count(const trust_result *r)
+{
+	return r ? r->npaths : 0;
+}
+
+int trust_result_chosen_path(const trust_result *r)
+{
+	return r ? r->chosen : -1;
+}
+
+static const tpath *path_at(const trust_result *r, size_t p)
+{
+	return r && p < r->npaths ? &r->paths[p] : NULL;
+}
+
+int trust_result_path_accepted(const trust_result *r, size_t p)
+{
+	const tpath *t = path_at(r, p);
+	return t && t->accepted;
+}
+
+int trust_result_path_complete(const trust_result *r, size_t p)
+{
+	const tpath *t = path_at(r, p);
+	return t && t->complete;
+}
+
+const char *trust_result_path_reason(const trust_result *r, size_t p)
+{
+	const tpath *t = path_at(r, p);
+	return t && t->reason ? t->reason : "";
+}
+
+int trust_result_path_reason_cert(const trust_result *r, size_t p)
+{
+	const tpath *t = path_at(r, p);
+	return t ? t->reason_cert : -1;
+}
+
+size_t trust_result_path_length(const trust_result *r, size_t p)
+{
+	const tpath *t = path_at(r, p);
+	return t ? t->n : 0;
+}
+
+const trust_cert *trust_result_path_cert(const trust_result *r, size_t p, size_t i)
+{
+	const tpath *t = path_at(r, p);
+	return t && i < t->n ? t->certs[i] : NULL;
+}
+
+trust_origin trust_result_path_origin(const trust_result *r, size_t p, size_t i)
+{
+	const tpath *t = path_at(r, p);
+	return t && i < t->n ? t->origin[i] : TRUST_ORIGIN_NONE;
+}
+
+size_t trust_result_finding_count(const trust_result *r, size_t p)
+{
+	const tpath *t = path_at(r, p);
+	return t ? t->nf : 0;
+}
+
+const trust_finding *trust_result_finding(const trust_result *r, size_t p, size_t i)
+{
+	const tpath *t = path_at(r, p);
+	return t && i < t->nf ? &t->f[i].pub : NULL;
+}

@@ -1,0 +1,368 @@
+/*
+ * The certificate store: anchors and untrusted intermediates, deduplicated by
+ * DER hash and indexed by canonical subject DN (X509_NAME_hash_ex, confirmed
+ * with X509_NAME_cmp) so issuer lookup costs O(log n) whatever the pool size.
+ * Immutable after trust_store_builder_finish, hence safe to share.
+ */
+#include "internal.h"
+
+#include <openssl/pem.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct hidx {
+	unsigned long h;
+	size_t i;
+};
+
+struct trust_store_builder {
+	struct trust_cert_entry *e;
+	size_t n, cap;
+	tcrl_list crls;
+};
+
+struct trust_store {
+	struct trust_cert_entry *e;
+	size_t n;
+	struct hidx *by_subject;
+	size_t nanchors, npool;
+	tcrl_list crls;
+};
+
+trust_store_builder *trust_store_builder_new(void)
+{
+	return calloc(1, sizeof(trust_store_builder));
+}
+
+static void crls_clear(tcrl_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		X509_CRL_free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+void trust_store_builder_free(trust_store_builder *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		tcert_unref(b->e[i].cert);
+	free(b->e);
+	crls_clear(&b->crls);
+	free(b);
+}
+
+/* Moves the loaded certificates into the builder with the given origin. */
+static int adopt(trust_store_builder *b, tcert_list *l, trust_origin origin, trust_error *err)
+{
+	if (b->n + l->n > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->n + l->n)
+			cap *= 2;
+		struct trust_cert_entry *e = realloc(b->e, cap * sizeof(*e));
+		if (!e) {
+			tcert_list_clear(l);
+			return terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
+		b->e = e;
+		b->cap = cap;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		b->e[b->n].cert = l->v[i];
+		b->e[b->n].origin = origin;
+		b->e[b->n].order = b->n;
+		b->n++;
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+	return TRUST_OK;
+}
+
+int trust_store_builder_add_anchors(trust_store_builder *b, const char *path, trust_origin origin,
+				    trust_error *err)
+{
+	if (!b || !path || origin == TRUST_ORIGIN_NONE)
+		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
+	tcert_list l = { 0 };
+	int rc = tload_certs_path(&l, path, err);
+	if (rc != TRUST_OK) {
+		tcert_list_clear(&l);
+		return rc;
+	}
+	return adopt(b, &l, origin, err);
+}
+
+int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data, size_t len,
+					const char *name, trust_origin origin, trust_error *err)
+{
+	if (!b || origin == TRUST_ORIGIN_NONE)
+		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
+	tcert_list l = { 0 };
+	int rc = tload_certs_mem(&l, data, len, name, err);
+	if (rc != TRUST_OK) {
+		tcert_list_clear(&l);
+		return rc;
+	}
+	return adopt(b, &l, origin, err);
+}
+
+int trust_store_builder_add_system_anchors(trust_store_builder *b, trust_error *err)
+{
+	const char *file = getenv(X509_get_default_cert_file_env());
+	if (!file || !*file)
+		file = X509_get_default_cert_file();
+	struct stat st;
+	if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
+		return trust_store_builder_add_anchors(b, file, TRUST_ORIGIN_SYSTEM, err);
+	const char *dir = getenv(X509_get_default_cert_dir_env());
+	if (!dir || !*dir)
+		dir = X509_get_default_cert_dir();
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return trust_store_builder_add_anchors(b, dir, TRUST_ORIGIN_SYSTEM, err);
+	return terr_set(err, TRUST_EIO,
+			"system anchors: neither %s nor %s exists (install ca-certificates)", file,
+			dir);
+}
+
+int trust_store_builder_add_intermediates(trust_store_builder *b, const char *path,
+					  trust_error *err)
+{
+	if (!b || !path)
+		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
+	tcert_list l = { 0 };
+	int rc = tload_certs_path(&l, path, err);
+	if (rc != TRUST_OK) {
+		tcert_list_clear(&l);
+		return rc;
+	}
+	return adopt(b, &l, TRUST_ORIGIN_NONE, err);
+}
+
+int trust_store_builder_add_intermediates_mem(trust_store_builder *b, const void *data,
+					      size_t len, const char *name, trust_error *err)
+{
+	if (!b)
+		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
+	tcert_list l = { 0 };
+	int rc = tload_certs_mem(&l, data, len, name, err);
+	if (rc != TRUST_OK) {
+		tcert_list_clear(&l);
+		return rc;
+	}
+	return adopt(b, &l, TRUST_ORIGIN_NONE, err);
+}
+
+static int crl_push(tcrl_list *l, X509_CRL *c)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		X509_CRL **v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return TRUST_ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = c;
+	return TRUST_OK;
+}
+
+int trust_store_builder_add_crl(trust_store_builder *b, const char *path, trust_error *err)
+{
+	if (!b || !path)
+		return terr_set(err, TRUST_EUSAGE, "crl: bad arguments");
+	unsigned char *data;
+	size_t len;
+	int rc = tload_file(&data, &len, path, err);
+	if (rc != TRUST_OK)
+		return rc;
+	if (len == 0) {
+		free(data);
+		return terr_set(err, TRUST_EPARSE, "%s: empty file", path);
+	}
+	BIO *bio = BIO_new_mem_buf(data, (int)len);
+	size_t found = 0;
+	bool pem = tload_is_pem(data, len);
+	while (bio && rc == TRUST_OK) {
+		X509_CRL *crl = pem ? PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)
+				    : d2i_X509_CRL_bio(bio, NULL);
+		if (!crl) {
+			unsigned long e = ERR_peek_last_error();
+			ERR_clear_error();
+			if (found == 0 || (pem && ERR_GET_REASON(e) != PEM_R_NO_START_LINE) ||
+			    (!pem && BIO_pending(bio) > 0))
+				rc = terr_set(err, TRUST_EPARSE, "%s: CRL %zu: not a valid CRL",
+					      path, found + 1);
+			break;
+		}
+		if (crl_push(&b->crls, crl) != TRUST_OK) {
+			X509_CRL_free(crl);
+			rc = terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
+		found++;
+		if (!pem)
+			break;
+	}
+	BIO_free(bio);
+	free(data);
+	return rc;
+}
+
+static int cmp_der(const void *a, const void *b)
+{
+	const struct trust_cert_entry *x = a, *y = b;
+	int c = memcmp(x->cert->sha256, y->cert->sha256, 32);
+	if (c)
+		return c;
+	/* Among duplicates an anchor wins over a pool copy, then input order. */
+	if ((x->origin != TRUST_ORIGIN_NONE) != (y->origin != TRUST_ORIGIN_NONE))
+		return x->origin != TRUST_ORIGIN_NONE ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_order(const void *a, const void *b)
+{
+	const struct trust_cert_entry *x = a, *y = b;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_hidx(const void *a, const void *b)
+{
+	const struct hidx *x = a, *y = b;
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_error *err)
+{
+	*out = NULL;
+	if (!b)
+		return terr_set(err, TRUST_EUSAGE, "store: no builder");
+	trust_store *s = calloc(1, sizeof(*s));
+	if (!s) {
+		trust_store_builder_free(b);
+		return terr_set(err, TRUST_ENOMEM, "out of memory");
+	}
+	if (b->n) {
+		qsort(b->e, b->n, sizeof(*b->e), cmp_der);
+		size_t w = 0;
+		for (size_t r = 0; r < b->n; r++) {
+			if (w && tcert_same(b->e[w - 1].cert, b->e[r].cert)) {
+				tcert_unref(b->e[r].cert);
+				continue;
+			}
+			b->e[w++] = b->e[r];
+		}
+		b->n = w;
+		qsort(b->e, b->n, sizeof(*b->e), cmp_order);
+		s->by_subject = malloc(b->n * sizeof(*s->by_subject));
+		if (!s->by_subject) {
+			free(s);
+			trust_store_builder_free(b);
+			return terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
+	}
+	s->e = b->e;
+	s->n = b->n;
+	s->crls = b->crls;
+	for (size_t i = 0; i < s->n; i++) {
+		s->by_subject[i].h = s->e[i].cert->subject_hash;
+		s->by_subject[i].i = i;
+		if (s->e[i].origin != TRUST_ORIGIN_NONE)
+			s->nanchors++;
+		else
+			s->npool++;
+	}
+	if (s->n)
+		qsort(s->by_subject, s->n, sizeof(*s->by_subject), cmp_hidx);
+	free(b);
+	*out = s;
+	return TRUST_OK;
+}
+
+void trust_store_free(trust_store *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		tcert_unref(s->e[i].cert);
+	free(s->e);
+	free(s->by_subject);
+	crls_clear(&s->crls);
+	free(s);
+}
+
+size_t trust_store_anchor_count(const trust_store *s)
+{
+	return s ? s->nanchors : 0;
+}
+
+size_t trust_store_intermediate_count(const trust_store *s)
+{
+	return s ? s->npool : 0;
+}
+
+void tcandidates_clear(tcandidates *c)
+{
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+static int cand_push(tcandidates *c, const struct trust_cert_entry *e)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 8;
+		struct trust_cert_entry *v = realloc(c->v, cap * sizeof(*v));
+		if (!v)
+			return TRUST_ENOMEM;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = *e;
+	return TRUST_OK;
+}
+
+/* First index in by_subject whose hash is >= h. */
+static size_t lower_bound(const trust_store *s, unsigned long h)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->by_subject[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int tstore_find_issuers(const trust_store *s, const trust_cert *child, tcandidates *out)
+{
+	for (size_t k = lower_bound(s, child->issuer_hash);
+	     k < s->n && s->by_subject[k].h == child->issuer_hash; k++) {
+		const struct trust_cert_entry *e = &s->e[s->by_subject[k].i];
+		if (!tcert_names_chain(e->cert, child))
+			continue;
+		if (cand_push(out, e) != TRUST_OK)
+			return TRUST_ENOMEM;
+	}
+	return TRUST_OK;
+}
+
+trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c)
+{
+	for (size_t k = lower_bound(s, c->subject_hash);
+	     k < s->n && s->by_subject[k].h == c->subject_hash; k++) {
+		const struct trust_cert_entry *e = &s->e[s->by_subject[k].i];
+		if (e->origin != TRUST_ORIGIN_NONE && tcert_same(e->cert, c))
+			return e->origin;
+	}
+	return TRUST_ORIGIN_NONE;
+}
+
+const tcrl_list *tstore_crls(const trust_store *s)
+{
+	return &s->crls;
+}
