@@ -1,0 +1,159 @@
+/*
+ * Signature algorithms and public keys.
+ *
+ * Accepted signatures: RSA PKCS#1 v1.5, RSA-PSS and ECDSA with SHA-256/384/512,
+ * and Ed25519/Ed448 (the set BoringSSL's SimplePathBuilderDelegate and
+ * rustls-webpki accept, minus SHA-1).  MD2/MD4/MD5/SHA-1 are refused on every
+ * certificate except a self-signed anchor, whose own signature proves nothing
+ * (RFC 5280 §6.1.1(d): an anchor is just a name and a key).  DSA and anything
+ * else is refused everywhere.
+ *
+ * Accepted keys: RSA of at least 2048 bits under the TLS profiles (CA/B Forum
+ * BR §6.1.5; NIST SP 800-131A retired 1024-bit RSA in 2013) and 1024 bits
+ * under bare rfc5280 (BoringSSL's default), ECDSA on P-256/P-384/P-521 only,
+ * Ed25519 and Ed448.  These apply to the anchor too: a weak root key makes
+ * every path under it forgeable.
+ *
+ * RFC 5280 §4.1.1.2: the outer signatureAlgorithm MUST equal the signature
+ * field inside tbsCertificate; a mismatch is a malformed certificate.
+ */
+#include "validate_checks.h"
+
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+
+#define RSA_MIN_WEB 2048
+#define RSA_MIN_RFC 1024
+
+static bool weak_digest(int md)
+{
+	return md == NID_md2 || md == NID_md4 || md == NID_md5 || md == NID_sha1 ||
+	       md == NID_md5_sha1;
+}
+
+static bool good_digest(int md)
+{
+	return md == NID_sha256 || md == NID_sha384 || md == NID_sha512;
+}
+
+static const char *nid_name(int nid)
+{
+	const char *s = nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
+	return s ? s : "unknown";
+}
+
+/* Returns true if an error was added. */
+static bool check_signature(tpath *p, size_t i)
+{
+	trust_cert *c = p->certs[i];
+	const X509_ALGOR *outer = NULL;
+	X509_get0_signature(NULL, &outer, c->x509);
+	if (!outer || X509_ALGOR_cmp(outer, X509_get0_tbs_sigalg(c->x509)) != 0) {
+		tpath_add(p, "rfc5280.signature.algorithm-mismatch", TRUST_SEV_ERROR, (int)i,
+			  "rfc5280",
+			  "the outer signatureAlgorithm differs from the one inside the signed part");
+		return true;
+	}
+	if (tv_is_anchor(p, i) && c->self_issued)
+		return false;
+
+	int md = NID_undef, pk = NID_undef, secbits = 0;
+	uint32_t flags = 0;
+	if (!X509_get_signature_info(c->x509, &md, &pk, &secbits, &flags)) {
+		ERR_clear_error();
+		tfinding *f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR,
+					(int)i, "rfc5280",
+					"the signature algorithm (%s) is not one we accept",
+					nid_name(c->sig_nid));
+		tfinding_param(f, "algorithm", "%s", nid_name(c->sig_nid));
+		return true;
+	}
+	bool eddsa = pk == NID_ED25519 || pk == NID_ED448;
+	bool family = pk == NID_rsaEncryption || pk == NID_rsassaPss ||
+		      pk == NID_X9_62_id_ecPublicKey;
+	if (eddsa || (family && good_digest(md)))
+		return false;
+	tfinding *f;
+	if (weak_digest(md))
+		f = tpath_add(p, "rfc5280.signature.weak-digest", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			      "signed with %s, a broken digest (%s)", nid_name(md),
+			      nid_name(c->sig_nid));
+	else
+		f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR, (int)i,
+			      "rfc5280", "the signature algorithm %s is not one we accept",
+			      nid_name(c->sig_nid));
+	tfinding_param(f, "algorithm", "%s", nid_name(c->sig_nid));
+	tfinding_param(f, "digest", "%s", nid_name(md));
+	return true;
+}
+
+static bool allowed_curve(EVP_PKEY *pk, char *name, size_t len)
+{
+	size_t got = 0;
+	if (!EVP_PKEY_get_group_name(pk, name, len, &got)) {
+		ERR_clear_error();
+		snprintf(name, len, "explicit parameters");
+		return false;
+	}
+	int nid = OBJ_txt2nid(name);
+	return nid == NID_X9_62_prime256v1 || nid == NID_secp384r1 || nid == NID_secp521r1;
+}
+
+/* Returns true if an error was added. */
+static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
+{
+	trust_cert *c = p->certs[i];
+	EVP_PKEY *pk = X509_get0_pubkey(c->x509);
+	ERR_clear_error();
+	if (!pk) {
+		tpath_add(p, "rfc5280.key.unreadable", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			  "the public key cannot be decoded");
+		return true;
+	}
+	int type = EVP_PKEY_get_base_id(pk);
+	tfinding *f;
+	switch (type) {
+	case EVP_PKEY_RSA:
+	case EVP_PKEY_RSA_PSS: {
+		int min = tv_web_profile(ctx) ? RSA_MIN_WEB : RSA_MIN_RFC;
+		if (c->pkey_bits >= min)
+			return false;
+		f = tpath_add(p, "rfc5280.key.rsa-too-small", TRUST_SEV_ERROR, (int)i,
+			      tv_web_profile(ctx) ? ctx->rules.policy_name : "rfc5280",
+			      "RSA key of %d bits; at least %d are required", c->pkey_bits, min);
+		tfinding_param(f, "bits", "%d", c->pkey_bits);
+		tfinding_param(f, "minimum", "%d", min);
+		return true;
+	}
+	case EVP_PKEY_EC: {
+		char curve[64];
+		if (allowed_curve(pk, curve, sizeof(curve)))
+			return false;
+		f = tpath_add(p, "rfc5280.key.forbidden-curve", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			      "EC key on %s; only P-256, P-384 and P-521 are accepted", curve);
+		tfinding_param(f, "curve", "%s", curve);
+		return true;
+	}
+	case EVP_PKEY_ED25519:
+	case EVP_PKEY_ED448:
+		return false;
+	default:
+		f = tpath_add(p, "rfc5280.key.forbidden-type", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			      "%s keys are not accepted", nid_name(type));
+		tfinding_param(f, "type", "%s", nid_name(type));
+		return true;
+	}
+}
+
+void tcheck_algorithms(tv_ctx *ctx, tpath *p)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		bad += check_signature(p, i);
+		bad += check_key(ctx, p, i);
+	}
+	if (bad == 0)
+		tpath_add(p, "rfc5280.algorithms", TRUST_SEV_PASS, -1, "rfc5280",
+			  "%zu certificate%s use accepted keys and signature algorithms", p->n,
+			  p->n == 1 ? "" : "s");
+}

@@ -1,0 +1,218 @@
+/*
+ * Extension rules (RFC 5280 §4.2) for every certificate in the path.
+ *
+ *  - §4.2: at most one instance of an extension; every extension we know must
+ *    decode; a critical extension we do not process rejects the certificate.
+ *    "Process" is meant literally: we list the extensions this library acts
+ *    on, not every one OpenSSL can parse, so for example a critical
+ *    policyConstraints (which could demand an explicit policy we do not
+ *    track) fails closed.
+ *  - §4.2.1.1: AKI MUST be non-critical and carry keyIdentifier; it may be
+ *    omitted only from a self-signed certificate.
+ *  - §4.2.1.2: SKI MUST be non-critical and present in every CA certificate.
+ *  - §4.2.1.6: with an empty subject, SAN MUST be present and critical.
+ *  - §4.2.2.1: AIA MUST be non-critical.
+ *  - CA/B Forum BR §7.1.2 (TLS profiles only): AKI without authorityCertIssuer
+ *    and serial, a self-signed root's AKI equal to its SKI, and SAN non-critical
+ *    when the subject is not empty.
+ */
+#include "validate_checks.h"
+
+#include <openssl/objects.h>
+#include <string.h>
+
+/* Extensions this library processes, so they may be critical. */
+static bool understood_critical(int nid)
+{
+	switch (nid) {
+	case NID_basic_constraints:     /* check_ca.c */
+	case NID_key_usage:             /* check_ca.c, eku.c */
+	case NID_ext_key_usage:         /* eku.c */
+	case NID_subject_alt_name:      /* names_check.c, nc.c */
+	case NID_name_constraints:      /* nc.c */
+	case NID_crl_distribution_points: /* crl.c reads CRLs for the issuer */
+	case NID_certificate_policies:  /* any-policy is the initial set (§6.1.1(c)) and no
+					 * explicit policy is required, so the outcome
+					 * does not depend on it */
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void oid_text(char *buf, size_t len, const X509_EXTENSION *ext)
+{
+	if (OBJ_obj2txt(buf, (int)len, X509_EXTENSION_get_object((X509_EXTENSION *)ext), 1) <= 0)
+		snprintf(buf, len, "?");
+}
+
+static tfinding *ext_error(tpath *p, size_t i, const char *id, const X509_EXTENSION *ext,
+			   const char *what)
+{
+	char oid[80];
+	oid_text(oid, sizeof(oid), ext);
+	const char *sn = OBJ_nid2sn(OBJ_obj2nid(X509_EXTENSION_get_object((X509_EXTENSION *)ext)));
+	tfinding *f = tpath_add(p, id, TRUST_SEV_ERROR, (int)i, "rfc5280", "extension %s (%s) %s",
+				sn ? sn : "unknown", oid, what);
+	tfinding_param(f, "oid", "%s", oid);
+	return f;
+}
+
+/* True if the extension is a SEQUENCE SIZE (1..MAX) that decoded to no element. */
+static bool empty_sequence(int nid, void *val)
+{
+	if (nid == NID_subject_alt_name || nid == NID_issuer_alt_name)
+		return sk_GENERAL_NAME_num((GENERAL_NAMES *)val) <= 0;
+	if (nid == NID_info_access)
+		return sk_ACCESS_DESCRIPTION_num((AUTHORITY_INFO_ACCESS *)val) <= 0;
+	if (nid == NID_ext_key_usage)
+		return sk_ASN1_OBJECT_num((EXTENDED_KEY_USAGE *)val) <= 0;
+	return false;
+}
+
+static void free_ext_value(const X509V3_EXT_METHOD *m, void *val)
+{
+	if (!val)
+		return;
+	if (m->it)
+		ASN1_item_free(val, ASN1_ITEM_ptr(m->it));
+	else if (m->ext_free)
+		m->ext_free(val);
+}
+
+/* Duplicates, decoding, criticality; returns the number of errors added. */
+static size_t check_each(tpath *p, size_t i)
+{
+	X509 *x = p->certs[i]->x509;
+	int count = X509_get_ext_count(x);
+	size_t bad = 0;
+	for (int k = 0; k < count; k++) {
+		X509_EXTENSION *ext = X509_get_ext(x, k);
+		const ASN1_OBJECT *obj = X509_EXTENSION_get_object(ext);
+		int nid = OBJ_obj2nid(obj);
+		bool dup = false;
+		for (int j = 0; j < k && !dup; j++)
+			dup = OBJ_cmp(obj, X509_EXTENSION_get_object(X509_get_ext(x, j))) == 0;
+		if (dup) {
+			ext_error(p, i, "rfc5280.extensions.duplicate", ext, "appears more than once");
+			bad++;
+			continue;
+		}
+		const X509V3_EXT_METHOD *m = X509V3_EXT_get(ext);
+		if (m) {
+			void *val = X509V3_EXT_d2i(ext);
+			ERR_clear_error();
+			bool empty = val && empty_sequence(nid, val);
+			free_ext_value(m, val);
+			if (!val || empty) {
+				ext_error(p, i, "rfc5280.extensions.malformed", ext,
+					  empty ? "is an empty sequence" : "cannot be decoded");
+				bad++;
+				continue;
+			}
+		}
+		if (!X509_EXTENSION_get_critical(ext))
+			continue;
+		const char *id = NULL;
+		if (nid == NID_authority_key_identifier)
+			id = "rfc5280.aki.critical";
+		else if (nid == NID_subject_key_identifier)
+			id = "rfc5280.ski.critical";
+		else if (nid == NID_info_access)
+			id = "rfc5280.aia.critical";
+		else if (!understood_critical(nid))
+			id = "rfc5280.extensions.unknown-critical";
+		if (id) {
+			ext_error(p, i, id, ext,
+				  strcmp(id, "rfc5280.extensions.unknown-critical") == 0
+					  ? "is critical and not processed here"
+					  : "MUST be non-critical");
+			bad++;
+		}
+	}
+	/* OpenSSL's own consistency checks on the extensions it caches. */
+	if (bad == 0 && (p->certs[i]->ex_flags & EXFLAG_INVALID)) {
+		tpath_add(p, "rfc5280.extensions.malformed", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			  "the extensions are inconsistent or malformed");
+		bad++;
+	}
+	return bad;
+}
+
+static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
+{
+	const trust_cert *c = p->certs[i];
+	X509 *x = c->x509;
+	size_t bad = 0;
+	bool has_aki = X509_get_ext_by_NID(x, NID_authority_key_identifier, -1) >= 0;
+	if (!has_aki && !tv_self_signed(ctx, c)) {
+		tpath_add(p, "rfc5280.aki.missing", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			  "no authorityKeyIdentifier, which only a self-signed certificate may omit");
+		bad++;
+	}
+	if (has_aki && !c->aki_keyid) {
+		tpath_add(p, "rfc5280.aki.missing-key-id", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			  "the authorityKeyIdentifier has no keyIdentifier");
+		bad++;
+	}
+	if (has_aki && tv_web_profile(ctx) &&
+	    (X509_get0_authority_issuer(x) || X509_get0_authority_serial(x))) {
+		tpath_add(p, "webpki.aki.issuer-serial", TRUST_SEV_ERROR, (int)i,
+			  ctx->rules.policy_name,
+			  "the authorityKeyIdentifier names an issuer and serial (CA/B BR §7.1.2)");
+		bad++;
+	}
+	if (has_aki && c->aki_keyid && tv_web_profile(ctx) && c->self_issued &&
+	    (!c->ski || ASN1_OCTET_STRING_cmp(c->aki_keyid, c->ski) != 0) &&
+	    tv_self_signed(ctx, c)) {
+		tpath_add(p, "webpki.aki.ski-mismatch", TRUST_SEV_ERROR, (int)i,
+			  ctx->rules.policy_name,
+			  "a self-signed certificate whose authorityKeyIdentifier is not its own "
+			  "subjectKeyIdentifier");
+		bad++;
+	}
+	if (c->is_ca && !c->ski) {
+		tpath_add(p, "rfc5280.ski.missing", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			  "a CA certificate without subjectKeyIdentifier");
+		bad++;
+	}
+	return bad;
+}
+
+static size_t check_san(tv_ctx *ctx, tpath *p, size_t i)
+{
+	X509 *x = p->certs[i]->x509;
+	int idx = X509_get_ext_by_NID(x, NID_subject_alt_name, -1);
+	bool empty_subject = X509_NAME_entry_count(X509_get_subject_name(x)) == 0;
+	bool critical = idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(x, idx));
+	if (empty_subject && idx < 0) {
+		tpath_add(p, "rfc5280.san.missing-empty-subject", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			  "the subject is empty and there is no subjectAltName");
+		return 1;
+	}
+	if (empty_subject && !critical) {
+		tpath_add(p, "rfc5280.san.not-critical", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			  "the subject is empty, so subjectAltName MUST be critical");
+		return 1;
+	}
+	if (!empty_subject && critical && tv_web_profile(ctx)) {
+		tpath_add(p, "webpki.san.critical", TRUST_SEV_ERROR, (int)i, ctx->rules.policy_name,
+			  "subjectAltName is critical although the subject is not empty "
+			  "(CA/B BR §7.1.2.7.12)");
+		return 1;
+	}
+	return 0;
+}
+
+void tcheck_extensions(tv_ctx *ctx, tpath *p)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		bad += check_each(p, i);
+		bad += check_key_ids(ctx, p, i);
+		bad += check_san(ctx, p, i);
+	}
+	if (bad == 0)
+		tpath_add(p, "rfc5280.extensions", TRUST_SEV_PASS, -1, "rfc5280",
+			  "extensions are well formed, unique and understood where critical");
+}

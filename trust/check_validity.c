@@ -1,0 +1,46 @@
+/*
+ * Validity period (RFC 5280 §6.1.3(a)(2)) of every certificate in the path,
+ * the trust anchor included: RFC 5280 leaves anchor expiry to the relying
+ * party, and like BoringSSL's enforce_anchor_expiry and x509-limbo's
+ * rfc5280::validity::expired-root we treat an expired root as unusable.
+ */
+#include "validate_checks.h"
+
+static const char *role(const tpath *p, size_t i)
+{
+	if (tv_is_anchor(p, i))
+		return "anchor";
+	return i == 0 ? "leaf" : "intermediate";
+}
+
+void tcheck_validity(tv_ctx *ctx, tpath *p)
+{
+	char at[40], nb[40], na[40];
+	tv_fmt_time(at, sizeof(at), ctx->at);
+	size_t bad = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const trust_cert *c = p->certs[i];
+		tv_fmt_time(nb, sizeof(nb), c->not_before);
+		tv_fmt_time(na, sizeof(na), c->not_after);
+		tfinding *f = NULL;
+		if (ctx->at > c->not_after)
+			f = tpath_add(p, "rfc5280.validity.expired", TRUST_SEV_ERROR, (int)i, "rfc5280",
+				      "the %s expired at %s (checked at %s)", role(p, i), na, at);
+		else if (ctx->at < c->not_before)
+			f = tpath_add(p, "rfc5280.validity.not-yet-valid", TRUST_SEV_ERROR, (int)i,
+				      "rfc5280", "the %s is not valid before %s (checked at %s)",
+				      role(p, i), nb, at);
+		if (!f)
+			continue;
+		bad++;
+		tfinding_param(f, "not-before", "%s", nb);
+		tfinding_param(f, "not-after", "%s", na);
+		tfinding_param(f, "at", "%s", at);
+	}
+	if (bad == 0) {
+		tfinding *f = tpath_add(p, "rfc5280.validity", TRUST_SEV_PASS, -1, "rfc5280",
+					"%zu certificate%s valid at %s", p->n, p->n == 1 ? "" : "s",
+					at);
+		tfinding_param(f, "at", "%s", at);
+	}
+}

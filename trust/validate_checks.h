@@ -1,0 +1,53 @@
+/*
+ * The per-path checks that tvalidate_path (validate.c) runs in order.  Each
+ * check reads a complete path (certs[0] = leaf, certs[n-1] = anchor), appends
+ * error findings for every rule that failed and one PASS summary for each rule
+ * group that held, so a report can list every rule either way.
+ *
+ * Profiles: RFC 5280 rules apply under every policy and carry policy
+ * "rfc5280".  Rules from the CA/Browser Forum profile (webpki) apply when the
+ * rule set is a TLS one (names or an EKU purpose) and carry that policy's
+ * name; the pedantic ones apply only with TRUST_EVAL_WEBPKI_STRICT.
+ */
+#ifndef TRUST_VALIDATE_CHECKS_H
+#define TRUST_VALIDATE_CHECKS_H
+
+#include "internal.h"
+
+/* 1 if the rule set is a TLS profile (tls-server / tls-client), not bare rfc5280. */
+static inline bool tv_web_profile(const tv_ctx *ctx)
+{
+	return ctx->rules.check_names || ctx->rules.eku_nid != NID_undef;
+}
+
+/* 1 if certificate i of p is a trust anchor. */
+static inline bool tv_is_anchor(const tpath *p, size_t i)
+{
+	return p->origin[i] != TRUST_ORIGIN_NONE;
+}
+
+/* Number of error findings on p (to tell whether a check added any). */
+TRUST_HIDDEN size_t tv_error_count(const tpath *p);
+/* Formats t as RFC 3339 UTC ("2026-11-28T10:00:00Z") into buf (at least 32 bytes). */
+TRUST_HIDDEN const char *tv_fmt_time(char *buf, size_t len, int64_t t);
+/* Same, for an ASN1_TIME (an empty string if it cannot be read). */
+TRUST_HIDDEN const char *tv_fmt_asn1_time(char *buf, size_t len, const ASN1_TIME *t);
+/* 1 if the certificate is self-signed: self-issued and its own key verifies it. */
+TRUST_HIDDEN bool tv_self_signed(tv_ctx *ctx, const trust_cert *c);
+
+/* Validity of every certificate, anchor included, at ctx->at (check_validity.c). */
+TRUST_HIDDEN void tcheck_validity(tv_ctx *ctx, tpath *p);
+/* Signature algorithms and public keys (check_algs.c). */
+TRUST_HIDDEN void tcheck_algorithms(tv_ctx *ctx, tpath *p);
+/* Version, serial number, issuer and subject fields (check_fields.c). */
+TRUST_HIDDEN void tcheck_fields(tv_ctx *ctx, tpath *p);
+/* Well-formed, non-duplicated, understood extensions; AKI/SKI/SAN/AIA rules (check_ext.c). */
+TRUST_HIDDEN void tcheck_extensions(tv_ctx *ctx, tpath *p);
+/* basicConstraints, keyUsage and pathLenConstraint (check_ca.c). */
+TRUST_HIDDEN void tcheck_ca(tv_ctx *ctx, tpath *p);
+/* Extended key usage for the rule set's purpose, intermediates included (eku.c). */
+TRUST_HIDDEN void tcheck_eku(tv_ctx *ctx, tpath *p);
+/* Revocation of every non-anchor certificate against the store's CRLs (crl.c). */
+TRUST_HIDDEN void tcheck_revocation(tv_ctx *ctx, tpath *p);
+
+#endif
