@@ -42,7 +42,7 @@ static size_t check_bc(tpath *p, size_t i)
 static size_t check_ku(tpath *p, size_t i)
 {
 	const trust_cert *c = p->certs[i];
-	if (c->ku == TCERT_KU_ABSENT)
+	if (c->ku == TCERT_KU_ABSENT || !tv_ext_reliable(c))
 		return 0;
 	bool kcs = (c->ku & KU_KEY_CERT_SIGN) != 0;
 	if (c->is_ca && !kcs) {

@@ -58,7 +58,7 @@ static tfinding *ext_error(tpath *p, size_t i, const char *id, const X509_EXTENS
 	return f;
 }
 
-/* True if the extension is a SEQUENCE SIZE (1..MAX) that decoded to no element. */
+/* True if the extension decoded to nothing: an empty SEQUENCE SIZE (1..MAX) or no bit. */
 static bool empty_sequence(int nid, void *val)
 {
 	if (nid == NID_subject_alt_name || nid == NID_issuer_alt_name)
@@ -67,6 +67,13 @@ static bool empty_sequence(int nid, void *val)
 		return sk_ACCESS_DESCRIPTION_num((AUTHORITY_INFO_ACCESS *)val) <= 0;
 	if (nid == NID_ext_key_usage)
 		return sk_ASN1_OBJECT_num((EXTENDED_KEY_USAGE *)val) <= 0;
+	if (nid == NID_key_usage) { /* §4.2.1.3: at least one bit MUST be set */
+		const ASN1_BIT_STRING *ku = val;
+		for (int k = 0; k < ASN1_STRING_length(ku); k++)
+			if (ASN1_STRING_get0_data(ku)[k])
+				return false;
+		return true;
+	}
 	return false;
 }
 
@@ -106,7 +113,7 @@ static size_t check_each(tpath *p, size_t i)
 			free_ext_value(m, val);
 			if (!val || empty) {
 				ext_error(p, i, "rfc5280.extensions.malformed", ext,
-					  empty ? "is an empty sequence" : "cannot be decoded");
+					  empty ? "is empty" : "cannot be decoded");
 				bad++;
 				continue;
 			}
@@ -144,6 +151,8 @@ static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 	const trust_cert *c = p->certs[i];
 	X509 *x = c->x509;
 	size_t bad = 0;
+	if (!tv_ext_reliable(c))
+		return 0;
 	bool has_aki = X509_get_ext_by_NID(x, NID_authority_key_identifier, -1) >= 0;
 	if (!has_aki && !tv_self_signed(ctx, c)) {
 		tpath_add(p, "rfc5280.aki.missing", TRUST_SEV_ERROR, (int)i, "rfc5280",

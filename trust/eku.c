@@ -38,6 +38,8 @@ static size_t check_leaf(tv_ctx *ctx, tpath *p)
 	const char *want = purpose_name(ctx->rules.eku_nid);
 	bool strict = ctx->rules.webpki_strict;
 	size_t bad = 0;
+	if (!tv_ext_reliable(c))
+		return 0;
 	if (!c->has_eku) {
 		if (!strict)
 			return 0;
@@ -69,7 +71,7 @@ static size_t check_leaf(tv_ctx *ctx, tpath *p)
 static size_t check_leaf_key_usage(tv_ctx *ctx, tpath *p)
 {
 	const trust_cert *c = p->certs[0];
-	if (c->ku == TCERT_KU_ABSENT || c->is_ca)
+	if (c->ku == TCERT_KU_ABSENT || c->is_ca || !tv_ext_reliable(c))
 		return 0;
 	uint32_t ok = KU_DIGITAL_SIGNATURE | KU_KEY_AGREEMENT;
 	if (ctx->rules.eku_nid != NID_client_auth)
@@ -88,7 +90,7 @@ static size_t check_issuers(tv_ctx *ctx, tpath *p)
 	size_t bad = 0;
 	for (size_t i = 1; i < p->n; i++) {
 		const trust_cert *c = p->certs[i];
-		if (!c->has_eku)
+		if (!c->has_eku || !tv_ext_reliable(c))
 			continue;
 		if (ctx->rules.webpki_strict && i == p->n - 1 && tv_is_anchor(p, i)) {
 			tpath_add(p, "webpki.eku.root", TRUST_SEV_ERROR, (int)i, pol,

@@ -26,6 +26,18 @@ static inline bool tv_is_anchor(const tpath *p, size_t i)
 	return p->origin[i] != TRUST_ORIGIN_NONE;
 }
 
+/*
+ * 1 if OpenSSL's cached extension facts (SKI, AKI, keyUsage, EKU bits in the
+ * trust_cert record) can be believed.  OpenSSL 3 withholds them from a
+ * certificate it marked EXFLAG_INVALID; such a certificate is already rejected
+ * as malformed, and checks that read those facts skip it rather than add
+ * findings that would be wrong.
+ */
+static inline bool tv_ext_reliable(const trust_cert *c)
+{
+	return (c->ex_flags & EXFLAG_INVALID) == 0;
+}
+
 /* Number of error findings on p (to tell whether a check added any). */
 TRUST_HIDDEN size_t tv_error_count(const tpath *p);
 /* Formats t as RFC 3339 UTC ("2026-11-28T10:00:00Z") into buf (at least 32 bytes). */

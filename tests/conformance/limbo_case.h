@@ -1,0 +1,23 @@
+/* One x509-limbo testcase turned into libtrust inputs and run. */
+#ifndef LIMBO_CASE_H
+#define LIMBO_CASE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+typedef struct limbo_outcome {
+	bool ran;            /* false if the inputs could not be built (error[] says why) */
+	bool trusted;
+	char reason[128];    /* headline reason id */
+	char message[512];   /* its human message */
+	char error[512];
+	char detail[1024];  /* error finding ids of the reported path (id@cert, ...) */
+} limbo_outcome;
+
+/* Evaluates testcase `tc` (a JSON object) and fills *out. */
+void limbo_case_run(limbo_outcome *out, json_t *tc);
+
+/* Parses an RFC 3339 date-time into seconds since the epoch; 0 on success. */
+int limbo_parse_time(long long *out, const char *s);
+
+#endif
