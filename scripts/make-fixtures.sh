@@ -13,6 +13,11 @@
 #   cross/     new-root.pem old-root.pem (expired) cross.pem (new root's key signed by the
 #              old root, expired) inter.pem leaf.pem chain.pem (leaf+inter+cross)
 #   rsa/       root.pem chain.pem: RSA-2048 hierarchy, host rsa.example.com
+#   rollover/  old.pem new.pem (two intermediates named "Rollover CA" with different keys,
+#              both under good/root) decoy.pem (a third "Rollover CA" whose SKI copies
+#              new.pem's) leaf.pem (signed by new) pool.pem (decoy+old+new)
+#   loop/      a-by-b.pem b-by-a.pem (two CAs cross-signed in a cycle) b-by-root.pem
+#              leaf.pem (under A) cycle.pem (a-by-b+b-by-a) pool.pem (cycle + b-by-root)
 #   garbage/   garbage.bin empty.pem truncated.der badbase64.pem
 #
 # Usage: scripts/make-fixtures.sh DIR [CERTGEN]
@@ -185,6 +190,38 @@ leafext rsaleaf.ext serverAuth "DNS:rsa.example.com"
 rsa rsa/leaf.key; sign rsa/leaf.key rsa/leaf.pem "/CN=rsa.example.com" rsa/inter.pem rsa/inter.key 90 rsaleaf.ext
 cat rsa/leaf.pem rsa/inter.pem > rsa/chain.pem
 
+# rollover: same DN, different keys, plus a decoy copying the real key id.
+mkdir -p rollover
+ec rollover/old.key; ec rollover/new.key; ec rollover/decoy.key
+sign rollover/old.key rollover/old.pem "/O=trustbench fixtures/CN=Rollover CA" good/root.pem good/root.key 1000 ca.ext
+sign rollover/new.key rollover/new.pem "/O=trustbench fixtures/CN=Rollover CA" good/root.pem good/root.key 1500 ca.ext
+skid=$(openssl x509 -in rollover/new.pem -noout -ext subjectKeyIdentifier | sed -n 2p | tr -d ' ')
+sed "s/^subjectKeyIdentifier=hash/subjectKeyIdentifier=$skid/" ca.ext > decoy.ext
+sign rollover/decoy.key rollover/decoy.pem "/O=trustbench fixtures/CN=Rollover CA" good/root.pem good/root.key 1825 decoy.ext
+leafext roll.ext serverAuth "DNS:rollover.example.com"
+ec rollover/leaf.key; sign rollover/leaf.key rollover/leaf.pem "/CN=rollover.example.com" rollover/new.pem rollover/new.key 90 roll.ext
+cat rollover/decoy.pem rollover/old.pem rollover/new.pem > rollover/pool.pem
+
+# loop: A and B sign each other; B is also signed by the trusted root.
+mkdir -p loop
+ec loop/a.key; ec loop/b.key
+openssl req -new -key loop/a.key -subj "/O=trustbench fixtures/CN=Loop CA A" -out loop/a.csr 2>/dev/null
+openssl req -new -key loop/b.key -subj "/O=trustbench fixtures/CN=Loop CA B" -out loop/b.csr 2>/dev/null
+openssl req -x509 -new -key loop/b.key -subj "/O=trustbench fixtures/CN=Loop CA B" -days 1825 -out loop/b-self.pem \
+	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+	-addext "subjectKeyIdentifier=hash" 2>/dev/null
+openssl x509 -req -in loop/a.csr -CA loop/b-self.pem -CAkey loop/b.key -CAcreateserial -days 1825 \
+	-sha256 -extfile ca-nolen.ext -out loop/a-by-b.pem 2>/dev/null
+openssl x509 -req -in loop/b.csr -CA loop/a-by-b.pem -CAkey loop/a.key -CAcreateserial -days 1825 \
+	-sha256 -extfile ca-nolen.ext -out loop/b-by-a.pem 2>/dev/null
+openssl x509 -req -in loop/b.csr -CA good/root.pem -CAkey good/root.key -CAcreateserial -days 1000 \
+	-sha256 -extfile ca-nolen.ext -out loop/b-by-root.pem 2>/dev/null
+leafext loopleaf.ext serverAuth "DNS:loop.example.com"
+ec loop/leaf.key; sign loop/leaf.key loop/leaf.pem "/CN=loop.example.com" loop/a-by-b.pem loop/a.key 90 loopleaf.ext
+cat loop/a-by-b.pem loop/b-by-a.pem > loop/cycle.pem
+cat loop/a-by-b.pem loop/b-by-a.pem loop/b-by-root.pem > loop/pool.pem
+rm -f loop/*.csr loop/b-self.pem loop/*.srl
+
 # garbage
 mkdir -p garbage
 head -c 4096 /dev/urandom > garbage/garbage.bin
@@ -194,5 +231,5 @@ head -c 200 garbage/full.der > garbage/truncated.der
 rm garbage/full.der
 sed '3s/^..../!!!!/' good/leaf.pem > garbage/badbase64.pem
 
-rm -rf ca-db ./*.ext ca.cnf good/*.srl untrusted/*.srl rsa/*.srl cross/*.srl ./*.srl
+rm -rf ca-db ./*.ext rollover/*.srl ca.cnf good/*.srl untrusted/*.srl rsa/*.srl cross/*.srl ./*.srl
 chmod -R u+rwX,go+rX .

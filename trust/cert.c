@@ -41,17 +41,23 @@ static void fill_key(trust_cert *c)
 	c->sig_md_nid = md;
 }
 
-/* Fills every field from c->x509 and the DER hash; 0 on success. */
+/*
+ * Fills every field from c->x509.  A lazy record already has its DER hash and
+ * subject hash, and other threads may be reading them, so they are not
+ * rewritten.  0 on success.
+ */
 static int fill(trust_cert *c, const unsigned char *der, size_t len, trust_error *err,
 		const char *where)
 {
 	X509 *x = c->x509;
-	SHA256(der, len, c->sha256);
-
 	int ok = 1;
-	c->subject_hash = X509_NAME_hash_ex(X509_get_subject_name(x), NULL, NULL, &ok);
-	if (!ok)
-		return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded", where);
+	if (!c->lazy_subject) {
+		SHA256(der, len, c->sha256);
+		c->subject_hash = X509_NAME_hash_ex(X509_get_subject_name(x), NULL, NULL, &ok);
+		if (!ok)
+			return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded",
+					where);
+	}
 	c->issuer_hash = X509_NAME_hash_ex(X509_get_issuer_name(x), NULL, NULL, &ok);
 	if (!ok)
 		return terr_set(err, TRUST_EPARSE, "%s: issuer name cannot be encoded", where);
@@ -88,6 +94,7 @@ static trust_cert *alloc_cert(const char *source)
 	if (!c)
 		return NULL;
 	atomic_init(&c->refs, 1);
+	atomic_init(&c->ready, false);
 	atomic_init(&c->subject_str, NULL);
 	atomic_init(&c->issuer_str, NULL);
 	atomic_init(&c->spki_sha256, NULL);
@@ -132,6 +139,7 @@ trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *sou
 		tcert_unref(c);
 		return NULL;
 	}
+	atomic_store_explicit(&c->ready, true, memory_order_release);
 	return c;
 }
 
@@ -157,7 +165,108 @@ trust_cert *tcert_from_x509(X509 *x509, const char *source, trust_error *err)
 		tcert_unref(c);
 		return NULL;
 	}
+	atomic_store_explicit(&c->ready, true, memory_order_release);
 	return c;
+}
+
+/*
+ * Finds the subject Name inside Certificate ::= SEQUENCE { tbsCertificate
+ * SEQUENCE { [0] version OPTIONAL, serial, signature, issuer, validity,
+ * subject, ... } } by stepping over whole elements with OpenSSL's
+ * ASN1_get_object; the Name itself is decoded by d2i_X509_NAME.
+ */
+static bool locate_subject(const unsigned char *der, size_t len, const unsigned char **out,
+			   long *out_len)
+{
+	const unsigned char *p = der, *end = der + len;
+	long l;
+	int tag, cls;
+	int r = ASN1_get_object(&p, &l, &tag, &cls, (long)len);
+	if ((r & 0x80) || tag != V_ASN1_SEQUENCE)
+		return false;
+	r = ASN1_get_object(&p, &l, &tag, &cls, end - p);
+	if ((r & 0x80) || tag != V_ASN1_SEQUENCE || l > end - p)
+		return false;
+	const unsigned char *tbs_end = p + l;
+	for (int field = 0; field < 6; field++) {
+		const unsigned char *start = p;
+		r = ASN1_get_object(&p, &l, &tag, &cls, tbs_end - p);
+		if ((r & 0x80) || l > tbs_end - p)
+			return false;
+		if (field == 0 && cls != V_ASN1_CONTEXT_SPECIFIC)
+			field++; /* v1: no explicit version */
+		if (field == 5) {
+			*out = start;
+			*out_len = (long)(p - start) + l;
+			return true;
+		}
+		p += l;
+	}
+	return false;
+}
+
+trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len, const char *source,
+				size_t index, trust_error *err)
+{
+	const char *src = source ? source : "memory";
+	const unsigned char *subj;
+	long slen;
+	if (len > TRUST_MAX_FILE_BYTES || !locate_subject(der, len, &subj, &slen)) {
+		terr_set(err, TRUST_EPARSE, "%s: certificate %zu: truncated or malformed DER", src,
+			 index + 1);
+		return NULL;
+	}
+	trust_cert *c = alloc_cert(source);
+	if (!c) {
+		terr_set(err, TRUST_ENOMEM, "out of memory");
+		return NULL;
+	}
+	int ok = 0;
+	c->lazy_subject = d2i_X509_NAME(NULL, &subj, slen);
+	if (c->lazy_subject)
+		c->subject_hash = X509_NAME_hash_ex(c->lazy_subject, NULL, NULL, &ok);
+	c->der = malloc(len);
+	if (!c->lazy_subject || !ok || !c->der) {
+		ERR_clear_error();
+		terr_set(err, c->der ? TRUST_EPARSE : TRUST_ENOMEM,
+			 "%s: certificate %zu: malformed subject name", src, index + 1);
+		tcert_unref(c);
+		return NULL;
+	}
+	memcpy(c->der, der, len);
+	c->der_len = len;
+	SHA256(der, len, c->sha256);
+	return c;
+}
+
+static pthread_mutex_t ready_mu = PTHREAD_MUTEX_INITIALIZER;
+
+bool tcert_ready(const trust_cert *cert)
+{
+	trust_cert *c = (trust_cert *)cert;
+	if (atomic_load_explicit(&c->ready, memory_order_acquire))
+		return c->x509 != NULL;
+	pthread_mutex_lock(&ready_mu);
+	if (!atomic_load_explicit(&c->ready, memory_order_relaxed)) {
+		const unsigned char *p = c->der;
+		c->x509 = d2i_X509(NULL, &p, (long)c->der_len);
+		if (c->x509 && ((size_t)(p - c->der) != c->der_len ||
+				fill(c, c->der, c->der_len, NULL, c->source) != TRUST_OK)) {
+			X509_free(c->x509);
+			c->x509 = NULL;
+		}
+		ERR_clear_error();
+		free(c->der);
+		c->der = NULL;
+		atomic_store_explicit(&c->ready, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&ready_mu);
+	return c->x509 != NULL;
+}
+
+const X509_NAME *tcert_subject_name(const trust_cert *c)
+{
+	return c->lazy_subject ? c->lazy_subject : X509_get_subject_name(c->x509);
 }
 
 trust_cert *tcert_ref(trust_cert *c)
@@ -172,6 +281,8 @@ void tcert_unref(trust_cert *c)
 	if (!c || atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	X509_free(c->x509);
+	X509_NAME_free(c->lazy_subject);
+	free(c->der);
 	free(atomic_load(&c->subject_str));
 	free(atomic_load(&c->issuer_str));
 	free(atomic_load(&c->spki_sha256));
@@ -182,8 +293,7 @@ void tcert_unref(trust_cert *c)
 bool tcert_names_chain(const trust_cert *issuer, const trust_cert *child)
 {
 	return issuer->subject_hash == child->issuer_hash &&
-	       X509_NAME_cmp(X509_get_subject_name(issuer->x509),
-			     X509_get_issuer_name(child->x509)) == 0;
+	       X509_NAME_cmp(tcert_subject_name(issuer), X509_get_issuer_name(child->x509)) == 0;
 }
 
 bool tcert_same(const trust_cert *a, const trust_cert *b)
@@ -221,18 +331,20 @@ static const char *lazy_name(_Atomic(char *) *slot, const X509_NAME *name)
 
 X509 *trust_cert_get0_x509(const trust_cert *cert)
 {
-	return cert ? cert->x509 : NULL;
+	return cert && tcert_ready(cert) ? cert->x509 : NULL;
 }
 
 const char *trust_cert_subject(const trust_cert *cert)
 {
 	trust_cert *c = (trust_cert *)cert;
-	return lazy_name(&c->subject_str, X509_get_subject_name(c->x509));
+	return lazy_name(&c->subject_str, tcert_subject_name(c));
 }
 
 const char *trust_cert_issuer(const trust_cert *cert)
 {
 	trust_cert *c = (trust_cert *)cert;
+	if (!tcert_ready(c))
+		return "";
 	return lazy_name(&c->issuer_str, X509_get_issuer_name(c->x509));
 }
 
@@ -255,6 +367,10 @@ const unsigned char *trust_cert_spki_sha256(const trust_cert *cert)
 	unsigned char *h = calloc(1, 32);
 	if (!h)
 		return NULL;
+	if (!tcert_ready(c)) {
+		free(h);
+		return NULL;
+	}
 	unsigned char *der = NULL;
 	int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(c->x509), &der);
 	if (len > 0)
@@ -270,10 +386,10 @@ const unsigned char *trust_cert_spki_sha256(const trust_cert *cert)
 
 int64_t trust_cert_not_before(const trust_cert *cert)
 {
-	return cert->not_before;
+	return tcert_ready(cert) ? cert->not_before : 0;
 }
 
 int64_t trust_cert_not_after(const trust_cert *cert)
 {
-	return cert->not_after;
+	return tcert_ready(cert) ? cert->not_after : 0;
 }

@@ -36,6 +36,17 @@ TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 
 struct trust_cert {
 	atomic_int refs;
+	/*
+	 * Anchors and pool entries are "lazy": loading keeps only the DER, its
+	 * hash and the parsed subject name, which is all the index needs; the
+	 * full parse happens when path building first touches the certificate
+	 * (tcert_ready).  A system bundle then costs a base64 decode, not 150
+	 * d2i_X509 calls.  Presented certificates are parsed at once.
+	 */
+	atomic_bool ready;       /* every field below is valid */
+	unsigned char *der;      /* lazy only, until ready */
+	size_t der_len;
+	X509_NAME *lazy_subject; /* lazy only: owned, immutable */
 	X509 *x509;
 	_Atomic(char *) subject_str;  /* RFC 2253 one-liner, made on first use */
 	_Atomic(char *) issuer_str;
@@ -67,6 +78,13 @@ struct trust_cert {
 /* Parses DER into a new record (refs = 1); NULL with err set on failure. */
 TRUST_HIDDEN trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *source,
 					size_t index, trust_error *err);
+/* Records DER and subject only; the rest is parsed by tcert_ready on first use. */
+TRUST_HIDDEN trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len,
+					     const char *source, size_t index, trust_error *err);
+/* Completes a lazy record (thread-safe); false if the certificate cannot be parsed. */
+TRUST_HIDDEN bool tcert_ready(const trust_cert *c);
+/* Subject name, available without a full parse. */
+TRUST_HIDDEN const X509_NAME *tcert_subject_name(const trust_cert *c);
 /* Wraps an X509 (takes a reference). */
 TRUST_HIDDEN trust_cert *tcert_from_x509(X509 *x509, const char *source, trust_error *err);
 TRUST_HIDDEN trust_cert *tcert_ref(trust_cert *c);
@@ -81,6 +99,7 @@ TRUST_HIDDEN bool tcert_same(const trust_cert *a, const trust_cert *b);
 typedef struct tcert_list {
 	trust_cert **v;
 	size_t n, cap;
+	bool lazy; /* load records with tcert_lazy_from_der */
 } tcert_list;
 
 TRUST_HIDDEN int tcert_list_push(tcert_list *l, trust_cert *c); /* takes the reference */

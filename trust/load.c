@@ -90,10 +90,11 @@ static bool pem_is_cert(const char *name)
 /* "TRUSTED CERTIFICATE" blocks carry OpenSSL trust settings after the DER;
  * we take the certificate and ignore the settings. */
 static trust_cert *cert_from_block(const char *type, const unsigned char *der, long len,
-				   const char *name, size_t index, trust_error *err)
+				   const char *name, size_t index, bool lazy, trust_error *err)
 {
 	if (strcmp(type, PEM_STRING_X509_TRUSTED) != 0)
-		return tcert_from_der(der, (size_t)len, name, index, err);
+		return lazy ? tcert_lazy_from_der(der, (size_t)len, name, index, err)
+			    : tcert_from_der(der, (size_t)len, name, index, err);
 	const unsigned char *p = der;
 	X509 *x = d2i_X509_AUX(NULL, &p, len);
 	if (!x) {
@@ -139,7 +140,8 @@ static int load_pem(tcert_list *out, const unsigned char *data, size_t len, cons
 				rc = terr_set(err, TRUST_ELIMIT, "%s: more than %u certificates",
 					      name, TRUST_MAX_CERTS_PER_INPUT);
 			} else {
-				trust_cert *c = cert_from_block(type, der, dlen, name, found, err);
+				trust_cert *c = cert_from_block(type, der, dlen, name, found,
+								out->lazy, err);
 				if (!c)
 					rc = err ? err->code : TRUST_EPARSE;
 				else if ((rc = tcert_list_push(out, c)) != TRUST_OK)
@@ -182,7 +184,8 @@ static int load_der(tcert_list *out, const unsigned char *data, size_t len, cons
 		if (idx >= TRUST_MAX_CERTS_PER_INPUT)
 			return terr_set(err, TRUST_ELIMIT, "%s: more than %u certificates", name,
 					TRUST_MAX_CERTS_PER_INPUT);
-		trust_cert *c = tcert_from_der(data + off, total, name, idx, err);
+		trust_cert *c = out->lazy ? tcert_lazy_from_der(data + off, total, name, idx, err)
+					  : tcert_from_der(data + off, total, name, idx, err);
 		if (!c)
 			return err ? err->code : TRUST_EPARSE;
 		int rc = tcert_list_push(out, c);

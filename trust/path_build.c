@@ -288,12 +288,12 @@ static void extend(builder *b)
 		record_dead_end(b, "budget.depth",
 				"the path needs more than the allowed intermediates above %s",
 				trust_cert_subject(top));
-	else if (loops)
-		record_dead_end(b, "path.loop", "every issuer of %s is already in the path (a loop)",
-				trust_cert_subject(top));
 	else if (top->self_issued)
 		record_dead_end(b, "path.untrusted-root",
 				"%s is self-issued but is not a trusted anchor",
+				trust_cert_subject(top));
+	else if (loops)
+		record_dead_end(b, "path.loop", "every issuer of %s is already in the path (a loop)",
 				trust_cert_subject(top));
 	else
 		record_dead_end(b, "path.no-issuer",

@@ -85,7 +85,7 @@ int trust_store_builder_add_anchors(trust_store_builder *b, const char *path, tr
 {
 	if (!b || !path || origin == TRUST_ORIGIN_NONE)
 		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
-	tcert_list l = { 0 };
+	tcert_list l = { .lazy = true };
 	int rc = tload_certs_path(&l, path, err);
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
@@ -99,7 +99,7 @@ int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data
 {
 	if (!b || origin == TRUST_ORIGIN_NONE)
 		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
-	tcert_list l = { 0 };
+	tcert_list l = { .lazy = true };
 	int rc = tload_certs_mem(&l, data, len, name, err);
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
@@ -131,7 +131,7 @@ int trust_store_builder_add_intermediates(trust_store_builder *b, const char *pa
 {
 	if (!b || !path)
 		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
-	tcert_list l = { 0 };
+	tcert_list l = { .lazy = true };
 	int rc = tload_certs_path(&l, path, err);
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
@@ -145,7 +145,7 @@ int trust_store_builder_add_intermediates_mem(trust_store_builder *b, const void
 {
 	if (!b)
 		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
-	tcert_list l = { 0 };
+	tcert_list l = { .lazy = true };
 	int rc = tload_certs_mem(&l, data, len, name, err);
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
@@ -343,7 +343,7 @@ int tstore_find_issuers(const trust_store *s, const trust_cert *child, tcandidat
 	for (size_t k = lower_bound(s, child->issuer_hash);
 	     k < s->n && s->by_subject[k].h == child->issuer_hash; k++) {
 		const struct trust_cert_entry *e = &s->e[s->by_subject[k].i];
-		if (!tcert_names_chain(e->cert, child))
+		if (!tcert_names_chain(e->cert, child) || !tcert_ready(e->cert))
 			continue;
 		if (cand_push(out, e) != TRUST_OK)
 			return TRUST_ENOMEM;
