@@ -3,10 +3,10 @@
  *
  * Accepted signatures: RSA PKCS#1 v1.5, RSA-PSS and ECDSA with SHA-256/384/512,
  * and Ed25519/Ed448 (the set BoringSSL's SimplePathBuilderDelegate and
- * rustls-webpki accept, minus SHA-1).  MD2/MD4/MD5/SHA-1 are refused on every
- * certificate except a self-signed anchor, whose own signature proves nothing
- * (RFC 5280 §6.1.1(d): an anchor is just a name and a key).  DSA and anything
- * else is refused everywhere.
+ * rustls-webpki accept, minus SHA-1).  MD2/MD4/MD5/SHA-1 and DSA are refused
+ * on every certificate except a trust anchor, whose own signature is never
+ * relied on (RFC 5280 §6.1.1(d): an anchor is just a name and a key); a SHA-1
+ * self-signed root therefore still works, while its key is checked below.
  *
  * Accepted keys: RSA of at least 2048 bits under the TLS profiles (CA/B Forum
  * BR §6.1.5; NIST SP 800-131A retired 1024-bit RSA in 2013) and 1024 bits
@@ -54,7 +54,7 @@ static bool check_signature(tpath *p, size_t i)
 			  "the outer signatureAlgorithm differs from the one inside the signed part");
 		return true;
 	}
-	if (tv_is_anchor(p, i) && c->self_issued)
+	if (tv_is_anchor(p, i))
 		return false;
 
 	int md = NID_undef, pk = NID_undef, secbits = 0;

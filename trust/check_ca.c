@@ -32,9 +32,9 @@ static size_t check_bc(tpath *p, size_t i)
 		bad++;
 	}
 	if (c->is_ca && !c->bc_critical) {
-		tpath_add(p, "rfc5280.basic-constraints.not-critical", TRUST_SEV_ERROR, (int)i,
+		tpath_add(p, "rfc5280.basic-constraints.not-critical", tv_profile_sev(p, i), (int)i,
 			  "rfc5280", "a CA certificate whose basicConstraints is not critical");
-		bad++;
+		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
 	return bad;
 }

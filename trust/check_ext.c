@@ -166,24 +166,24 @@ static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 	}
 	if (has_aki && tv_web_profile(ctx) &&
 	    (X509_get0_authority_issuer(x) || X509_get0_authority_serial(x))) {
-		tpath_add(p, "webpki.aki.issuer-serial", TRUST_SEV_ERROR, (int)i,
+		tpath_add(p, "webpki.aki.issuer-serial", tv_profile_sev(p, i), (int)i,
 			  ctx->rules.policy_name,
 			  "the authorityKeyIdentifier names an issuer and serial (CA/B BR §7.1.2)");
-		bad++;
+		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
 	if (has_aki && c->aki_keyid && tv_web_profile(ctx) && c->self_issued &&
 	    (!c->ski || ASN1_OCTET_STRING_cmp(c->aki_keyid, c->ski) != 0) &&
 	    tv_self_signed(ctx, c)) {
-		tpath_add(p, "webpki.aki.ski-mismatch", TRUST_SEV_ERROR, (int)i,
+		tpath_add(p, "webpki.aki.ski-mismatch", tv_profile_sev(p, i), (int)i,
 			  ctx->rules.policy_name,
 			  "a self-signed certificate whose authorityKeyIdentifier is not its own "
 			  "subjectKeyIdentifier");
-		bad++;
+		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
 	if (c->is_ca && !c->ski) {
-		tpath_add(p, "rfc5280.ski.missing", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, "rfc5280.ski.missing", tv_profile_sev(p, i), (int)i, "rfc5280",
 			  "a CA certificate without subjectKeyIdentifier");
-		bad++;
+		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
 	return bad;
 }

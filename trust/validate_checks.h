@@ -27,6 +27,22 @@ static inline bool tv_is_anchor(const tpath *p, size_t i)
 }
 
 /*
+ * Severity of a structural profile rule (basicConstraints criticality, SKI
+ * presence, AKI form) broken by certificate i.  Anchors from the platform
+ * bundle are vetted by the root programs, which grandfather a few roots made
+ * before RFC 5280 (Go Daddy and Starfield Class 2, Certigna, QuoVadis 2 and 3,
+ * Hongkong Post 1, TWCA Global, Chunghwa ePKI in Debian's bundle of 2026);
+ * for them these rules only warn, so the platform's own trust decision
+ * stands.  Every other certificate, user-added anchors included, is held to
+ * the rule (x509-limbo rfc5280::root-non-critical-basic-constraints,
+ * rfc5280::ski::root-missing-ski, webpki::aki::root-with-aki-*).
+ */
+static inline trust_severity tv_profile_sev(const tpath *p, size_t i)
+{
+	return p->origin[i] == TRUST_ORIGIN_SYSTEM ? TRUST_SEV_WARNING : TRUST_SEV_ERROR;
+}
+
+/*
  * 1 if OpenSSL's cached extension facts (SKI, AKI, keyUsage, EKU bits in the
  * trust_cert record) can be believed.  OpenSSL 3 withholds them from a
  * certificate it marked EXFLAG_INVALID; such a certificate is already rejected

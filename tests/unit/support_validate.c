@@ -141,14 +141,14 @@ char *sv_crl_file(X509 *issuer, EVP_PKEY *key, long serial, int reason, long thi
 	return path;
 }
 
-static void add_pem(trust_store_builder *b, X509 *x, bool anchor)
+static void add_der(trust_store_builder *b, X509 *x, bool anchor, trust_origin origin)
 {
 	unsigned char *der = NULL;
 	int len = i2d_X509(x, &der);
 	ck_assert_int_gt(len, 0);
 	trust_error err = { 0 };
 	int rc = anchor ? trust_store_builder_add_anchors_mem(b, der, (size_t)len, "test",
-							      TRUST_ORIGIN_USER, &err)
+							      origin, &err)
 			: trust_store_builder_add_intermediates_mem(b, der, (size_t)len, "test", &err);
 	OPENSSL_free(der);
 	ck_assert_msg(rc == TRUST_OK, "%s", err.message);
@@ -156,12 +156,18 @@ static void add_pem(trust_store_builder *b, X509 *x, bool anchor)
 
 trust_store *sv_store(X509 *const *anchors, X509 *const *pool, const char *crl_path)
 {
+	return sv_store_as(anchors, TRUST_ORIGIN_USER, pool, crl_path);
+}
+
+trust_store *sv_store_as(X509 *const *anchors, trust_origin origin, X509 *const *pool,
+			 const char *crl_path)
+{
 	trust_store_builder *b = trust_store_builder_new();
 	ck_assert_ptr_nonnull(b);
 	for (size_t i = 0; anchors && anchors[i]; i++)
-		add_pem(b, anchors[i], true);
+		add_der(b, anchors[i], true, origin);
 	for (size_t i = 0; pool && pool[i]; i++)
-		add_pem(b, pool[i], false);
+		add_der(b, pool[i], false, TRUST_ORIGIN_NONE);
 	trust_error err = { 0 };
 	if (crl_path)
 		ck_assert_msg(trust_store_builder_add_crl(b, crl_path, &err) == TRUST_OK, "%s",

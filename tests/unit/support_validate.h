@@ -38,8 +38,11 @@ X509 *sv_cert(const sv_spec *spec);
  * (caller unlinks and frees). */
 char *sv_crl_file(X509 *issuer, EVP_PKEY *key, long serial, int reason, long this_days,
 		  long next_days);
-/* Store with `anchors` (NULL-terminated), optional pool and CRL file. */
+/* Store with `anchors` (NULL-terminated, origin USER), optional pool and CRL file. */
 trust_store *sv_store(X509 *const *anchors, X509 *const *pool, const char *crl_path);
+/* Same with the anchors' origin chosen. */
+trust_store *sv_store_as(X509 *const *anchors, trust_origin origin, X509 *const *pool,
+			 const char *crl_path);
 /* Chain of the given certificates (NULL-terminated, leaf first). */
 trust_chain *sv_chain(X509 *const *certs);
 /* Evaluates with the base policy and flags (no host). */

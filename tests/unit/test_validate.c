@@ -82,6 +82,29 @@ static trust_result *run(pki *k, trust_policy_base policy, unsigned flags, const
 	return r;
 }
 
+/* leaf <- root directly, the root made with `root_exts`, anchored with `origin`. */
+static trust_result *run_direct(const char *const *root_exts, trust_origin origin)
+{
+	EVP_PKEY *rk = sv_key("EC", "P-256", 0), *lk = sv_key("EC", "P-256", 0);
+	sv_spec rs = { .cn = "Legacy Root", .key = rk, .exts = root_exts };
+	X509 *root = sv_cert(&rs);
+	sv_spec ls = { .cn = "leaf.example.com", .key = lk, .issuer = root, .issuer_key = rk,
+		       .exts = SV_LEAF_EXTS };
+	X509 *leaf = sv_cert(&ls);
+	X509 *anchors[] = { root, NULL };
+	X509 *chain[] = { leaf, NULL };
+	trust_store *s = sv_store_as(anchors, origin, NULL, NULL);
+	trust_chain *c = sv_chain(chain);
+	trust_result *r = sv_eval(s, c, TRUST_POLICY_RFC5280, 0);
+	trust_chain_free(c);
+	trust_store_free(s);
+	X509_free(leaf);
+	X509_free(root);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(lk);
+	return r;
+}
+
 static void assert_rejected_with(trust_result *r, const char *id, int cert)
 {
 	ck_assert_msg(!trust_result_trusted(r), "accepted; expected %s", id);
@@ -329,6 +352,32 @@ START_TEST(test_validate__a_self_issued_intermediate_does_not_count_toward_pathl
 }
 END_TEST
 
+static sv_exts LEGACY_ROOT_EXTS = {
+	"basicConstraints", "CA:TRUE",
+	"keyUsage", "critical,keyCertSign,cRLSign",
+	"subjectKeyIdentifier", "hash",
+	NULL,
+};
+
+START_TEST(test_validate__a_user_root_with_non_critical_basic_constraints_is_rejected)
+{
+	trust_result *r = run_direct(LEGACY_ROOT_EXTS, TRUST_ORIGIN_USER);
+	assert_rejected_with(r, "rfc5280.basic-constraints.not-critical", 1);
+	trust_result_free(r);
+}
+END_TEST
+
+START_TEST(test_validate__a_grandfathered_system_root_only_warns)
+{
+	trust_result *r = run_direct(LEGACY_ROOT_EXTS, TRUST_ORIGIN_SYSTEM);
+	assert_trusted(r);
+	const trust_finding *f = sv_finding(r, "rfc5280.basic-constraints.not-critical", 1);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->severity, TRUST_SEV_WARNING);
+	trust_result_free(r);
+}
+END_TEST
+
 START_TEST(test_validate__eku_on_an_intermediate_constrains_the_leaf)
 {
 	static sv_exts client_only = {
@@ -492,6 +541,8 @@ static Suite *suite(void)
 	tcase_add_test(t, test_validate__an_intermediate_without_the_ca_bit_is_rejected);
 	tcase_add_test(t, test_validate__a_pathlen_violation_is_rejected);
 	tcase_add_test(t, test_validate__a_self_issued_intermediate_does_not_count_toward_pathlen);
+	tcase_add_test(t, test_validate__a_user_root_with_non_critical_basic_constraints_is_rejected);
+	tcase_add_test(t, test_validate__a_grandfathered_system_root_only_warns);
 	tcase_add_test(t, test_validate__eku_on_an_intermediate_constrains_the_leaf);
 	tcase_add_test(t, test_validate__a_leaf_without_eku_passes_unless_webpki_strict);
 	tcase_add_test(t, test_validate__an_unknown_critical_extension_is_rejected);
