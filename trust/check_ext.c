@@ -58,23 +58,56 @@ static tfinding *ext_error(tpath *p, size_t i, const char *id, const X509_EXTENS
 	return f;
 }
 
-/* True if the extension decoded to nothing: an empty SEQUENCE SIZE (1..MAX) or no bit. */
-static bool empty_sequence(int nid, void *val)
+/* Extensions whose syntax is SEQUENCE SIZE (1..MAX): an empty one is malformed. */
+static bool sequence_of_at_least_one(int nid)
 {
-	if (nid == NID_subject_alt_name || nid == NID_issuer_alt_name)
-		return sk_GENERAL_NAME_num((GENERAL_NAMES *)val) <= 0;
-	if (nid == NID_info_access)
-		return sk_ACCESS_DESCRIPTION_num((AUTHORITY_INFO_ACCESS *)val) <= 0;
-	if (nid == NID_ext_key_usage)
-		return sk_ASN1_OBJECT_num((EXTENDED_KEY_USAGE *)val) <= 0;
-	if (nid == NID_key_usage) { /* §4.2.1.3: at least one bit MUST be set */
-		const ASN1_BIT_STRING *ku = val;
-		for (int k = 0; k < ASN1_STRING_length(ku); k++)
-			if (ASN1_STRING_get0_data(ku)[k])
-				return false;
+	return nid == NID_subject_alt_name || nid == NID_issuer_alt_name ||
+	       nid == NID_info_access || nid == NID_ext_key_usage ||
+	       nid == NID_crl_distribution_points || nid == NID_certificate_policies;
+}
+
+/* The DER of an empty SEQUENCE, read from the raw value: no decoding needed. */
+static bool empty_sequence(const X509_EXTENSION *ext)
+{
+	const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data((X509_EXTENSION *)ext);
+	const unsigned char *d = ASN1_STRING_get0_data(v);
+	return ASN1_STRING_length(v) == 2 && d[0] == 0x30 && d[1] == 0x00;
+}
+
+/* keyUsage with no bit set (§4.2.1.3: at least one MUST be). */
+static bool empty_key_usage(X509_EXTENSION *ext)
+{
+	ASN1_BIT_STRING *ku = X509V3_EXT_d2i(ext);
+	ERR_clear_error();
+	if (!ku)
+		return false;
+	bool empty = true;
+	for (int k = 0; k < ASN1_STRING_length(ku); k++)
+		if (ASN1_STRING_get0_data(ku)[k])
+			empty = false;
+	ASN1_BIT_STRING_free(ku);
+	return empty;
+}
+
+/* Extensions OpenSSL's cache decodes (ossl_x509v3_cache_extensions), setting
+ * EXFLAG_INVALID when one does not decode. */
+static bool cached_by_openssl(int nid)
+{
+	switch (nid) {
+	case NID_basic_constraints:
+	case NID_key_usage:
+	case NID_ext_key_usage:
+	case NID_subject_key_identifier:
+	case NID_authority_key_identifier:
+	case NID_subject_alt_name:
+	case NID_name_constraints:
+	case NID_crl_distribution_points:
+	case NID_netscape_cert_type:
+	case NID_proxyCertInfo:
 		return true;
+	default:
+		return false;
 	}
-	return false;
 }
 
 static void free_ext_value(const X509V3_EXT_METHOD *m, void *val)
@@ -87,10 +120,38 @@ static void free_ext_value(const X509V3_EXT_METHOD *m, void *val)
 		m->ext_free(val);
 }
 
+/*
+ * Whether the extension's value is malformed; NULL if not, else why.
+ * OpenSSL's extension cache already decodes basicConstraints, keyUsage, EKU,
+ * SKI, AKI, SAN, nameConstraints and CRLDP and marks the certificate
+ * EXFLAG_INVALID when one fails, so those are decoded again only to name the
+ * culprit of an invalid certificate.  AIA is not in that cache and is decoded
+ * here, as is any critical extension; other non-critical ones (SCT lists,
+ * policies) are costly to decode on every evaluation and no rule reads them.
+ */
+static const char *malformed(X509_EXTENSION *ext, int nid, bool cert_invalid)
+{
+	if (sequence_of_at_least_one(nid) && empty_sequence(ext))
+		return "is an empty sequence";
+	if (nid == NID_key_usage && cert_invalid && empty_key_usage(ext))
+		return "has no bit set";
+	if (!cert_invalid &&
+	    (cached_by_openssl(nid) || (nid != NID_info_access && !X509_EXTENSION_get_critical(ext))))
+		return NULL;
+	const X509V3_EXT_METHOD *m = X509V3_EXT_get(ext);
+	if (!m)
+		return NULL;
+	void *val = X509V3_EXT_d2i(ext);
+	ERR_clear_error();
+	free_ext_value(m, val);
+	return val ? NULL : "cannot be decoded";
+}
+
 /* Duplicates, decoding, criticality; returns the number of errors added. */
 static size_t check_each(tpath *p, size_t i)
 {
 	X509 *x = p->certs[i]->x509;
+	bool invalid = !tv_ext_reliable(p->certs[i]);
 	int count = X509_get_ext_count(x);
 	size_t bad = 0;
 	for (int k = 0; k < count; k++) {
@@ -105,18 +166,11 @@ static size_t check_each(tpath *p, size_t i)
 			bad++;
 			continue;
 		}
-		const X509V3_EXT_METHOD *m = X509V3_EXT_get(ext);
-		if (m) {
-			void *val = X509V3_EXT_d2i(ext);
-			ERR_clear_error();
-			bool empty = val && empty_sequence(nid, val);
-			free_ext_value(m, val);
-			if (!val || empty) {
-				ext_error(p, i, "rfc5280.extensions.malformed", ext,
-					  empty ? "is empty" : "cannot be decoded");
-				bad++;
-				continue;
-			}
+		const char *why = malformed(ext, nid, invalid);
+		if (why) {
+			ext_error(p, i, "rfc5280.extensions.malformed", ext, why);
+			bad++;
+			continue;
 		}
 		if (!X509_EXTENSION_get_critical(ext))
 			continue;
@@ -154,7 +208,12 @@ static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 	if (!tv_ext_reliable(c))
 		return 0;
 	bool has_aki = X509_get_ext_by_NID(x, NID_authority_key_identifier, -1) >= 0;
-	if (!has_aki && !tv_self_signed(ctx, c)) {
+	/* For an anchor, OpenSSL's EXFLAG_SS (self-issued, key type fits the
+	 * signature) is enough: its signature is never relied on, and this spares a
+	 * verification per evaluation for the many roots without AKI. */
+	bool self_signed = !has_aki && ((tv_is_anchor(p, i) && (c->ex_flags & EXFLAG_SS)) ||
+					tv_self_signed(ctx, c));
+	if (!has_aki && !self_signed) {
 		tpath_add(p, "rfc5280.aki.missing", TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "no authorityKeyIdentifier, which only a self-signed certificate may omit");
 		bad++;
