@@ -30,7 +30,8 @@ static bool understood_critical(int nid)
 	case NID_ext_key_usage:         /* eku.c */
 	case NID_subject_alt_name:      /* names_check.c, nc.c */
 	case NID_name_constraints:      /* nc.c */
-	case NID_crl_distribution_points: /* crl.c reads CRLs for the issuer */
+	case NID_crl_distribution_points: /* only says where CRLs live; crl.c applies
+					   * the CRLs loaded for the issuer */
 	case NID_certificate_policies:  /* any-policy is the initial set (§6.1.1(c)) and no
 					 * explicit policy is required, so the outcome
 					 * does not depend on it */
