@@ -12,7 +12,7 @@
  *  - §4.2.1.2: SKI MUST be non-critical and present in every CA certificate.
  *  - §4.2.1.6: with an empty subject, SAN MUST be present and critical.
  *  - §4.2.2.1: AIA MUST be non-critical.
- *  - CA/B Forum BR §7.1.2 (TLS profiles only): AKI without authorityCertIssuer
+ *  - CA/B Forum BR §7.1.2 (TLS server paths only): AKI without authorityCertIssuer
  *    and serial, a self-signed root's AKI equal to its SKI, and SAN non-critical
  *    when the subject is not empty.
  */
@@ -224,14 +224,14 @@ static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 			  "the authorityKeyIdentifier has no keyIdentifier");
 		bad++;
 	}
-	if (has_aki && tv_web_profile(ctx) &&
+	if (has_aki && tv_br_profile(ctx) &&
 	    (X509_get0_authority_issuer(x) || X509_get0_authority_serial(x))) {
 		tpath_add(p, "webpki.aki.issuer-serial", tv_profile_sev(p, i), (int)i,
 			  ctx->rules.policy_name,
 			  "the authorityKeyIdentifier names an issuer and serial (CA/B BR §7.1.2)");
 		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
-	if (has_aki && c->aki_keyid && tv_web_profile(ctx) && c->self_issued &&
+	if (has_aki && c->aki_keyid && tv_br_profile(ctx) && c->self_issued &&
 	    (!c->ski || ASN1_OCTET_STRING_cmp(c->aki_keyid, c->ski) != 0) &&
 	    tv_self_signed(ctx, c)) {
 		tpath_add(p, "webpki.aki.ski-mismatch", tv_profile_sev(p, i), (int)i,
@@ -264,7 +264,7 @@ static size_t check_san(tv_ctx *ctx, tpath *p, size_t i)
 			  "the subject is empty, so subjectAltName MUST be critical");
 		return 1;
 	}
-	if (!empty_subject && critical && tv_web_profile(ctx)) {
+	if (!empty_subject && critical && tv_br_profile(ctx)) {
 		tpath_add(p, "webpki.san.critical", TRUST_SEV_ERROR, (int)i, ctx->rules.policy_name,
 			  "subjectAltName is critical although the subject is not empty "
 			  "(CA/B BR §7.1.2.7.12)");

@@ -232,6 +232,32 @@ START_TEST(test_validate__keycertsign_on_a_non_ca_leaf_is_rejected)
 }
 END_TEST
 
+START_TEST(test_validate__baseline_requirements_bind_server_paths_only)
+{
+	static sv_exts critical_san = {
+		"basicConstraints", "critical,CA:FALSE",
+		"keyUsage", "critical,digitalSignature",
+		"extendedKeyUsage", "serverAuth,clientAuth",
+		"subjectAltName", "critical,DNS:leaf.example.com",
+		"subjectKeyIdentifier", "hash",
+		"authorityKeyIdentifier", "keyid:always",
+		NULL,
+	};
+	sv_pki k;
+	sv_pki_init(&k);
+	X509_free(k.leaf);
+	k.leaf = sv_make_leaf(&k, NULL, critical_san, 0, 0);
+	trust_result *r = sv_run(&k, TRUST_POLICY_TLS_SERVER, 0, NULL);
+	sv_assert_rejected_with(r, "webpki.san.critical", 0);
+	trust_result_free(r);
+	r = sv_run(&k, TRUST_POLICY_TLS_CLIENT, 0, NULL);
+	ck_assert_ptr_null(sv_finding(r, "webpki.san.critical", 0));
+	ck_assert_ptr_nonnull(sv_finding(r, "rfc5280.eku", -1));
+	trust_result_free(r);
+	sv_pki_free(&k);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("validate_ca");
@@ -247,6 +273,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_validate__an_unknown_critical_extension_is_rejected);
 	tcase_add_test(t, test_validate__a_duplicated_extension_is_rejected);
 	tcase_add_test(t, test_validate__keycertsign_on_a_non_ca_leaf_is_rejected);
+	tcase_add_test(t, test_validate__baseline_requirements_bind_server_paths_only);
 	suite_add_tcase(s, t);
 	return s;
 }
