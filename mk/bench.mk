@@ -1,0 +1,50 @@
+# make bench:       libtrust against OpenSSL's X509_verify_cert on the same inputs,
+#                   interleaved, medians of BENCH_ROUNDS rounds (tests/bench/).
+# make bench-smoke: one short round of every scenario; checks that both verifiers
+#                   run and accept every chain.  Cheap enough for `make test`.
+BENCH_DIR := $(BUILD)/bench
+BENCH_ROUNDS ?= 5
+BENCH_LEAVES ?= 20000
+BENCH_ARGS ?=
+# Optimised and never sanitised, whatever OPT and SAN say.
+BENCH_CFLAGS = $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS_ALL)) -O2 -Itests/bench
+BENCH_LDFLAGS = $(filter-out -fsanitize% -fno-sanitize%,$(LDFLAGS_ALL))
+BENCH_HDR := tests/bench/bench_common.h trust/trust.h
+
+TRUST_BENCH := $(BENCH_DIR)/trust-verify-bench
+OPENSSL_BENCH := $(BENCH_DIR)/openssl-verify-bench
+GEN_LEAVES := $(BENCH_DIR)/gen-leaves
+
+.PHONY: bench bench-smoke bench-bins
+
+$(BENCH_DIR)/obj/%.o: tests/bench/%.c $(BENCH_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -c -o $@ $<
+
+$(TRUST_BENCH): $(BENCH_DIR)/obj/trust_verify_bench.o $(BENCH_DIR)/obj/bench_common.o $(STATIC_LIB)
+	$(CC) $(BENCH_LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(PKG_LIBS)
+
+$(OPENSSL_BENCH): $(BENCH_DIR)/obj/openssl_verify_bench.o $(BENCH_DIR)/obj/bench_common.o
+	$(CC) $(BENCH_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(GEN_LEAVES): $(BENCH_DIR)/obj/gen_leaves.o
+	$(CC) $(BENCH_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Inputs are cached: regenerated only when the generators change.
+$(BENCH_DIR)/inputs/.stamp: scripts/make-bench-inputs.sh $(GEN_LEAVES)
+	sh scripts/make-bench-inputs.sh $(BENCH_DIR)/inputs $(GEN_LEAVES) $(BENCH_LEAVES)
+	@touch $@
+
+$(BENCH_DIR)/smoke-inputs/.stamp: scripts/make-bench-inputs.sh $(GEN_LEAVES)
+	sh scripts/make-bench-inputs.sh $(BENCH_DIR)/smoke-inputs $(GEN_LEAVES) 200
+	@touch $@
+
+bench-bins: $(TRUST_BENCH) $(OPENSSL_BENCH)
+
+bench: bench-bins $(BENCH_DIR)/inputs/.stamp
+	python3 tests/bench/run_bench.py --bin $(BENCH_DIR) --inputs $(BENCH_DIR)/inputs \
+		--rounds $(BENCH_ROUNDS) $(BENCH_ARGS)
+
+bench-smoke: bench-bins $(BENCH_DIR)/smoke-inputs/.stamp
+	python3 tests/bench/run_bench.py --bin $(BENCH_DIR) --inputs $(BENCH_DIR)/smoke-inputs \
+		--smoke

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Runs trust-verify-bench and openssl-verify-bench side by side.
+
+For every scenario the two drivers run alternately (openssl first in even
+rounds, libtrust first in odd ones) on the same inputs; the table shows the
+median of each side's verifications per second over the rounds and their
+ratio against the target from the product spec (section 8).
+
+  run_bench.py --bin DIR --inputs DIR [--rounds N] [--only SUBSTR] [--json FILE]
+               [--strict] [--smoke]
+
+--smoke runs every scenario once with a handful of iterations: it checks that
+both verifiers run and accept every chain, not how fast they are.
+--strict exits 1 when a target is missed (the default only reports it).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+HOST = "bench.example.com"
+SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+# mode -> (warmup, minimum iterations, minimum seconds) for a full run.
+TIMING = {
+    "warm": (200, 200, 0.3),
+    "rotate": (50, 200, 0.3),
+    "cold": (20, 50, 0.3),
+    "cold-chain": (2, 10, 0.3),
+}
+
+
+def scenarios():
+    """(name, alg, mode, extra args, target) in table order.
+
+    target is ("ratio", x): libtrust ops/s >= x * openssl ops/s; or
+    ("flat", base, x): libtrust's time per verification at most x times that of
+    scenario `base` (the pool rows); or None for information only.
+    """
+    rows = []
+    for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
+        rows += [
+            (f"{label} warm", alg, "warm", [], ("ratio", 10.0)),
+            (f"{label} rotate", alg, "rotate", [], ("ratio", 1.8)),
+            (f"{label} cold", alg, "cold", [], ("ratio", 1.0)),
+            (f"{label} cold system bundle", alg, "cold-chain", [], ("ratio", 5.0)),
+        ]
+    for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
+        base = f"{label} warm pool 10"
+        rows.append((base, alg, "warm", ["--pool", "pool-10.pem"], None))
+        for n in (1000, 10000):
+            rows.append((f"{label} warm pool {n}", alg, "warm", ["--pool", f"pool-{n}.pem"],
+                         ("flat", base, 1.10)))
+    rows.append(("P-256 warm pool 10000 after", "ec", "warm",
+                 ["--pool", "pool-10000.pem", "--pool-after"], None))
+    return rows
+
+
+def command(binary, inputs, alg, mode, extra, smoke):
+    d = os.path.join(inputs, alg)
+    leaf = "leaves.pem" if mode == "rotate" else "leaf.pem"
+    with open(os.path.join(inputs, "attime")) as f:
+        attime = f.read().strip()
+    warmup, iters, min_time = TIMING[mode]
+    if smoke:
+        warmup, iters, min_time = 1, 3, 0.0
+    cmd = [binary, "--mode", mode,
+           "--anchors", os.path.join(d, "root.pem"),
+           "--untrusted", os.path.join(d, "inter.pem"),
+           "--leaf", os.path.join(d, leaf),
+           "--host", HOST, "--attime", attime,
+           "--iters", str(iters), "--warmup", str(warmup), "--min-time", str(min_time)]
+    for a in extra:
+        cmd.append(os.path.join(inputs, a) if a.endswith(".pem") else a)
+    if mode == "cold-chain":
+        cmd += ["--system-bundle", SYSTEM_BUNDLE]
+    return cmd
+
+
+def run_one(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{os.path.basename(cmd[0])} exited {p.returncode}: "
+                           f"{p.stderr.strip() or p.stdout.strip()}")
+    for line in p.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return {k: v for k, v in (kv.split("=", 1) for kv in line.split()[1:])}
+    raise RuntimeError(f"{os.path.basename(cmd[0])}: no RESULT line in: {p.stdout!r}")
+
+
+def fmt_rate(x):
+    return f"{x:,.0f}" if x >= 100 else f"{x:,.1f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bin", required=True, help="directory holding the two bench binaries")
+    ap.add_argument("--inputs", required=True, help="directory made by make-bench-inputs.sh")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--only", default="", help="run the scenarios whose name contains this")
+    ap.add_argument("--json", help="also write the medians and every round here")
+    ap.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    ap.add_argument("--smoke", action="store_true", help="one quick round: do both verify?")
+    args = ap.parse_args()
+    if args.smoke:
+        args.rounds = 1
+
+    impls = {
+        "openssl": os.path.join(args.bin, "openssl-verify-bench"),
+        "libtrust": os.path.join(args.bin, "trust-verify-bench"),
+    }
+    for b in impls.values():
+        if not os.access(b, os.X_OK):
+            print(f"run_bench: {b}: not built", file=sys.stderr)
+            return 2
+    if not os.path.exists(os.path.join(args.inputs, "attime")):
+        print(f"run_bench: {args.inputs}: no bench inputs (run make-bench-inputs.sh)",
+              file=sys.stderr)
+        return 2
+    rows = [s for s in scenarios() if args.only in s[0]]
+    if not os.path.exists(SYSTEM_BUNDLE):
+        print(f"run_bench: {SYSTEM_BUNDLE} missing: skipping the system-bundle rows",
+              file=sys.stderr)
+        rows = [s for s in rows if s[2] != "cold-chain"]
+
+    results = {}
+    failures = []
+    for name, alg, mode, extra, target in rows:
+        per = {"openssl": [], "libtrust": []}
+        try:
+            for r in range(args.rounds):
+                order = ["openssl", "libtrust"] if r % 2 == 0 else ["libtrust", "openssl"]
+                for impl in order:
+                    per[impl].append(run_one(command(impls[impl], args.inputs, alg, mode,
+                                                     extra, args.smoke)))
+        except RuntimeError as e:
+            failures.append(f"{name}: {e}")
+            print(f"FAILED  {name}: {e}", file=sys.stderr, flush=True)
+            continue
+        med = {}
+        for impl, runs in per.items():
+            med[impl] = {
+                "ops_s": statistics.median(float(x["ops_s"]) for x in runs),
+                "wall_us": statistics.median(float(x["wall_us"]) for x in runs),
+                "cpu_us": statistics.median(float(x["cpu_us"]) for x in runs),
+                "first_us": statistics.median(float(x["first_us"]) for x in runs),
+                "maxrss_kb": max(int(x["maxrss_kb"]) for x in runs),
+                "rounds": runs,
+            }
+        results[name] = {"alg": alg, "mode": mode, "target": target, **med}
+        if not args.smoke:
+            o, t = med["openssl"], med["libtrust"]
+            print(f"  {name:<30} openssl {o['wall_us']:9.1f} us   libtrust {t['wall_us']:9.1f} us"
+                  f"   x{t['ops_s'] / o['ops_s']:.2f}", file=sys.stderr, flush=True)
+
+    if args.smoke:
+        for name, res in results.items():
+            print(f"ok  {name:<30} both verified ({res['mode']})")
+        if failures:
+            print(f"bench-smoke: {len(failures)} scenario(s) failed", file=sys.stderr)
+            return 1
+        print(f"bench-smoke: {len(results)} scenarios, both verifiers accept every chain")
+        return 0
+
+    print()
+    hdr = (f"{'scenario':<30} {'openssl/s':>10} {'us':>9} {'libtrust/s':>11} {'us':>9} "
+           f"{'ratio':>7}  {'target':<22} result")
+    print(hdr)
+    print("-" * len(hdr))
+    met = missed = 0
+    for name, alg, mode, extra, target in rows:
+        if name not in results:
+            print(f"{name:<30} {'FAILED':>10}")
+            continue
+        res = results[name]
+        o, t = res["openssl"], res["libtrust"]
+        ratio = t["ops_s"] / o["ops_s"]
+        tgt, verdict = "", ""
+        if target and target[0] == "ratio":
+            tgt = f">= {target[1]:.1f}x openssl"
+            ok = ratio >= target[1]
+        elif target and target[0] == "flat" and target[1] in results:
+            base = results[target[1]]["libtrust"]["wall_us"]
+            growth = t["wall_us"] / base
+            tgt = f"<= {target[2]:.2f}x pool 10 ({growth:.2f}x)"
+            ok = growth <= target[2]
+        else:
+            ok = None
+        if ok is not None:
+            verdict = "met" if ok else "NOT MET"
+            met += ok
+            missed += not ok
+        res["met"] = ok
+        print(f"{name:<30} {fmt_rate(o['ops_s']):>10} {o['wall_us']:>9.1f} "
+              f"{fmt_rate(t['ops_s']):>11} {t['wall_us']:>9.1f} {ratio:>6.2f}x  {tgt:<22} {verdict}")
+    print()
+    for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
+        a, b = f"{label} warm pool 10", f"{label} warm pool 10000"
+        if a in results and b in results:
+            print(f"{label} pool 10 -> 10000: openssl "
+                  f"{results[b]['openssl']['wall_us'] - results[a]['openssl']['wall_us']:+.1f} us, "
+                  f"libtrust {results[b]['libtrust']['wall_us'] - results[a]['libtrust']['wall_us']:+.1f} us"
+                  " per verification")
+    print(f"medians of {args.rounds} interleaved rounds; us = wall time per verification; "
+          f"targets met: {met} of {met + missed}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    if failures:
+        return 1
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
