@@ -2,7 +2,8 @@
 # Generates the benchmark's certificates into DIR (default build/bench/inputs):
 #   ec/ and rsa/: root.pem -> inter.pem -> leaf.pem for bench.example.com (openssl CLI),
 #                 leaves.pem (LEAVES more leaves under inter.pem, for rotate),
-#   pool-10.pem, pool-1000.pem, pool-10000.pem: unrelated intermediate CAs,
+#   pool-10/, pool-1000/, pool-10000/: unrelated intermediate CAs, in files of at
+#                 most 1000 certificates (libtrust reads at most 4 MiB per input),
 #   attime: the evaluation time (seconds since the epoch) every run uses, taken
 #           right after generation, so a cached set stays valid whatever today is.
 # Usage: scripts/make-bench-inputs.sh DIR GEN_LEAVES [LEAVES]
@@ -88,12 +89,16 @@ rsa_pid=$!
 chain ec P-256
 newkey ec "$tmp/pool.key"
 for n in 10 1000 10000; do
-	"$gen" pool --key "$tmp/pool.key" --count "$n" --out "$tmp/pool-$n.pem"
+	"$gen" pool --key "$tmp/pool.key" --count "$n" --out "$tmp/pool.pem"
+	mkdir -p "$tmp/pool-$n"
+	awk -v dir="$tmp/pool-$n" '
+		/-----BEGIN CERTIFICATE-----/ { if (n % 1000 == 0) { if (out) close(out); out = sprintf("%s/part-%02d.pem", dir, n / 1000) } n++ }
+		{ print > out }' "$tmp/pool.pem"
+	rm -f "$tmp/pool.pem"
 done
 wait "$rsa_pid"
 date +%s >"$tmp/attime"
 
-rm -rf "$dir/ec" "$dir/rsa"
-mv "$tmp/ec" "$tmp/rsa" "$dir/"
-mv "$tmp"/pool-*.pem "$tmp/attime" "$dir/"
+rm -rf "$dir/ec" "$dir/rsa" "$dir"/pool-*
+mv "$tmp/ec" "$tmp/rsa" "$tmp"/pool-* "$tmp/attime" "$dir/"
 echo "bench inputs in $dir (attime $(cat "$dir/attime"))"
