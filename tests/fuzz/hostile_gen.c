@@ -75,6 +75,8 @@ static X509 *make(const char *cn, const char *issuer_cn, int ca, const char *dns
 		add_ext(x, NULL, NID_ext_key_usage, "serverAuth");
 		add_ext(x, NULL, NID_subject_alt_name, san);
 	}
+	add_ext(x, NULL, NID_subject_key_identifier, "hash");
+	add_ext(x, NULL, NID_authority_key_identifier, "keyid:always");
 	if (X509_sign(x, g_key, EVP_sha256()) <= 0)
 		die("cannot sign");
 	return x;
