@@ -20,8 +20,9 @@
 
 #define TRUST_HIDDEN __attribute__((visibility("hidden")))
 
-/* Largest input file we read: a system bundle is ~220 KB, so 4 MiB leaves room. */
-#define TRUST_MAX_FILE_BYTES (4u * 1024u * 1024u)
+/* Largest input file we read: a system bundle is ~220 KB and a pool of 10,000
+ * intermediates ~7 MB; anything larger is refused before it is parsed. */
+#define TRUST_MAX_FILE_BYTES (8u * 1024u * 1024u)
 /* Most certificates one file or memory blob may hold. */
 #define TRUST_MAX_CERTS_PER_INPUT 10000u
 
