@@ -159,10 +159,23 @@ TRUST_HIDDEN void tsig_key(unsigned char key[32], const trust_cert *issuer, cons
 
 /* ---- findings and paths (result.c) ---- */
 
+/* Message and parameter text of a path's findings, bump-allocated in chunks
+ * that never move, so a finding costs no malloc of its own.  The arena is
+ * its own allocation, so findings can point at it while paths move. */
+typedef struct tchunk {
+	struct tchunk *next;
+	size_t used, cap;
+	char data[];
+} tchunk;
+
+typedef struct tarena {
+	tchunk *head;
+} tarena;
+
 typedef struct tfinding {
 	trust_finding pub;
 	trust_param params[6];
-	char *owned[13];        /* message + param strings */
+	tarena *arena;          /* the owning path's text */
 } tfinding;
 
 typedef struct tpath {
@@ -175,6 +188,7 @@ typedef struct tpath {
 	int reason_cert;
 	tfinding *f;
 	size_t nf, capf;
+	tarena *text;
 } tpath;
 
 /* Appends a finding; returns it so params can be added, or NULL on OOM. */

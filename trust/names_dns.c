@@ -67,6 +67,18 @@ int tnames_normalize_host(char **out, const char *host, trust_error *err)
 	*out = NULL;
 	if (!host || !*host)
 		return terr_set(err, TRUST_EUSAGE, "host name is empty");
+	/* Plain ASCII needs no IDNA mapping: only the LDH check below.  This keeps
+	 * libidn2's Unicode normalisation off the per-handshake path. */
+	bool ascii_only = true;
+	for (const unsigned char *c = (const unsigned char *)host; *c; c++)
+		if (*c >= 0x80)
+			ascii_only = false;
+	if (ascii_only) {
+		*out = canonical(host, strlen(host), false);
+		if (!*out)
+			return terr_set(err, TRUST_EUSAGE, "'%s' is not a valid host name", host);
+		return TRUST_OK;
+	}
 	char *ascii = NULL;
 	int rc = idn2_to_ascii_8z(host, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
 	if (rc != IDN2_OK)
