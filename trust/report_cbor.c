@@ -1,8 +1,8 @@
 /*
  * CBOR report (RFC 8949): the same jansson model the JSON report prints,
  * converted item by item to libcbor, so the two cannot drift.  Maps and
- * arrays are definite-length (deterministic encoding, RFC 8949 §4.2.1
- * "preferred serialization" as libcbor emits it); keys keep schema order.
+ * arrays are definite-length and integers use their shortest form (RFC 8949
+ * §4.2.1 preferred serialization); map keys keep the schema's order.
  */
 #include "report_model.h"
 
@@ -11,12 +11,29 @@
 
 static cbor_item_t *to_cbor(const json_t *j);
 
+/* The shortest head for the value (RFC 8949 §4.2.1); libcbor keeps the width it is given. */
+static cbor_item_t *uint_item(uint64_t v, bool negative)
+{
+	cbor_item_t *i;
+	if (v <= UINT8_MAX)
+		i = cbor_build_uint8((uint8_t)v);
+	else if (v <= UINT16_MAX)
+		i = cbor_build_uint16((uint16_t)v);
+	else if (v <= UINT32_MAX)
+		i = cbor_build_uint32((uint32_t)v);
+	else
+		i = cbor_build_uint64(v);
+	if (i && negative)
+		cbor_mark_negint(i);
+	return i;
+}
+
 static cbor_item_t *int_to_cbor(json_int_t v)
 {
 	if (v >= 0)
-		return cbor_build_uint64((uint64_t)v);
+		return uint_item((uint64_t)v, false);
 	/* CBOR negative integers encode -1 - n. */
-	return cbor_build_negint64((uint64_t)(-(v + 1)));
+	return uint_item((uint64_t)(-(v + 1)), true);
 }
 
 static cbor_item_t *array_to_cbor(const json_t *j)
