@@ -353,6 +353,29 @@ START_TEST(test_nc__name_forms_without_a_constraint_are_allowed)
 }
 END_TEST
 
+START_TEST(test_nc__undecodable_san_fails_closed_under_a_constraint)
+{
+	nc_fixture f;
+	fx_init(&f);
+	fx_root(&f, "critical,permitted;DNS:example.com", NULL);
+	f.leaf = sc_cert("/CN=leaf", f.leaf_key, f.root, f.root_key, "[ext]\n" SC_LEAF_EXTS);
+	/* a SAN whose value is ASCII text, not DER */
+	ASN1_OCTET_STRING *raw = ASN1_OCTET_STRING_new();
+	ck_assert(ASN1_OCTET_STRING_set(raw, (const unsigned char *)"example.com", 11));
+	X509_EXTENSION *e = X509_EXTENSION_create_by_NID(NULL, NID_subject_alt_name, 0, raw);
+	ck_assert_ptr_nonnull(e);
+	ck_assert(X509_add_ext(f.leaf, e, -1));
+	X509_EXTENSION_free(e);
+	ASN1_OCTET_STRING_free(raw);
+	ck_assert(X509_sign(f.leaf, f.root_key, EVP_sha256()) > 0);
+	ck_assert_int_eq(fx_run(&f), 1);
+	const trust_finding *fd = sc_find(f.p, "rfc5280.nc.invalid-name", 0);
+	ck_assert_ptr_nonnull(fd);
+	ck_assert_ptr_nonnull(strstr(fd->message, "cannot be decoded"));
+	fx_free(&f);
+}
+END_TEST
+
 START_TEST(test_nc__constraint_in_leaf_is_rejected)
 {
 	nc_fixture f;
@@ -513,6 +536,7 @@ static Suite *nc_suite(void)
 	tcase_add_test(t, test_nc__uri_host_against_constraint);
 	tcase_add_test(t, test_nc__constrained_form_we_do_not_process_rejects);
 	tcase_add_test(t, test_nc__name_forms_without_a_constraint_are_allowed);
+	tcase_add_test(t, test_nc__undecodable_san_fails_closed_under_a_constraint);
 	tcase_add_test(t, test_nc__constraint_in_leaf_is_rejected);
 	tcase_add_test(t, test_nc__path_without_constraints_records_nothing);
 	tcase_add_test(t, test_nc__extension_with_no_subtrees_is_rejected);
