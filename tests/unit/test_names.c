@@ -295,6 +295,22 @@ START_TEST(test_names__leaf_ip_never_falls_back_to_dns_sans)
 }
 END_TEST
 
+START_TEST(test_names__leaf_host_that_is_an_ip_literal_matches_ip_sans_only)
+{
+	leaf_fixture f;
+	leaf_setup(&f, "/CN=leaf", "subjectAltName = DNS:192.0.2.1");
+	leaf_host(&f, "192.0.2.1");
+	ck_assert_int_eq(tnames_check_leaf(&f.ctx, f.p), 1);
+	ck_assert_ptr_nonnull(sc_find(f.p, "names.ip.mismatch", 0));
+	leaf_teardown(&f);
+	leaf_setup(&f, "/CN=leaf", "subjectAltName = IP:192.0.2.1");
+	leaf_host(&f, "192.0.2.1");
+	ck_assert_int_eq(tnames_check_leaf(&f.ctx, f.p), 0);
+	ck_assert_ptr_nonnull(sc_find(f.p, "names.ip", 0));
+	leaf_teardown(&f);
+}
+END_TEST
+
 START_TEST(test_names__leaf_without_reference_name_is_not_checked)
 {
 	leaf_fixture f;
@@ -324,6 +340,7 @@ static Suite *names_suite(void)
 	tcase_add_test(t, test_names__leaf_cn_is_never_a_host_name);
 	tcase_add_test(t, test_names__leaf_ipv4_and_ipv6_match_ip_sans);
 	tcase_add_test(t, test_names__leaf_ip_never_falls_back_to_dns_sans);
+	tcase_add_test(t, test_names__leaf_host_that_is_an_ip_literal_matches_ip_sans_only);
 	tcase_add_test(t, test_names__leaf_without_reference_name_is_not_checked);
 	suite_add_tcase(s, t);
 	return s;

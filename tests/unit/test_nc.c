@@ -4,6 +4,7 @@
  * through tnc_check_path on a hand-assembled path.
  */
 #include "support.h"
+#include "support_validate.h"
 
 #include <check.h>
 #include <openssl/x509v3.h>
@@ -516,6 +517,74 @@ START_TEST(test_nc__comparison_budget_over_cap_stops_with_budget_finding)
 }
 END_TEST
 
+/* Through trust_evaluate: the store, the path builder and the validator. */
+static trust_result *evaluate(nc_fixture *f, const char *host, long max_nc)
+{
+	X509 *anchors[] = { f->root, NULL };
+	X509 *chain_certs[] = { f->leaf, NULL };
+	trust_store *st = sv_store(anchors, NULL, NULL);
+	trust_chain *ch = sv_chain(chain_certs);
+	trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
+	o.host = host;
+	o.budgets.max_nc_checks = max_nc;
+	trust_result *r = NULL;
+	trust_error err = { 0 };
+	ck_assert_msg(trust_evaluate(&r, st, NULL, ch, &o, &err) == TRUST_OK, "%s", err.message);
+	trust_chain_free(ch);
+	trust_store_free(st);
+	return r;
+}
+
+START_TEST(test_nc__evaluation_accepts_a_name_inside_and_counts_comparisons)
+{
+	nc_fixture f;
+	fx_init(&f);
+	fx_root(&f, "critical,permitted;DNS:example.com,excluded;DNS:secret.example.com", NULL);
+	fx_leaf(&f, "/CN=leaf", "subjectAltName = DNS:www.example.com", NULL);
+	trust_result *r = evaluate(&f, "www.example.com", 250000);
+	ck_assert_msg(trust_result_trusted(r), "%s: %s", trust_result_reason(r),
+		      trust_result_reason_message(r));
+	trust_stats st;
+	trust_result_stats(r, &st);
+	ck_assert_int_eq(st.nc_checks, 2);
+	trust_result_free(r);
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_nc__evaluation_rejects_a_name_outside_with_the_nc_reason)
+{
+	nc_fixture f;
+	fx_init(&f);
+	fx_root(&f, "critical,permitted;DNS:example.com", NULL);
+	fx_leaf(&f, "/CN=leaf", "subjectAltName = DNS:www.example.org", NULL);
+	trust_result *r = evaluate(&f, "www.example.org", 250000);
+	ck_assert(!trust_result_trusted(r));
+	ck_assert_str_eq(trust_result_reason(r), "rfc5280.nc.permitted");
+	ck_assert_int_eq(trust_result_reason_cert(r), 0);
+	trust_result_free(r);
+	fx_free(&f);
+}
+END_TEST
+
+START_TEST(test_nc__evaluation_budget_exhaustion_is_the_headline)
+{
+	nc_fixture f;
+	fx_init(&f);
+	fx_root(&f, "critical,permitted;DNS:example.com", NULL);
+	fx_leaf(&f, "/CN=leaf", "subjectAltName = DNS:www.example.com, DNS:example.com", NULL);
+	trust_result *r = evaluate(&f, "www.example.com", 1);
+	ck_assert(!trust_result_trusted(r));
+	ck_assert_str_eq(trust_result_reason(r), "budget.name-constraints");
+	trust_stats st;
+	trust_result_stats(r, &st);
+	ck_assert_str_eq(st.budget_hit, "budget.name-constraints");
+	ck_assert_int_eq(st.nc_checks, 1);
+	trust_result_free(r);
+	fx_free(&f);
+}
+END_TEST
+
 static Suite *nc_suite(void)
 {
 	Suite *s = suite_create("nc");
@@ -545,6 +614,9 @@ static Suite *nc_suite(void)
 	tcase_add_test(t, test_nc__intermediate_constraints_narrow_the_root_ones);
 	tcase_add_test(t, test_nc__comparison_budget_at_cap_passes);
 	tcase_add_test(t, test_nc__comparison_budget_over_cap_stops_with_budget_finding);
+	tcase_add_test(t, test_nc__evaluation_accepts_a_name_inside_and_counts_comparisons);
+	tcase_add_test(t, test_nc__evaluation_rejects_a_name_outside_with_the_nc_reason);
+	tcase_add_test(t, test_nc__evaluation_budget_exhaustion_is_the_headline);
 	suite_add_tcase(s, t);
 	return s;
 }
