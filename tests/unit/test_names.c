@@ -81,6 +81,8 @@ static const struct {
 	{ "f*o.example.com", "foo.example.com", false },
 	{ "*oo.example.com", "foo.example.com", false },
 	{ "fo*.example.com", "foo.example.com", false },
+	{ "**.example.com", "foo.example.com", false },
+	{ "\xf0\x9f\x98\x9c.example.com", "xn--628h.example.com", false },
 	{ "xn--*-1b3c148a.example.com", "xn--bliss-1b3c148a.example.com", false },
 	{ "foo.*.example.com", "foo.bar.example.com", false },
 	{ "*.*.example.com", "a.b.example.com", false },
