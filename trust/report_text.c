@@ -325,11 +325,16 @@ static void explain_section(tx *t, const trust_result *r, int chosen)
 	}
 	trust_stats st;
 	trust_result_stats(r, &st);
-	fprintf(t->out, "\nsearch: %d signatures checked, %d from cache, %d issuer appends, "
-		"%d paths validated, %ld name-constraint checks%s%s\n",
-		st.signatures_checked, st.signature_cache_hits, st.appends, st.paths_tried,
-		st.nc_checks, st.budget_hit ? "; budget hit: " : "",
-		st.budget_hit ? st.budget_hit : "");
+	char line[512];
+	snprintf(line, sizeof(line),
+		 "search: %d signatures checked, %d from cache, %d issuer appends, %d paths "
+		 "validated, %ld name-constraint checks%s%s",
+		 st.signatures_checked, st.signature_cache_hits, st.appends, st.paths_tried,
+		 st.nc_checks, st.budget_hit ? "; budget hit: " : "",
+		 st.budget_hit ? st.budget_hit : "");
+	newline(t);
+	wrap(t, line, 8);
+	newline(t);
 }
 
 int trust_report_text(FILE *out, const trust_result *r, unsigned int flags)
