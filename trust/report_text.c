@@ -192,6 +192,8 @@ static void chain_section(tx *t, const trust_result *r, size_t p)
 	size_t n = trust_result_path_length(r, p);
 	fprintf(t->out, "\n%schain%s (path %zu of %zu tried)\n", paint(t, BOLD), paint(t, RESET),
 		p + 1, trust_result_path_count(r));
+	if (n == 0)
+		fprintf(t->out, "  (no certificates: the search stopped before it began)\n");
 	int namew = 4;
 	for (size_t i = 0; i < n; i++) {
 		char label[NAME_MAX_COLS + 32];
@@ -221,7 +223,7 @@ static void chain_section(tx *t, const trust_result *r, size_t p)
 		sans_line(t, &ci);
 		if (i + 1 == n && !trust_result_path_complete(r, p)) {
 			char iss[512];
-			fprintf(t->out, "%13sissuer %s (no acceptable issuer found)\n", "",
+			fprintf(t->out, "%13sissuer %s (the path stops here)\n", "",
 				clean(iss, sizeof(iss), trust_cert_issuer(c)));
 		}
 		treport_certinfo_cleanup(&ci);
