@@ -262,6 +262,9 @@ extern const cg_bad_kind cg_bad_kinds[];
 extern const size_t cg_bad_nkinds;
 const cg_bad_kind *cg_bad_find(const char *kind);
 
+/* SPKI SHA-256 of a certificate, base64 (the ATS pin) into out (cmd_export.c). */
+int cg_spki_pin(const X509 *x, char out[64]);
+
 /* ---- commands ---- */
 int cmd_ca(const cg_opts *o, int argc, char **argv);
 int cmd_intermediate(const cg_opts *o, int argc, char **argv);
