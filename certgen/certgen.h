@@ -262,6 +262,12 @@ extern const cg_bad_kind cg_bad_kinds[];
 extern const size_t cg_bad_nkinds;
 const cg_bad_kind *cg_bad_find(const char *kind);
 
+/* A signed v2 CRL listing `revoked` (cmd_revoke.c); NULL on failure. */
+X509_CRL *cg_crl_build(X509 *issuer, EVP_PKEY *key, const cg_entry *const *revoked, size_t n,
+			long number, long days);
+/* PEM text of a CRL, malloc'd. */
+char *cg_crl_pem(X509_CRL *crl, size_t *len);
+
 /* SPKI SHA-256 of a certificate, base64 (the ATS pin) into out (cmd_export.c). */
 int cg_spki_pin(const X509 *x, char out[64]);
 

@@ -106,6 +106,53 @@ static int add_revoked(X509_CRL *crl, const cg_entry *e)
 	return rc;
 }
 
+X509_CRL *cg_crl_build(X509 *issuer, EVP_PKEY *key, const cg_entry *const *revoked, size_t n,
+			long number, long days)
+{
+	int64_t now = (int64_t)time(NULL);
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *last = ASN1_TIME_set(NULL, (time_t)(now - CG_BACKDATE_SECONDS));
+	ASN1_TIME *next = ASN1_TIME_set(NULL, (time_t)(now + days * 86400));
+	ASN1_INTEGER *num = ASN1_INTEGER_new();
+	bool ok = crl && last && next && num && X509_CRL_set_version(crl, X509_CRL_VERSION_2) &&
+		  X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) &&
+		  X509_CRL_set1_lastUpdate(crl, last) && X509_CRL_set1_nextUpdate(crl, next) &&
+		  ASN1_INTEGER_set(num, number);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = add_revoked(crl, revoked[i]) == 0;
+	/* CRL number and AKI are required in conforming CRLs (RFC 5280 §5.2.1, §5.2.3). */
+	X509V3_CTX ctx;
+	X509V3_set_ctx(&ctx, issuer, NULL, NULL, crl, 0);
+	X509_EXTENSION *aki = ok ? X509V3_EXT_nconf_nid(NULL, &ctx, NID_authority_key_identifier,
+							"keyid:always") : NULL;
+	ok = ok && aki && X509_CRL_add_ext(crl, aki, -1) &&
+	     X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) && X509_CRL_sort(crl) &&
+	     X509_CRL_sign(crl, key, cg_key_md(key)) > 0;
+	X509_EXTENSION_free(aki);
+	ASN1_INTEGER_free(num);
+	ASN1_TIME_free(last);
+	ASN1_TIME_free(next);
+	if (!ok) {
+		X509_CRL_free(crl);
+		crl = NULL;
+	}
+	return crl;
+}
+
+char *cg_crl_pem(X509_CRL *crl, size_t *len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data = NULL, *out = NULL;
+	long n = (b && PEM_write_bio_X509_CRL(b, crl)) ? BIO_get_mem_data(b, &data) : -1;
+	if (n > 0 && (out = malloc((size_t)n + 1)) != NULL) {
+		memcpy(out, data, (size_t)n);
+		out[n] = '\0';
+		*len = (size_t)n;
+	}
+	BIO_free(b);
+	return out;
+}
+
 int cmd_crl(const cg_opts *o, int argc, char **argv)
 {
 	const char *issuer = CG_ROOT_NAME, *v;
@@ -129,57 +176,36 @@ int cmd_crl(const cg_opts *o, int argc, char **argv)
 	cg_ent is;
 	if (cg_ent_load(&is, o, issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);
-	int64_t now = (int64_t)time(NULL);
-	X509_CRL *crl = X509_CRL_new();
-	ASN1_TIME *last = ASN1_TIME_set(NULL, (time_t)(now - CG_BACKDATE_SECONDS));
-	ASN1_TIME *next = ASN1_TIME_set(NULL, (time_t)(now + days * 86400));
-	ASN1_INTEGER *num = ASN1_INTEGER_new();
-	long number = cg_state_next_crl(&st, issuer);
+	const cg_entry **rev = calloc(st.n + 1, sizeof *rev);
 	size_t nrev = 0;
-	bool ok = crl && last && next && num && number > 0 && X509_CRL_set_version(crl, X509_CRL_VERSION_2) &&
-		  X509_CRL_set_issuer_name(crl, X509_get_subject_name(is.cert)) &&
-		  X509_CRL_set1_lastUpdate(crl, last) && X509_CRL_set1_nextUpdate(crl, next) &&
-		  ASN1_INTEGER_set(num, number);
-	for (size_t i = 0; ok && i < st.n; i++) {
-		if (st.e[i].revoked && strcmp(st.e[i].issuer, issuer) == 0) {
-			ok = add_revoked(crl, &st.e[i]) == 0;
-			nrev++;
-		}
-	}
-	/* CRL number and AKI are required in conforming CRLs (RFC 5280 §5.2.1, §5.2.3). */
-	X509V3_CTX ctx;
-	X509V3_set_ctx(&ctx, is.cert, NULL, NULL, crl, 0);
-	X509_EXTENSION *aki = ok ? X509V3_EXT_nconf_nid(NULL, &ctx, NID_authority_key_identifier,
-							"keyid:always") : NULL;
-	ok = ok && aki && X509_CRL_add_ext(crl, aki, -1) && X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) &&
-	     X509_CRL_sort(crl) && X509_CRL_sign(crl, is.key, cg_key_md(is.key)) > 0;
-	X509_EXTENSION_free(aki);
-	int rc = ok ? CG_OK : cg_fail(CG_USAGE, "cannot build the CRL for '%s'", issuer);
+	for (size_t i = 0; rev && i < st.n; i++)
+		if (st.e[i].revoked && strcmp(st.e[i].issuer, issuer) == 0)
+			rev[nrev++] = &st.e[i];
+	long number = cg_state_next_crl(&st, issuer);
+	X509_CRL *crl = rev && number > 0 ? cg_crl_build(is.cert, is.key, rev, nrev, number, days) : NULL;
+	int rc = crl ? CG_OK : cg_fail(CG_USAGE, "cannot build the CRL for '%s'", issuer);
 	char path[4096];
 	if (cg_is_root(issuer))
 		snprintf(path, sizeof path, "%s/crl.pem", o->dir);
 	else
 		cg_ent_path(path, sizeof path, o, issuer, "crl.pem");
 	if (rc == CG_OK) {
-		BIO *b = BIO_new(BIO_s_mem());
-		char *data = NULL;
-		long n = (b && PEM_write_bio_X509_CRL(b, crl)) ? BIO_get_mem_data(b, &data) : -1;
+		size_t n = 0;
+		char *pem = cg_crl_pem(crl, &n);
 		/* A CRL is meant to be reissued: it replaces the previous one without --force. */
-		rc = n > 0 ? cg_write_file(path, data, (size_t)n, 0644, true) : CG_USAGE;
-		BIO_free(b);
+		rc = pem ? cg_write_file(path, pem, n, 0644, true) : CG_USAGE;
+		free(pem);
 	}
 	if (rc == CG_OK) {
 		if (o->json)
-			cg_print_json(json_pack("{s:s, s:s, s:i, s:i, s:i}", "issuer", issuer, "crl", path,
+			cg_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I}", "issuer", issuer, "crl", path,
 						"number", (json_int_t)number, "revoked", (json_int_t)nrev,
 						"next_update_days", (json_int_t)days));
 		else
 			cg_say(o, "CRL #%ld of '%s' with %zu revoked: %s (next update in %ld days)\n", number,
 			       issuer, nrev, path, days);
 	}
-	ASN1_INTEGER_free(num);
-	ASN1_TIME_free(last);
-	ASN1_TIME_free(next);
+	free(rev);
 	X509_CRL_free(crl);
 	cg_ent_free(&is);
 	return cg_end(o, &st, lockfd, rc == CG_OK, rc);
