@@ -115,11 +115,11 @@ static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 	switch (type) {
 	case EVP_PKEY_RSA:
 	case EVP_PKEY_RSA_PSS: {
-		int min = tv_web_profile(ctx) ? RSA_MIN_WEB : RSA_MIN_RFC;
+		int min = tv_tls_profile(ctx) ? RSA_MIN_WEB : RSA_MIN_RFC;
 		if (c->pkey_bits >= min)
 			return false;
 		f = tpath_add(p, "rfc5280.key.rsa-too-small", TRUST_SEV_ERROR, (int)i,
-			      tv_web_profile(ctx) ? ctx->rules.policy_name : "rfc5280",
+			      tv_tls_profile(ctx) ? ctx->rules.policy_name : "rfc5280",
 			      "RSA key of %d bits; at least %d are required", c->pkey_bits, min);
 		tfinding_param(f, "bits", "%d", c->pkey_bits);
 		tfinding_param(f, "minimum", "%d", min);

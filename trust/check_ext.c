@@ -12,7 +12,7 @@
  *  - §4.2.1.2: SKI MUST be non-critical and present in every CA certificate.
  *  - §4.2.1.6: with an empty subject, SAN MUST be present and critical.
  *  - §4.2.2.1: AIA MUST be non-critical.
- *  - CA/B Forum BR §7.1.2 (TLS profiles only): AKI without authorityCertIssuer
+ *  - CA/B Forum BR §7.1.2 (TLS server paths only): AKI without authorityCertIssuer
  *    and serial, a self-signed root's AKI equal to its SKI, and SAN non-critical
  *    when the subject is not empty.
  */
@@ -30,7 +30,8 @@ static bool understood_critical(int nid)
 	case NID_ext_key_usage:         /* eku.c */
 	case NID_subject_alt_name:      /* names_check.c, nc.c */
 	case NID_name_constraints:      /* nc.c */
-	case NID_crl_distribution_points: /* crl.c reads CRLs for the issuer */
+	case NID_crl_distribution_points: /* only says where CRLs live; crl.c applies
+					   * the CRLs loaded for the issuer */
 	case NID_certificate_policies:  /* any-policy is the initial set (§6.1.1(c)) and no
 					 * explicit policy is required, so the outcome
 					 * does not depend on it */
@@ -58,23 +59,56 @@ static tfinding *ext_error(tpath *p, size_t i, const char *id, const X509_EXTENS
 	return f;
 }
 
-/* True if the extension decoded to nothing: an empty SEQUENCE SIZE (1..MAX) or no bit. */
-static bool empty_sequence(int nid, void *val)
+/* Extensions whose syntax is SEQUENCE SIZE (1..MAX): an empty one is malformed. */
+static bool sequence_of_at_least_one(int nid)
 {
-	if (nid == NID_subject_alt_name || nid == NID_issuer_alt_name)
-		return sk_GENERAL_NAME_num((GENERAL_NAMES *)val) <= 0;
-	if (nid == NID_info_access)
-		return sk_ACCESS_DESCRIPTION_num((AUTHORITY_INFO_ACCESS *)val) <= 0;
-	if (nid == NID_ext_key_usage)
-		return sk_ASN1_OBJECT_num((EXTENDED_KEY_USAGE *)val) <= 0;
-	if (nid == NID_key_usage) { /* §4.2.1.3: at least one bit MUST be set */
-		const ASN1_BIT_STRING *ku = val;
-		for (int k = 0; k < ASN1_STRING_length(ku); k++)
-			if (ASN1_STRING_get0_data(ku)[k])
-				return false;
+	return nid == NID_subject_alt_name || nid == NID_issuer_alt_name ||
+	       nid == NID_info_access || nid == NID_ext_key_usage ||
+	       nid == NID_crl_distribution_points || nid == NID_certificate_policies;
+}
+
+/* The DER of an empty SEQUENCE, read from the raw value: no decoding needed. */
+static bool empty_sequence(const X509_EXTENSION *ext)
+{
+	const ASN1_OCTET_STRING *v = X509_EXTENSION_get_data((X509_EXTENSION *)ext);
+	const unsigned char *d = ASN1_STRING_get0_data(v);
+	return ASN1_STRING_length(v) == 2 && d[0] == 0x30 && d[1] == 0x00;
+}
+
+/* keyUsage with no bit set (§4.2.1.3: at least one MUST be). */
+static bool empty_key_usage(X509_EXTENSION *ext)
+{
+	ASN1_BIT_STRING *ku = X509V3_EXT_d2i(ext);
+	ERR_clear_error();
+	if (!ku)
+		return false;
+	bool empty = true;
+	for (int k = 0; k < ASN1_STRING_length(ku); k++)
+		if (ASN1_STRING_get0_data(ku)[k])
+			empty = false;
+	ASN1_BIT_STRING_free(ku);
+	return empty;
+}
+
+/* Extensions OpenSSL's cache decodes (ossl_x509v3_cache_extensions), setting
+ * EXFLAG_INVALID when one does not decode. */
+static bool cached_by_openssl(int nid)
+{
+	switch (nid) {
+	case NID_basic_constraints:
+	case NID_key_usage:
+	case NID_ext_key_usage:
+	case NID_subject_key_identifier:
+	case NID_authority_key_identifier:
+	case NID_subject_alt_name:
+	case NID_name_constraints:
+	case NID_crl_distribution_points:
+	case NID_netscape_cert_type:
+	case NID_proxyCertInfo:
 		return true;
+	default:
+		return false;
 	}
-	return false;
 }
 
 static void free_ext_value(const X509V3_EXT_METHOD *m, void *val)
@@ -87,10 +121,38 @@ static void free_ext_value(const X509V3_EXT_METHOD *m, void *val)
 		m->ext_free(val);
 }
 
+/*
+ * Whether the extension's value is malformed; NULL if not, else why.
+ * OpenSSL's extension cache already decodes basicConstraints, keyUsage, EKU,
+ * SKI, AKI, SAN, nameConstraints and CRLDP and marks the certificate
+ * EXFLAG_INVALID when one fails, so those are decoded again only to name the
+ * culprit of an invalid certificate.  AIA is not in that cache and is decoded
+ * here, as is any critical extension; other non-critical ones (SCT lists,
+ * policies) are costly to decode on every evaluation and no rule reads them.
+ */
+static const char *malformed(X509_EXTENSION *ext, int nid, bool cert_invalid)
+{
+	if (sequence_of_at_least_one(nid) && empty_sequence(ext))
+		return "is an empty sequence";
+	if (nid == NID_key_usage && cert_invalid && empty_key_usage(ext))
+		return "has no bit set";
+	if (!cert_invalid &&
+	    (cached_by_openssl(nid) || (nid != NID_info_access && !X509_EXTENSION_get_critical(ext))))
+		return NULL;
+	const X509V3_EXT_METHOD *m = X509V3_EXT_get(ext);
+	if (!m)
+		return NULL;
+	void *val = X509V3_EXT_d2i(ext);
+	ERR_clear_error();
+	free_ext_value(m, val);
+	return val ? NULL : "cannot be decoded";
+}
+
 /* Duplicates, decoding, criticality; returns the number of errors added. */
 static size_t check_each(tpath *p, size_t i)
 {
 	X509 *x = p->certs[i]->x509;
+	bool invalid = !tv_ext_reliable(p->certs[i]);
 	int count = X509_get_ext_count(x);
 	size_t bad = 0;
 	for (int k = 0; k < count; k++) {
@@ -105,18 +167,11 @@ static size_t check_each(tpath *p, size_t i)
 			bad++;
 			continue;
 		}
-		const X509V3_EXT_METHOD *m = X509V3_EXT_get(ext);
-		if (m) {
-			void *val = X509V3_EXT_d2i(ext);
-			ERR_clear_error();
-			bool empty = val && empty_sequence(nid, val);
-			free_ext_value(m, val);
-			if (!val || empty) {
-				ext_error(p, i, "rfc5280.extensions.malformed", ext,
-					  empty ? "is empty" : "cannot be decoded");
-				bad++;
-				continue;
-			}
+		const char *why = malformed(ext, nid, invalid);
+		if (why) {
+			ext_error(p, i, "rfc5280.extensions.malformed", ext, why);
+			bad++;
+			continue;
 		}
 		if (!X509_EXTENSION_get_critical(ext))
 			continue;
@@ -154,7 +209,12 @@ static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 	if (!tv_ext_reliable(c))
 		return 0;
 	bool has_aki = X509_get_ext_by_NID(x, NID_authority_key_identifier, -1) >= 0;
-	if (!has_aki && !tv_self_signed(ctx, c)) {
+	/* For an anchor, OpenSSL's EXFLAG_SS (self-issued, key type fits the
+	 * signature) is enough: its signature is never relied on, and this spares a
+	 * verification per evaluation for the many roots without AKI. */
+	bool self_signed = !has_aki && ((tv_is_anchor(p, i) && (c->ex_flags & EXFLAG_SS)) ||
+					tv_self_signed(ctx, c));
+	if (!has_aki && !self_signed) {
 		tpath_add(p, "rfc5280.aki.missing", TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "no authorityKeyIdentifier, which only a self-signed certificate may omit");
 		bad++;
@@ -164,14 +224,14 @@ static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 			  "the authorityKeyIdentifier has no keyIdentifier");
 		bad++;
 	}
-	if (has_aki && tv_web_profile(ctx) &&
+	if (has_aki && tv_br_profile(ctx) &&
 	    (X509_get0_authority_issuer(x) || X509_get0_authority_serial(x))) {
 		tpath_add(p, "webpki.aki.issuer-serial", tv_profile_sev(p, i), (int)i,
 			  ctx->rules.policy_name,
 			  "the authorityKeyIdentifier names an issuer and serial (CA/B BR §7.1.2)");
 		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
-	if (has_aki && c->aki_keyid && tv_web_profile(ctx) && c->self_issued &&
+	if (has_aki && c->aki_keyid && tv_br_profile(ctx) && c->self_issued &&
 	    (!c->ski || ASN1_OCTET_STRING_cmp(c->aki_keyid, c->ski) != 0) &&
 	    tv_self_signed(ctx, c)) {
 		tpath_add(p, "webpki.aki.ski-mismatch", tv_profile_sev(p, i), (int)i,
@@ -204,7 +264,7 @@ static size_t check_san(tv_ctx *ctx, tpath *p, size_t i)
 			  "the subject is empty, so subjectAltName MUST be critical");
 		return 1;
 	}
-	if (!empty_subject && critical && tv_web_profile(ctx)) {
+	if (!empty_subject && critical && tv_br_profile(ctx)) {
 		tpath_add(p, "webpki.san.critical", TRUST_SEV_ERROR, (int)i, ctx->rules.policy_name,
 			  "subjectAltName is critical although the subject is not empty "
 			  "(CA/B BR §7.1.2.7.12)");

@@ -65,7 +65,7 @@ static size_t check_version(tv_ctx *ctx, tpath *p, size_t i)
 		bad++;
 	}
 	/* CA/B Forum BR §7.1.1: certificates MUST be v3 (anchors are exempt). */
-	if (tv_web_profile(ctx) && !tv_is_anchor(p, i) && c->version != 2) {
+	if (tv_br_profile(ctx) && !tv_is_anchor(p, i) && c->version != 2) {
 		tfinding *f = tpath_add(p, "webpki.version.not-v3", TRUST_SEV_ERROR, (int)i,
 					ctx->rules.policy_name,
 					"a version %ld certificate; TLS requires version 3",

@@ -78,7 +78,7 @@ static size_t check_leaf_key_usage(tv_ctx *ctx, tpath *p)
 		ok |= KU_KEY_ENCIPHERMENT;
 	if (c->ku & ok)
 		return 0;
-	tpath_add(p, "webpki.key-usage.purpose", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
+	tpath_add(p, "tls.key-usage.purpose", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
 		  "the leaf's keyUsage allows no TLS %s key use", purpose_name(ctx->rules.eku_nid));
 	return 1;
 }
@@ -113,7 +113,7 @@ static size_t check_issuers(tv_ctx *ctx, tpath *p)
 void tcheck_eku(tv_ctx *ctx, tpath *p)
 {
 	size_t bad = check_leaf(ctx, p) + check_issuers(ctx, p);
-	if (tv_web_profile(ctx))
+	if (tv_tls_profile(ctx))
 		bad += check_leaf_key_usage(ctx, p);
 	if (bad == 0) {
 		tfinding *f = tpath_add(p, "rfc5280.eku", TRUST_SEV_PASS, -1, ctx->rules.policy_name,

@@ -1,10 +1,29 @@
-/* IP address parsing (placeholder until the matcher lands). */
+/* IP address literals: parsed to bytes so "::1" and "0:0::1" compare equal. */
 #include "internal.h"
+
+#include <arpa/inet.h>
+#include <string.h>
 
 int tnames_parse_ip(unsigned char out[16], size_t *len, const char *ip)
 {
-	(void)out;
-	(void)ip;
 	*len = 0;
+	if (!ip)
+		return -1;
+	if (inet_pton(AF_INET, ip, out) == 1) {
+		*len = 4;
+		return 0;
+	}
+	/* Accept a bracketed IPv6 literal as URLs write it. */
+	char buf[64];
+	size_t n = strlen(ip);
+	if (n >= 2 && n < sizeof(buf) && ip[0] == '[' && ip[n - 1] == ']') {
+		memcpy(buf, ip + 1, n - 2);
+		buf[n - 2] = '\0';
+		ip = buf;
+	}
+	if (inet_pton(AF_INET6, ip, out) == 1) {
+		*len = 16;
+		return 0;
+	}
 	return -1;
 }

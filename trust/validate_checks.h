@@ -5,9 +5,11 @@
  * group that held, so a report can list every rule either way.
  *
  * Profiles: RFC 5280 rules apply under every policy and carry policy
- * "rfc5280".  Rules from the CA/Browser Forum profile (webpki) apply when the
- * rule set is a TLS one (names or an EKU purpose) and carry that policy's
- * name; the pedantic ones apply only with TRUST_EVAL_WEBPKI_STRICT.
+ * "rfc5280".  Key-strength rules tighten under both TLS policies.  Rules from
+ * the CA/Browser Forum Baseline Requirements (ids "webpki.*") apply to TLS
+ * server paths only, the certificates the BRs govern: private client PKIs are
+ * not held to them.  They carry the policy's name; the pedantic ones apply
+ * only with TRUST_EVAL_WEBPKI_STRICT.
  */
 #ifndef TRUST_VALIDATE_CHECKS_H
 #define TRUST_VALIDATE_CHECKS_H
@@ -15,9 +17,15 @@
 #include "internal.h"
 
 /* 1 if the rule set is a TLS profile (tls-server / tls-client), not bare rfc5280. */
-static inline bool tv_web_profile(const tv_ctx *ctx)
+static inline bool tv_tls_profile(const tv_ctx *ctx)
 {
 	return ctx->rules.check_names || ctx->rules.eku_nid != NID_undef;
+}
+
+/* 1 if the CA/B Forum Baseline Requirements apply: a TLS server path. */
+static inline bool tv_br_profile(const tv_ctx *ctx)
+{
+	return ctx->rules.eku_nid == NID_server_auth;
 }
 
 /* 1 if certificate i of p is a trust anchor. */

@@ -11,6 +11,9 @@
  *                               (rfc5280::eku::ee-wrong-eku)
  *   max_chain_depth          -> budgets.max_depth
  *   features pedantic-webpki* -> TRUST_EVAL_WEBPKI_STRICT
+ *   feature rfc5280-incompatible-with-webpki -> policy rfc5280: the vector
+ *                               holds for the bare RFC 5280 profile only (its
+ *                               webpki twin expects the opposite verdict)
  */
 #include "limbo_case.h"
 
@@ -52,13 +55,14 @@ int limbo_parse_time(long long *out, const char *s)
 	return 0;
 }
 
-static bool has_pedantic_webpki(json_t *tc)
+/* 1 if a feature starts with `prefix`. */
+static bool has_feature(json_t *tc, const char *prefix)
 {
 	json_t *features = json_object_get(tc, "features");
 	size_t i;
 	json_t *f;
 	json_array_foreach(features, i, f)
-		if (json_is_string(f) && strncmp(json_string_value(f), "pedantic-webpki", 15) == 0)
+		if (json_is_string(f) && strncmp(json_string_value(f), prefix, strlen(prefix)) == 0)
 			return true;
 	return false;
 }
@@ -105,8 +109,10 @@ static int set_options(trust_eval_options *o, json_t *tc, limbo_outcome *out)
 	json_t *depth = json_object_get(tc, "max_chain_depth");
 	if (json_is_integer(depth))
 		o->budgets.max_depth = (int)json_integer_value(depth);
-	if (has_pedantic_webpki(tc))
+	if (has_feature(tc, "pedantic-webpki"))
 		o->flags |= TRUST_EVAL_WEBPKI_STRICT;
+	if (has_feature(tc, "rfc5280-incompatible-with-webpki"))
+		o->policy = TRUST_POLICY_RFC5280;
 	return 0;
 }
 
