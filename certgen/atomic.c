@@ -43,16 +43,44 @@ int cg_mkdirs(const char *path)
 	return 0;
 }
 
-static int fsync_dir(const char *path)
+/*
+ * Directories whose entries changed: a rename is made durable by fsyncing its
+ * directory, once per directory at the end of the command (cg_sync_dirs)
+ * rather than after every file.  A crash before that loses the new name, never
+ * the atomicity: the reader still sees the old file or the new one.
+ */
+#define CG_MAX_PENDING_DIRS 8
+static char pending[CG_MAX_PENDING_DIRS][4096];
+static size_t npending;
+
+static int fsync_path(const char *dir)
 {
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", path);
-	int fd = open(dirname(buf), O_RDONLY | O_DIRECTORY);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	int rc = fsync(fd);
 	close(fd);
 	return rc;
+}
+
+void cg_sync_dirs(void)
+{
+	for (size_t i = 0; i < npending; i++)
+		fsync_path(pending[i]);
+	npending = 0;
+}
+
+static void fsync_dir(const char *path)
+{
+	char buf[4096];
+	snprintf(buf, sizeof buf, "%s", path);
+	const char *dir = dirname(buf);
+	for (size_t i = 0; i < npending; i++)
+		if (strcmp(pending[i], dir) == 0)
+			return;
+	if (npending == CG_MAX_PENDING_DIRS)
+		cg_sync_dirs();
+	snprintf(pending[npending++], sizeof pending[0], "%s", dir);
 }
 
 static void test_pause(void)

@@ -84,6 +84,8 @@ const char *cg_time_str(char *buf, size_t n, int64_t t);
  * at creation, so a key is never readable by others, even briefly.
  */
 int cg_write_file(const char *path, const void *data, size_t len, int mode, bool force);
+/* Fsyncs the directories cg_write_file renamed into (call once before exiting). */
+void cg_sync_dirs(void);
 /* Reads a whole file (at most 8 MiB); NULL with a message printed on failure. */
 unsigned char *cg_read_file(const char *path, size_t *len);
 /* mkdir -p with mode 0755; 0 or -1 with a message. */
@@ -244,7 +246,7 @@ int64_t cg_not_after(const X509 *x);
 int cg_check(X509 *root, X509 *cert, STACK_OF(X509) *chain, bool client, const char *host,
 	     const char *ip, char *reason, size_t rn, char *message, size_t mn);
 
-/* ---- transaction helper (main.c) ---- */
+/* ---- transaction helper (txn.c) ---- */
 /* Locks DIR and loads its state; -1 with a message. */
 int cg_begin(const cg_opts *o, cg_state *st, int *lockfd);
 /* Saves (if save) and unlocks; returns rc or an error code. */

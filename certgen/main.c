@@ -4,6 +4,7 @@
  */
 #include "certgen.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,30 +50,6 @@ static void usage(FILE *f)
 	      "example:\n  certgen ca && certgen leaf localhost 127.0.0.1 ::1\n", f);
 }
 
-int cg_begin(const cg_opts *o, cg_state *st, int *lockfd)
-{
-	*lockfd = -1;
-	if (cg_mkdirs(o->dir) != 0)
-		return -1;
-	if ((*lockfd = cg_lock(o->dir)) < 0)
-		return -1;
-	if (cg_state_load(st, o->dir) != 0) {
-		cg_unlock(*lockfd);
-		*lockfd = -1;
-		return -1;
-	}
-	return 0;
-}
-
-int cg_end(const cg_opts *o, cg_state *st, int lockfd, bool save, int rc)
-{
-	if (save && rc == CG_OK && cg_state_save(st, o->dir) != 0)
-		rc = CG_USAGE;
-	cg_state_free(st);
-	cg_unlock(lockfd);
-	return rc;
-}
-
 /* Removes the global options from argv (anywhere before "--"); returns the new argc or -1. */
 static int globals(cg_opts *o, int argc, char **argv)
 {
@@ -110,6 +87,9 @@ static int globals(cg_opts *o, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	cg_opts o = { 0 };
+	/* certgen's choices are explicit in its code; a system openssl.cnf (read at
+	 * every start otherwise) must not change what it issues. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 	argc = globals(&o, argc, argv);
 	if (argc < 0)
 		return CG_USAGE;
@@ -143,6 +123,7 @@ int main(int argc, char **argv)
 	if (cg_want_help(c, argc - 1, argv + 1))
 		return CG_OK;
 	int rc = c->run(&o, argc - 1, argv + 1);
+	cg_sync_dirs();
 	ERR_clear_error();
 	return rc;
 }
