@@ -94,7 +94,8 @@ int cg_mkdirs(const char *path);
 bool cg_exists(const char *path);
 
 /* ---- lock (lock.c) ---- */
-/* Takes the directory's lock (waits up to CERTGEN_LOCK_TIMEOUT seconds, default 10); -1 with a message. */
+/* Takes the directory's lock (waits up to CERTGEN_LOCK_TIMEOUT seconds, default 10):
+ * the fd, -1 on errors, -2 when another process holds it; prints a message. */
 int cg_lock(const char *dir);
 /* Releases the lock taken by cg_lock. */
 void cg_unlock(int fd);
@@ -247,8 +248,14 @@ int cg_check(X509 *root, X509 *cert, STACK_OF(X509) *chain, bool client, const c
 	     const char *ip, char *reason, size_t rn, char *message, size_t mn);
 
 /* ---- transaction helper (txn.c) ---- */
-/* Locks DIR and loads its state; -1 with a message. */
+/* Locks DIR and loads its state; CG_REFUSED if another certgen holds the lock, CG_USAGE on errors. */
 int cg_begin(const cg_opts *o, cg_state *st, int *lockfd);
+#define CG_BEGIN(o, st, fd) \
+	do { \
+		int begin_rc_ = cg_begin((o), (st), (fd)); \
+		if (begin_rc_ != 0) \
+			return begin_rc_; \
+	} while (0)
 /* Saves (if save) and unlocks; returns rc or an error code. */
 int cg_end(const cg_opts *o, cg_state *st, int lockfd, bool save, int rc);
 

@@ -47,8 +47,7 @@ int cmd_ca(const cg_opts *o, int argc, char **argv)
 		return cg_fail(CG_USAGE, "--name must not be empty: iOS lists roots by CN");
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	char root[4096], keyp[4096];
 	snprintf(root, sizeof root, "%s/ca.pem", o->dir);
 	snprintf(keyp, sizeof keyp, "%s/ca-key.pem", o->dir);

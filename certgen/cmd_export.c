@@ -19,8 +19,7 @@ int cmd_bundle(const cg_opts *o, int argc, char **argv)
 	}
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	char path[4096];
 	if (out)
 		snprintf(path, sizeof path, "%s", out);

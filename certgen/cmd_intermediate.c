@@ -99,8 +99,7 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 					 "intermediate issuing-1'", CG_ROOT_NAME);
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	cg_ent is;
 	if (cg_ent_load(&is, o, issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);
@@ -153,7 +152,7 @@ static int load_other(cg_ent *e, const cg_opts *o, const char *other)
 int cmd_cross(const cg_opts *o, int argc, char **argv)
 {
 	const char *name = NULL, *other = NULL, *v;
-	long days = -1;
+	long days = 0; /* 0: not given */
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if ((m = cg_optval(argc, argv, &i, "--issuer", &other)) != 0) {
@@ -175,8 +174,7 @@ int cmd_cross(const cg_opts *o, int argc, char **argv)
 					 "or another certgen directory such as ../old-pki/)");
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	cg_ent subj, is;
 	memset(&is, 0, sizeof is);
 	int rc = cg_ent_load(&subj, o, name, false) == 0 && load_other(&is, o, other) == 0 ?
@@ -184,11 +182,13 @@ int cmd_cross(const cg_opts *o, int argc, char **argv)
 	if (rc == CG_OK && (!X509_check_ca(subj.cert) || !X509_check_ca(is.cert)))
 		rc = cg_fail(CG_USAGE, "both '%s' and '%s' must be CAs", name, other);
 	if (rc == CG_OK) {
-		char xname[600], base[300];
-		cg_ent_dirname(base, sizeof base, other);
-		for (char *p = base; *p; p++)
-			if (*p == '.')
-				*p = '_';
+		/* "../old-pki/" -> "old-pki": the issuer's last path component. */
+		char xname[600], base[300], trimmed[300];
+		snprintf(trimmed, sizeof trimmed, "%s", other);
+		for (size_t n = strlen(trimmed); n > 1 && trimmed[n - 1] == '/'; n--)
+			trimmed[n - 1] = '\0';
+		const char *last = strrchr(trimmed, '/');
+		cg_ent_dirname(base, sizeof base, last ? last + 1 : trimmed);
 		snprintf(xname, sizeof xname, "%s-by-%s", name, base);
 		/* Same subject and key as the original: any path through either works. */
 		cg_spec s = CG_SPEC_INIT;

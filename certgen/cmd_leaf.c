@@ -95,8 +95,7 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 		cg_warn_days(o, a.days);
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	cg_ent is;
 	if (cg_ent_load(&is, o, a.issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);

@@ -12,8 +12,7 @@ int cmd_list(const cg_opts *o, int argc, char **argv)
 		return cg_bad_option("list", argv[i]);
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	int64_t now = (int64_t)time(NULL);
 	json_t *arr = o->json ? json_array() : NULL;
 	if (!o->json && !o->quiet) {

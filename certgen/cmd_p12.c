@@ -74,8 +74,7 @@ int cmd_p12(const cg_opts *o, int argc, char **argv)
 		return rc;
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	cg_ent e;
 	if (cg_ent_load(&e, o, name, true) != 0) {
 		OPENSSL_cleanse(pw, sizeof pw);

@@ -50,8 +50,7 @@ int cmd_revoke(const cg_opts *o, int argc, char **argv)
 		return cg_fail(CG_USAGE, "revoke needs a NAME or SERIAL; 'certgen list' shows both");
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	cg_entry *e = cg_state_find(&st, what);
 	if (!e)
 		e = cg_state_find_serial(&st, what);
@@ -171,8 +170,7 @@ int cmd_crl(const cg_opts *o, int argc, char **argv)
 	}
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	cg_ent is;
 	if (cg_ent_load(&is, o, issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);
@@ -232,8 +230,7 @@ int cmd_ocsp(const cg_opts *o, int argc, char **argv)
 		return cg_fail(CG_USAGE, "usage: certgen ocsp NAME --status good|revoked|unknown");
 	cg_state st;
 	int lockfd;
-	if (cg_begin(o, &st, &lockfd) != 0)
-		return CG_USAGE;
+	CG_BEGIN(o, &st, &lockfd);
 	cg_entry *e = cg_state_find(&st, name);
 	cg_ent leaf, is;
 	memset(&leaf, 0, sizeof leaf);

@@ -36,7 +36,7 @@ int cg_lock(const char *dir)
 		}
 		if (waited_ms >= timeout * 1000) {
 			close(fd);
-			return cg_fail(-1, "%s is locked by another certgen; wait for it to finish "
+			return cg_fail(-2, "%s is locked by another certgen; wait for it to finish "
 					   "(or set CERTGEN_LOCK_TIMEOUT)", path);
 		}
 		struct timespec ts = { 0, 50 * 1000 * 1000 };

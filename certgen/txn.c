@@ -5,13 +5,15 @@ int cg_begin(const cg_opts *o, cg_state *st, int *lockfd)
 {
 	*lockfd = -1;
 	if (cg_mkdirs(o->dir) != 0)
-		return -1;
-	if ((*lockfd = cg_lock(o->dir)) < 0)
-		return -1;
+		return CG_USAGE;
+	int fd = cg_lock(o->dir);
+	if (fd < 0)
+		return fd == -2 ? CG_REFUSED : CG_USAGE;
+	*lockfd = fd;
 	if (cg_state_load(st, o->dir) != 0) {
 		cg_unlock(*lockfd);
 		*lockfd = -1;
-		return -1;
+		return CG_USAGE;
 	}
 	return 0;
 }
