@@ -7,7 +7,7 @@
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_HARNESSES := load_build names
+FUZZ_HARNESSES := load_build names nc_match
 FUZZ_CLANG_BUILD := build/fuzz-clang
 TSAN_BUILD := build/tsan
 
@@ -43,7 +43,7 @@ hostile: $(HOSTILE)
 # The bad-input CLI test reads the hostile files.
 cli: $(HOSTILE)
 
-$(FUZZ_SEEDS): tests/fuzz/make-seeds.sh tests/fuzz/names_seeds.txt $(HOSTILE) $(FIXTURES)
+$(FUZZ_SEEDS): tests/fuzz/make-seeds.sh tests/fuzz/names_seeds.txt tests/fuzz/nc_seeds.txt $(HOSTILE) $(FIXTURES)
 	sh tests/fuzz/make-seeds.sh $(BUILD)/fixtures $(HOSTILE_DIR) $(FUZZ_DIR)/seeds
 	@touch $@
 
@@ -70,7 +70,7 @@ fuzz-run: fuzz-binaries
 	@set -e; for h in $(FUZZ_HARNESSES); do \
 		rm -rf $(FUZZ_DIR)/corpus/$$h; mkdir -p $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/artifacts; \
 		cp $(FUZZ_DIR)/seeds/$$h/* $(FUZZ_DIR)/corpus/$$h/; \
-		max=65536; [ $$h = names ] && max=512; \
+		max=65536; [ $$h = load_build ] || max=512; \
 		echo "== fuzz $$h for $(FUZZ_SECONDS)s"; \
 		$(FUZZ_DIR)/$${h}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=$$max -timeout=20 \
 			-rss_limit_mb=2048 -print_final_stats=1 \

@@ -4,6 +4,7 @@
 #   OUT/load_build/  every fixture certificate, chain, CRL and key file as PEM,
 #                    the chains and CRL also as DER, and the small hostile inputs
 #   OUT/names/       tests/fuzz/names_seeds.txt, one "PATTERN\nHOST" file a line
+#   OUT/nc_match/    the same lines plus nc_seeds.txt, as "NAME\nCONSTRAINT"
 #
 # Usage: tests/fuzz/make-seeds.sh FIXTURES HOSTILE OUT
 set -eu
@@ -12,7 +13,7 @@ hostile=${2:?hostile directory}
 out=${3:?output directory}
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$out"
-mkdir -p "$out/load_build" "$out/names"
+mkdir -p "$out/load_build" "$out/names" "$out/nc_match"
 lb=$out/load_build
 
 for f in "$fx"/*/*.pem "$fx"/*/*.der "$fx"/*/*.bin; do
@@ -39,8 +40,10 @@ for f in garbage.bin empty.pem truncated.der truncated.pem badbase64.pem notcert
 	cp "$hostile/$f" "$lb/hostile-$(echo "$f" | tr / -)"
 done
 
-i=0
-grep -v '^#' "$here/names_seeds.txt" | while IFS=' ' read -r pattern host; do
-	i=$((i + 1))
-	printf '%s\n%s' "$pattern" "$host" > "$out/names/seed-$i"
-done
+# split LIST PREFIX: each "A B" line of LIST becomes PREFIX-N holding "A\nB".
+split() {
+	grep -v '^#' "$1" | awk -v p="$2" '{ f = p "-" NR; printf "%s\n%s", $1, $2 > f; close(f) }'
+}
+split "$here/names_seeds.txt" "$out/names/seed"
+split "$here/names_seeds.txt" "$out/nc_match/names"
+split "$here/nc_seeds.txt" "$out/nc_match/nc"
