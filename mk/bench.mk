@@ -44,6 +44,7 @@ bench-bins: $(TRUST_BENCH) $(OPENSSL_BENCH)
 bench: bench-bins $(BENCH_DIR)/inputs/.stamp
 	python3 tests/bench/run_bench.py --bin $(BENCH_DIR) --inputs $(BENCH_DIR)/inputs \
 		--rounds $(BENCH_ROUNDS) $(BENCH_ARGS)
+	@if $(MAKE) -n bench-certgen >/dev/null 2>&1; then $(MAKE) --no-print-directory bench-certgen; fi
 
 bench-smoke: bench-bins $(BENCH_DIR)/smoke-inputs/.stamp
 	python3 tests/bench/run_bench.py --bin $(BENCH_DIR) --inputs $(BENCH_DIR)/smoke-inputs \
