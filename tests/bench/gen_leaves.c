@@ -3,8 +3,10 @@
  * with one openssl CLI call each.
  *
  *   gen-leaves leaf --issuer-cert F --issuer-key F --key F --host NAME --count N --out F
- *       N server leaves for NAME under the issuer, all with the key in --key
- *       (the signature, serial and hash of each leaf still differ).
+ *       N server leaves for NAME under the issuer.  With an EC --key each leaf
+ *       gets its own P-256 key, so no verifier can profit from having seen a
+ *       leaf key before; an RSA --key is shared (2048-bit key generation would
+ *       take minutes), which no verifier caches either.
  *   gen-leaves pool --key F --count N --out F
  *       N unrelated intermediate CAs ("Bench Pool CA i"), each with its own
  *       P-256 key, signed by --key under the name "Bench Pool Root".
@@ -117,7 +119,11 @@ static void make_leaves(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *key, const
 	snprintf(san, sizeof(san), "DNS:%s", host);
 	int rsa = EVP_PKEY_base_id(key) == EVP_PKEY_RSA;
 	for (long i = 0; i < count; i++) {
-		X509 *x = new_cert(subject, X509_get_subject_name(issuer), key, 90L * 86400);
+		EVP_PKEY *fresh = rsa ? NULL : EVP_EC_gen("P-256");
+		if (!rsa && !fresh)
+			fail("cannot make a key");
+		X509 *x = new_cert(subject, X509_get_subject_name(issuer), fresh ? fresh : key,
+				   90L * 86400);
 		X509V3_CTX ctx;
 		X509V3_set_ctx(&ctx, issuer, x, NULL, NULL, 0);
 		add_ext(x, &ctx, NID_basic_constraints, "critical,CA:FALSE");
@@ -130,6 +136,7 @@ static void make_leaves(X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *key, const
 		if (!X509_sign(x, issuer_key, EVP_sha256()) || !PEM_write_X509(out, x))
 			fail("cannot sign or write a leaf");
 		X509_free(x);
+		EVP_PKEY_free(fresh);
 	}
 	X509_NAME_free(subject);
 }
