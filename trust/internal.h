@@ -30,6 +30,9 @@
 TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* SHA-256 through a digest fetched once (hash.c). */
+TRUST_HIDDEN void tsha256(const void *data, size_t len, unsigned char out[32]);
+
 /* ---- certificate record (cert.c) ---- */
 
 /* keyUsage bits as X509_get_key_usage reports them (KU_*), or TCERT_KU_ABSENT. */

@@ -92,37 +92,41 @@ bad:
 	return NULL;
 }
 
+/* A-label form of a host with non-ASCII characters; NULL with *rc set on failure. */
+static char *to_a_labels(const char *host, int *rc)
+{
+	char *ascii = NULL;
+	/* UTS #46 non-transitional first (what browsers resolve); transitional
+	 * only rescues names the strict profile refuses, such as ones with
+	 * symbols IDNA 2008 disallows but registries accepted under IDNA 2003. */
+	*rc = idn2_to_ascii_8z(host, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+	if (*rc != IDN2_OK)
+		*rc = idn2_to_ascii_8z(host, &ascii, IDN2_TRANSITIONAL | IDN2_NFC_INPUT);
+	if (*rc != IDN2_OK)
+		return NULL;
+	char *out = canonical(ascii, strlen(ascii), false);
+	idn2_free(ascii);
+	return out;
+}
+
 int tnames_normalize_host(char **out, const char *host, trust_error *err)
 {
 	*out = NULL;
 	if (!host || !*host)
 		return terr_set(err, TRUST_EUSAGE, "host name is empty");
-	if (strlen(host) > 1024)
+	size_t len = strlen(host);
+	if (len > 1024)
 		return terr_set(err, TRUST_EUSAGE, "host name is longer than 1024 bytes");
-	/* Plain ASCII needs no IDNA mapping: only the LDH check below.  This keeps
+	/* Plain ASCII needs no IDNA mapping, only the LDH check: this keeps
 	 * libidn2's Unicode normalisation off the per-handshake path. */
 	bool ascii_only = true;
-	for (const unsigned char *c = (const unsigned char *)host; *c; c++)
-		if (*c >= 0x80)
-			ascii_only = false;
-	if (ascii_only) {
-		*out = canonical(host, strlen(host), false);
-		if (!*out)
-			return terr_set(err, TRUST_EUSAGE, "'%s' is not a valid host name", host);
-		return TRUST_OK;
-	}
-	char *ascii = NULL;
-	/* UTS #46 non-transitional first (what browsers resolve); transitional
-	 * only rescues names the strict profile refuses, such as ones with
-	 * symbols IDNA 2008 disallows but registries accepted under IDNA 2003. */
-	int rc = idn2_to_ascii_8z(host, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-	if (rc != IDN2_OK)
-		rc = idn2_to_ascii_8z(host, &ascii, IDN2_TRANSITIONAL | IDN2_NFC_INPUT);
+	for (size_t i = 0; i < len && ascii_only; i++)
+		ascii_only = (unsigned char)host[i] < 0x80;
+	int rc = IDN2_OK;
+	*out = ascii_only ? canonical(host, len, false) : to_a_labels(host, &rc);
 	if (rc != IDN2_OK)
 		return terr_set(err, TRUST_EUSAGE, "host name '%s' is not a valid IDN (%s)", host,
 				idn2_strerror(rc));
-	*out = canonical(ascii, strlen(ascii), false);
-	idn2_free(ascii);
 	if (!*out)
 		return terr_set(err, TRUST_EUSAGE,
 				"host name '%s' is not a DNS name (empty label or invalid character)",

@@ -6,7 +6,8 @@
  * own to every certificate below it.  Checking each CA separately is the same
  * as intersecting the permitted subtrees and uniting the excluded ones along
  * the path, as §6.1.4(g) does, but it lets a finding name the CA responsible.
- * The comparison primitives are in nc_match.c.
+ * The comparison primitives are in nc_match.c, the extension's structural
+ * rules in nc_ext.c.
  *
  * Deliberate choices:
  *  - names checked: every SAN entry, the subject DN against directoryName
@@ -22,23 +23,29 @@
  *  - a constrained form we do not process (otherName, x400Address,
  *    ediPartyName, registeredID) appearing in a certificate below rejects it,
  *    as §4.2.1.10 demands;
- *  - the extension itself: only in CA certificates; at least one subtree
- *    (webpki); minimum 0 and no maximum in every subtree (§4.2.1.10);
- *    well-formed DNS and IP (contiguous mask, 8 or 32 bytes) values; critical
- *    under the bare rfc5280 policy only, since the CA/B Forum BR §7.1.2.5.2
- *    let TLS CAs mark it non-critical (limbo: rfc5280:: vs webpki::nc::
- *    permitted-dns-match-noncritical);
+ *  - the extension's own rules (criticality, at least one subtree, well-formed
+ *    values) are in nc_ext.c; a CA whose extension breaks them is rejected
+ *    and its constraints are not applied;
+ *  - nameConstraints in an end-entity certificate rejects the path;
  *  - every (name, constraint) comparison is counted against
  *    budgets.max_nc_checks, so a hostile hierarchy cannot make this slow.
  */
 #include "nc_match.h"
-#include "validate_checks.h"
 
 #include <openssl/err.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define NC_POLICY "rfc5280"
+#define NC_FORMS (GEN_RID + 1)
+
+/* One CA's permitted or excluded subtrees grouped by name form, so that
+ * finding the constraints of a name's form costs nothing per name: only the
+ * counted comparisons grow with a hostile extension. */
+typedef struct nc_set {
+	const GENERAL_NAME **v;
+	size_t off[NC_FORMS + 1]; /* form f is v[off[f] .. off[f + 1]) */
+} nc_set;
 
 typedef struct nc_run {
 	tv_ctx *ctx;
@@ -46,7 +53,7 @@ typedef struct nc_run {
 	GENERAL_NAMES **sans;   /* per certificate, decoded on first use */
 	signed char *san_state; /* 0 not yet, 1 decoded (NULL if absent), -1 unreadable */
 	size_t ca;              /* certificate whose constraints are being applied */
-	const NAME_CONSTRAINTS *nc;
+	nc_set perm, excl;
 	size_t names, constraints, cas;
 	bool budget_out;
 } nc_run;
@@ -72,18 +79,6 @@ static bool count(nc_run *r)
 	return true;
 }
 
-static const char *form_word(int type)
-{
-	switch (type) {
-	case GEN_DNS: return "DNS name";
-	case GEN_IPADD: return "IP address";
-	case GEN_EMAIL: return "email address";
-	case GEN_DIRNAME: return "directory name";
-	case GEN_URI: return "URI";
-	default: return "name";
-	}
-}
-
 static const char *ca_subject(const nc_run *r)
 {
 	return trust_cert_subject(r->p->certs[r->ca]);
@@ -104,12 +99,37 @@ static tfinding *violation(nc_run *r, const char *id, size_t j, const char *fmt,
 	return f;
 }
 
-static bool has_form(const STACK_OF(GENERAL_SUBTREE) *set, int type)
+static bool set_build(nc_set *s, const STACK_OF(GENERAL_SUBTREE) *st)
 {
-	for (int i = 0; i < sk_GENERAL_SUBTREE_num(set); i++)
-		if (sk_GENERAL_SUBTREE_value(set, i)->base->type == type)
-			return true;
-	return false;
+	int n = sk_GENERAL_SUBTREE_num(st);
+	size_t count[NC_FORMS] = { 0 };
+	for (int i = 0; i < n; i++) {
+		int t = sk_GENERAL_SUBTREE_value(st, i)->base->type;
+		count[t >= 0 && t < NC_FORMS ? t : GEN_OTHERNAME]++;
+	}
+	s->off[0] = 0;
+	for (int f = 0; f < NC_FORMS; f++)
+		s->off[f + 1] = s->off[f] + count[f];
+	s->v = calloc(n > 0 ? (size_t)n : 1, sizeof(*s->v));
+	if (!s->v)
+		return false;
+	size_t fill[NC_FORMS];
+	memcpy(fill, s->off, sizeof(fill));
+	for (int i = 0; i < n; i++) {
+		const GENERAL_NAME *b = sk_GENERAL_SUBTREE_value(st, i)->base;
+		s->v[fill[b->type >= 0 && b->type < NC_FORMS ? b->type : GEN_OTHERNAME]++] = b;
+	}
+	return true;
+}
+
+static size_t set_count(const nc_set *s, int type)
+{
+	return type >= 0 && type < NC_FORMS ? s->off[type + 1] - s->off[type] : 0;
+}
+
+static const GENERAL_NAME *set_get(const nc_set *s, int type, size_t k)
+{
+	return s->v[s->off[type] + k];
 }
 
 static bool well_formed(const GENERAL_NAME *g, nc_bytes *uri_host)
@@ -148,29 +168,26 @@ static bool inside(const GENERAL_NAME *g, const GENERAL_NAME *base, nc_bytes uri
 	}
 }
 
-/* "a, b, c" of the permitted constraints of one form, for messages. */
-static void list_form(char *buf, size_t len, const STACK_OF(GENERAL_SUBTREE) *set, int type)
+/* "a, b, c" of the constraints of one form, for messages. */
+static void list_form(char *buf, size_t len, const nc_set *set, int type)
 {
 	size_t o = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < sk_GENERAL_SUBTREE_num(set) && o + 8 < len; i++) {
-		const GENERAL_NAME *b = sk_GENERAL_SUBTREE_value(set, i)->base;
-		if (b->type != type)
-			continue;
+	for (size_t k = 0; k < set_count(set, type) && o + 8 < len; k++) {
 		char t[256];
-		int w = snprintf(buf + o, len - o, "%s%s", o ? ", " : "", nc_name_text(t, sizeof(t), b, true));
+		int w = snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+				 nc_name_text(t, sizeof(t), set_get(set, type, k), true));
 		o = (w < 0 || (size_t)w >= len - o) ? len - 1 : o + (size_t)w;
 	}
 	if (o >= len - 1 && len > 4)
 		memcpy(buf + len - 4, "...", 4);
 }
 
-/* One name of certificate j against r->nc: 0 ok, 1 violation, -1 budget. */
+/* One name of certificate j against the CA's sets: 0 ok, 1 violation, -1 budget. */
 static int check_name(nc_run *r, size_t j, const GENERAL_NAME *g, const char *where)
 {
-	const NAME_CONSTRAINTS *nc = r->nc;
-	bool perm = has_form(nc->permittedSubtrees, g->type);
-	if (!perm && !has_form(nc->excludedSubtrees, g->type))
+	size_t np = set_count(&r->perm, g->type), ne = set_count(&r->excl, g->type);
+	if (np == 0 && ne == 0)
 		return 0;
 	r->names++;
 	char name[300];
@@ -183,15 +200,12 @@ static int check_name(nc_run *r, size_t j, const GENERAL_NAME *g, const char *wh
 					j,
 					known ? "%s %s in the %s of certificate %zu is malformed, so it cannot satisfy the name constraints of certificate %zu (%s)"
 					      : "%s%s in the %s of certificate %zu is a name form constrained by certificate %zu (%s) that is not processed, so the certificate is rejected (RFC 5280 §4.2.1.10)",
-					known ? form_word(g->type) : "", name, where, j, r->ca, ca_subject(r));
+					known ? nc_form_word(g->type) : "", name, where, j, r->ca, ca_subject(r));
 		tfinding_param(f, "name", "%s", name);
 		return 1;
 	}
-	const STACK_OF(GENERAL_SUBTREE) *ex = nc->excludedSubtrees;
-	for (int i = 0; i < sk_GENERAL_SUBTREE_num(ex); i++) {
-		const GENERAL_NAME *b = sk_GENERAL_SUBTREE_value(ex, i)->base;
-		if (b->type != g->type)
-			continue;
+	for (size_t k = 0; k < ne; k++) {
+		const GENERAL_NAME *b = set_get(&r->excl, g->type, k);
 		if (!count(r))
 			return -1;
 		if (inside(g, b, uri_host, true)) {
@@ -199,29 +213,26 @@ static int check_name(nc_run *r, size_t j, const GENERAL_NAME *g, const char *wh
 			nc_name_text(c, sizeof(c), b, true);
 			tfinding *f = violation(r, "rfc5280.nc.excluded", j,
 						"%s %s in the %s of certificate %zu is excluded by constraint %s of certificate %zu (%s)",
-						form_word(g->type), name, where, j, c, r->ca, ca_subject(r));
+						nc_form_word(g->type), name, where, j, c, r->ca, ca_subject(r));
 			tfinding_param(f, "name", "%s", name);
 			tfinding_param(f, "constraint", "%s", c);
 			return 1;
 		}
 	}
-	if (!perm)
+	if (np == 0)
 		return 0;
-	const STACK_OF(GENERAL_SUBTREE) *pe = nc->permittedSubtrees;
-	for (int i = 0; i < sk_GENERAL_SUBTREE_num(pe); i++) {
-		const GENERAL_NAME *b = sk_GENERAL_SUBTREE_value(pe, i)->base;
-		if (b->type != g->type)
-			continue;
+	for (size_t k = 0; k < np; k++) {
+		const GENERAL_NAME *b = set_get(&r->perm, g->type, k);
 		if (!count(r))
 			return -1;
 		if (inside(g, b, uri_host, false))
 			return 0;
 	}
 	char list[300];
-	list_form(list, sizeof(list), pe, g->type);
+	list_form(list, sizeof(list), &r->perm, g->type);
 	tfinding *f = violation(r, "rfc5280.nc.permitted", j,
 				"%s %s in the %s of certificate %zu is outside the subtrees permitted by certificate %zu (%s): %s",
-				form_word(g->type), name, where, j, r->ca, ca_subject(r), list);
+				nc_form_word(g->type), name, where, j, r->ca, ca_subject(r), list);
 	tfinding_param(f, "name", "%s", name);
 	tfinding_param(f, "constraint", "%s", list);
 	return 1;
@@ -240,7 +251,7 @@ static bool sans_of(nc_run *r, size_t j, GENERAL_NAMES **out)
 	return r->san_state[j] > 0;
 }
 
-/* Certificate j under r->nc: subject DN, subject emails, SAN entries. */
+/* Certificate j under the CA's constraints: subject DN, subject emails, SAN entries. */
 static int check_cert(nc_run *r, size_t j)
 {
 	X509_NAME *subj = X509_get_subject_name(r->p->certs[j]->x509);
@@ -269,80 +280,25 @@ static int check_cert(nc_run *r, size_t j)
 	return rc;
 }
 
-static bool subtree_ok(const GENERAL_SUBTREE *st)
-{
-	if (st->maximum || (st->minimum && ASN1_INTEGER_get(st->minimum) != 0))
-		return false;
-	const GENERAL_NAME *b = st->base;
-	switch (b->type) {
-	case GEN_DNS: return nc_dns_constraint_ok(nc_bytes_of(b->d.dNSName));
-	case GEN_IPADD: return nc_ip_constraint_ok(b->d.iPAddress);
-	case GEN_EMAIL: {
-		nc_bytes c = nc_bytes_of(b->d.rfc822Name);
-		return !memchr(c.s, '\0', c.n);
-	}
-	case GEN_URI: {
-		nc_bytes c = nc_bytes_of(b->d.uniformResourceIdentifier);
-		return !memchr(c.s, '\0', c.n);
-	}
-	default: return true;
-	}
-}
-
-/* Structural rules for certificate i's extension: 0 usable, 1 rejected. */
-static int check_extension(nc_run *r, size_t i, const NAME_CONSTRAINTS *nc, int crit)
-{
-	tpath *p = r->p;
-	int bad = 0;
-	if (crit == 0 && !tv_tls_profile(r->ctx)) {
-		tpath_add(p, "rfc5280.nc.not-critical", TRUST_SEV_ERROR, (int)i, NC_POLICY,
-			  "nameConstraints of certificate %zu is not critical (RFC 5280 §4.2.1.10: MUST be)",
-			  i);
-		bad = 1;
-	}
-	int np = sk_GENERAL_SUBTREE_num(nc->permittedSubtrees);
-	int ne = sk_GENERAL_SUBTREE_num(nc->excludedSubtrees);
-	np = np < 0 ? 0 : np;
-	ne = ne < 0 ? 0 : ne;
-	if (np + ne == 0) {
-		tpath_add(p, "rfc5280.nc.empty", TRUST_SEV_ERROR, (int)i, NC_POLICY,
-			  "nameConstraints of certificate %zu has neither permitted nor excluded subtrees",
-			  i);
-		return 1;
-	}
-	for (int k = 0; k < np + ne; k++) {
-		const GENERAL_SUBTREE *st = k < np ? sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, k)
-						   : sk_GENERAL_SUBTREE_value(nc->excludedSubtrees, k - np);
-		if (!subtree_ok(st)) {
-			char c[300];
-			nc_name_text(c, sizeof(c), st->base, true);
-			tfinding *f = tpath_add(p, "rfc5280.nc.invalid", TRUST_SEV_ERROR, (int)i, NC_POLICY,
-						"nameConstraints of certificate %zu has a malformed %s %s subtree: %s",
-						i, k < np ? "permitted" : "excluded",
-						form_word(st->base->type), c);
-			tfinding_param(f, "constraint", "%s", c);
-			return 1;
-		}
-	}
-	r->constraints += (size_t)(np + ne);
-	return bad;
-}
-
 /* Applies certificate i's constraints to the certificates below it. */
 static int apply_ca(nc_run *r, size_t i, const NAME_CONSTRAINTS *nc)
 {
 	int worst = 0;
 	r->ca = i;
-	r->nc = nc;
-	for (size_t j = 0; j < i; j++) {
+	if (!set_build(&r->perm, nc->permittedSubtrees) || !set_build(&r->excl, nc->excludedSubtrees)) {
+		worst = 1;
+		tpath_add(r->p, "rfc5280.nc.internal", TRUST_SEV_ERROR, (int)i, NC_POLICY,
+			  "out of memory while checking name constraints");
+	}
+	for (size_t j = 0; j < i && worst >= 0 && r->perm.v && r->excl.v; j++) {
 		if (j > 0 && r->p->certs[j]->self_issued)
 			continue; /* §6.1.3(b): self-issued intermediates are exempt */
 		int rc = check_cert(r, j);
-		if (rc < 0)
-			return -1;
-		if (rc > worst)
-			worst = rc;
+		worst = rc < 0 ? -1 : (rc > worst ? rc : worst);
 	}
+	free(r->perm.v);
+	free(r->excl.v);
+	r->perm.v = r->excl.v = NULL;
 	return worst;
 }
 
@@ -386,7 +342,9 @@ int tnc_check_path(tv_ctx *ctx, tpath *p)
 				break;
 			}
 		}
-		if (check_extension(&r, i, nc, crit) == 0) {
+		size_t nsub = 0;
+		if (nc_check_extension(&nsub, ctx, p, i, nc, crit) == 0) {
+			r.constraints += nsub;
 			r.cas++;
 			int rc = apply_ca(&r, i, nc);
 			worst = rc < 0 ? -1 : (rc > worst ? rc : worst);

@@ -254,6 +254,18 @@ bool nc_uri_within(nc_bytes host, nc_bytes c)
 	return host.n == c.n && eq_ci(host.s, c.s, c.n);
 }
 
+const char *nc_form_word(int type)
+{
+	switch (type) {
+	case GEN_DNS: return "DNS name";
+	case GEN_IPADD: return "IP address";
+	case GEN_EMAIL: return "email address";
+	case GEN_DIRNAME: return "directory name";
+	case GEN_URI: return "URI";
+	default: return "name";
+	}
+}
+
 /* Printable copy: bytes outside 0x21..0x7e become \xHH, so a NUL is visible. */
 static const char *printable(char *buf, size_t len, nc_bytes b)
 {

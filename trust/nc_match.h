@@ -1,7 +1,8 @@
 /*
- * Name-constraint primitives (nc_match.c): whether one name lies inside one
- * subtree, and whether names and constraints are well formed.  nc.c walks the
- * path and keeps the books; these functions only compare.
+ * Name-constraint internals.  nc.c walks the path and keeps the books;
+ * nc_match.c decides whether one name lies inside one subtree and whether
+ * names and constraint values are well formed; nc_ext.c holds the structural
+ * rules for the extension itself.
  */
 #ifndef TRUST_NC_MATCH_H
 #define TRUST_NC_MATCH_H
@@ -45,7 +46,17 @@ TRUST_HIDDEN bool nc_uri_within(nc_bytes host, nc_bytes c);
 /* Human text of a name or constraint value ("example.com", "192.0.2.0/24"). */
 TRUST_HIDDEN const char *nc_name_text(char *buf, size_t len, const GENERAL_NAME *g,
 				      bool constraint);
+/* "DNS name", "IP address", ... for a GEN_* form. */
+TRUST_HIDDEN const char *nc_form_word(int type);
 /* RFC 2253 text of a DN. */
 TRUST_HIDDEN const char *nc_dn_text(char *buf, size_t len, const X509_NAME *n);
+
+/*
+ * Structural rules for certificate i's nameConstraints (nc_ext.c): adds
+ * error findings and returns 1 if the extension is unusable, else 0 with
+ * *nsubtrees set to its number of subtrees.
+ */
+TRUST_HIDDEN int nc_check_extension(size_t *nsubtrees, tv_ctx *ctx, tpath *p, size_t i,
+				    const NAME_CONSTRAINTS *nc, int crit);
 
 #endif

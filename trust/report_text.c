@@ -192,6 +192,8 @@ static void chain_section(tx *t, const trust_result *r, size_t p)
 	size_t n = trust_result_path_length(r, p);
 	fprintf(t->out, "\n%schain%s (path %zu of %zu tried)\n", paint(t, BOLD), paint(t, RESET),
 		p + 1, trust_result_path_count(r));
+	if (n == 0)
+		fprintf(t->out, "  (no certificates: the search stopped before it began)\n");
 	int namew = 4;
 	for (size_t i = 0; i < n; i++) {
 		char label[NAME_MAX_COLS + 32];
@@ -221,7 +223,7 @@ static void chain_section(tx *t, const trust_result *r, size_t p)
 		sans_line(t, &ci);
 		if (i + 1 == n && !trust_result_path_complete(r, p)) {
 			char iss[512];
-			fprintf(t->out, "%13sissuer %s (no acceptable issuer found)\n", "",
+			fprintf(t->out, "%13sissuer %s (the path stops here)\n", "",
 				clean(iss, sizeof(iss), trust_cert_issuer(c)));
 		}
 		treport_certinfo_cleanup(&ci);
@@ -325,11 +327,16 @@ static void explain_section(tx *t, const trust_result *r, int chosen)
 	}
 	trust_stats st;
 	trust_result_stats(r, &st);
-	fprintf(t->out, "\nsearch: %d signatures checked, %d from cache, %d issuer appends, "
-		"%d paths validated, %ld name-constraint checks%s%s\n",
-		st.signatures_checked, st.signature_cache_hits, st.appends, st.paths_tried,
-		st.nc_checks, st.budget_hit ? "; budget hit: " : "",
-		st.budget_hit ? st.budget_hit : "");
+	char line[512];
+	snprintf(line, sizeof(line),
+		 "search: %d signatures checked, %d from cache, %d issuer appends, %d paths "
+		 "validated, %ld name-constraint checks%s%s",
+		 st.signatures_checked, st.signature_cache_hits, st.appends, st.paths_tried,
+		 st.nc_checks, st.budget_hit ? "; budget hit: " : "",
+		 st.budget_hit ? st.budget_hit : "");
+	newline(t);
+	wrap(t, line, 8);
+	newline(t);
 }
 
 int trust_report_text(FILE *out, const trust_result *r, unsigned int flags)

@@ -1,8 +1,11 @@
 #!/bin/sh
 # trustcheck's command line: exit codes, messages and output switches on the
 # generated fixtures.  Needs TRUSTCHECK (the binary) and TRUST_FIXTURES.
+# TRUSTCHECK_WRAPPER runs every invocation under a checker, e.g.
+#   TRUSTCHECK_WRAPPER="valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99"
 set -u
 TC=${TRUSTCHECK:?set TRUSTCHECK to the trustcheck binary}
+WRAP=${TRUSTCHECK_WRAPPER:-}
 F=${TRUST_FIXTURES:?set TRUST_FIXTURES to the generated fixtures}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -16,7 +19,7 @@ bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 run() {
 	name=$1 want=$2
 	shift 2
-	"$TC" "$@" >"$tmp/out" 2>"$tmp/err"
+	$WRAP "$TC" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	if [ "$rc" -eq "$want" ]; then ok; else
 		bad "$name: exit $rc, want $want; stderr: $(head -c 300 "$tmp/err")"
@@ -153,7 +156,7 @@ if [ "$(od -An -tx1 -N1 "$tmp/out" | tr -d ' ')" = ab ]; then ok; else bad "cbor
 run "text is plain when not a terminal" 0 "$F/good/chain.pem" $A $H
 if grep -q "$(printf '\033')" "$tmp/out"; then bad "escape codes in piped output"; else ok; fi
 if [ -w /dev/full ]; then
-	"$TC" "$F/good/chain.pem" $A $H >/dev/full 2>"$tmp/err"
+	$WRAP "$TC" "$F/good/chain.pem" $A $H >/dev/full 2>"$tmp/err"
 	rc=$?
 	if [ "$rc" -eq 2 ]; then ok; else bad "write to a full disk: exit $rc, want 2"; fi
 	err_line "write to a full disk" "stdout"

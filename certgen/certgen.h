@@ -1,0 +1,303 @@
+/*
+ * certgen — a private test PKI in one command, plus an offline catalogue of
+ * broken certificates.  Shared types and the interfaces between its files.
+ *
+ * Layout of a state directory (docs/certgen.md):
+ *   ca.pem, ca-key.pem           the root
+ *   NAME/cert.pem key.pem        every other certificate (intermediate, leaf, client)
+ *   NAME/chain.pem               its issuers up to, not including, the root
+ *   NAME/fullchain.pem           cert + chain: what a server sends
+ *   state.cbor                   issued serials, revocations, CRL numbers
+ *   .lock                        held (flock) while a command runs
+ *
+ * Exit codes: 0 ok, 1 refused (exists, policy rejects, locked), 2 usage or input error.
+ */
+#ifndef CERTGEN_H
+#define CERTGEN_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CG_OK 0
+#define CG_REFUSED 1
+#define CG_USAGE 2
+
+#define CG_ROOT_NAME "ca"
+#define CG_DAYS_ROOT 3650
+#define CG_DAYS_INTERMEDIATE 1825
+/* Under Chromium's 200-day cap for publicly-trusted roots (2026-03-15),
+ * which Android applies to roots in its system store too; far under Apple's
+ * 825 days for user-installed roots (HT210176). */
+#define CG_DAYS_LEAF 199
+#define CG_LIMIT_CHROMIUM 200
+#define CG_LIMIT_APPLE 825
+/* notBefore is set this far in the past so small clock skew does not matter. */
+#define CG_BACKDATE_SECONDS 300
+
+/* ---- global options (main.c) ---- */
+typedef struct cg_opts {
+	const char *dir;
+	bool force;
+	bool quiet;
+	bool json;
+} cg_opts;
+
+/* A command: argv[0] is the command name. */
+typedef struct cg_cmd {
+	const char *name;
+	int (*run)(const cg_opts *o, int argc, char **argv);
+	const char *summary;
+	const char *help; /* usage + examples */
+} cg_cmd;
+
+/* ---- output (out.c) ---- */
+/* Prints "certgen: msg" to stderr and returns code. */
+int cg_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "certgen: warning: msg" to stderr unless quiet. */
+void cg_warn(const cg_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints to stdout unless quiet or json. */
+void cg_say(const cg_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Looks for --help / -h in argv; prints help and returns true if present. */
+bool cg_want_help(const cg_cmd *c, int argc, char **argv);
+/* Parses a decimal integer in [lo, hi]; false on junk. */
+bool cg_parse_long(const char *s, long lo, long hi, long *out);
+/* Matches option `name` at argv[*i] ("--x V" or "--x=V"): 1 with *val set, 0 no match, -1 missing value. */
+int cg_optval(int argc, char **argv, int *i, const char *name, const char **val);
+/* Reports an unknown option of a command; returns CG_USAGE. */
+int cg_bad_option(const char *cmd, const char *arg);
+/* Prints a JSON object given as a jansson json_t* (steals the reference). */
+void cg_print_json(void *json);
+/* Hex of bytes into a new string. */
+char *cg_hex(const unsigned char *p, size_t n);
+/* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" into buf. */
+const char *cg_time_str(char *buf, size_t n, int64_t t);
+
+/* ---- atomic files (atomic.c) ---- */
+/*
+ * Writes data to path through a temporary file in the same directory, fsync
+ * and rename, then fsyncs the directory.  Existing files are refused (returns
+ * CG_REFUSED with a message) unless force.  mode is applied to the temp file
+ * at creation, so a key is never readable by others, even briefly.
+ */
+int cg_write_file(const char *path, const void *data, size_t len, int mode, bool force);
+/* Fsyncs the directories cg_write_file renamed into (call once before exiting). */
+void cg_sync_dirs(void);
+/* Reads a whole file (at most 8 MiB); NULL with a message printed on failure. */
+unsigned char *cg_read_file(const char *path, size_t *len);
+/* mkdir -p with mode 0755; 0 or -1 with a message. */
+int cg_mkdirs(const char *path);
+/* True if the path exists. */
+bool cg_exists(const char *path);
+
+/* ---- lock (lock.c) ---- */
+/* Takes the directory's lock (waits up to CERTGEN_LOCK_TIMEOUT seconds, default 10):
+ * the fd, -1 on errors, -2 when another process holds it; prints a message. */
+int cg_lock(const char *dir);
+/* Releases the lock taken by cg_lock. */
+void cg_unlock(int fd);
+
+/* ---- state (state.c) ---- */
+typedef struct cg_entry {
+	char *name;     /* entity name ("ca" for the root) */
+	char *kind;     /* root, intermediate, leaf, client, cross */
+	char *serial;   /* upper-case hex */
+	char *issuer;   /* entity name of the issuer ("" for the root) */
+	int64_t not_after;
+	bool revoked;
+	char *reason;   /* CRL reason name, when revoked */
+	int64_t revoked_at;
+} cg_entry;
+
+typedef struct cg_crlnum {
+	char *issuer;
+	long number;
+} cg_crlnum;
+
+typedef struct cg_state {
+	cg_entry *e;
+	size_t n, cap;
+	cg_crlnum *crl;
+	size_t ncrl;
+} cg_state;
+
+/* Loads DIR/state.cbor (an absent file is an empty state); -1 with a message. */
+int cg_state_load(cg_state *st, const char *dir);
+/* Rewrites DIR/state.cbor atomically; -1 with a message. */
+int cg_state_save(const cg_state *st, const char *dir);
+/* Encodes to CBOR bytes (malloc'd); used by save and tests. */
+int cg_state_encode(const cg_state *st, unsigned char **out, size_t *len);
+/* Decodes CBOR bytes; -1 on malformed input. */
+int cg_state_decode(cg_state *st, const unsigned char *buf, size_t len);
+void cg_state_free(cg_state *st);
+/* Adds (copies) an entry, replacing one with the same name. */
+int cg_state_put(cg_state *st, const cg_entry *e);
+cg_entry *cg_state_find(cg_state *st, const char *name);
+cg_entry *cg_state_find_serial(cg_state *st, const char *serial_hex);
+/* Next CRL number for an issuer (increments it). */
+long cg_state_next_crl(cg_state *st, const char *issuer);
+
+/* ---- keys (keys.c) ---- */
+/* Key type names: ec256 ec384 rsa2048 rsa3072 rsa4096 ed25519 (and rsa1024 for bad). */
+bool cg_key_type_ok(const char *type);
+EVP_PKEY *cg_key_new(const char *type);
+/* Digest matching the key (SHA-256; SHA-384 for P-384; NULL for Ed25519). */
+const EVP_MD *cg_key_md(const EVP_PKEY *k);
+/* PEM text of a private key (PKCS#8, unencrypted), malloc'd. */
+char *cg_key_pem(const EVP_PKEY *k, size_t *len);
+char *cg_cert_pem(const X509 *x, size_t *len);
+EVP_PKEY *cg_key_load(const char *path);
+X509 *cg_cert_load(const char *path);
+/* All certificates of a PEM file, in order (NULL on error). */
+STACK_OF(X509) *cg_certs_load(const char *path);
+
+/* ---- building certificates (x509build.c) ---- */
+typedef enum cg_profile { CG_PROF_ROOT, CG_PROF_CA, CG_PROF_SERVER, CG_PROF_CLIENT, CG_PROF_NONE } cg_profile;
+
+typedef struct cg_spec {
+	cg_profile profile;
+	const char *cn;
+	X509_NAME *subject;   /* overrides cn when set (borrowed) */
+	EVP_PKEY *key;        /* subject key (public part used) */
+	X509 *issuer;         /* NULL: self-signed with key */
+	EVP_PKEY *issuer_key;
+	int64_t not_before;   /* absolute seconds */
+	int64_t not_after;
+	long pathlen;         /* -1: none */
+	const char *san;      /* comma-free list separated by '\n', typed automatically */
+	const char *nc;       /* nameConstraints in OpenSSL's config syntax, or NULL */
+	const char *eku;      /* "serverAuth,clientAuth", "" for none, NULL for profile default */
+	const char *ku;       /* keyUsage override in config syntax, NULL for profile default */
+	const EVP_MD *md;     /* NULL: follow the issuer key */
+	bool bc_noncritical;  /* bad kinds only */
+	bool no_bc;
+	bool no_san;
+	bool corrupt_signature;
+	bool v1;              /* no extensions at all */
+} cg_spec;
+
+#define CG_SPEC_INIT { CG_PROF_NONE, NULL, NULL, NULL, NULL, NULL, 0, 0, -1, NULL, NULL, \
+		       NULL, NULL, NULL, false, false, false, false, false }
+
+/* Builds and signs a certificate; NULL with a message on failure.  serial_hex receives the serial. */
+X509 *cg_build(const cg_spec *s, char serial_hex[80]);
+/* Adds a SAN entry type: "DNS", "IP", "email", "URI". */
+const char *cg_san_type(const char *name);
+
+/* ---- state-directory entities (pki.c) ---- */
+typedef struct cg_ent {
+	X509 *cert;
+	EVP_PKEY *key;
+	STACK_OF(X509) *chain; /* issuers below the root */
+	X509 *root;
+	char name[256];
+} cg_ent;
+
+/* The directory name for an entity name ('*' -> "_wildcard", '/' and ':' -> '_'). */
+void cg_ent_dirname(char *out, size_t n, const char *name);
+/* Path of a file of an entity: root -> DIR/ca.pem / ca-key.pem, else DIR/NAME/FILE. */
+void cg_ent_path(char *out, size_t n, const cg_opts *o, const char *name, const char *file);
+/* Loads an entity (cert, key if want_key, chain and root); -1 with a message. */
+int cg_ent_load(cg_ent *e, const cg_opts *o, const char *name, bool want_key);
+void cg_ent_free(cg_ent *e);
+/* Writes cert/key/chain/fullchain for a non-root entity (no-overwrite unless force). */
+int cg_ent_write(const cg_opts *o, const char *name, X509 *cert, EVP_PKEY *key,
+		 STACK_OF(X509) *chain);
+/* Resolves the chain for a new certificate issued by `issuer`: issuer's chain plus itself if not root. */
+STACK_OF(X509) *cg_chain_for(const cg_ent *issuer);
+/* Records an issued certificate in the state. */
+int cg_record(cg_state *st, const char *name, const char *kind, const char *serial,
+	      const char *issuer, const X509 *cert);
+/* Whether the state dir has a root. */
+bool cg_have_root(const cg_opts *o);
+/* True for the root's entity name. */
+bool cg_is_root(const char *name);
+/* PEM of cert (if non-NULL) followed by chain; malloc'd. */
+char *cg_pem_join(X509 *cert, STACK_OF(X509) *chain, size_t *len);
+
+/* ---- issuing (issue.c) ---- */
+typedef struct cg_issue_req {
+	const char *name;    /* entity name */
+	const char *kind;    /* intermediate, leaf, client, cross */
+	const cg_spec *spec; /* key, profile, names; times 0 mean "now" and "now + days" */
+	long days;
+	cg_ent *issuer;      /* loaded with its key */
+	bool check;          /* evaluate with libtrust before writing */
+	bool client;         /* tls-client instead of tls-server */
+	const char *host;
+	const char *ip;
+	bool nokey;          /* spec->key is someone else's: write no key.pem (cross) */
+} cg_issue_req;
+
+/* Signs, checks, writes and records one certificate; returns an exit code. */
+int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q);
+/* Warns when a leaf's validity passes a platform limit, naming the platform. */
+void cg_warn_days(const cg_opts *o, long days);
+/* notAfter as seconds since the epoch. */
+int64_t cg_not_after(const X509 *x);
+
+/* ---- post-issue check with libtrust (check.c) ---- */
+/*
+ * Evaluates cert + chain against root under tls-server (or tls-client) with
+ * host/ip; returns 1 trusted, 0 rejected (reason copied to reason/message), -1 error.
+ */
+int cg_check(X509 *root, X509 *cert, STACK_OF(X509) *chain, bool client, const char *host,
+	     const char *ip, char *reason, size_t rn, char *message, size_t mn);
+
+/* ---- transaction helper (txn.c) ---- */
+/* Locks DIR and loads its state; CG_REFUSED if another certgen holds the lock, CG_USAGE on errors. */
+int cg_begin(const cg_opts *o, cg_state *st, int *lockfd);
+#define CG_BEGIN(o, st, fd) \
+	do { \
+		int begin_rc_ = cg_begin((o), (st), (fd)); \
+		if (begin_rc_ != 0) \
+			return begin_rc_; \
+	} while (0)
+/* Saves (if save) and unlocks; returns rc or an error code. */
+int cg_end(const cg_opts *o, cg_state *st, int lockfd, bool save, int rc);
+
+/* ---- bad catalogue (bad_kinds.c) ---- */
+typedef struct cg_bad_kind {
+	const char *kind;
+	const char *policy;  /* shipped policy that catches it */
+	const char *rule;    /* rule id that policy reports */
+	const char *why;
+	const char *variant; /* which recipe in cmd_bad.c */
+} cg_bad_kind;
+extern const cg_bad_kind cg_bad_kinds[];
+extern const size_t cg_bad_nkinds;
+const cg_bad_kind *cg_bad_find(const char *kind);
+
+/* A signed v2 CRL listing `revoked` (cmd_revoke.c); NULL on failure. */
+X509_CRL *cg_crl_build(X509 *issuer, EVP_PKEY *key, const cg_entry *const *revoked, size_t n,
+			long number, long days);
+/* PEM text of a CRL, malloc'd. */
+char *cg_crl_pem(X509_CRL *crl, size_t *len);
+
+/* SPKI SHA-256 of a certificate, base64 (the ATS pin) into out (cmd_export.c). */
+int cg_spki_pin(const X509 *x, char out[64]);
+
+/* ---- commands ---- */
+int cmd_ca(const cg_opts *o, int argc, char **argv);
+int cmd_intermediate(const cg_opts *o, int argc, char **argv);
+int cmd_leaf(const cg_opts *o, int argc, char **argv);
+int cmd_client(const cg_opts *o, int argc, char **argv);
+int cmd_cross(const cg_opts *o, int argc, char **argv);
+int cmd_revoke(const cg_opts *o, int argc, char **argv);
+int cmd_crl(const cg_opts *o, int argc, char **argv);
+int cmd_ocsp(const cg_opts *o, int argc, char **argv);
+int cmd_p12(const cg_opts *o, int argc, char **argv);
+int cmd_bundle(const cg_opts *o, int argc, char **argv);
+int cmd_pin(const cg_opts *o, int argc, char **argv);
+int cmd_mobileconfig(const cg_opts *o, int argc, char **argv);
+int cmd_android(const cg_opts *o, int argc, char **argv);
+int cmd_bad(const cg_opts *o, int argc, char **argv);
+int cmd_list(const cg_opts *o, int argc, char **argv);
+
+/* Looks a command up by name (for per-command --help). */
+const cg_cmd *cg_cmd_find(const char *name);
+
+#endif

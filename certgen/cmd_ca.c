@@ -1,0 +1,97 @@
+/* certgen ca: the self-signed root, and how to trust it. */
+#include "certgen.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void print_trust_steps(const cg_opts *o, const char *root)
+{
+	cg_say(o,
+	       "root certificate: %s\n"
+	       "root key:         %s/ca-key.pem (mode 0600; keep it private)\n\n"
+	       "To trust it:\n"
+	       "  Debian/Ubuntu:  sudo cp %s /usr/local/share/ca-certificates/certgen-root.crt &&"
+	       " sudo update-ca-certificates\n"
+	       "  curl/OpenSSL:   curl --cacert %s https://localhost/\n"
+	       "  iOS/macOS:      certgen mobileconfig, install the profile, then Settings > General >"
+	       " About > Certificate Trust Settings > enable full trust\n"
+	       "  Android:        certgen android (DER file, <hash>.0 and network_security_config.xml)\n"
+	       "Next: certgen leaf localhost 127.0.0.1 ::1\n",
+	       root, o->dir, root, root);
+}
+
+int cmd_ca(const cg_opts *o, int argc, char **argv)
+{
+	const char *cn = "certgen root CA", *keytype = "ec256", *v;
+	long days = CG_DAYS_ROOT;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if ((m = cg_optval(argc, argv, &i, "--name", &cn)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if ((m = cg_optval(argc, argv, &i, "--key", &keytype)) != 0) {
+			if (m < 0 || !cg_key_type_ok(keytype))
+				return cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, "
+							 "rsa4096 or ed25519");
+		} else if ((m = cg_optval(argc, argv, &i, "--days", &v)) != 0) {
+			if (m < 0 || !cg_parse_long(v, 1, 36500, &days))
+				return cg_fail(CG_USAGE, "--days must be a number of days from 1 to 36500");
+		} else {
+			return cg_bad_option("ca", argv[i]);
+		}
+	}
+	if (!*cn)
+		return cg_fail(CG_USAGE, "--name must not be empty: iOS lists roots by CN");
+	cg_state st;
+	int lockfd;
+	CG_BEGIN(o, &st, &lockfd);
+	char root[4096], keyp[4096];
+	snprintf(root, sizeof root, "%s/ca.pem", o->dir);
+	snprintf(keyp, sizeof keyp, "%s/ca-key.pem", o->dir);
+	if (!o->force && (cg_exists(root) || cg_exists(keyp))) {
+		cg_fail(CG_REFUSED, "%s already has a root (%s); use --force to replace it (this orphans "
+				    "everything it issued) or another --dir", o->dir, root);
+		return cg_end(o, &st, lockfd, false, CG_REFUSED);
+	}
+	int rc = CG_USAGE;
+	char serial[80] = "";
+	EVP_PKEY *key = cg_key_new(keytype);
+	cg_spec s = CG_SPEC_INIT;
+	s.profile = CG_PROF_ROOT;
+	s.cn = cn;
+	s.key = key;
+	int64_t now = (int64_t)time(NULL);
+	s.not_before = now - CG_BACKDATE_SECONDS;
+	s.not_after = now + days * 86400;
+	X509 *x = key ? cg_build(&s, serial) : NULL;
+	size_t n = 0, kn = 0;
+	char *pem = x ? cg_cert_pem(x, &n) : NULL;
+	char *kpem = x ? cg_key_pem(key, &kn) : NULL;
+	if (pem && kpem) {
+		/* Key first: a root certificate without its key would be useless. */
+		rc = cg_write_file(keyp, kpem, kn, 0600, o->force);
+		if (rc == CG_OK)
+			rc = cg_write_file(root, pem, n, 0644, o->force);
+		if (rc == CG_OK)
+			rc = cg_record(&st, CG_ROOT_NAME, "root", serial, "", x) == 0 ? CG_OK : CG_USAGE;
+	}
+	if (kpem)
+		OPENSSL_cleanse(kpem, kn);
+	free(kpem);
+	free(pem);
+	if (rc == CG_OK) {
+		char t[32];
+		if (o->json)
+			cg_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", CG_ROOT_NAME, "cert",
+						root, "key", keyp, "serial", serial, "not_after",
+						cg_time_str(t, sizeof t, s.not_after)));
+		else
+			print_trust_steps(o, root);
+	}
+	X509_free(x);
+	EVP_PKEY_free(key);
+	return cg_end(o, &st, lockfd, true, rc);
+}

@@ -1,0 +1,141 @@
+/* certgen leaf (server) and certgen client: end-entity certificates. */
+#include "certgen.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Host names: LDH labels (plus '_', which private DNS uses), a '*' only as
+ * the whole left-most label (RFC 6125 §6.4.3), non-ASCII left to libidn2. */
+static bool dns_ok(const char *n)
+{
+	size_t len = strlen(n);
+	if (len == 0 || len > 253 || n[0] == '.' || strstr(n, ".."))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)n[i];
+		if (c == '*' && !(i == 0 && n[1] == '.'))
+			return false;
+		if (c < 0x80 && !isalnum(c) && c != '-' && c != '.' && c != '_' && c != '*')
+			return false;
+	}
+	return true;
+}
+
+typedef struct leaf_args {
+	const char *issuer, *keytype, *email;
+	long days;
+	bool client_eku, days_set;
+	char san[8192];
+	const char *first;
+	int nnames;
+} leaf_args;
+
+static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool client)
+{
+	const char *v;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if ((m = cg_optval(argc, argv, &i, "--issuer", &a->issuer)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if ((m = cg_optval(argc, argv, &i, "--key", &a->keytype)) != 0) {
+			if (m < 0 || !cg_key_type_ok(a->keytype))
+				return cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, "
+							 "rsa4096 or ed25519");
+		} else if ((m = cg_optval(argc, argv, &i, "--days", &v)) != 0) {
+			if (m < 0 || !cg_parse_long(v, 1, 36500, &a->days))
+				return cg_fail(CG_USAGE, "--days must be a number of days from 1 to 36500");
+			a->days_set = true;
+		} else if (client && (m = cg_optval(argc, argv, &i, "--email", &a->email)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if (!client && strcmp(argv[i], "--client") == 0) {
+			a->client_eku = true;
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			return cg_bad_option(cmd, argv[i]);
+		} else {
+			const char *n = argv[i];
+			if (client && a->nnames > 0)
+				return cg_fail(CG_USAGE, "client takes one NAME (got '%s' too)", n);
+			if (!client && strcmp(cg_san_type(n), "DNS") == 0 && !dns_ok(n))
+				return cg_fail(CG_USAGE, "'%s' is not a host name, IP address, e-mail address "
+							 "or URI; a wildcard must be the whole first label "
+							 "(*.example.com)", n);
+			if (strchr(n, '\n') || strlen(a->san) + strlen(n) + 2 > sizeof a->san)
+				return cg_fail(CG_USAGE, "too many or too long names");
+			if (!client) {
+				strcat(a->san, n);
+				strcat(a->san, "\n");
+			}
+			if (!a->first)
+				a->first = n;
+			a->nnames++;
+		}
+	}
+	if (!a->first)
+		return cg_fail(CG_USAGE, "%s needs a NAME; e.g. 'certgen %s %s'", cmd, cmd,
+			       client ? "alice" : "localhost 127.0.0.1 ::1");
+	return CG_OK;
+}
+
+static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool client)
+{
+	leaf_args a = { .issuer = CG_ROOT_NAME, .keytype = "ec256", .days = CG_DAYS_LEAF };
+	int rc = parse(cmd, &a, argc, argv, client);
+	if (rc != CG_OK)
+		return rc;
+	if (client && a.email) {
+		if (!strchr(a.email, '@') || strchr(a.email, '\n'))
+			return cg_fail(CG_USAGE, "--email '%s' is not an e-mail address", a.email);
+		snprintf(a.san, sizeof a.san, "%s\n", a.email);
+	}
+	if (a.days_set)
+		cg_warn_days(o, a.days);
+	cg_state st;
+	int lockfd;
+	CG_BEGIN(o, &st, &lockfd);
+	cg_ent is;
+	if (cg_ent_load(&is, o, a.issuer, true) != 0)
+		return cg_end(o, &st, lockfd, false, CG_USAGE);
+	if (!X509_check_ca(is.cert)) {
+		cg_ent_free(&is);
+		cg_fail(CG_USAGE, "'%s' is not a CA; pass --issuer with the root (ca) or an intermediate",
+			a.issuer);
+		return cg_end(o, &st, lockfd, false, CG_USAGE);
+	}
+	EVP_PKEY *key = cg_key_new(a.keytype);
+	cg_spec s = CG_SPEC_INIT;
+	s.profile = client ? CG_PROF_CLIENT : CG_PROF_SERVER;
+	s.cn = a.first;
+	s.key = key;
+	s.san = a.san;
+	if (a.client_eku)
+		s.eku = "serverAuth,clientAuth";
+	char host[300] = "";
+	const char *type = client ? "" : cg_san_type(a.first);
+	if (strcmp(type, "DNS") == 0) {
+		/* A wildcard is checked with a name it must cover. */
+		snprintf(host, sizeof host, "%s%s", a.first[0] == '*' ? "www" : "",
+			 a.first + (a.first[0] == '*' ? 1 : 0));
+	}
+	cg_issue_req q = { .name = a.first, .kind = client ? "client" : "leaf", .spec = &s,
+			   .days = a.days, .issuer = &is, .check = true, .client = client,
+			   .host = host[0] ? host : NULL,
+			   .ip = strcmp(type, "IP") == 0 ? a.first : NULL };
+	rc = key ? cg_issue(o, &st, &q) : CG_USAGE;
+	EVP_PKEY_free(key);
+	cg_ent_free(&is);
+	return cg_end(o, &st, lockfd, rc == CG_OK, rc);
+}
+
+int cmd_leaf(const cg_opts *o, int argc, char **argv)
+{
+	return issue(o, "leaf", argc, argv, false);
+}
+
+int cmd_client(const cg_opts *o, int argc, char **argv)
+{
+	return issue(o, "client", argc, argv, true);
+}

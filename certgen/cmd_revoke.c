@@ -1,0 +1,289 @@
+/*
+ * Offline revocation: certgen revoke records it in the state, certgen crl
+ * writes a signed CRL (RFC 5280 §5), certgen ocsp a signed OCSP response
+ * (RFC 6960) ready for stapling tests — no database, no server.
+ */
+#include "certgen.h"
+
+#include <jansson.h>
+#include <openssl/bn.h>
+#include <openssl/ocsp.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *reasons[] = { "unspecified", "keyCompromise", "cACompromise",
+				 "affiliationChanged", "superseded", "cessationOfOperation",
+				 "certificateHold", NULL, "removeFromCRL", "privilegeWithdrawn",
+				 "aACompromise" };
+#define NREASONS (sizeof reasons / sizeof reasons[0])
+
+static int reason_code(const char *r)
+{
+	for (size_t i = 0; i < NREASONS; i++)
+		if (reasons[i] && strcasecmp(reasons[i], r) == 0)
+			return (int)i;
+	return -1;
+}
+
+int cmd_revoke(const cg_opts *o, int argc, char **argv)
+{
+	const char *what = NULL, *reason = "unspecified";
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if ((m = cg_optval(argc, argv, &i, "--reason", &reason)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+			if (reason_code(reason) < 0 || strcmp(reason, "removeFromCRL") == 0)
+				return cg_fail(CG_USAGE, "--reason '%s' is not a CRL reason; use e.g. "
+							 "keyCompromise, superseded, cessationOfOperation", reason);
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cg_bad_option("revoke", argv[i]);
+		} else {
+			what = argv[i];
+		}
+	}
+	if (!what)
+		return cg_fail(CG_USAGE, "revoke needs a NAME or SERIAL; 'certgen list' shows both");
+	cg_state st;
+	int lockfd;
+	CG_BEGIN(o, &st, &lockfd);
+	cg_entry *e = cg_state_find(&st, what);
+	if (!e)
+		e = cg_state_find_serial(&st, what);
+	int rc = CG_OK;
+	if (!e) {
+		rc = cg_fail(CG_USAGE, "nothing named or numbered '%s' in %s; 'certgen list' shows what "
+				       "exists", what, o->dir);
+	} else if (strcmp(e->kind, "root") == 0) {
+		rc = cg_fail(CG_USAGE, "a root cannot be revoked; remove it from the trust store instead");
+	} else if (e->revoked && !o->force) {
+		rc = cg_fail(CG_REFUSED, "'%s' is already revoked (%s); --force records it again", e->name,
+			     e->reason);
+	} else {
+		free(e->reason);
+		e->reason = strdup(reason);
+		e->revoked = true;
+		e->revoked_at = (int64_t)time(NULL);
+		rc = e->reason ? CG_OK : CG_USAGE;
+	}
+	if (rc == CG_OK) {
+		if (o->json)
+			cg_print_json(json_pack("{s:s, s:s, s:s, s:s}", "name", e->name, "serial", e->serial,
+						"issuer", e->issuer, "reason", e->reason));
+		else
+			cg_say(o, "revoked '%s' (serial %s, %s); run 'certgen crl --issuer %s' or 'certgen "
+				  "ocsp %s --status revoked' to publish it\n", e->name, e->serial, e->reason,
+			       e->issuer, e->name);
+	}
+	return cg_end(o, &st, lockfd, rc == CG_OK, rc);
+}
+
+static int add_revoked(X509_CRL *crl, const cg_entry *e)
+{
+	BIGNUM *bn = NULL;
+	if (!BN_hex2bn(&bn, e->serial))
+		return -1;
+	X509_REVOKED *r = X509_REVOKED_new();
+	ASN1_INTEGER *sn = BN_to_ASN1_INTEGER(bn, NULL);
+	ASN1_TIME *t = ASN1_TIME_set(NULL, (time_t)e->revoked_at);
+	ASN1_ENUMERATED *code = ASN1_ENUMERATED_new();
+	int rc = (r && sn && t && code && X509_REVOKED_set_serialNumber(r, sn) &&
+		  X509_REVOKED_set_revocationDate(r, t) &&
+		  ASN1_ENUMERATED_set(code, reason_code(e->reason) < 0 ? 0 : reason_code(e->reason)) &&
+		  X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, code, 0, 0) && X509_CRL_add0_revoked(crl, r))
+			 ? 0 : -1;
+	if (rc != 0)
+		X509_REVOKED_free(r);
+	ASN1_ENUMERATED_free(code);
+	ASN1_TIME_free(t);
+	ASN1_INTEGER_free(sn);
+	BN_free(bn);
+	return rc;
+}
+
+X509_CRL *cg_crl_build(X509 *issuer, EVP_PKEY *key, const cg_entry *const *revoked, size_t n,
+			long number, long days)
+{
+	int64_t now = (int64_t)time(NULL);
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *last = ASN1_TIME_set(NULL, (time_t)(now - CG_BACKDATE_SECONDS));
+	ASN1_TIME *next = ASN1_TIME_set(NULL, (time_t)(now + days * 86400));
+	ASN1_INTEGER *num = ASN1_INTEGER_new();
+	bool ok = crl && last && next && num && X509_CRL_set_version(crl, X509_CRL_VERSION_2) &&
+		  X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) &&
+		  X509_CRL_set1_lastUpdate(crl, last) && X509_CRL_set1_nextUpdate(crl, next) &&
+		  ASN1_INTEGER_set(num, number);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = add_revoked(crl, revoked[i]) == 0;
+	/* CRL number and AKI are required in conforming CRLs (RFC 5280 §5.2.1, §5.2.3). */
+	X509V3_CTX ctx;
+	X509V3_set_ctx(&ctx, issuer, NULL, NULL, crl, 0);
+	X509_EXTENSION *aki = ok ? X509V3_EXT_nconf_nid(NULL, &ctx, NID_authority_key_identifier,
+							"keyid:always") : NULL;
+	ok = ok && aki && X509_CRL_add_ext(crl, aki, -1) &&
+	     X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0) && X509_CRL_sort(crl) &&
+	     X509_CRL_sign(crl, key, cg_key_md(key)) > 0;
+	X509_EXTENSION_free(aki);
+	ASN1_INTEGER_free(num);
+	ASN1_TIME_free(last);
+	ASN1_TIME_free(next);
+	if (!ok) {
+		X509_CRL_free(crl);
+		crl = NULL;
+	}
+	return crl;
+}
+
+char *cg_crl_pem(X509_CRL *crl, size_t *len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data = NULL, *out = NULL;
+	long n = (b && PEM_write_bio_X509_CRL(b, crl)) ? BIO_get_mem_data(b, &data) : -1;
+	if (n > 0 && (out = malloc((size_t)n + 1)) != NULL) {
+		memcpy(out, data, (size_t)n);
+		out[n] = '\0';
+		*len = (size_t)n;
+	}
+	BIO_free(b);
+	return out;
+}
+
+int cmd_crl(const cg_opts *o, int argc, char **argv)
+{
+	const char *issuer = CG_ROOT_NAME, *v;
+	long days = 7;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if ((m = cg_optval(argc, argv, &i, "--issuer", &issuer)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if ((m = cg_optval(argc, argv, &i, "--next-update", &v)) != 0) {
+			if (m < 0 || !cg_parse_long(v, 1, 3650, &days))
+				return cg_fail(CG_USAGE, "--next-update must be a number of days from 1 to 3650");
+		} else {
+			return cg_bad_option("crl", argv[i]);
+		}
+	}
+	cg_state st;
+	int lockfd;
+	CG_BEGIN(o, &st, &lockfd);
+	cg_ent is;
+	if (cg_ent_load(&is, o, issuer, true) != 0)
+		return cg_end(o, &st, lockfd, false, CG_USAGE);
+	const cg_entry **rev = calloc(st.n + 1, sizeof *rev);
+	size_t nrev = 0;
+	for (size_t i = 0; rev && i < st.n; i++)
+		if (st.e[i].revoked && strcmp(st.e[i].issuer, issuer) == 0)
+			rev[nrev++] = &st.e[i];
+	long number = cg_state_next_crl(&st, issuer);
+	X509_CRL *crl = rev && number > 0 ? cg_crl_build(is.cert, is.key, rev, nrev, number, days) : NULL;
+	int rc = crl ? CG_OK : cg_fail(CG_USAGE, "cannot build the CRL for '%s'", issuer);
+	char path[4096];
+	if (cg_is_root(issuer))
+		snprintf(path, sizeof path, "%s/crl.pem", o->dir);
+	else
+		cg_ent_path(path, sizeof path, o, issuer, "crl.pem");
+	if (rc == CG_OK) {
+		size_t n = 0;
+		char *pem = cg_crl_pem(crl, &n);
+		/* A CRL is meant to be reissued: it replaces the previous one without --force. */
+		rc = pem ? cg_write_file(path, pem, n, 0644, true) : CG_USAGE;
+		free(pem);
+	}
+	if (rc == CG_OK) {
+		if (o->json)
+			cg_print_json(json_pack("{s:s, s:s, s:I, s:I, s:I}", "issuer", issuer, "crl", path,
+						"number", (json_int_t)number, "revoked", (json_int_t)nrev,
+						"next_update_days", (json_int_t)days));
+		else
+			cg_say(o, "CRL #%ld of '%s' with %zu revoked: %s (next update in %ld days)\n", number,
+			       issuer, nrev, path, days);
+	}
+	free(rev);
+	X509_CRL_free(crl);
+	cg_ent_free(&is);
+	return cg_end(o, &st, lockfd, rc == CG_OK, rc);
+}
+
+int cmd_ocsp(const cg_opts *o, int argc, char **argv)
+{
+	const char *name = NULL, *status = NULL;
+	for (int i = 1; i < argc; i++) {
+		int m;
+		if ((m = cg_optval(argc, argv, &i, "--status", &status)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cg_bad_option("ocsp", argv[i]);
+		} else {
+			name = argv[i];
+		}
+	}
+	int code = !status ? -1 : strcmp(status, "good") == 0 ? V_OCSP_CERTSTATUS_GOOD
+			: strcmp(status, "revoked") == 0 ? V_OCSP_CERTSTATUS_REVOKED
+			: strcmp(status, "unknown") == 0 ? V_OCSP_CERTSTATUS_UNKNOWN : -1;
+	if (!name || code < 0)
+		return cg_fail(CG_USAGE, "usage: certgen ocsp NAME --status good|revoked|unknown");
+	cg_state st;
+	int lockfd;
+	CG_BEGIN(o, &st, &lockfd);
+	cg_entry *e = cg_state_find(&st, name);
+	cg_ent leaf, is;
+	memset(&leaf, 0, sizeof leaf);
+	memset(&is, 0, sizeof is);
+	int rc = (e && cg_ent_load(&leaf, o, name, false) == 0) ? CG_OK
+		: cg_fail(CG_USAGE, "no certificate named '%s' in %s", name, o->dir);
+	if (rc == CG_OK && cg_ent_load(&is, o, e->issuer, true) != 0)
+		rc = CG_USAGE;
+	OCSP_BASICRESP *bs = NULL;
+	OCSP_RESPONSE *resp = NULL;
+	if (rc == CG_OK) {
+		int64_t now = (int64_t)time(NULL);
+		int64_t rtime = e->revoked ? e->revoked_at : now;
+		int reason = e->revoked ? reason_code(e->reason) : OCSP_REVOKED_STATUS_UNSPECIFIED;
+		ASN1_TIME *thisupd = ASN1_TIME_set(NULL, (time_t)(now - CG_BACKDATE_SECONDS));
+		ASN1_TIME *nextupd = ASN1_TIME_set(NULL, (time_t)(now + 7 * 86400));
+		ASN1_TIME *rev = ASN1_TIME_set(NULL, (time_t)rtime);
+		OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), leaf.cert, is.cert);
+		bs = OCSP_BASICRESP_new();
+		/* Signed by the issuer itself (RFC 6960 §4.2.2.2), so no responder certificate is needed. */
+		bool ok = id && bs && thisupd && nextupd && rev &&
+			  OCSP_basic_add1_status(bs, id, code, reason, rev, thisupd, nextupd) &&
+			  OCSP_basic_sign(bs, is.cert, is.key, cg_key_md(is.key), NULL, 0);
+		resp = ok ? OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs) : NULL;
+		if (!resp)
+			rc = cg_fail(CG_USAGE, "cannot build the OCSP response for '%s'", name);
+		OCSP_CERTID_free(id);
+		ASN1_TIME_free(thisupd);
+		ASN1_TIME_free(nextupd);
+		ASN1_TIME_free(rev);
+	}
+	if (rc == CG_OK && code == V_OCSP_CERTSTATUS_GOOD && e->revoked)
+		cg_warn(o, "'%s' is revoked in the state, but the response says good (as asked)", name);
+	char path[4096], file[64];
+	snprintf(file, sizeof file, "ocsp-%s.der", status);
+	cg_ent_path(path, sizeof path, o, name, file);
+	if (rc == CG_OK) {
+		unsigned char *der = NULL;
+		int n = i2d_OCSP_RESPONSE(resp, &der);
+		rc = n > 0 ? cg_write_file(path, der, (size_t)n, 0644, true) : CG_USAGE;
+		OPENSSL_free(der);
+	}
+	if (rc == CG_OK) {
+		if (o->json)
+			cg_print_json(json_pack("{s:s, s:s, s:s}", "name", name, "status", status, "ocsp", path));
+		else
+			cg_say(o, "OCSP response (%s) for '%s': %s\n  check: openssl ocsp -respin %s -issuer "
+				  "ISSUER.pem -cert CERT.pem -CAfile %s/ca.pem\n", status, name, path, path,
+			       o->dir);
+	}
+	OCSP_RESPONSE_free(resp);
+	OCSP_BASICRESP_free(bs);
+	cg_ent_free(&leaf);
+	cg_ent_free(&is);
+	return cg_end(o, &st, lockfd, false, rc);
+}

@@ -1,0 +1,124 @@
+/* Per-command help texts (certgen COMMAND --help). */
+#ifndef CERTGEN_HELP_H
+#define CERTGEN_HELP_H
+
+#define HELP_GLOBAL \
+	"\nglobal options: --dir DIR (else $CERTGEN_DIR, else ./pki), --force, --quiet,\n" \
+	"                --format text|json\nexit status: 0 ok, 1 refused, 2 usage or input error\n"
+
+#define HELP_CA \
+	"usage: certgen ca [--name CN] [--key TYPE] [--days N]\n\n" \
+	"Creates the self-signed root: DIR/ca.pem and DIR/ca-key.pem (0600).\n" \
+	"basicConstraints CA (critical), keyUsage keyCertSign+cRLSign (critical), SKI, no EKU.\n\n" \
+	"  --name CN   subject CN (default \"certgen root CA\")\n" \
+	"  --key TYPE  ec256 (default), ec384, rsa2048, rsa3072, rsa4096, ed25519\n" \
+	"  --days N    validity (default 3650)\n\nexamples:\n" \
+	"  certgen ca\n  certgen --dir /tmp/pki ca --name \"Test Root\" --key rsa3072\n" HELP_GLOBAL
+
+#define HELP_INTERMEDIATE \
+	"usage: certgen intermediate NAME [--issuer NAME] [--pathlen N] [--key TYPE] [--days N]\n" \
+	"           [--permit-dns D]... [--exclude-dns D]... [--permit-ip CIDR]... [--exclude-ip CIDR]...\n" \
+	"           [--permit-email D]... [--exclude-email D]... [--eku serverAuth,clientAuth]\n\n" \
+	"Issues a CA under the root (or --issuer) into DIR/NAME/. Name constraints are critical.\n" \
+	"Validity defaults to 1825 days, shortened to end with the issuer.\n\nexamples:\n" \
+	"  certgen intermediate issuing-1 --pathlen 0\n" \
+	"  certgen intermediate corp --permit-dns corp.example --permit-ip 10.0.0.0/8\n" \
+	"  certgen leaf www.corp.example --issuer corp\n" HELP_GLOBAL
+
+#define HELP_LEAF \
+	"usage: certgen leaf NAME... [--issuer NAME] [--days N] [--key TYPE] [--client]\n\n" \
+	"Issues a TLS server certificate into DIR/FIRST-NAME/. Each NAME becomes a SAN entry typed\n" \
+	"automatically: host name (DNS, IDN converted to A-labels), *.wildcard, IPv4/IPv6 (IP),\n" \
+	"user@host (email), scheme://... (URI). EKU serverAuth (+clientAuth with --client); keyUsage\n" \
+	"digitalSignature (+keyEncipherment for RSA). Default 199 days: under Chromium/Android's\n" \
+	"200-day cap and Apple's 825. The chain is checked with libtrust (tls-server) before anything\n" \
+	"is written; a chain it rejects is refused unless --force.\n\nexamples:\n" \
+	"  certgen leaf localhost 127.0.0.1 ::1\n  certgen leaf '*.dev.example' dev.example --issuer issuing-1\n" \
+	"  certgen leaf api.test --key rsa2048 --client\n" HELP_GLOBAL
+
+#define HELP_CLIENT \
+	"usage: certgen client NAME [--email E] [--issuer NAME] [--days N] [--key TYPE]\n\n" \
+	"Issues a TLS client identity (EKU clientAuth, CN NAME, SAN email E) into DIR/NAME/.\n\n" \
+	"examples:\n  certgen client alice --email alice@example.com\n  certgen p12 alice\n" HELP_GLOBAL
+
+#define HELP_CROSS \
+	"usage: certgen cross NAME --issuer OTHER [--days N]\n\n" \
+	"Cross-signs CA NAME (same subject, same key) under OTHER: a CA in this directory or another\n" \
+	"certgen directory (a path containing ca.pem and ca-key.pem). Writes DIR/NAME-by-OTHER/\n" \
+	"(cert.pem, chain.pem, fullchain.pem; no key). Negative --days makes an expired cross-sign.\n\n" \
+	"examples:\n  certgen --dir new ca && certgen --dir old ca\n" \
+	"  certgen --dir new cross ca --issuer old/          # new root under the old one\n" \
+	"  certgen --dir new cross ca --issuer old/ --days -1  # expired cross-sign (DST Root X3 pattern)\n" \
+	HELP_GLOBAL
+
+#define HELP_REVOKE \
+	"usage: certgen revoke NAME|SERIAL [--reason R]\n\n" \
+	"Records a revocation in the state. R: unspecified (default), keyCompromise, cACompromise,\n" \
+	"affiliationChanged, superseded, cessationOfOperation, certificateHold, privilegeWithdrawn,\n" \
+	"aACompromise. Publish it with certgen crl or certgen ocsp.\n\nexamples:\n" \
+	"  certgen revoke localhost --reason keyCompromise && certgen crl\n" HELP_GLOBAL
+
+#define HELP_CRL \
+	"usage: certgen crl [--issuer NAME] [--next-update DAYS]\n\n" \
+	"Writes the issuer's signed CRL (v2, CRL number, AKI, reason codes): DIR/crl.pem for the root,\n" \
+	"DIR/NAME/crl.pem for an intermediate. Reissuing replaces it and increments the number.\n\n" \
+	"examples:\n  certgen crl\n  certgen crl --issuer issuing-1 --next-update 1\n" \
+	"  openssl crl -in pki/crl.pem -CAfile pki/ca.pem -noout\n" HELP_GLOBAL
+
+#define HELP_OCSP \
+	"usage: certgen ocsp NAME --status good|revoked|unknown\n\n" \
+	"Writes DIR/NAME/ocsp-STATUS.der: a DER OCSP response signed by NAME's issuer, valid 7 days,\n" \
+	"ready for stapling tests (openssl s_server -status_file).\n\nexamples:\n" \
+	"  certgen ocsp localhost --status good\n" \
+	"  openssl ocsp -respin pki/localhost/ocsp-good.der -issuer pki/ca.pem \\\n" \
+	"      -cert pki/localhost/cert.pem -CAfile pki/ca.pem\n" HELP_GLOBAL
+
+#define HELP_P12 \
+	"usage: certgen p12 NAME [--legacy] [--password-file F]\n\n" \
+	"Writes DIR/NAME/NAME.p12 (0600) with key, certificate and chain. Default encryption is\n" \
+	"PBES2/AES-256 with a SHA-256 MAC; --legacy uses PBE-SHA1-3DES and a SHA-1 MAC, which older\n" \
+	"macOS/iOS importers need. Without --password-file a random password is written to\n" \
+	"DIR/NAME/NAME.p12.pass (0600).\n\nexamples:\n" \
+	"  certgen p12 alice\n  certgen p12 localhost --legacy --password-file pw.txt\n" HELP_GLOBAL
+
+#define HELP_BUNDLE \
+	"usage: certgen bundle [--out F]\n\n" \
+	"Writes every CA certificate (root first, then intermediates) into DIR/bundle.pem (or F).\n\n" \
+	"examples:\n  certgen bundle\n  trustcheck --anchors pki/ca.pem --intermediates pki/bundle.pem leaf.pem\n" \
+	HELP_GLOBAL
+
+#define HELP_PIN \
+	"usage: certgen pin FILE\n\n" \
+	"Prints the base64 SHA-256 of the SubjectPublicKeyInfo of the first certificate in FILE: the\n" \
+	"value of ATS NSPinnedCAIdentities / NSPinnedLeafIdentities (SPKI-SHA256-BASE64).\n\n" \
+	"examples:\n  certgen pin pki/ca.pem\n  certgen --format json pin pki/localhost/cert.pem\n" HELP_GLOBAL
+
+#define HELP_MOBILECONFIG \
+	"usage: certgen mobileconfig [--out F]\n\n" \
+	"Writes an iOS/macOS configuration profile holding the root (com.apple.security.root payload,\n" \
+	"UUIDs derived from the certificate): DIR/certgen-root.mobileconfig or F. After installing it\n" \
+	"on iOS, enable full trust: Settings > General > About > Certificate Trust Settings.\n\n" \
+	"examples:\n  certgen mobileconfig\n  certgen mobileconfig --out /srv/www/root.mobileconfig\n" HELP_GLOBAL
+
+#define HELP_ANDROID \
+	"usage: certgen android\n\n" \
+	"Writes DIR/android/: certgen-root.crt (DER, for Settings > Security > Install certificate),\n" \
+	"HASH.0 (PEM named by OpenSSL's old subject hash, for /system/etc/security/cacerts on rooted\n" \
+	"devices and emulators), and network_security_config.xml (trust the root in an app).\n\n" \
+	"examples:\n  certgen android\n  adb push pki/android/*.0 /system/etc/security/cacerts/\n" HELP_GLOBAL
+
+#define HELP_BAD \
+	"usage: certgen bad KIND [HOST] [--out DIR]\n       certgen bad --all DIR [HOST]\n" \
+	"       certgen bad --list\n\n" \
+	"Makes broken certificates, fresh on every run, each in DIR/KIND/ (default DIR: STATE/bad):\n" \
+	"fullchain.pem, anchor.pem (the root to trust), crl.pem where relevant, and case.json\n" \
+	"(host, purpose, policy, expect, rule, why). HOST defaults to bad.example.\n\nexamples:\n" \
+	"  certgen bad expired\n  certgen bad --all /tmp/bad\n" \
+	"  trustcheck --anchors /tmp/bad/expired/anchor.pem --host bad.example /tmp/bad/expired/fullchain.pem\n" \
+	HELP_GLOBAL
+
+#define HELP_LIST \
+	"usage: certgen list\n\nShows the state directory's layout and every certificate with kind,\n" \
+	"expiry and status.\n\nexamples:\n  certgen list\n  certgen --format json list\n" HELP_GLOBAL
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * The common tail of every issuing command: clamp validity to the issuer,
+ * sign, check the new chain with libtrust, write the files, record the serial.
+ */
+#include "certgen.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int64_t not_after_of(const X509 *x)
+{
+	int day = 0, sec = 0;
+	ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
+	int64_t t = 0;
+	if (epoch && ASN1_TIME_diff(&day, &sec, epoch, X509_get0_notAfter(x)))
+		t = (int64_t)day * 86400 + sec;
+	ASN1_TIME_free(epoch);
+	return t;
+}
+
+int64_t cg_not_after(const X509 *x)
+{
+	return not_after_of(x);
+}
+
+void cg_warn_days(const cg_opts *o, long days)
+{
+	if (days > CG_LIMIT_APPLE)
+		cg_warn(o, "%ld days is over Apple's limit of %d days for TLS server certificates "
+			   "(iOS 13 / macOS 10.15 reject it, even under a user-installed root)",
+			days, CG_LIMIT_APPLE);
+	if (days >= CG_LIMIT_CHROMIUM)
+		cg_warn(o, "%ld days reaches Chromium's %d-day cap, which Android applies to roots in "
+			   "its system store (since 2026-03-15)", days, CG_LIMIT_CHROMIUM);
+}
+
+int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
+{
+	cg_spec s = *q->spec;
+	cg_ent *is = q->issuer;
+	int64_t now = (int64_t)time(NULL);
+	s.issuer = is->cert;
+	s.issuer_key = is->key;
+	if (!s.not_before)
+		s.not_before = now - CG_BACKDATE_SECONDS;
+	if (!s.not_after)
+		s.not_after = now + q->days * 86400;
+	int64_t limit = not_after_of(is->cert);
+	if (s.not_after > limit) {
+		char t[32];
+		cg_warn(o, "validity shortened to end with its issuer '%s' (%s)", is->name,
+			cg_time_str(t, sizeof t, limit));
+		s.not_after = limit;
+	}
+	char serial[80] = "";
+	X509 *x = NULL;
+	/* A serial must be unique per issuer (RFC 5280 §4.1.2.2); retry on the
+	 * astronomically unlikely clash. */
+	for (int tries = 0; tries < 4; tries++) {
+		X509_free(x);
+		x = cg_build(&s, serial);
+		if (!x || !cg_state_find_serial(st, serial))
+			break;
+	}
+	if (!x)
+		return CG_USAGE;
+	STACK_OF(X509) *chain = cg_chain_for(is);
+	int rc = chain ? CG_OK : CG_USAGE;
+	if (rc == CG_OK && q->check) {
+		char reason[128], msg[512];
+		int t = cg_check(is->root, x, chain, q->client, q->host, q->ip, reason, sizeof reason,
+				 msg, sizeof msg);
+		if (t == 0 && !o->force) {
+			rc = cg_fail(CG_REFUSED, "refusing to write '%s': libtrust (%s) rejects it: %s: %s; "
+						 "fix the request, or use --force to write it anyway",
+				     q->name, q->client ? "tls-client" : "tls-server", reason, msg);
+		} else if (t == 0) {
+			cg_warn(o, "'%s' is written although libtrust rejects it: %s: %s", q->name, reason,
+				msg);
+		} else if (t < 0) {
+			cg_warn(o, "could not check '%s' with libtrust: %s", q->name, msg);
+		}
+	}
+	if (rc == CG_OK)
+		rc = cg_ent_write(o, q->name, x, q->nokey ? NULL : q->spec->key, chain);
+	if (rc == CG_OK && cg_record(st, q->name, q->kind, serial, is->name, x) != 0)
+		rc = CG_USAGE;
+	if (rc == CG_OK) {
+		char dir[4096], t[32];
+		cg_ent_path(dir, sizeof dir, o, q->name, "");
+		cg_time_str(t, sizeof t, s.not_after);
+		if (o->json)
+			cg_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", q->name, "kind",
+						q->kind, "dir", dir, "serial", serial, "issuer", is->name,
+						"not_after", t));
+		else
+			cg_say(o, "%s '%s' issued by '%s', valid until %s\n  %scert.pem key.pem chain.pem "
+				  "fullchain.pem\n", q->kind, q->name, is->name, t, dir);
+	}
+	sk_X509_pop_free(chain, X509_free);
+	X509_free(x);
+	return rc;
+}

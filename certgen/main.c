@@ -1,0 +1,129 @@
+/*
+ * certgen: a private test PKI in one command.  Global options, then a
+ * command from the table below; every command has --help with examples.
+ */
+#include "certgen.h"
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "help.h"
+
+static const cg_cmd commands[] = {
+	{ "ca", cmd_ca, "create the self-signed root", HELP_CA },
+	{ "intermediate", cmd_intermediate, "issue an intermediate CA", HELP_INTERMEDIATE },
+	{ "leaf", cmd_leaf, "issue a server certificate", HELP_LEAF },
+	{ "client", cmd_client, "issue a client (clientAuth) certificate", HELP_CLIENT },
+	{ "cross", cmd_cross, "cross-sign an existing CA under another issuer", HELP_CROSS },
+	{ "revoke", cmd_revoke, "mark a certificate revoked", HELP_REVOKE },
+	{ "crl", cmd_crl, "write a signed CRL", HELP_CRL },
+	{ "ocsp", cmd_ocsp, "write a signed OCSP response", HELP_OCSP },
+	{ "p12", cmd_p12, "export key + chain as PKCS#12", HELP_P12 },
+	{ "bundle", cmd_bundle, "write every CA certificate into one PEM", HELP_BUNDLE },
+	{ "pin", cmd_pin, "print a certificate's SPKI SHA-256 pin", HELP_PIN },
+	{ "mobileconfig", cmd_mobileconfig, "iOS/macOS profile that installs the root", HELP_MOBILECONFIG },
+	{ "android", cmd_android, "root as DER, <hash>.0 and network_security_config.xml", HELP_ANDROID },
+	{ "bad", cmd_bad, "make broken certificates (the offline catalogue)", HELP_BAD },
+	{ "list", cmd_list, "show what exists, with expiry", HELP_LIST },
+};
+
+const cg_cmd *cg_cmd_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: certgen [--dir DIR] [--force] [--quiet] [--format text|json] COMMAND [ARGS]\n\n"
+	      "commands:\n", f);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nState directory: --dir, else $CERTGEN_DIR, else ./pki.\n"
+	      "Exit status: 0 ok, 1 refused, 2 usage or input error.\n"
+	      "'certgen COMMAND --help' shows a command's options and examples.\n\n"
+	      "example:\n  certgen ca && certgen leaf localhost 127.0.0.1 ::1\n", f);
+}
+
+/* Removes the global options from argv (anywhere before "--"); returns the new argc or -1. */
+static int globals(cg_opts *o, int argc, char **argv)
+{
+	int out = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "--dir") == 0 || strcmp(a, "--format") == 0) {
+			if (i + 1 >= argc)
+				return cg_fail(-1, "%s needs a value", a);
+			const char *v = argv[++i];
+			if (a[2] == 'd') {
+				o->dir = v;
+			} else if (strcmp(v, "json") == 0 || strcmp(v, "text") == 0) {
+				o->json = strcmp(v, "json") == 0;
+			} else {
+				return cg_fail(-1, "--format must be text or json, not '%s'", v);
+			}
+		} else if (strcmp(a, "--force") == 0) {
+			o->force = true;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			o->quiet = true;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	argv[out] = NULL;
+	return out;
+}
+
+int main(int argc, char **argv)
+{
+	cg_opts o = { 0 };
+	/* certgen's choices are explicit in its code; a system openssl.cnf (read at
+	 * every start otherwise) must not change what it issues. */
+	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	argc = globals(&o, argc, argv);
+	if (argc < 0)
+		return CG_USAGE;
+	if (!o.dir)
+		o.dir = getenv("CERTGEN_DIR");
+	if (!o.dir || !*o.dir)
+		o.dir = "pki";
+	if (argc < 2) {
+		usage(stderr);
+		return CG_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		const cg_cmd *c = argc > 2 ? cg_cmd_find(argv[2]) : NULL;
+		if (c)
+			fputs(c->help, stdout);
+		else
+			usage(stdout);
+		return CG_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("certgen 0.1.0");
+		return CG_OK;
+	}
+	const cg_cmd *c = cg_cmd_find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "certgen: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return CG_USAGE;
+	}
+	if (cg_want_help(c, argc - 1, argv + 1))
+		return CG_OK;
+	int rc = c->run(&o, argc - 1, argv + 1);
+	cg_sync_dirs();
+	ERR_clear_error();
+	return rc;
+}

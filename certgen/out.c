@@ -1,0 +1,127 @@
+/* Output helpers: one-line errors on stderr, quiet/json-aware messages on stdout. */
+#include "certgen.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int cg_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("certgen: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return code;
+}
+
+void cg_warn(const cg_opts *o, const char *fmt, ...)
+{
+	if (o && o->quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("certgen: warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void cg_say(const cg_opts *o, const char *fmt, ...)
+{
+	if (o && (o->quiet || o->json))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+bool cg_want_help(const cg_cmd *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(c->help, stdout);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool cg_parse_long(const char *s, long lo, long hi, long *out)
+{
+	if (!s || !*s)
+		return false;
+	char *end = NULL;
+	long v = strtol(s, &end, 10);
+	if (*end || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+void cg_print_json(void *json)
+{
+	json_t *j = json;
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (s) {
+		puts(s);
+		free(s);
+	}
+	json_decref(j);
+}
+
+char *cg_hex(const unsigned char *p, size_t n)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	char *s = malloc(2 * n + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 15];
+	}
+	s[2 * n] = '\0';
+	return s;
+}
+
+const char *cg_time_str(char *buf, size_t n, int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!gmtime_r(&tt, &tm) || strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, n, "%lld", (long long)t);
+	return buf;
+}
+
+int cg_optval(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		cg_fail(CG_USAGE, "%s needs a value (see --help)", name);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+int cg_bad_option(const char *cmd, const char *arg)
+{
+	return cg_fail(CG_USAGE, "%s: unknown option '%s'; 'certgen %s --help' lists the options", cmd,
+		       arg, cmd);
+}
