@@ -12,6 +12,7 @@ FUZZ_CLANG_BUILD := build/fuzz-clang
 TSAN_BUILD := build/tsan
 
 HOSTILE_GEN := $(BUILD)/hostile-gen
+VARIANT_GEN := $(BUILD)/variant-gen
 HOSTILE_DIR := $(BUILD)/hostile
 HOSTILE := $(HOSTILE_DIR)/.stamp
 FUZZ_DIR := $(BUILD)/fuzz
@@ -31,11 +32,11 @@ $(FUZZ_EMBED): tests/fuzz/embed.sh $(FIXTURES)
 	@mkdir -p $(dir $@)
 	sh tests/fuzz/embed.sh $(BUILD)/fixtures $@
 
-$(HOSTILE_GEN): $(BUILD)/obj/tests/fuzz/hostile_gen.o
+$(BUILD)/%-gen: $(BUILD)/obj/tests/fuzz/%_gen.o
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(PKG_LIBS)
 
-$(HOSTILE): scripts/make-hostile.sh $(HOSTILE_GEN) $(FIXTURES)
-	sh scripts/make-hostile.sh $(HOSTILE_DIR) $(BUILD)/fixtures $(HOSTILE_GEN)
+$(HOSTILE): scripts/make-hostile.sh $(HOSTILE_GEN) $(VARIANT_GEN) $(FIXTURES)
+	sh scripts/make-hostile.sh $(HOSTILE_DIR) $(BUILD)/fixtures $(HOSTILE_GEN) $(VARIANT_GEN)
 	@touch $@
 
 hostile: $(HOSTILE)
@@ -91,4 +92,5 @@ tsan:
 
 # Keep the objects make would otherwise treat as intermediate and delete.
 .SECONDARY: $(patsubst %,$(BUILD)/obj/tests/fuzz/%_fuzz.o,$(FUZZ_HARNESSES)) \
-	$(BUILD)/obj/tests/fuzz/standalone_driver.o $(BUILD)/obj/tests/fuzz/hostile_gen.o
+	$(BUILD)/obj/tests/fuzz/standalone_driver.o $(BUILD)/obj/tests/fuzz/hostile_gen.o \
+	$(BUILD)/obj/tests/fuzz/variant_gen.o

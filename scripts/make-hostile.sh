@@ -13,13 +13,15 @@
 #   deep50/         a 50-intermediate chain (see hostile-gen deep)
 #   cycle/          A and B cross-signed in a cycle, leaf under A
 #   mesh/           6 layers of 4 cross-signed CAs, no anchor reachable
+#   variants/       correctly signed edge-case leaves under the fixtures' intermediate
 #
-# Usage: scripts/make-hostile.sh DIR FIXTURES HOSTILE_GEN
+# Usage: scripts/make-hostile.sh DIR FIXTURES HOSTILE_GEN VARIANT_GEN
 set -eu
-out=${1:?usage: make-hostile.sh DIR FIXTURES HOSTILE_GEN}
+out=${1:?usage: make-hostile.sh DIR FIXTURES HOSTILE_GEN VARIANT_GEN}
 fx=${2:?fixtures directory}
 gen=${3:?hostile-gen binary}
-mkdir -p "$out/deep50" "$out/cycle" "$out/mesh"
+vgen=${4:?variant-gen binary}
+mkdir -p "$out/deep50" "$out/cycle" "$out/mesh" "$out/variants"
 
 {
 	echo "-----BEGIN CERTIFICATE-----"
@@ -40,3 +42,4 @@ cp "$fx/good/leaf.key" "$out/notcert.pem"
 "$gen" deep 50 "$out/deep50"
 "$gen" cycle "$out/cycle"
 "$gen" mesh 4 6 "$out/mesh"
+"$vgen" "$fx" "$out/variants"

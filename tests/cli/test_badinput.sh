@@ -101,6 +101,15 @@ expect_error "garbage CRL" "$h/garbage.bin" "$fx/good/chain.pem" $good --crl "$h
 expect_error "certificate given as a CRL" "$fx/good/leaf.pem" "$fx/good/chain.pem" $good \
 	--crl "$fx/good/leaf.pem"
 
+# Not regular files: a FIFO nobody writes to must not block the open.
+mkfifo "$tmp/fifo.pem"
+expect_error "FIFO with no writer as the chain" "$tmp/fifo.pem" "$tmp/fifo.pem" $good
+expect_error "FIFO with no writer as the anchors" "$tmp/fifo.pem" "$fx/good/chain.pem" \
+	--anchors "$tmp/fifo.pem"
+expect_error "FIFO with no writer as the CRL" "$tmp/fifo.pem" "$fx/good/chain.pem" $good \
+	--crl "$tmp/fifo.pem"
+expect_error "endless device" "/dev/zero" /dev/zero $good
+
 # Oversized and adversarial PKIs: bounded by the budgets.
 expect_rejected "1,000-certificate bundle as the chain" "budget\.presented" \
 	"$h/bundle1000.pem" $good

@@ -14,15 +14,19 @@
  *
  * Differential oracle (s2n's cert differential target): when libtrust accepts
  * a path under rfc5280, OpenSSL's X509_verify_cert must accept that same path.
- * Only this direction traps: libtrust is deliberately stricter than OpenSSL,
- * and paths carrying policy extensions are skipped because OpenSSL's policy
- * tree is not something libtrust implements.
+ * Only this direction traps: libtrust is deliberately stricter than OpenSSL.
+ * Two deliberate differences are skipped: paths carrying policy extensions
+ * (OpenSSL's policy tree is not something libtrust implements), and edges
+ * whose authorityKeyIdentifier disagrees with the issuer (OpenSSL refuses
+ * such an issuer in X509_check_akid; libtrust, after RFC 4158 §3.5.12 and
+ * RFC 5280 §6, which does not list the AKI, only ranks the candidate lower).
  */
 #include "trust.h"
 #include "fuzz_embed.h"
 
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -180,6 +184,14 @@ static bool has_policy_extensions(X509 *x)
 	return false;
 }
 
+static bool akid_agrees(X509 *issuer, X509 *child)
+{
+	AUTHORITY_KEYID *akid = X509_get_ext_d2i(child, NID_authority_key_identifier, NULL, NULL);
+	bool ok = X509_check_akid(issuer, akid) == X509_V_OK;
+	AUTHORITY_KEYID_free(akid);
+	return ok;
+}
+
 /* libtrust accepted path `p` of r: OpenSSL must accept the same certificates. */
 static void differential(const trust_result *r)
 {
@@ -187,9 +199,14 @@ static void differential(const trust_result *r)
 	size_t n = trust_result_path_length(r, p);
 	if (n < 2)
 		return;
-	for (size_t i = 0; i < n; i++)
-		if (has_policy_extensions(trust_cert_get0_x509(trust_result_path_cert(r, p, i))))
+	for (size_t i = 0; i < n; i++) {
+		X509 *x = trust_cert_get0_x509(trust_result_path_cert(r, p, i));
+		if (has_policy_extensions(x))
 			return;
+		if (i + 1 < n &&
+		    !akid_agrees(trust_cert_get0_x509(trust_result_path_cert(r, p, i + 1)), x))
+			return;
+	}
 	X509_STORE *st = X509_STORE_new();
 	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();

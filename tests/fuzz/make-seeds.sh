@@ -2,7 +2,8 @@
 # Seed corpora for the fuzz harnesses, made from the generated fixtures and
 # hostile inputs (so nothing with a date is committed):
 #   OUT/load_build/  every fixture certificate, chain, CRL and key file as PEM,
-#                    the chains and CRL also as DER, and the small hostile inputs
+#                    the chains and CRL also as DER, the small hostile inputs and
+#                    the edge-case variants (variant_gen.c)
 #   OUT/names/       tests/fuzz/names_seeds.txt, one "PATTERN\nHOST" file a line
 #   OUT/nc_match/    the same lines plus nc_seeds.txt, as "NAME\nCONSTRAINT"
 #
@@ -38,6 +39,9 @@ openssl crl -in "$fx/revoked/crl.pem" -outform DER -out "$lb/revoked-crl.der"
 for f in garbage.bin empty.pem truncated.der truncated.pem badbase64.pem notcert.pem \
 	deep50/chain.pem deep50/pool.pem cycle/chain.pem mesh/pool.pem; do
 	cp "$hostile/$f" "$lb/hostile-$(echo "$f" | tr / -)"
+done
+for f in "$hostile"/variants/*.pem; do
+	cp "$f" "$lb/variant-$(basename "$f")"
 done
 
 # split LIST PREFIX: each "A B" line of LIST becomes PREFIX-N holding "A\nB".
