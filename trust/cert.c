@@ -52,7 +52,7 @@ static int fill(trust_cert *c, const unsigned char *der, size_t len, trust_error
 	X509 *x = c->x509;
 	int ok = 1;
 	if (!c->lazy_subject) {
-		SHA256(der, len, c->sha256);
+		tsha256(der, len, c->sha256);
 		c->subject_hash = X509_NAME_hash_ex(X509_get_subject_name(x), NULL, NULL, &ok);
 		if (!ok)
 			return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded",
@@ -235,7 +235,7 @@ trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len, const char
 	}
 	memcpy(c->der, der, len);
 	c->der_len = len;
-	SHA256(der, len, c->sha256);
+	tsha256(der, len, c->sha256);
 	return c;
 }
 
@@ -374,7 +374,7 @@ const unsigned char *trust_cert_spki_sha256(const trust_cert *cert)
 	unsigned char *der = NULL;
 	int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(c->x509), &der);
 	if (len > 0)
-		SHA256(der, (size_t)len, h);
+		tsha256(der, (size_t)len, h);
 	OPENSSL_free(der);
 	unsigned char *expected = NULL;
 	if (!atomic_compare_exchange_strong(&c->spki_sha256, &expected, h)) {

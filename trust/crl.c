@@ -50,7 +50,7 @@ static bool crl_signature_ok(tv_ctx *ctx, X509_CRL *crl, const trust_cert *issue
 		if (spki)
 			memcpy(buf + 1, spki, 32);
 		memcpy(buf + 33, md, 32);
-		SHA256(buf, sizeof(buf), key);
+		tsha256(buf, sizeof(buf), key);
 		tsig_status st = tsigcache_get(ctx->cache, key);
 		if (st != TSIG_UNKNOWN)
 			return st == TSIG_VALID;

@@ -20,14 +20,18 @@
 
 #define TRUST_HIDDEN __attribute__((visibility("hidden")))
 
-/* Largest input file we read: a system bundle is ~220 KB, so 4 MiB leaves room. */
-#define TRUST_MAX_FILE_BYTES (4u * 1024u * 1024u)
+/* Largest input file we read: a system bundle is ~220 KB and a pool of 10,000
+ * intermediates ~7 MB; anything larger is refused before it is parsed. */
+#define TRUST_MAX_FILE_BYTES (8u * 1024u * 1024u)
 /* Most certificates one file or memory blob may hold. */
 #define TRUST_MAX_CERTS_PER_INPUT 10000u
 
 /* ---- error helpers (error.c) ---- */
 TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* SHA-256 through a digest fetched once (hash.c). */
+TRUST_HIDDEN void tsha256(const void *data, size_t len, unsigned char out[32]);
 
 /* ---- certificate record (cert.c) ---- */
 
@@ -158,10 +162,23 @@ TRUST_HIDDEN void tsig_key(unsigned char key[32], const trust_cert *issuer, cons
 
 /* ---- findings and paths (result.c) ---- */
 
+/* Message and parameter text of a path's findings, bump-allocated in chunks
+ * that never move, so a finding costs no malloc of its own.  The arena is
+ * its own allocation, so findings can point at it while paths move. */
+typedef struct tchunk {
+	struct tchunk *next;
+	size_t used, cap;
+	char data[];
+} tchunk;
+
+typedef struct tarena {
+	tchunk *head;
+} tarena;
+
 typedef struct tfinding {
 	trust_finding pub;
 	trust_param params[6];
-	char *owned[13];        /* message + param strings */
+	tarena *arena;          /* the owning path's text */
 } tfinding;
 
 typedef struct tpath {
@@ -174,6 +191,7 @@ typedef struct tpath {
 	int reason_cert;
 	tfinding *f;
 	size_t nf, capf;
+	tarena *text;
 } tpath;
 
 /* Appends a finding; returns it so params can be added, or NULL on OOM. */

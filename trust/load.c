@@ -6,10 +6,12 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int tcert_list_push(tcert_list *l, trust_cert *c)
 {
@@ -39,9 +41,16 @@ int tload_file(unsigned char **out, size_t *len, const char *path, trust_error *
 {
 	*out = NULL;
 	*len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return terr_set(err, TRUST_EIO, "%s: %s", path, strerror(errno));
+	/* O_NONBLOCK: opening a FIFO with no writer must not hang; fstat below
+	 * then rejects it, and regular files ignore the flag. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+	if (!f) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return terr_set(err, TRUST_EIO, "%s: %s", path, strerror(e));
+	}
 	struct stat st;
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
 		fclose(f);

@@ -2,7 +2,9 @@
  * The reference identity (host or IP) against the leaf's subjectAltName.
  * Only SAN entries count: a certificate without a SAN matches nothing, even if
  * its CN spells the host (RFC 6125 §6.4.4 as browsers apply it).  An IP is
- * compared only with iPAddress entries, never with dNSName text.
+ * compared only with iPAddress entries, never with dNSName text; a host that
+ * is an IP literal ("192.0.2.1") is treated as that IP (RFC 6125 §6.2.1,
+ * RFC 5280 §4.2.1.6), so "--host 10.0.0.5" cannot match DNS:10.0.0.5.
  */
 #include "internal.h"
 
@@ -71,7 +73,8 @@ static int check_host(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 	return 1;
 }
 
-static int check_ip(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
+static int check_ip(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const unsigned char *ip,
+		    size_t ip_len)
 {
 	const char *policy = ctx->rules.policy_name;
 	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens); i++) {
@@ -79,8 +82,8 @@ static int check_ip(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 		if (g->type != GEN_IPADD)
 			continue;
 		const ASN1_OCTET_STRING *a = g->d.iPAddress;
-		if ((size_t)ASN1_STRING_length(a) == ctx->ip_len &&
-		    memcmp(ASN1_STRING_get0_data(a), ctx->ip, ctx->ip_len) == 0) {
+		if ((size_t)ASN1_STRING_length(a) == ip_len &&
+		    memcmp(ASN1_STRING_get0_data(a), ip, ip_len) == 0) {
 			char s[64];
 			ip_text(s, sizeof(s), a);
 			tfinding *f = tpath_add(p, "names.ip", TRUST_SEV_PASS, 0, policy,
@@ -92,7 +95,7 @@ static int check_ip(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 	char sans[512];
 	describe_sans(sans, sizeof(sans), gens);
 	char ipbuf[64] = "";
-	inet_ntop(ctx->ip_len == 4 ? AF_INET : AF_INET6, ctx->ip, ipbuf, sizeof(ipbuf));
+	inet_ntop(ip_len == 4 ? AF_INET : AF_INET6, ip, ipbuf, sizeof(ipbuf));
 	tfinding *f = tpath_add(p, "names.ip.mismatch", TRUST_SEV_ERROR, 0, policy,
 				"%s is not among the certificate's IP addresses (%s)", ipbuf,
 				gens ? (sans[0] ? sans : "no DNS or IP names") : "no subjectAltName");
@@ -108,14 +111,23 @@ int tnames_check_leaf(tv_ctx *ctx, tpath *p)
 	X509 *leaf = p->certs[0]->x509;
 	int crit = -1;
 	GENERAL_NAMES *gens = X509_get_ext_d2i(leaf, NID_subject_alt_name, &crit, NULL);
-	if (!gens && crit >= 0) {
+	if (!gens && crit != -1) {
 		ERR_clear_error();
-		/* crit >= 0 with no result: present but undecodable (or duplicated). */
+		/* crit -2: more than once; crit >= 0 with no result: undecodable */
 		tpath_add(p, "names.san.malformed", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
-			  "the subjectAltName extension cannot be decoded");
+			  "the subjectAltName extension %s",
+			  crit == -2 ? "appears more than once" : "cannot be decoded");
 		return 1;
 	}
-	int rc = ctx->host ? check_host(ctx, p, gens) : check_ip(ctx, p, gens);
+	unsigned char lit[16];
+	size_t lit_len = 0;
+	int rc;
+	if (ctx->host && tnames_parse_ip(lit, &lit_len, ctx->host) == 0)
+		rc = check_ip(ctx, p, gens, lit, lit_len);
+	else if (ctx->host)
+		rc = check_host(ctx, p, gens);
+	else
+		rc = check_ip(ctx, p, gens, ctx->ip, ctx->ip_len);
 	GENERAL_NAMES_free(gens);
 	return rc;
 }

@@ -1,39 +1,67 @@
 /*
  * DNS host names: normalising the reference name and matching it against a
- * SAN dNSName.  Deliberate choices, each after RFC 6125 §6.4 and the CA/B
- * Forum Baseline Requirements as the web PKI applies them:
+ * SAN dNSName (the presented identifier).  Deliberate choices, after RFC 6125
+ * §6.4 and the CA/Browser Forum Baseline Requirements as browsers apply them:
  *
- *  - only SAN dNSName is consulted, never the subject CN (RFC 6125 §6.4.4 lets
- *    clients skip the CN when a SAN exists; browsers and Go ignore it always);
- *  - ASCII case-insensitive; one trailing dot on either side is ignored;
- *  - the reference name is converted to A-labels (libidn2, IDNA 2008
- *    non-transitional), so U-labels and A-labels compare as bytes;
- *  - a wildcard is only "*" as the whole left-most label (§6.4.3), matching
- *    exactly one label, with at least two labels after it;
- *  - no partial wildcards ("f*o", "xn--*"), none in other labels;
- *  - no wildcard whose remainder is a public suffix ("*.co.uk"), per libpsl;
- *  - a presented name must be plain LDH ASCII (RFC 5280 §7.2: IA5String
- *    carries A-labels, never raw UTF-8).
+ *  - only SAN dNSName is consulted, never the subject CN (RFC 6125 §6.4.4
+ *    allows the CN only without a SAN; CABF BR §7.1.4.3 makes the SAN
+ *    authoritative; Chromium, Go and rustls never read the CN);
+ *  - comparison is ASCII case-insensitive (RFC 6125 §6.4.1, RFC 4343);
+ *  - one trailing dot on the reference or the pattern is ignored: the
+ *    absolute and relative spellings name the same host;
+ *  - the reference name goes to A-labels with libidn2 (IDNA 2008, UTS #46
+ *    non-transitional, as browsers resolve "ß"), so U-labels and A-labels
+ *    compare as bytes (RFC 6125 §6.4.2);
+ *  - a presented name must be LDH ASCII: RFC 5280 §7.2 carries IDNs as
+ *    A-labels in an IA5String, so raw UTF-8, NUL bytes, spaces and empty
+ *    labels make a pattern that matches nothing;
+ *  - "_" is accepted in labels: real hosts use it (SRV-style names) and
+ *    every browser matches it;
+ *  - a wildcard is "*" as the WHOLE left-most label only (RFC 6125 §6.4.3
+ *    rules 1-2, CABF BR §1.6.1 "Wildcard Domain Name"): "f*o.example.com",
+ *    "*oo.example.com", "xn--*-abc.example.com" and "foo.*.example.com" are
+ *    rejected outright, which also keeps a wildcard out of any A-label
+ *    (RFC 6125 §6.4.3 rule 3);
+ *  - "*" stands for exactly one non-empty label (RFC 6125 §6.4.3 rule 2), so
+ *    "*.example.com" matches neither "example.com" nor "a.b.example.com";
+ *  - at least two labels after the wildcard ("*.com" never matches), and
+ *    never a wildcard whose remainder is a public suffix ("*.co.uk"), checked
+ *    against the ICANN section of libpsl's built-in list (CABF BR §3.2.2.6).
+ *    The private section (github.io, herokuapp.com, ...) is not consulted:
+ *    those registries get wildcard certificates legitimately, and Chromium
+ *    likewise excludes private registries from this rule.
  */
 #include "internal.h"
 
-#include <ctype.h>
 #include <idn2.h>
 #include <libpsl.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define DNS_MAX_NAME 253
+#define DNS_MAX_LABEL 63
+
 static bool ldh(unsigned char ch)
 {
-	return isalnum(ch) || ch == '-' || ch == '_';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '-' || ch == '_';
 }
 
-/* Lower-cased copy with one trailing dot removed; NULL if not LDH labels. */
-static char *canonical(const char *s, size_t len, bool allow_wildcard)
+static char ascii_lower(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/*
+ * Lower-cased copy of s[0..len) with one trailing dot removed, or NULL unless
+ * it is a sequence of LDH labels of 1..63 bytes (253 in all).  With
+ * `wildcard`, the first label may be exactly "*".
+ */
+static char *canonical(const char *s, size_t len, bool wildcard)
 {
 	if (len && s[len - 1] == '.')
 		len--;
-	if (len == 0 || len > 253)
+	if (len == 0 || len > DNS_MAX_NAME)
 		return NULL;
 	char *out = malloc(len + 1);
 	if (!out)
@@ -45,13 +73,15 @@ static char *canonical(const char *s, size_t len, bool allow_wildcard)
 			if (label == 0)
 				goto bad;
 			label = 0;
-		} else if (ldh(ch) || (allow_wildcard && ch == '*')) {
-			if (++label > 63)
+		} else if (ldh(ch)) {
+			if (++label > DNS_MAX_LABEL)
 				goto bad;
+		} else if (ch == '*' && wildcard && i == 0 && (len == 1 || s[1] == '.')) {
+			label = 1;
 		} else {
 			goto bad;
 		}
-		out[i] = (char)tolower(ch);
+		out[i] = ascii_lower((char)ch);
 	}
 	if (label == 0)
 		goto bad;
@@ -62,48 +92,75 @@ bad:
 	return NULL;
 }
 
+/* A-label form of a host with non-ASCII characters; NULL with *rc set on failure. */
+static char *to_a_labels(const char *host, int *rc)
+{
+	char *ascii = NULL;
+	/* UTS #46 non-transitional first (what browsers resolve); transitional
+	 * only rescues names the strict profile refuses, such as ones with
+	 * symbols IDNA 2008 disallows but registries accepted under IDNA 2003. */
+	*rc = idn2_to_ascii_8z(host, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+	if (*rc != IDN2_OK)
+		*rc = idn2_to_ascii_8z(host, &ascii, IDN2_TRANSITIONAL | IDN2_NFC_INPUT);
+	if (*rc != IDN2_OK)
+		return NULL;
+	char *out = canonical(ascii, strlen(ascii), false);
+	idn2_free(ascii);
+	return out;
+}
+
 int tnames_normalize_host(char **out, const char *host, trust_error *err)
 {
 	*out = NULL;
 	if (!host || !*host)
 		return terr_set(err, TRUST_EUSAGE, "host name is empty");
-	char *ascii = NULL;
-	int rc = idn2_to_ascii_8z(host, &ascii, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+	size_t len = strlen(host);
+	if (len > 1024)
+		return terr_set(err, TRUST_EUSAGE, "host name is longer than 1024 bytes");
+	/* Plain ASCII needs no IDNA mapping, only the LDH check: this keeps
+	 * libidn2's Unicode normalisation off the per-handshake path. */
+	bool ascii_only = true;
+	for (size_t i = 0; i < len && ascii_only; i++)
+		ascii_only = (unsigned char)host[i] < 0x80;
+	int rc = IDN2_OK;
+	*out = ascii_only ? canonical(host, len, false) : to_a_labels(host, &rc);
 	if (rc != IDN2_OK)
-		rc = idn2_to_ascii_8z(host, &ascii, IDN2_TRANSITIONAL | IDN2_NFC_INPUT);
-	if (rc != IDN2_OK)
-		return terr_set(err, TRUST_EUSAGE, "'%s' is not a valid host name (%s)", host,
+		return terr_set(err, TRUST_EUSAGE, "host name '%s' is not a valid IDN (%s)", host,
 				idn2_strerror(rc));
-	*out = canonical(ascii, strlen(ascii), false);
-	idn2_free(ascii);
 	if (!*out)
-		return terr_set(err, TRUST_EUSAGE, "'%s' is not a valid host name", host);
+		return terr_set(err, TRUST_EUSAGE,
+				"host name '%s' is not a DNS name (empty label or invalid character)",
+				host);
 	return TRUST_OK;
 }
 
-/* "*.rest": rest must have two or more labels and not be a public suffix. */
+/* May "*.rest" be used?  Two or more labels, and rest not an ICANN public suffix. */
 static bool wildcard_allowed(const char *rest)
 {
 	if (!strchr(rest, '.'))
 		return false;
 	const psl_ctx_t *psl = psl_builtin();
-	return !psl || !psl_is_public_suffix(psl, rest);
+	if (!psl)
+		return true; /* built without a list: the two-label rule still holds */
+	return !psl_is_public_suffix2(psl, rest, PSL_TYPE_ICANN);
 }
 
 bool tnames_dns_match(const char *pattern, size_t plen, const char *host)
 {
-	if (!pattern || !host || memchr(pattern, '\0', plen))
+	if (!pattern || !host || !*host || memchr(pattern, '\0', plen))
 		return false;
 	char *p = canonical(pattern, plen, true);
 	if (!p)
 		return false;
-	bool match = false;
-	char *star = strchr(p, '*');
-	if (!star) {
+	bool match;
+	if (p[0] != '*') {
 		match = strcmp(p, host) == 0;
-	} else if (star == p && p[1] == '.' && !strchr(p + 1, '*') && wildcard_allowed(p + 2)) {
+	} else {
+		/* canonical() admitted "*" only as the whole first label */
+		const char *rest = p + 2;
 		const char *dot = strchr(host, '.');
-		match = dot && dot != host && strcmp(dot + 1, p + 2) == 0;
+		match = p[1] == '.' && dot && dot != host && strcmp(dot + 1, rest) == 0 &&
+			wildcard_allowed(rest);
 	}
 	free(p);
 	return match;

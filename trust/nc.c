@@ -1,42 +1,64 @@
 /*
- * Name constraints, RFC 5280 §4.2.1.10 and §6.1.3(b)(c) / §6.1.4(g).
+ * Name constraints on a path, RFC 5280 §4.2.1.10 and §6.1.3(b)(c), §6.1.4(g).
  *
- * Each CA's constraints (the anchor's too, as x509-limbo and the web PKI
- * expect) are applied on their own to every certificate below it, which is
- * the same as intersecting permitted subtrees along the path.  Self-issued
- * intermediates are exempt; the leaf never is.  Names checked: every SAN entry
- * (DNS, IP, email, directory name, URI host), the subject DN against
- * directoryName constraints, and subject emailAddress attributes against
- * rfc822Name constraints.  The CN is never treated as a host name.
+ * Each CA's constraints, the anchor's included (x509-limbo and the web PKI
+ * treat a trust anchor's nameConstraints as binding), are applied on their
+ * own to every certificate below it.  Checking each CA separately is the same
+ * as intersecting the permitted subtrees and uniting the excluded ones along
+ * the path, as §6.1.4(g) does, but it lets a finding name the CA responsible.
+ * The comparison primitives are in nc_match.c, the extension's structural
+ * rules in nc_ext.c.
  *
  * Deliberate choices:
- *  - a name type with no constraint of that type is allowed (§4.2.1.10);
- *  - excluded wins over permitted;
- *  - a malformed name of a constrained type cannot lie inside any subtree,
- *    so it fails (x509-limbo nc-permits-invalid-*);
- *  - DNS constraints: "example.com" covers the name and its subdomains,
- *    ".example.com" only subdomains; wildcards and other non-LDH text in a
- *    constraint make it invalid;
- *  - iPAddress constraints must be address + contiguous mask (8 or 32 bytes);
- *  - nameConstraints must not appear in an end-entity certificate, must carry
- *    at least one subtree, and must be critical under the bare rfc5280 policy
- *    (the CA/B Forum allows non-critical for TLS, §7.1.2.5.2).
+ *  - names checked: every SAN entry, the subject DN against directoryName
+ *    constraints and subject emailAddress attributes against rfc822Name ones
+ *    (§4.2.1.10).  The subject CN is never taken for a DNS name: no vector
+ *    of the suite we follow needs it, and the CN is never a host name here;
+ *  - self-issued certificates are exempt unless they are the leaf (§6.1.3(b));
+ *  - a name form with no constraint of that form is allowed; excluded wins
+ *    over permitted; one violation per (CA, certificate) is reported;
+ *  - a name of a constrained form that is malformed (".example.com" as a
+ *    dNSName, an 8-byte iPAddress) lies inside no subtree and fails; an
+ *    undecodable SAN under any constraint fails (fail closed);
+ *  - a constrained form we do not process (otherName, x400Address,
+ *    ediPartyName, registeredID) appearing in a certificate below rejects it,
+ *    as §4.2.1.10 demands;
+ *  - the extension's own rules (criticality, at least one subtree, well-formed
+ *    values) are in nc_ext.c; a CA whose extension breaks them is rejected
+ *    and its constraints are not applied;
+ *  - nameConstraints in an end-entity certificate rejects the path;
  *  - every (name, constraint) comparison is counted against
  *    budgets.max_nc_checks, so a hostile hierarchy cannot make this slow.
  */
-#include "internal.h"
+#include "nc_match.h"
 
-#include <ctype.h>
+#include <openssl/err.h>
+#include <stdlib.h>
 #include <string.h>
+
+#define NC_POLICY "rfc5280"
+#define NC_FORMS (GEN_RID + 1)
+
+/* One CA's permitted or excluded subtrees grouped by name form, so that
+ * finding the constraints of a name's form costs nothing per name: only the
+ * counted comparisons grow with a hostile extension. */
+typedef struct nc_set {
+	const GENERAL_NAME **v;
+	size_t off[NC_FORMS + 1]; /* form f is v[off[f] .. off[f + 1]) */
+} nc_set;
 
 typedef struct nc_run {
 	tv_ctx *ctx;
 	tpath *p;
-	size_t ca;      /* index of the CA whose constraints apply */
-	size_t names;   /* names checked, for the summary */
+	GENERAL_NAMES **sans;   /* per certificate, decoded on first use */
+	signed char *san_state; /* 0 not yet, 1 decoded (NULL if absent), -1 unreadable */
+	size_t ca;              /* certificate whose constraints are being applied */
+	nc_set perm, excl;
+	size_t names, constraints, cas;
 	bool budget_out;
 } nc_run;
 
+/* One more comparison, or false (and the budget finding) when none is left. */
 static bool count(nc_run *r)
 {
 	tbudget *b = r->ctx->budget;
@@ -45,9 +67,11 @@ static bool count(nc_run *r)
 			r->budget_out = true;
 			if (!b->hit)
 				b->hit = "budget.name-constraints";
-			tpath_add(r->p, "budget.name-constraints", TRUST_SEV_ERROR, -1, "rfc5280",
-				  "stopped after %ld name-constraint comparisons (limit %ld)", b->nc,
-				  b->lim.max_nc_checks);
+			tfinding *f = tpath_add(r->p, "budget.name-constraints", TRUST_SEV_ERROR, -1,
+						NC_POLICY,
+						"name-constraint budget spent: %ld comparisons (limit %ld)",
+						b->nc, b->lim.max_nc_checks);
+			tfinding_param(f, "limit", "%ld", b->lim.max_nc_checks);
 		}
 		return false;
 	}
@@ -55,415 +79,291 @@ static bool count(nc_run *r)
 	return true;
 }
 
-/* ---- DNS ---- */
-
-static bool dns_syntax(const char *s, size_t n, bool constraint)
+static const char *ca_subject(const nc_run *r)
 {
-	if (n && s[n - 1] == '.')
-		n--;
-	if (n == 0)
-		return constraint; /* the empty constraint covers every name */
-	size_t label = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (ch == '.') {
-			if (label == 0 && !(constraint && i == 0))
-				return false;
-			label = 0;
-		} else if (isalnum(ch) || ch == '-' || ch == '_' || (!constraint && ch == '*' && i == 0)) {
-			label++;
-		} else {
-			return false;
-		}
+	return trust_cert_subject(r->p->certs[r->ca]);
+}
+
+static tfinding *violation(nc_run *r, const char *id, size_t j, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static tfinding *violation(nc_run *r, const char *id, size_t j, const char *fmt, ...)
+{
+	char msg[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	tfinding *f = tpath_add(r->p, id, TRUST_SEV_ERROR, (int)j, NC_POLICY, "%s", msg);
+	tfinding_param(f, "ca", "%zu", r->ca);
+	return f;
+}
+
+static bool set_build(nc_set *s, const STACK_OF(GENERAL_SUBTREE) *st)
+{
+	int n = sk_GENERAL_SUBTREE_num(st);
+	size_t count[NC_FORMS] = { 0 };
+	for (int i = 0; i < n; i++) {
+		int t = sk_GENERAL_SUBTREE_value(st, i)->base->type;
+		count[t >= 0 && t < NC_FORMS ? t : GEN_OTHERNAME]++;
 	}
-	return label > 0;
-}
-
-static bool ends_with_ci(const char *s, size_t n, const char *suf, size_t m)
-{
-	return m <= n && strncasecmp(s + n - m, suf, m) == 0;
-}
-
-static bool dns_within(const ASN1_IA5STRING *name, const ASN1_IA5STRING *c)
-{
-	const char *s = (const char *)ASN1_STRING_get0_data(name);
-	size_t n = (size_t)ASN1_STRING_length(name);
-	const char *k = (const char *)ASN1_STRING_get0_data(c);
-	size_t m = (size_t)ASN1_STRING_length(c);
-	if (n && s[n - 1] == '.')
-		n--;
-	if (m && k[m - 1] == '.')
-		m--;
-	if (m == 0)
-		return true;
-	if (k[0] == '.')
-		return n > m && ends_with_ci(s, n, k, m);
-	if (n == m)
-		return strncasecmp(s, k, n) == 0;
-	return n > m && s[n - m - 1] == '.' && ends_with_ci(s, n, k, m);
-}
-
-/* ---- IP ---- */
-
-static bool ip_constraint_syntax(const ASN1_OCTET_STRING *c)
-{
-	int len = ASN1_STRING_length(c);
-	if (len != 8 && len != 32)
+	s->off[0] = 0;
+	for (int f = 0; f < NC_FORMS; f++)
+		s->off[f + 1] = s->off[f] + count[f];
+	s->v = calloc(n > 0 ? (size_t)n : 1, sizeof(*s->v));
+	if (!s->v)
 		return false;
-	const unsigned char *mask = ASN1_STRING_get0_data(c) + len / 2;
-	bool zeros = false;
-	for (int i = 0; i < len / 2; i++)
-		for (int bit = 7; bit >= 0; bit--) {
-			bool one = (mask[i] >> bit) & 1;
-			if (one && zeros)
-				return false;
-			if (!one)
-				zeros = true;
-		}
+	size_t fill[NC_FORMS];
+	memcpy(fill, s->off, sizeof(fill));
+	for (int i = 0; i < n; i++) {
+		const GENERAL_NAME *b = sk_GENERAL_SUBTREE_value(st, i)->base;
+		s->v[fill[b->type >= 0 && b->type < NC_FORMS ? b->type : GEN_OTHERNAME]++] = b;
+	}
 	return true;
 }
 
-static bool ip_within(const ASN1_OCTET_STRING *ip, const ASN1_OCTET_STRING *c)
+static size_t set_count(const nc_set *s, int type)
 {
-	int n = ASN1_STRING_length(ip);
-	if (ASN1_STRING_length(c) != 2 * n)
-		return false;
-	const unsigned char *a = ASN1_STRING_get0_data(ip);
-	const unsigned char *net = ASN1_STRING_get0_data(c), *mask = net + n;
-	for (int i = 0; i < n; i++)
-		if ((a[i] & mask[i]) != (net[i] & mask[i]))
-			return false;
-	return true;
+	return type >= 0 && type < NC_FORMS ? s->off[type + 1] - s->off[type] : 0;
 }
 
-/* ---- email: "user@host" exact, "host" any mailbox there, ".host" subdomains ---- */
-
-static bool email_within(const char *s, size_t n, const ASN1_IA5STRING *c)
+static const GENERAL_NAME *set_get(const nc_set *s, int type, size_t k)
 {
-	const char *k = (const char *)ASN1_STRING_get0_data(c);
-	size_t m = (size_t)ASN1_STRING_length(c);
-	const char *at = memchr(s, '@', n);
-	if (!at)
-		return false;
-	if (memchr(k, '@', m))
-		return m == n && strncasecmp(s, k, n) == 0; /* RFC: local part exact; host ci */
-	const char *host = at + 1;
-	size_t hn = n - (size_t)(host - s);
-	if (m && k[0] == '.')
-		return ends_with_ci(host, hn, k, m);
-	return hn == m && strncasecmp(host, k, m) == 0;
+	return s->v[s->off[type] + k];
 }
 
-/* ---- directory names: the constraint's RDNs are a prefix of the name's ---- */
-
-static bool dn_within(const X509_NAME *name, const X509_NAME *c)
+static bool well_formed(const GENERAL_NAME *g, nc_bytes *uri_host)
 {
-	int cn = X509_NAME_entry_count(c);
-	if (cn == 0)
-		return true;
-	int crdns = X509_NAME_ENTRY_set(X509_NAME_get_entry(c, cn - 1)) + 1;
-	X509_NAME *prefix = X509_NAME_new();
-	if (!prefix)
-		return false;
-	for (int i = 0; i < X509_NAME_entry_count(name); i++) {
-		const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
-		int set = X509_NAME_ENTRY_set(e);
-		if (set >= crdns)
-			break;
-		bool new_rdn = i == 0 || set != X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i - 1));
-		if (!X509_NAME_add_entry(prefix, e, -1, new_rdn ? 0 : -1))
-			break;
+	switch (g->type) {
+	case GEN_DNS: return nc_dns_name_ok(nc_bytes_of(g->d.dNSName));
+	case GEN_IPADD: {
+		int n = ASN1_STRING_length(g->d.iPAddress);
+		return n == 4 || n == 16;
 	}
-	bool ok = X509_NAME_cmp(prefix, c) == 0;
-	X509_NAME_free(prefix);
-	return ok;
-}
-
-/* ---- URI: the host part against DNS-style constraints ---- */
-
-static bool uri_host(const ASN1_IA5STRING *u, char *out, size_t len)
-{
-	const char *s = (const char *)ASN1_STRING_get0_data(u);
-	size_t n = (size_t)ASN1_STRING_length(u);
-	const char *p = memchr(s, ':', n);
-	if (!p || (size_t)(p - s) + 3 > n || p[1] != '/' || p[2] != '/')
-		return false;
-	p += 3;
-	const char *end = s + n;
-	const char *q = p;
-	while (q < end && *q != '/' && *q != ':' && *q != '?' && *q != '#')
-		q++;
-	const char *at = memchr(p, '@', (size_t)(q - p));
-	if (at)
-		p = at + 1;
-	if (q == p || (size_t)(q - p) >= len)
-		return false;
-	memcpy(out, p, (size_t)(q - p));
-	out[q - p] = '\0';
-	return true;
-}
-
-static bool uri_within(const ASN1_IA5STRING *u, const ASN1_IA5STRING *c)
-{
-	char host[256];
-	if (!uri_host(u, host, sizeof(host)))
-		return false;
-	const char *k = (const char *)ASN1_STRING_get0_data(c);
-	size_t m = (size_t)ASN1_STRING_length(c), n = strlen(host);
-	if (m && k[0] == '.')
-		return ends_with_ci(host, n, k, m);
-	return n == m && strncasecmp(host, k, m) == 0;
-}
-
-/* ---- one name against one subtree set ---- */
-
-typedef enum { OUTSIDE = 0, INSIDE = 1, NO_CONSTRAINT = 2, STOP = 3 } verdict;
-
-static verdict match_set(nc_run *r, int type, const void *name, size_t name_len,
-			 const STACK_OF(GENERAL_SUBTREE) *set)
-{
-	verdict v = NO_CONSTRAINT;
-	for (int i = 0; set && i < sk_GENERAL_SUBTREE_num(set); i++) {
-		const GENERAL_NAME *base = sk_GENERAL_SUBTREE_value(set, i)->base;
-		if (base->type != type)
-			continue;
-		if (!count(r))
-			return STOP;
-		v = OUTSIDE;
-		bool in = false;
-		switch (type) {
-		case GEN_DNS: in = dns_within(name, base->d.dNSName); break;
-		case GEN_IPADD: in = ip_within(name, base->d.iPAddress); break;
-		case GEN_EMAIL: in = email_within(name, name_len, base->d.rfc822Name); break;
-		case GEN_DIRNAME: in = dn_within(name, base->d.directoryName); break;
-		case GEN_URI: in = uri_within(name, base->d.uniformResourceIdentifier); break;
-		default: break;
-		}
-		if (in)
-			return INSIDE;
-	}
-	return v;
-}
-
-static const char *type_word(int type)
-{
-	switch (type) {
-	case GEN_DNS: return "DNS";
-	case GEN_IPADD: return "IP";
-	case GEN_EMAIL: return "email";
-	case GEN_DIRNAME: return "directory name";
-	case GEN_URI: return "URI";
-	default: return "name";
+	case GEN_EMAIL: return nc_email_ok(nc_bytes_of(g->d.rfc822Name));
+	case GEN_URI: return nc_uri_host(nc_bytes_of(g->d.uniformResourceIdentifier), uri_host);
+	case GEN_DIRNAME: return true;
+	default: return false;
 	}
 }
 
-static bool has_type(const STACK_OF(GENERAL_SUBTREE) *set, int type)
+/* Is the name inside `base`?  For excluded subtrees, "could it be" decides. */
+static bool inside(const GENERAL_NAME *g, const GENERAL_NAME *base, nc_bytes uri_host,
+		   bool excluded)
 {
-	for (int i = 0; set && i < sk_GENERAL_SUBTREE_num(set); i++)
-		if (sk_GENERAL_SUBTREE_value(set, i)->base->type == type)
-			return true;
-	return false;
-}
-
-/* Returns 0 ok, 1 violation, -1 budget. */
-static int check_name(nc_run *r, const NAME_CONSTRAINTS *nc, size_t j, int type, const void *name,
-		      size_t name_len, const char *shown, bool well_formed)
-{
-	if (!has_type(nc->permittedSubtrees, type) && !has_type(nc->excludedSubtrees, type))
-		return 0;
-	r->names++;
-	if (!well_formed) {
-		tfinding *f = tpath_add(r->p, "rfc5280.nc.invalid-name", TRUST_SEV_ERROR, (int)j,
-					"rfc5280",
-					"%s %s is malformed, so it cannot satisfy the name constraints of certificate %zu",
-					type_word(type), shown, r->ca);
-		tfinding_param(f, "ca", "%zu", r->ca);
-		return 1;
-	}
-	verdict ex = match_set(r, type, name, name_len, nc->excludedSubtrees);
-	if (ex == STOP)
-		return -1;
-	if (ex == INSIDE) {
-		tfinding *f = tpath_add(r->p, "rfc5280.nc.excluded", TRUST_SEV_ERROR, (int)j, "rfc5280",
-					"%s %s is excluded by the name constraints of %s", type_word(type),
-					shown, trust_cert_subject(r->p->certs[r->ca]));
-		tfinding_param(f, "name", "%s", shown);
-		tfinding_param(f, "ca", "%zu", r->ca);
-		return 1;
-	}
-	verdict pe = match_set(r, type, name, name_len, nc->permittedSubtrees);
-	if (pe == STOP)
-		return -1;
-	if (pe == OUTSIDE) {
-		tfinding *f = tpath_add(r->p, "rfc5280.nc.permitted", TRUST_SEV_ERROR, (int)j, "rfc5280",
-					"%s %s is outside the subtrees permitted by %s", type_word(type),
-					shown, trust_cert_subject(r->p->certs[r->ca]));
-		tfinding_param(f, "name", "%s", shown);
-		tfinding_param(f, "ca", "%zu", r->ca);
-		return 1;
-	}
-	return 0;
-}
-
-static int check_general_name(nc_run *r, const NAME_CONSTRAINTS *nc, size_t j, const GENERAL_NAME *g)
-{
-	char shown[300];
 	switch (g->type) {
 	case GEN_DNS: {
-		const ASN1_IA5STRING *s = g->d.dNSName;
-		snprintf(shown, sizeof(shown), "%.*s", ASN1_STRING_length(s),
-			 (const char *)ASN1_STRING_get0_data(s));
-		bool ok = dns_syntax((const char *)ASN1_STRING_get0_data(s),
-				     (size_t)ASN1_STRING_length(s), false);
-		return check_name(r, nc, j, GEN_DNS, s, 0, shown, ok);
+		nc_bytes n = nc_bytes_of(g->d.dNSName), c = nc_bytes_of(base->d.dNSName);
+		return excluded ? nc_dns_overlaps(n, c) : nc_dns_within(n, c);
 	}
-	case GEN_IPADD: {
-		int len = ASN1_STRING_length(g->d.iPAddress);
-		snprintf(shown, sizeof(shown), "(%d-byte address)", len);
-		return check_name(r, nc, j, GEN_IPADD, g->d.iPAddress, 0, shown, len == 4 || len == 16);
+	case GEN_IPADD: return nc_ip_within(g->d.iPAddress, base->d.iPAddress);
+	case GEN_EMAIL:
+		return nc_email_within(nc_bytes_of(g->d.rfc822Name), nc_bytes_of(base->d.rfc822Name));
+	case GEN_URI: return nc_uri_within(uri_host, nc_bytes_of(base->d.uniformResourceIdentifier));
+	case GEN_DIRNAME: {
+		int in = nc_dn_within(g->d.directoryName, base->d.directoryName);
+		return in < 0 ? excluded : in == 1; /* OpenSSL failure: fail closed */
 	}
-	case GEN_EMAIL: {
-		const ASN1_IA5STRING *s = g->d.rfc822Name;
-		snprintf(shown, sizeof(shown), "%.*s", ASN1_STRING_length(s),
-			 (const char *)ASN1_STRING_get0_data(s));
-		return check_name(r, nc, j, GEN_EMAIL, shown, strlen(shown), shown,
-				  strchr(shown, '@') != NULL);
+	default: return excluded;
 	}
-	case GEN_DIRNAME:
-		X509_NAME_oneline(g->d.directoryName, shown, sizeof(shown));
-		return check_name(r, nc, j, GEN_DIRNAME, g->d.directoryName, 0, shown, true);
-	case GEN_URI: {
-		const ASN1_IA5STRING *s = g->d.uniformResourceIdentifier;
-		char host[256];
-		snprintf(shown, sizeof(shown), "%.*s", ASN1_STRING_length(s),
-			 (const char *)ASN1_STRING_get0_data(s));
-		return check_name(r, nc, j, GEN_URI, s, 0, shown, uri_host(s, host, sizeof(host)));
+}
+
+/* "a, b, c" of the constraints of one form, for messages. */
+static void list_form(char *buf, size_t len, const nc_set *set, int type)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < set_count(set, type) && o + 8 < len; k++) {
+		char t[256];
+		int w = snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+				 nc_name_text(t, sizeof(t), set_get(set, type, k), true));
+		o = (w < 0 || (size_t)w >= len - o) ? len - 1 : o + (size_t)w;
 	}
-	default:
+	if (o >= len - 1 && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+}
+
+/* One name of certificate j against the CA's sets: 0 ok, 1 violation, -1 budget. */
+static int check_name(nc_run *r, size_t j, const GENERAL_NAME *g, const char *where)
+{
+	size_t np = set_count(&r->perm, g->type), ne = set_count(&r->excl, g->type);
+	if (np == 0 && ne == 0)
 		return 0;
-	}
-}
-
-/* Subject DN and its emailAddress attributes (§4.2.1.10: both are constrained). */
-static int check_subject(nc_run *r, const NAME_CONSTRAINTS *nc, size_t j, X509 *x)
-{
-	const X509_NAME *subj = X509_get_subject_name(x);
-	int worst = 0;
-	if (X509_NAME_entry_count(subj) > 0) {
-		char shown[300];
-		X509_NAME_oneline(subj, shown, sizeof(shown));
-		worst = check_name(r, nc, j, GEN_DIRNAME, subj, 0, shown, true);
-		if (worst < 0)
-			return worst;
-	}
-	for (int i = -1; (i = X509_NAME_get_index_by_NID(subj, NID_pkcs9_emailAddress, i)) >= 0;) {
-		const ASN1_STRING *v = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i));
-		char shown[300];
-		snprintf(shown, sizeof(shown), "%.*s", ASN1_STRING_length(v),
-			 (const char *)ASN1_STRING_get0_data(v));
-		int rc = check_name(r, nc, j, GEN_EMAIL, shown, strlen(shown), shown,
-				    strchr(shown, '@') != NULL);
-		if (rc < 0)
-			return rc;
-		if (rc > worst)
-			worst = rc;
-	}
-	return worst;
-}
-
-/* Structural rules for certificate i's extension; returns 1 if it is unusable. */
-static int check_extension(nc_run *r, size_t i, const NAME_CONSTRAINTS *nc, int crit)
-{
-	tpath *p = r->p;
-	int bad = 0;
-	if (crit == 0 && !r->ctx->rules.check_names && r->ctx->rules.eku_nid == NID_undef) {
-		tpath_add(p, "rfc5280.nc.not-critical", TRUST_SEV_ERROR, (int)i, "rfc5280",
-			  "nameConstraints must be critical (RFC 5280 §4.2.1.10)");
-		bad = 1;
-	}
-	int np = nc->permittedSubtrees ? sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) : 0;
-	int ne = nc->excludedSubtrees ? sk_GENERAL_SUBTREE_num(nc->excludedSubtrees) : 0;
-	if (np == 0 && ne == 0) {
-		tpath_add(p, "rfc5280.nc.empty", TRUST_SEV_ERROR, (int)i, "rfc5280",
-			  "nameConstraints has neither permitted nor excluded subtrees");
+	r->names++;
+	char name[300];
+	nc_name_text(name, sizeof(name), g, false);
+	nc_bytes uri_host = { "", 0 };
+	if (!well_formed(g, &uri_host)) {
+		bool known = g->type == GEN_DNS || g->type == GEN_IPADD || g->type == GEN_EMAIL ||
+			     g->type == GEN_URI;
+		tfinding *f = violation(r, known ? "rfc5280.nc.invalid-name" : "rfc5280.nc.unsupported",
+					j,
+					known ? "%s %s in the %s of certificate %zu is malformed, so it cannot satisfy the name constraints of certificate %zu (%s)"
+					      : "%s%s in the %s of certificate %zu is a name form constrained by certificate %zu (%s) that is not processed, so the certificate is rejected (RFC 5280 §4.2.1.10)",
+					known ? nc_form_word(g->type) : "", name, where, j, r->ca, ca_subject(r));
+		tfinding_param(f, "name", "%s", name);
 		return 1;
 	}
-	for (int k = 0; k < np + ne; k++) {
-		const GENERAL_SUBTREE *st = k < np ? sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, k)
-						   : sk_GENERAL_SUBTREE_value(nc->excludedSubtrees, k - np);
-		const GENERAL_NAME *b = st->base;
-		bool ok = true;
-		if (b->type == GEN_DNS)
-			ok = dns_syntax((const char *)ASN1_STRING_get0_data(b->d.dNSName),
-					(size_t)ASN1_STRING_length(b->d.dNSName), true);
-		else if (b->type == GEN_IPADD)
-			ok = ip_constraint_syntax(b->d.iPAddress);
-		if (!ok) {
-			tpath_add(p, "rfc5280.nc.invalid", TRUST_SEV_ERROR, (int)i, "rfc5280",
-				  "a %s name constraint is malformed", type_word(b->type));
+	for (size_t k = 0; k < ne; k++) {
+		const GENERAL_NAME *b = set_get(&r->excl, g->type, k);
+		if (!count(r))
+			return -1;
+		if (inside(g, b, uri_host, true)) {
+			char c[300];
+			nc_name_text(c, sizeof(c), b, true);
+			tfinding *f = violation(r, "rfc5280.nc.excluded", j,
+						"%s %s in the %s of certificate %zu is excluded by constraint %s of certificate %zu (%s)",
+						nc_form_word(g->type), name, where, j, c, r->ca, ca_subject(r));
+			tfinding_param(f, "name", "%s", name);
+			tfinding_param(f, "constraint", "%s", c);
 			return 1;
 		}
 	}
-	return bad;
+	if (np == 0)
+		return 0;
+	for (size_t k = 0; k < np; k++) {
+		const GENERAL_NAME *b = set_get(&r->perm, g->type, k);
+		if (!count(r))
+			return -1;
+		if (inside(g, b, uri_host, false))
+			return 0;
+	}
+	char list[300];
+	list_form(list, sizeof(list), &r->perm, g->type);
+	tfinding *f = violation(r, "rfc5280.nc.permitted", j,
+				"%s %s in the %s of certificate %zu is outside the subtrees permitted by certificate %zu (%s): %s",
+				nc_form_word(g->type), name, where, j, r->ca, ca_subject(r), list);
+	tfinding_param(f, "name", "%s", name);
+	tfinding_param(f, "constraint", "%s", list);
+	return 1;
+}
+
+/* The SAN of certificate j, decoded once per path; false if unreadable. */
+static bool sans_of(nc_run *r, size_t j, GENERAL_NAMES **out)
+{
+	if (r->san_state[j] == 0) {
+		int crit = -1;
+		r->sans[j] = X509_get_ext_d2i(r->p->certs[j]->x509, NID_subject_alt_name, &crit, NULL);
+		r->san_state[j] = (!r->sans[j] && crit != -1) ? -1 : 1;
+		ERR_clear_error();
+	}
+	*out = r->sans[j];
+	return r->san_state[j] > 0;
+}
+
+/* Certificate j under the CA's constraints: subject DN, subject emails, SAN entries. */
+static int check_cert(nc_run *r, size_t j)
+{
+	X509_NAME *subj = X509_get_subject_name(r->p->certs[j]->x509);
+	GENERAL_NAME g;
+	int rc = 0;
+	if (X509_NAME_entry_count(subj) > 0) {
+		g.type = GEN_DIRNAME;
+		g.d.directoryName = subj;
+		rc = check_name(r, j, &g, "subject");
+	}
+	for (int i = -1; rc == 0 &&
+			 (i = X509_NAME_get_index_by_NID(subj, NID_pkcs9_emailAddress, i)) >= 0;) {
+		g.type = GEN_EMAIL;
+		g.d.rfc822Name = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i));
+		rc = check_name(r, j, &g, "subject");
+	}
+	GENERAL_NAMES *gens = NULL;
+	if (rc == 0 && !sans_of(r, j, &gens)) {
+		violation(r, "rfc5280.nc.invalid-name", j,
+			  "the subjectAltName of certificate %zu cannot be decoded, so it cannot be checked against the name constraints of certificate %zu (%s)",
+			  j, r->ca, ca_subject(r));
+		return 1;
+	}
+	for (int k = 0; rc == 0 && k < sk_GENERAL_NAME_num(gens); k++)
+		rc = check_name(r, j, sk_GENERAL_NAME_value(gens, k), "subjectAltName");
+	return rc;
+}
+
+/* Applies certificate i's constraints to the certificates below it. */
+static int apply_ca(nc_run *r, size_t i, const NAME_CONSTRAINTS *nc)
+{
+	int worst = 0;
+	r->ca = i;
+	if (!set_build(&r->perm, nc->permittedSubtrees) || !set_build(&r->excl, nc->excludedSubtrees)) {
+		worst = 1;
+		tpath_add(r->p, "rfc5280.nc.internal", TRUST_SEV_ERROR, (int)i, NC_POLICY,
+			  "out of memory while checking name constraints");
+	}
+	for (size_t j = 0; j < i && worst >= 0 && r->perm.v && r->excl.v; j++) {
+		if (j > 0 && r->p->certs[j]->self_issued)
+			continue; /* §6.1.3(b): self-issued intermediates are exempt */
+		int rc = check_cert(r, j);
+		worst = rc < 0 ? -1 : (rc > worst ? rc : worst);
+	}
+	free(r->perm.v);
+	free(r->excl.v);
+	r->perm.v = r->excl.v = NULL;
+	return worst;
 }
 
 int tnc_check_path(tv_ctx *ctx, tpath *p)
 {
-	nc_run r = { .ctx = ctx, .p = p };
+	if (p->n == 0)
+		return 0;
 	int worst = 0;
-	size_t cas = 0;
-	if (p->n && X509_get_ext_by_NID(p->certs[0]->x509, NID_name_constraints, -1) >= 0 &&
-	    p->n > 1) {
-		tpath_add(p, "rfc5280.nc.in-leaf", TRUST_SEV_ERROR, 0, "rfc5280",
-			  "nameConstraints may appear only in CA certificates");
+	const trust_cert *leaf = p->certs[0];
+	if (p->n > 1 && !leaf->is_ca && X509_get_ext_by_NID(leaf->x509, NID_name_constraints, -1) >= 0) {
+		tpath_add(p, "rfc5280.nc.in-leaf", TRUST_SEV_ERROR, 0, NC_POLICY,
+			  "nameConstraints appears in end-entity certificate 0 (RFC 5280 §4.2.1.10: CA certificates only)");
 		worst = 1;
 	}
-	for (size_t i = 1; i < p->n; i++) {
-		X509 *ca = p->certs[i]->x509;
+	nc_run r = { .ctx = ctx, .p = p };
+	bool any = false;
+	/* From the anchor down, the order in which §6.1 processes the path. */
+	for (size_t i = p->n - 1; i >= 1 && worst >= 0; i--) {
+		X509 *x = p->certs[i]->x509;
+		if (X509_get_ext_by_NID(x, NID_name_constraints, -1) < 0)
+			continue;
 		int crit = -1;
-		NAME_CONSTRAINTS *nc = X509_get_ext_d2i(ca, NID_name_constraints, &crit, NULL);
+		NAME_CONSTRAINTS *nc = X509_get_ext_d2i(x, NID_name_constraints, &crit, NULL);
+		any = true;
 		if (!nc) {
-			if (crit >= 0) {
-				ERR_clear_error();
-				tpath_add(p, "rfc5280.nc.malformed", TRUST_SEV_ERROR, (int)i, "rfc5280",
-					  "nameConstraints cannot be decoded");
-				worst = 1;
-			}
-			continue;
-		}
-		cas++;
-		r.ca = i;
-		if (check_extension(&r, i, nc, crit)) {
+			ERR_clear_error();
+			tpath_add(p, "rfc5280.nc.malformed", TRUST_SEV_ERROR, (int)i, NC_POLICY,
+				  "nameConstraints of certificate %zu %s", i,
+				  crit == -2 ? "appears more than once" : "cannot be decoded");
 			worst = 1;
-			NAME_CONSTRAINTS_free(nc);
 			continue;
 		}
-		for (size_t j = 0; j < i && worst >= 0; j++) {
-			if (j > 0 && p->certs[j]->self_issued)
-				continue; /* §6.1.4(b): self-issued intermediates are exempt */
-			X509 *x = p->certs[j]->x509;
-			int rc = check_subject(&r, nc, j, x);
-			GENERAL_NAMES *gens = rc >= 0 ? X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL)
-						      : NULL;
-			for (int g = 0; rc >= 0 && gens && g < sk_GENERAL_NAME_num(gens); g++) {
-				int grc = check_general_name(&r, nc, j, sk_GENERAL_NAME_value(gens, g));
-				rc = grc < 0 ? grc : (grc > rc ? grc : rc);
+		if (!r.sans) {
+			r.sans = calloc(p->n, sizeof(*r.sans));
+			r.san_state = calloc(p->n, sizeof(*r.san_state));
+			if (!r.sans || !r.san_state) {
+				NAME_CONSTRAINTS_free(nc);
+				tpath_add(p, "rfc5280.nc.internal", TRUST_SEV_ERROR, (int)i, NC_POLICY,
+					  "out of memory while checking name constraints");
+				worst = 1;
+				break;
 			}
-			GENERAL_NAMES_free(gens);
-			if (rc < 0)
-				worst = -1;
-			else if (rc > worst)
-				worst = rc;
+		}
+		size_t nsub = 0;
+		if (nc_check_extension(&nsub, ctx, p, i, nc, crit) == 0) {
+			r.constraints += nsub;
+			r.cas++;
+			int rc = apply_ca(&r, i, nc);
+			worst = rc < 0 ? -1 : (rc > worst ? rc : worst);
+		} else {
+			worst = worst < 0 ? worst : 1;
 		}
 		NAME_CONSTRAINTS_free(nc);
-		if (worst < 0)
-			return -1;
 	}
-	if (cas && worst == 0) {
-		tfinding *f = tpath_add(p, "rfc5280.nc", TRUST_SEV_PASS, -1, "rfc5280",
-					"%zu names within the constraints of %zu CA%s", r.names, cas,
-					cas == 1 ? "" : "s");
+	for (size_t j = 0; r.sans && j < p->n; j++)
+		GENERAL_NAMES_free(r.sans[j]);
+	free(r.sans);
+	free(r.san_state);
+	if (any && worst == 0) {
+		tfinding *f = tpath_add(p, "rfc5280.nc", TRUST_SEV_PASS, -1, NC_POLICY,
+					"%zu name%s checked against %zu constraint%s from %zu CA%s", r.names,
+					r.names == 1 ? "" : "s", r.constraints,
+					r.constraints == 1 ? "" : "s", r.cas, r.cas == 1 ? "" : "s");
 		tfinding_param(f, "names", "%zu", r.names);
+		tfinding_param(f, "constraints", "%zu", r.constraints);
 	}
 	return worst;
 }

@@ -7,24 +7,39 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One formatting pass for the common short message; a second only if it is long. */
-static char *vfmt(const char *fmt, va_list ap)
+#define CHUNK_BYTES 4096u
+
+/* Formats into the path's arena; a message larger than a chunk gets its own. */
+static char *arena_vfmt(tarena *a, const char *fmt, va_list ap)
 {
-	char buf[256];
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
+	if (!a)
 		return NULL;
-	char *s = malloc((size_t)n + 1);
-	if (!s)
-		return NULL;
-	if ((size_t)n < sizeof(buf))
-		memcpy(s, buf, (size_t)n + 1);
-	else
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		tchunk *c = a->head;
+		size_t room = c ? c->cap - c->used : 0;
+		va_list ap2;
+		va_copy(ap2, ap);
+		int n = vsnprintf(c ? c->data + c->used : NULL, room, fmt, ap2);
+		va_end(ap2);
+		if (n < 0)
+			return NULL;
+		if ((size_t)n < room) {
+			char *s = c->data + c->used;
+			c->used += (size_t)n + 1;
+			return s;
+		}
+		if (attempt)
+			break;
+		size_t cap = (size_t)n + 1 > CHUNK_BYTES ? (size_t)n + 1 : CHUNK_BYTES;
+		tchunk *nc = malloc(sizeof(*nc) + cap);
+		if (!nc)
+			return NULL;
+		nc->used = 0;
+		nc->cap = cap;
+		nc->next = a->head;
+		a->head = nc;
+	}
+	return NULL;
 }
 
 static void fix_params(tpath *p)
@@ -45,13 +60,15 @@ tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert, cons
 		p->capf = cap;
 		fix_params(p);
 	}
+	if (!p->text && !(p->text = calloc(1, sizeof(*p->text))))
+		return NULL;
 	tfinding *f = &p->f[p->nf];
 	memset(f, 0, sizeof(*f));
+	f->arena = p->text;
 	va_list ap;
 	va_start(ap, fmt);
-	char *msg = vfmt(fmt, ap);
+	char *msg = arena_vfmt(p->text, fmt, ap);
 	va_end(ap);
-	f->owned[0] = msg;
 	f->pub.id = id;
 	f->pub.severity = sev;
 	f->pub.cert = cert;
@@ -72,12 +89,11 @@ void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *v = vfmt(fmt, ap);
+	char *v = arena_vfmt(f->arena, fmt, ap);
 	va_end(ap);
 	if (!v)
 		return;
 	size_t i = f->pub.nparams++;
-	f->owned[1 + i] = v;
 	f->params[i].key = key;
 	f->params[i].value = v;
 	f->pub.params = f->params;
@@ -97,9 +113,11 @@ void tpath_clear(tpath *p)
 		tcert_unref(p->certs[i]);
 	free(p->certs);
 	free(p->origin);
-	for (size_t i = 0; i < p->nf; i++)
-		for (size_t k = 0; k < sizeof(p->f[i].owned) / sizeof(p->f[i].owned[0]); k++)
-			free(p->f[i].owned[k]);
+	for (tchunk *c = p->text ? p->text->head : NULL, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(p->text);
 	free(p->f);
 	memset(p, 0, sizeof(*p));
 }

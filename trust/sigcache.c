@@ -134,5 +134,5 @@ void tsig_key(unsigned char key[32], const trust_cert *issuer, const trust_cert 
 	else
 		memset(buf + 1, 0, 32);
 	memcpy(buf + 33, child->sha256, 32);
-	SHA256(buf, sizeof(buf), key);
+	tsha256(buf, sizeof(buf), key);
 }

@@ -1,40 +1,193 @@
-/* trustcheck: minimal front end (placeholder until the full CLI lands). */
-#include "trust.h"
+/*
+ * trustcheck: is this certificate chain trustworthy, and why (not)?
+ *
+ * Exit status: 0 trusted, 1 not trusted, 2 usage error or input that could
+ * not be read.  Every error is one line on stderr, "trustcheck: <problem>";
+ * libtrust's messages already name the file.
+ */
+#include "options.h"
 
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#define HINT " (try 'trustcheck --help')"
+
+static const char usage_text[] =
+	"usage: trustcheck CHAIN.pem... [options]\n"
+	"\n"
+	"Decides whether a certificate chain is trustworthy and explains why.\n"
+	"The first certificate of the first file is the leaf; every other certificate\n"
+	"given is an untrusted intermediate the peer sent.\n"
+	"\n"
+	"  --host NAME            check the leaf's SAN dNSName against NAME\n"
+	"  --ip ADDR              check the leaf's SAN iPAddress against ADDR\n"
+	"  --policy NAME          rfc5280, tls-server or tls-client (default follows --purpose)\n"
+	"  --purpose server|client  EKU to require (default server)\n"
+	"  --anchors FILE|DIR     trust the certificates in FILE or DIR (repeatable)\n"
+	"  --system-anchors       trust OpenSSL's default certificate bundle\n"
+	"  --intermediates FILE|DIR  more untrusted intermediates (repeatable)\n"
+	"  --crl FILE             CRLs to check revocation against (repeatable)\n"
+	"  --at TIME              evaluate at an RFC 3339 time, e.g. 2026-01-02T03:04:05Z\n"
+	"  --max-depth N          at most N intermediates in a path (default 32)\n"
+	"  --format text|json|cbor  report format (default text)\n"
+	"  --explain              also search for and list the other paths\n"
+	"  -q, --quiet            print nothing; the exit status is the answer\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show versions\n"
+	"\n"
+	"Exit status: 0 trusted, 1 not trusted, 2 usage error or unreadable input.\n"
+	"Colour is used only on a terminal, and never when NO_COLOR is set.\n";
+
+/* no-color.org: NO_COLOR set to any non-empty value disables colour. */
+static bool want_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+	return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+static int load_store(trust_store **out, const tc_options *o, trust_error *err)
+{
+	trust_store_builder *b = trust_store_builder_new();
+	if (!b) {
+		snprintf(err->message, sizeof(err->message), "out of memory");
+		return TRUST_ENOMEM;
+	}
+	int rc = TRUST_OK;
+	for (size_t i = 0; rc == TRUST_OK && i < o->ninputs; i++) {
+		const tc_input *in = &o->inputs[i];
+		if (in->kind == TC_ANCHORS)
+			rc = trust_store_builder_add_anchors(b, in->path, TRUST_ORIGIN_USER, err);
+		else if (in->kind == TC_INTERMEDIATES)
+			rc = trust_store_builder_add_intermediates(b, in->path, err);
+		else
+			rc = trust_store_builder_add_crl(b, in->path, err);
+	}
+	if (rc == TRUST_OK && o->system_anchors)
+		rc = trust_store_builder_add_system_anchors(b, err);
+	if (rc != TRUST_OK) {
+		trust_store_builder_free(b);
+		return rc;
+	}
+	return trust_store_builder_finish(out, b, err);
+}
+
+static int load_chain(trust_chain **out, const tc_options *o, trust_error *err)
+{
+	trust_chain *c = trust_chain_new();
+	if (!c) {
+		snprintf(err->message, sizeof(err->message), "out of memory");
+		return TRUST_ENOMEM;
+	}
+	for (size_t i = 0; i < o->nchains; i++) {
+		int rc = trust_chain_add_file(c, o->chains[i], err);
+		if (rc != TRUST_OK) {
+			trust_chain_free(c);
+			return rc;
+		}
+	}
+	*out = c;
+	return TRUST_OK;
+}
+
+static int write_report(const trust_result *r, const tc_options *o)
+{
+	unsigned int flags = o->explain ? TRUST_REPORT_EXPLAIN : 0;
+	int rc = TRUST_OK;
+	if (o->format == TC_FORMAT_TEXT) {
+		rc = trust_report_text(stdout, r, flags | (want_color() ? TRUST_REPORT_COLOR : 0));
+	} else if (o->format == TC_FORMAT_JSON) {
+		char *json = NULL;
+		rc = trust_report_json(&json, r, flags);
+		if (rc == TRUST_OK)
+			printf("%s\n", json);
+		free(json);
+	} else {
+		unsigned char *cbor = NULL;
+		size_t len = 0;
+		rc = trust_report_cbor(&cbor, &len, r, flags);
+		if (rc == TRUST_OK)
+			fwrite(cbor, 1, len, stdout);
+		free(cbor);
+	}
+	if (rc == TRUST_OK && (fflush(stdout) != 0 || ferror(stdout)))
+		rc = TRUST_EIO;
+	return rc;
+}
+
+/* Everything after option parsing: load, evaluate, report.  Returns the exit status. */
+static int run(const tc_options *o)
+{
+	trust_error err = { 0 };
+	trust_chain *chain = NULL;
+	trust_store *store = NULL;
+	trust_sigcache *cache = NULL;
+	trust_result *r = NULL;
+	int status = 2;
+
+	if (load_chain(&chain, o, &err) != TRUST_OK || load_store(&store, o, &err) != TRUST_OK)
+		goto fail;
+	if (trust_store_anchor_count(store) == 0) {
+		snprintf(err.message, sizeof(err.message),
+			 "no trust anchors were loaded: give --anchors FILE|DIR or --system-anchors");
+		goto fail;
+	}
+	/* Paths that share issuers (--explain, cross-signs) verify each signature once. */
+	cache = trust_sigcache_new(1024);
+	trust_eval_options eo = TRUST_EVAL_OPTIONS_INIT;
+	eo.at = o->at;
+	eo.purpose = o->purpose;
+	eo.policy = o->policy;
+	eo.host = o->host;
+	eo.ip = o->ip;
+	eo.flags = o->explain ? TRUST_EVAL_EXPLAIN : 0;
+	if (o->max_depth >= 0)
+		eo.budgets.max_depth = o->max_depth;
+	if (trust_evaluate(&r, store, cache, chain, &eo, &err) != TRUST_OK)
+		goto fail;
+	status = trust_result_trusted(r) ? 0 : 1;
+	if (!o->quiet && write_report(r, o) != TRUST_OK) {
+		snprintf(err.message, sizeof(err.message), "stdout: could not write the report");
+		status = 2;
+		goto fail;
+	}
+	goto done;
+fail:
+	fprintf(stderr, "trustcheck: %s\n", err.message[0] ? err.message : "failed");
+done:
+	trust_result_free(r);
+	trust_sigcache_free(cache);
+	trust_store_free(store);
+	trust_chain_free(chain);
+	return status;
+}
 
 int main(int argc, char **argv)
 {
-	trust_error err = { 0 };
-	trust_store_builder *b = trust_store_builder_new();
-	trust_chain *chain = trust_chain_new();
-	trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
-	for (int i = 1; i < argc; i++) {
-		int rc = TRUST_OK;
-		if (strcmp(argv[i], "--anchors") == 0 && i + 1 < argc)
-			rc = trust_store_builder_add_anchors(b, argv[++i], TRUST_ORIGIN_USER, &err);
-		else if (strcmp(argv[i], "--host") == 0 && i + 1 < argc)
-			o.host = argv[++i];
-		else
-			rc = trust_chain_add_file(chain, argv[i], &err);
-		if (rc != TRUST_OK) {
-			fprintf(stderr, "trustcheck: %s\n", err.message);
-			return 2;
-		}
+	tc_options o;
+	char msg[512] = "";
+	int status = tc_options_parse(&o, argc, argv, msg, sizeof(msg));
+	if (status != 0) {
+		fprintf(stderr, "trustcheck: %s" HINT "\n", msg);
+	} else if (o.help) {
+		fputs(usage_text, stdout);
+	} else if (o.version) {
+		printf("trustcheck " TRUSTCHECK_VERSION " (libtrust " TRUST_VERSION_STRING
+		       ", OpenSSL %s)\n", OpenSSL_version(OPENSSL_VERSION_STRING));
+	} else if (o.nchains == 0) {
+		fprintf(stderr, "trustcheck: no chain file given" HINT "\n");
+		status = 2;
+	} else if (!o.have_anchors && !o.system_anchors) {
+		fprintf(stderr, "trustcheck: no trust anchors: give --anchors FILE|DIR or "
+			"--system-anchors" HINT "\n");
+		status = 2;
+	} else {
+		status = run(&o);
 	}
-	trust_store *s = NULL;
-	trust_result *r = NULL;
-	if (trust_store_builder_finish(&s, b, &err) != TRUST_OK ||
-	    trust_evaluate(&r, s, NULL, chain, &o, &err) != TRUST_OK) {
-		fprintf(stderr, "trustcheck: %s\n", err.message);
-		return 2;
-	}
-	trust_report_text(stdout, r, 0);
-	int trusted = trust_result_trusted(r);
-	trust_result_free(r);
-	trust_store_free(s);
-	trust_chain_free(chain);
-	return trusted ? 0 : 1;
+	tc_options_cleanup(&o);
+	if ((o.help || o.version) && status == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		status = 2;
+	return status;
 }

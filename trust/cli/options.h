@@ -1,0 +1,50 @@
+/* trustcheck's command line: parsed into one struct before anything is loaded. */
+#ifndef TRUSTCHECK_OPTIONS_H
+#define TRUSTCHECK_OPTIONS_H
+
+#include "trust.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRUSTCHECK_VERSION "0.1.0"
+
+typedef enum tc_format { TC_FORMAT_TEXT = 0, TC_FORMAT_JSON, TC_FORMAT_CBOR } tc_format;
+
+/* Store inputs, kept in command-line order so messages follow what the user typed. */
+typedef enum tc_input_kind { TC_ANCHORS, TC_INTERMEDIATES, TC_CRL } tc_input_kind;
+
+typedef struct tc_input {
+	tc_input_kind kind;
+	const char *path; /* borrowed from argv */
+} tc_input;
+
+typedef struct tc_options {
+	const char **chains;      /* chain files, borrowed from argv */
+	size_t nchains;
+	tc_input *inputs;
+	size_t ninputs;
+	bool have_anchors;        /* at least one --anchors */
+	bool system_anchors;
+	const char *host;
+	const char *ip;
+	trust_policy_base policy; /* DEFAULT follows the purpose */
+	trust_purpose purpose;
+	int64_t at;               /* 0: now */
+	int max_depth;            /* -1: library default */
+	tc_format format;
+	bool explain, quiet, help, version;
+} tc_options;
+
+/*
+ * Parses argv into *o (released with tc_options_cleanup).  Returns 0, or 2
+ * with a one-line message in msg for a usage error.
+ */
+int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msglen);
+/* Frees the arrays tc_options_parse allocated (safe on a zeroed struct). */
+void tc_options_cleanup(tc_options *o);
+/* Strict RFC 3339 date-time ("2026-01-02T03:04:05Z", "...+01:00", fraction ignored). */
+int tc_parse_rfc3339(int64_t *out, const char *s);
+
+#endif
