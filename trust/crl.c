@@ -40,17 +40,16 @@ static const char *reason_name(int code)
 
 static bool crl_signature_ok(tv_ctx *ctx, X509_CRL *crl, const trust_cert *issuer)
 {
-	unsigned char key[32], buf[65], md[EVP_MAX_MD_SIZE];
+	unsigned char key[TSIG_KEY_LEN], md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	bool cacheable = ctx->cache && X509_CRL_digest(crl, EVP_sha256(), md, &mdlen) && mdlen == 32;
 	if (cacheable) {
-		buf[0] = 2; /* key format: CRL signatures, distinct from certificates */
+		/* Same layout as certificates: the result depends only on key and bytes. */
 		const unsigned char *spki = trust_cert_spki_sha256(issuer);
-		memset(buf + 1, 0, 32);
+		memset(key, 0, 32);
 		if (spki)
-			memcpy(buf + 1, spki, 32);
-		memcpy(buf + 33, md, 32);
-		tsha256(buf, sizeof(buf), key);
+			memcpy(key, spki, 32);
+		memcpy(key + 32, md, 32);
 		tsig_status st = tsigcache_get(ctx->cache, key);
 		if (st != TSIG_UNKNOWN)
 			return st == TSIG_VALID;

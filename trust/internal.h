@@ -155,10 +155,13 @@ struct trust_chain {
 
 typedef enum tsig_status { TSIG_UNKNOWN = 0, TSIG_VALID = 1, TSIG_INVALID = 2 } tsig_status;
 
-TRUST_HIDDEN tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[32]);
-TRUST_HIDDEN void tsigcache_put(trust_sigcache *c, const unsigned char key[32], tsig_status s);
+/* Cache key: the issuer's SPKI hash then the signed object's DER hash.  Both
+ * are SHA-256 outputs already, so the pair is collision-resistant as it is. */
+#define TSIG_KEY_LEN 64
+TRUST_HIDDEN tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN]);
+TRUST_HIDDEN void tsigcache_put(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN], tsig_status s);
 /* Key for (issuer key, signed child). */
-TRUST_HIDDEN void tsig_key(unsigned char key[32], const trust_cert *issuer, const trust_cert *child);
+TRUST_HIDDEN void tsig_key(unsigned char key[TSIG_KEY_LEN], const trust_cert *issuer, const trust_cert *child);
 
 /* ---- findings and paths (result.c) ---- */
 

@@ -15,7 +15,7 @@
 #define WAYS 4u
 
 struct slot {
-	unsigned char key[32];
+	unsigned char key[TSIG_KEY_LEN];
 	uint8_t status; /* tsig_status; 0 = empty */
 	uint32_t stamp;
 };
@@ -66,15 +66,15 @@ void trust_sigcache_free(trust_sigcache *c)
 }
 
 /* The key is already a SHA-256 output, so its bytes are uniformly spread. */
-static struct slot *set_for(trust_sigcache *c, const unsigned char key[32], struct shard **sh)
+static struct slot *set_for(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN], struct shard **sh)
 {
-	*sh = &c->shard[key[0] % SHARDS];
+	*sh = &c->shard[key[32] % SHARDS]; /* child half: one issuer spreads over shards */
 	uint64_t h;
-	memcpy(&h, key + 8, sizeof(h));
+	memcpy(&h, key + 40, sizeof(h)); /* from the child hash: spreads one issuer's children */
 	return &(*sh)->slots[(h & (c->nsets - 1)) * WAYS];
 }
 
-tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[32])
+tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN])
 {
 	if (!c)
 		return TSIG_UNKNOWN;
@@ -83,7 +83,7 @@ tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[32])
 	tsig_status st = TSIG_UNKNOWN;
 	pthread_mutex_lock(&sh->mu);
 	for (unsigned w = 0; w < WAYS; w++) {
-		if (set[w].status && memcmp(set[w].key, key, 32) == 0) {
+		if (set[w].status && memcmp(set[w].key, key, TSIG_KEY_LEN) == 0) {
 			set[w].stamp = ++sh->clock;
 			st = (tsig_status)set[w].status;
 			break;
@@ -93,7 +93,7 @@ tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[32])
 	return st;
 }
 
-void tsigcache_put(trust_sigcache *c, const unsigned char key[32], tsig_status s)
+void tsigcache_put(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN], tsig_status s)
 {
 	if (!c || s == TSIG_UNKNOWN)
 		return;
@@ -102,7 +102,7 @@ void tsigcache_put(trust_sigcache *c, const unsigned char key[32], tsig_status s
 	pthread_mutex_lock(&sh->mu);
 	struct slot *victim = &set[0];
 	for (unsigned w = 0; w < WAYS; w++) {
-		if (set[w].status && memcmp(set[w].key, key, 32) == 0) {
+		if (set[w].status && memcmp(set[w].key, key, TSIG_KEY_LEN) == 0) {
 			victim = &set[w];
 			break;
 		}
@@ -113,7 +113,7 @@ void tsigcache_put(trust_sigcache *c, const unsigned char key[32], tsig_status s
 		if ((int32_t)(set[w].stamp - victim->stamp) < 0)
 			victim = &set[w];
 	}
-	memcpy(victim->key, key, 32);
+	memcpy(victim->key, key, TSIG_KEY_LEN);
 	victim->status = (uint8_t)s;
 	victim->stamp = ++sh->clock;
 	pthread_mutex_unlock(&sh->mu);
@@ -124,15 +124,12 @@ void tsigcache_put(trust_sigcache *c, const unsigned char key[32], tsig_status s
  * issuer's SPKI hash covers key and algorithm parameters.  Together they
  * determine the verification result, as BoringSSL's SignatureVerifyCache key.
  */
-void tsig_key(unsigned char key[32], const trust_cert *issuer, const trust_cert *child)
+void tsig_key(unsigned char key[TSIG_KEY_LEN], const trust_cert *issuer, const trust_cert *child)
 {
-	unsigned char buf[65];
-	buf[0] = 1; /* key format version */
 	const unsigned char *spki = trust_cert_spki_sha256(issuer);
 	if (spki)
-		memcpy(buf + 1, spki, 32);
+		memcpy(key, spki, 32);
 	else
-		memset(buf + 1, 0, 32);
-	memcpy(buf + 33, child->sha256, 32);
-	tsha256(buf, sizeof(buf), key);
+		memset(key, 0, 32);
+	memcpy(key + 32, child->sha256, 32);
 }

@@ -3,7 +3,7 @@
 
 tsig_status tsig_verify(tv_ctx *ctx, const trust_cert *issuer, const trust_cert *child)
 {
-	unsigned char key[32];
+	unsigned char key[TSIG_KEY_LEN];
 	if (ctx->cache) {
 		tsig_key(key, issuer, child);
 		tsig_status st = tsigcache_get(ctx->cache, key);

@@ -45,7 +45,7 @@ bool tv_self_signed(tv_ctx *ctx, const trust_cert *c)
 {
 	if (!c->self_issued)
 		return false;
-	unsigned char key[32];
+	unsigned char key[TSIG_KEY_LEN];
 	if (ctx->cache) {
 		tsig_key(key, c, c);
 		tsig_status st = tsigcache_get(ctx->cache, key);

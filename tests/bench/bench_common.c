@@ -1,181 +1,332 @@
-/* Argument parsing, input reading, the timed loop and the RESULT line. */
+/* Argument parsing, input reading and the timing loop shared by both benchmarks. */
 #include "bench_common.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <stdbool.h>
 #include <time.h>
 
-static void usage(void)
+#define MAX_INPUT_BYTES (64u * 1024u * 1024u)
+
+static const char *prog = "bench";
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
 {
-	fprintf(stderr,
-		"usage: BENCH --mode warm|rotate|cold|cold-chain --anchors PEM... [--untrusted PEM...]\n"
-		"             [--pool PEM... [--pool-after]] --leaf PEM... --host NAME --attime EPOCH\n"
-		"             [--iters N] [--warmup N] [--min-time SEC]\n");
+	va_list ap;
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 	exit(2);
+}
+
+const char *bench_mode_name(bench_mode m)
+{
+	static const char *const names[] = { "warm", "rotate", "cold", "cold-chain" };
+	return names[m];
+}
+
+int bench_is_pem(const unsigned char *data, size_t len)
+{
+	static const char tag[] = "-----BEGIN ";
+	size_t t = sizeof(tag) - 1;
+	for (size_t i = 0; i + t <= len; i++)
+		if (data[i] == '-' && memcmp(data + i, tag, t) == 0)
+			return 1;
+	return 0;
+}
+
+static void list_push(bench_list *l, bench_blob b)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 8;
+		bench_blob *v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			die("out of memory");
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = b;
+}
+
+static void list_free(bench_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].data);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }
 
 static bench_blob read_file(const char *path)
 {
-	bench_blob b = { 0 };
 	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "bench: %s: cannot open\n", path);
-		exit(2);
+	if (!f)
+		die("%s: cannot open: %s", path, strerror(errno));
+	bench_blob b = { path, NULL, 0 };
+	size_t cap = 0;
+	for (;;) {
+		if (b.len == cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > MAX_INPUT_BYTES)
+				die("%s: larger than %u bytes", path, MAX_INPUT_BYTES);
+			unsigned char *p = realloc(b.data, cap);
+			if (!p)
+				die("out of memory");
+			b.data = p;
+		}
+		size_t got = fread(b.data + b.len, 1, cap - b.len, f);
+		b.len += got;
+		if (got == 0)
+			break;
 	}
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	b.data = malloc((size_t)n + 1);
-	if (!b.data || fread(b.data, 1, (size_t)n, f) != (size_t)n) {
-		fprintf(stderr, "bench: %s: read error\n", path);
-		exit(2);
-	}
-	b.len = (size_t)n;
+	int bad = ferror(f);
 	fclose(f);
+	if (bad)
+		die("%s: read error", path);
+	if (b.len == 0)
+		die("%s: empty file", path);
 	return b;
 }
 
-/* Leaves are kept as DER so the rotate loop measures parsing a certificate,
- * not base64. */
-static void add_leaves(bench_cfg *cfg, const char *path)
+/*
+ * Splits a PEM file into DER certificates (base64 decode only: no X.509
+ * parse, so neither verifier gets a head start).  A DER file is one certificate.
+ */
+static void split_der(bench_list *out, const char *path)
 {
-	bench_blob f = read_file(path);
-	BIO *bio = BIO_new_mem_buf(f.data, (int)f.len);
-	X509 *x;
-	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
-		cfg->leaves = realloc(cfg->leaves, (cfg->nleaves + 1) * sizeof(*cfg->leaves));
-		bench_blob *b = &cfg->leaves[cfg->nleaves++];
-		b->data = NULL;
-		int n = i2d_X509(x, &b->data);
-		b->len = n > 0 ? (size_t)n : 0;
-		X509_free(x);
+	bench_blob file = read_file(path);
+	if (!bench_is_pem(file.data, file.len)) {
+		list_push(out, file);
+		return;
+	}
+	BIO *bio = BIO_new_mem_buf(file.data, (int)file.len);
+	if (!bio)
+		die("out of memory");
+	size_t before = out->n;
+	for (;;) {
+		char *name = NULL, *header = NULL;
+		unsigned char *der = NULL;
+		long len = 0;
+		if (!PEM_read_bio(bio, &name, &header, &der, &len))
+			break;
+		int is_cert = strcmp(name, PEM_STRING_X509) == 0 ||
+			      strcmp(name, PEM_STRING_X509_OLD) == 0 ||
+			      strcmp(name, PEM_STRING_X509_TRUSTED) == 0;
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		if (!is_cert || len <= 0) {
+			OPENSSL_free(der);
+			continue;
+		}
+		unsigned char *copy = malloc((size_t)len);
+		if (!copy)
+			die("out of memory");
+		memcpy(copy, der, (size_t)len);
+		OPENSSL_free(der);
+		list_push(out, (bench_blob){ path, copy, (size_t)len });
 	}
 	BIO_free(bio);
-	free(f.data);
+	free(file.data);
+	if (out->n == before)
+		die("%s: no certificate found", path);
 }
 
-void bench_parse(bench_cfg *cfg, int argc, char **argv)
+static long parse_long(const char *opt, const char *s, long min)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->iters = 1000;
-	cfg->warmup = 10;
-	cfg->mode = "warm";
-	cfg->attime = (int64_t)time(NULL);
-	int list = 0; /* 1 anchors, 2 untrusted, 3 pool, 4 leaf */
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--mode") == 0 && i + 1 < argc) {
-			cfg->mode = argv[++i];
-			list = 0;
-		} else if (strcmp(a, "--anchors") == 0) {
-			list = 1;
-		} else if (strcmp(a, "--untrusted") == 0) {
-			list = 2;
-		} else if (strcmp(a, "--pool") == 0) {
-			list = 3;
-		} else if (strcmp(a, "--leaf") == 0) {
-			list = 4;
-		} else if (strcmp(a, "--pool-after") == 0) {
-			cfg->pool_after = 1;
-		} else if (strcmp(a, "--host") == 0 && i + 1 < argc) {
-			cfg->host = argv[++i];
-			list = 0;
-		} else if (strcmp(a, "--attime") == 0 && i + 1 < argc) {
-			cfg->attime = strtoll(argv[++i], NULL, 10);
-			list = 0;
-		} else if (strcmp(a, "--iters") == 0 && i + 1 < argc) {
-			cfg->iters = strtol(argv[++i], NULL, 10);
-			list = 0;
-		} else if (strcmp(a, "--warmup") == 0 && i + 1 < argc) {
-			cfg->warmup = strtol(argv[++i], NULL, 10);
-			list = 0;
-		} else if (strcmp(a, "--min-time") == 0 && i + 1 < argc) {
-			cfg->min_time = strtod(argv[++i], NULL);
-			list = 0;
-		} else if (a[0] == '-') {
-			usage();
-		} else if (list == 1 && cfg->nanchors < BENCH_MAX_FILES) {
-			cfg->anchors[cfg->nanchors++] = read_file(a);
-		} else if (list == 2 && cfg->nuntrusted < BENCH_MAX_FILES) {
-			cfg->untrusted[cfg->nuntrusted++] = read_file(a);
-		} else if (list == 3 && cfg->npool < BENCH_MAX_FILES) {
-			cfg->pool[cfg->npool++] = read_file(a);
-		} else if (list == 4) {
-			add_leaves(cfg, a);
-		} else {
-			usage();
-		}
-	}
-	if (!cfg->nanchors || !cfg->nleaves || cfg->iters < 1)
-		usage();
-	if (strcmp(cfg->mode, "rotate") == 0 && (size_t)(cfg->iters + cfg->warmup) > cfg->nleaves) {
-		/* Rotate uses each leaf at most once. */
-		cfg->iters = (long)cfg->nleaves - cfg->warmup;
-		if (cfg->iters < 1) {
-			fprintf(stderr, "bench: rotate needs more leaves than --warmup\n");
-			exit(2);
-		}
-	}
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < min)
+		die("%s: expected an integer >= %ld, got '%s'", opt, min, s);
+	return v;
 }
 
-void bench_free(bench_cfg *cfg)
+static void usage(void)
 {
-	for (size_t i = 0; i < cfg->nanchors; i++)
-		free(cfg->anchors[i].data);
-	for (size_t i = 0; i < cfg->nuntrusted; i++)
-		free(cfg->untrusted[i].data);
-	for (size_t i = 0; i < cfg->npool; i++)
-		free(cfg->pool[i].data);
-	for (size_t i = 0; i < cfg->nleaves; i++)
-		OPENSSL_free(cfg->leaves[i].data);
-	free(cfg->leaves);
+	fprintf(stderr,
+		"usage: %s --mode warm|rotate|cold|cold-chain --anchors PEM... "
+		"[--untrusted PEM...] [--pool PEM...] [--pool-after] --leaf PEM... "
+		"--host NAME --attime EPOCH [--iters N] [--warmup N] [--min-time SEC] "
+		"[--system-bundle FILE]\n",
+		prog);
+	exit(2);
 }
 
-static double now_us(clockid_t clk)
+/* Options taking several values consume arguments until the next "--" option. */
+static int take_files(int argc, char **argv, int i, void (*add)(bench_args *, const char *),
+		      bench_args *a)
 {
-	struct timespec t;
-	clock_gettime(clk, &t);
-	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-int bench_run(const char *impl, const bench_cfg *cfg, bench_fn fn, void *state)
-{
-	long i = 0;
-	double t0 = now_us(CLOCK_MONOTONIC);
-	if (!fn(state, cfg, i++)) {
-		fprintf(stderr, "bench: %s: the chain did not verify\n", impl);
-		return 1;
-	}
-	double first = now_us(CLOCK_MONOTONIC) - t0;
-	for (long w = 1; w < cfg->warmup; w++)
-		if (!fn(state, cfg, i++)) {
-			fprintf(stderr, "bench: %s: the chain did not verify\n", impl);
-			return 1;
-		}
-	double w0 = now_us(CLOCK_MONOTONIC), c0 = now_us(CLOCK_PROCESS_CPUTIME_ID);
-	long n = 0;
-	bool rotate = strcmp(cfg->mode, "rotate") == 0;
-	for (;;) {
-		if (!fn(state, cfg, i++)) {
-			fprintf(stderr, "bench: %s: the chain did not verify\n", impl);
-			return 1;
-		}
+	int n = 0;
+	while (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) {
+		add(a, argv[++i]);
 		n++;
-		if (n >= cfg->iters && (now_us(CLOCK_MONOTONIC) - w0) / 1e6 >= cfg->min_time)
-			break;
-		if (rotate && (size_t)i >= cfg->nleaves)
-			break;
 	}
-	double wall = now_us(CLOCK_MONOTONIC) - w0, cpu = now_us(CLOCK_PROCESS_CPUTIME_ID) - c0;
+	if (n == 0)
+		die("%s needs at least one file", argv[i]);
+	return i;
+}
+
+static void add_anchor(bench_args *a, const char *p) { list_push(&a->anchors, read_file(p)); }
+static void add_pool(bench_args *a, const char *p) { list_push(&a->pool, read_file(p)); }
+static void add_untrusted(bench_args *a, const char *p) { split_der(&a->untrusted, p); }
+static void add_leaf(bench_args *a, const char *p) { split_der(&a->leaves, p); }
+
+static void parse_args(bench_args *a, int argc, char **argv)
+{
+	const char *mode = NULL, *system_bundle = NULL;
+	int have_time = 0;
+	a->iters = 1000;
+	a->warmup = 10;
+	a->min_time = 0.0;
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		int has_val = i + 1 < argc;
+		if (strcmp(o, "--anchors") == 0)
+			i = take_files(argc, argv, i, add_anchor, a);
+		else if (strcmp(o, "--untrusted") == 0)
+			i = take_files(argc, argv, i, add_untrusted, a);
+		else if (strcmp(o, "--pool") == 0)
+			i = take_files(argc, argv, i, add_pool, a);
+		else if (strcmp(o, "--leaf") == 0)
+			i = take_files(argc, argv, i, add_leaf, a);
+		else if (strcmp(o, "--pool-after") == 0)
+			a->pool_after = 1;
+		else if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0)
+			usage();
+		else if (!has_val)
+			die("%s: missing value (or unknown option)", o);
+		else if (strcmp(o, "--mode") == 0)
+			mode = argv[++i];
+		else if (strcmp(o, "--host") == 0)
+			a->host = argv[++i];
+		else if (strcmp(o, "--attime") == 0) {
+			a->attime = parse_long(o, argv[++i], 1);
+			have_time = 1;
+		} else if (strcmp(o, "--iters") == 0)
+			a->iters = parse_long(o, argv[++i], 1);
+		else if (strcmp(o, "--warmup") == 0)
+			a->warmup = parse_long(o, argv[++i], 0);
+		else if (strcmp(o, "--min-time") == 0) {
+			char *end;
+			a->min_time = strtod(argv[++i], &end);
+			if (*end || a->min_time < 0 || a->min_time > 3600)
+				die("--min-time: expected seconds (0..3600), got '%s'", argv[i]);
+		} else if (strcmp(o, "--system-bundle") == 0)
+			system_bundle = argv[++i];
+		else
+			die("unknown option '%s' (try --help)", o);
+	}
+	if (!mode)
+		die("--mode is required (warm, rotate, cold or cold-chain)");
+	bench_mode m;
+	if (strcmp(mode, "warm") == 0)
+		m = BENCH_WARM;
+	else if (strcmp(mode, "rotate") == 0)
+		m = BENCH_ROTATE;
+	else if (strcmp(mode, "cold") == 0)
+		m = BENCH_COLD;
+	else if (strcmp(mode, "cold-chain") == 0)
+		m = BENCH_COLD_CHAIN;
+	else
+		die("--mode: unknown mode '%s' (warm, rotate, cold or cold-chain)", mode);
+	a->mode = m;
+	if (a->anchors.n == 0)
+		die("--anchors is required");
+	if (a->leaves.n == 0)
+		die("--leaf is required");
+	if (!a->host)
+		die("--host is required");
+	if (!have_time)
+		die("--attime is required (the bench must not depend on the clock)");
+	if (m == BENCH_ROTATE && (size_t)(1 + a->warmup + a->iters) > a->leaves.n)
+		die("rotate uses each leaf once: --leaf holds %zu leaves, 1 + --warmup + --iters "
+		    "needs %ld", a->leaves.n, 1 + a->warmup + a->iters);
+	if (m == BENCH_COLD_CHAIN) {
+		if (!system_bundle)
+			system_bundle = X509_get_default_cert_file();
+		a->system = read_file(system_bundle);
+	}
+}
+
+static double mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static double cpu_us(void)
+{
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("RESULT impl=%s mode=%s iters=%ld wall_us=%.3f cpu_us=%.3f ops_s=%.1f first_us=%.1f maxrss_kb=%ld\n",
-	       impl, cfg->mode, n, wall / (double)n, cpu / (double)n, (double)n / (wall / 1e6), first,
-	       ru.ru_maxrss);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+}
+
+static void verify_or_die(const bench_driver *d, void *st, const bench_args *a, size_t seq)
+{
+	char why[512] = "";
+	if (d->verify(st, a, seq, why, sizeof(why)) != 0) {
+		fprintf(stderr, "%s: %s %s: iteration %zu: chain not verified: %s\n", prog,
+			d->name, bench_mode_name(a->mode), seq, why[0] ? why : "unknown reason");
+		exit(1);
+	}
+}
+
+int bench_main(int argc, char **argv, const bench_driver *d)
+{
+	bench_args a = { 0 };
+	prog = argv[0] && strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	parse_args(&a, argc, argv);
+
+	void *st = d->setup(&a);
+	if (!st)
+		die("%s: setup failed", d->name);
+
+	size_t seq = 0;
+	double t0 = mono_us();
+	verify_or_die(d, st, &a, seq++);
+	double first = mono_us() - t0;
+	for (long i = 0; i < a.warmup; i++)
+		verify_or_die(d, st, &a, seq++);
+
+	/* At least --iters iterations and at least --min-time seconds; rotate
+	 * also stops when the leaves run out. */
+	long n = 0;
+	double c0 = cpu_us(), w0 = mono_us(), w1 = w0;
+	double min_us = a.min_time * 1e6;
+	while (n < a.iters || w1 - w0 < min_us) {
+		if (a.mode == BENCH_ROTATE && seq >= a.leaves.n)
+			break;
+		verify_or_die(d, st, &a, seq++);
+		n++;
+		w1 = mono_us();
+	}
+	double cpu = cpu_us() - c0;
+	double wall = w1 - w0;
+
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	printf("RESULT impl=%s mode=%s iters=%ld wall_us=%.3f cpu_us=%.3f ops_s=%.1f "
+	       "first_us=%.1f maxrss_kb=%ld\n",
+	       d->name, bench_mode_name(a.mode), n, wall / (double)n, cpu / (double)n,
+	       (double)n * 1e6 / wall, first, ru.ru_maxrss);
+	fflush(stdout);
+
+	d->teardown(st);
+	list_free(&a.anchors);
+	list_free(&a.untrusted);
+	list_free(&a.pool);
+	list_free(&a.leaves);
+	free(a.system.data);
 	return 0;
 }

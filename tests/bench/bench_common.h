@@ -1,7 +1,32 @@
 /*
- * Shared harness for the two verification drivers (libtrust and OpenSSL's
- * X509_verify_cert), so both read the same inputs the same way, time the
- * same loop and print the same RESULT line.
+ * Shared half of the two verification benchmarks (libtrust and OpenSSL's
+ * X509_verify_cert): one argument parser, one input reader and one timing
+ * loop, so the two drivers differ only in the verifier they call.
+ *
+ *   --mode warm|rotate|cold|cold-chain
+ *   --anchors PEM...   trusted roots (kept as the file's bytes)
+ *   --untrusted PEM... intermediates the peer sends (decoded to DER, the wire form)
+ *   --pool PEM...      unrelated intermediates (kept as the file's bytes)
+ *   --pool-after       OpenSSL: the pool goes after the real intermediate
+ *   --leaf PEM...      leaves (DER, one per certificate across all files)
+ *   --host NAME --attime EPOCH --iters N --warmup N --min-time SEC
+ *   --system-bundle FILE   cold-chain anchors (default: OpenSSL's default cert file)
+ *
+ * Modes (the same work for both verifiers):
+ *   warm       store, parsed chain and signature cache kept; only evaluation repeats.
+ *   rotate     store kept (the intermediates are known to it); each iteration parses a
+ *              new leaf from its DER bytes, as one arrives from the network, and
+ *              verifies it.  Each leaf is used at most once.
+ *   cold       each iteration parses every input from the bytes in memory, builds a new
+ *              store and verifies, with no signature cache; nothing survives an iteration.
+ *   cold-chain cold, with the system bundle (read into memory once) as extra anchors.
+ *
+ * Output, one line on stdout:
+ *   RESULT impl=NAME mode=MODE iters=N wall_us=F cpu_us=F ops_s=F first_us=F maxrss_kb=N
+ * wall_us and cpu_us are per verification (means over the timed loop); first_us is
+ * the very first iteration (before warm-up); maxrss_kb is the process peak.
+ * A verification that does not succeed is an error: message on stderr, exit 1.
+ * Bad arguments or unreadable input: one-line message, exit 2.
  */
 #ifndef BENCH_COMMON_H
 #define BENCH_COMMON_H
@@ -9,38 +34,59 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BENCH_MAX_FILES 16
+typedef enum bench_mode {
+	BENCH_WARM = 0,
+	BENCH_ROTATE,
+	BENCH_COLD,
+	BENCH_COLD_CHAIN
+} bench_mode;
 
+/* Bytes in memory: a whole file, or one DER certificate taken out of one. */
 typedef struct bench_blob {
+	const char *name; /* file it came from */
 	unsigned char *data;
 	size_t len;
 } bench_blob;
 
-typedef struct bench_cfg {
-	const char *mode; /* warm | rotate | cold | cold-chain */
-	bench_blob anchors[BENCH_MAX_FILES];
-	size_t nanchors;
-	bench_blob untrusted[BENCH_MAX_FILES];
-	size_t nuntrusted;
-	bench_blob pool[BENCH_MAX_FILES];
-	size_t npool;
+typedef struct bench_list {
+	bench_blob *v;
+	size_t n, cap;
+} bench_list;
+
+typedef struct bench_args {
+	bench_mode mode;
+	bench_list anchors;   /* file bytes */
+	bench_list untrusted; /* DER, one per certificate */
+	bench_list pool;      /* file bytes */
 	int pool_after;
-	bench_blob *leaves; /* one DER certificate each, from every --leaf file */
-	size_t nleaves;
+	bench_list leaves;    /* DER, one per certificate */
+	bench_blob system;    /* cold-chain only: the system bundle's bytes */
 	const char *host;
 	int64_t attime;
-	long iters, warmup;
+	long iters;
+	long warmup;
 	double min_time;
-} bench_cfg;
+} bench_args;
 
-/* One verification; `i` counts iterations (rotate picks leaf i). Returns 1 if trusted. */
-typedef int (*bench_fn)(void *state, const bench_cfg *cfg, long i);
+/*
+ * A verifier.  setup runs once, untimed; verify runs once per iteration and
+ * returns 0 when the chain is trusted, else -1 with a reason in `why`.  `seq`
+ * counts every call from 0 (rotate uses it to pick the leaf).
+ */
+typedef struct bench_driver {
+	const char *name;
+	void *(*setup)(const bench_args *a);
+	int (*verify)(void *state, const bench_args *a, size_t seq, char *why, size_t whylen);
+	void (*teardown)(void *state);
+} bench_driver;
 
-/* Parses argv into cfg, reading every file into memory; exits 2 on usage errors. */
-void bench_parse(bench_cfg *cfg, int argc, char **argv);
-/* Runs warmup + timed iterations, prints the RESULT line; returns the exit status. */
-int bench_run(const char *impl, const bench_cfg *cfg, bench_fn fn, void *state);
-/* Frees what bench_parse read. */
-void bench_free(bench_cfg *cfg);
+/* Parses argv, reads inputs, runs the loop, prints RESULT; returns the exit status. */
+int bench_main(int argc, char **argv, const bench_driver *d);
+
+/* Name of a mode as printed ("warm", ...). */
+const char *bench_mode_name(bench_mode m);
+
+/* 1 if the bytes hold a PEM BEGIN line. */
+int bench_is_pem(const unsigned char *data, size_t len);
 
 #endif

@@ -1,8 +1,13 @@
 /*
- * OpenSSL side of the verification benchmark: the same inputs and loop as
- * trust-verify-bench, verified by X509_verify_cert with the equivalent
- * settings (TLS server purpose, host name without CN fallback or partial
- * wildcards, fixed time).
+ * openssl-verify-bench: the reference side of `make bench`, X509_verify_cert
+ * doing the work trust-verify-bench does (see bench_common.h for the modes).
+ *
+ * Equivalence with libtrust's default tls-server evaluation: the "ssl_server"
+ * parameter set (serverAuth purpose and trust, as libssl uses when a client
+ * checks a server), the host matched against SAN dNSName only with no partial
+ * wildcards, a fixed verification time, and X509_V_FLAG_X509_STRICT for the
+ * RFC 5280 structure checks libtrust always makes.  A new X509_STORE_CTX per
+ * verification, as libssl makes one per handshake.
  */
 #include "bench_common.h"
 
@@ -11,127 +16,200 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct state {
-	X509_STORE *store;
-	STACK_OF(X509) *untrusted;
-	X509 *leaf;
-} state;
+typedef struct ossl_state {
+	X509_STORE *store;       /* warm, rotate */
+	X509 *leaf;              /* warm */
+	STACK_OF(X509) *untrusted; /* warm, rotate: intermediates and pool */
+} ossl_state;
 
-static void pem_to_stack(STACK_OF(X509) *sk, const bench_blob *b)
+/* Appends every certificate in PEM or DER bytes to `out`; 0 or -1. */
+static int parse_certs(STACK_OF(X509) *out, const bench_blob *b)
 {
-	BIO *bio = BIO_new_mem_buf(b->data, (int)b->len);
-	X509 *x;
-	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL)
-		sk_X509_push(sk, x);
-	ERR_clear_error();
-	BIO_free(bio);
-}
-
-static X509_STORE *make_store(const bench_cfg *cfg)
-{
-	X509_STORE *s = X509_STORE_new();
-	for (size_t i = 0; i < cfg->nanchors; i++) {
-		STACK_OF(X509) *sk = sk_X509_new_null();
-		pem_to_stack(sk, &cfg->anchors[i]);
-		for (int k = 0; k < sk_X509_num(sk); k++)
-			X509_STORE_add_cert(s, sk_X509_value(sk, k));
-		sk_X509_pop_free(sk, X509_free);
+	if (bench_is_pem(b->data, b->len)) {
+		BIO *bio = BIO_new_mem_buf(b->data, (int)b->len);
+		if (!bio)
+			return -1;
+		X509 *x;
+		int n = 0;
+		while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+			if (!sk_X509_push(out, x)) {
+				X509_free(x);
+				break;
+			}
+			n++;
+		}
+		/* The loop ends on "no start line" at end of input: not an error. */
+		ERR_clear_error();
+		BIO_free(bio);
+		return n > 0 ? 0 : -1;
 	}
-	return s;
+	const unsigned char *p = b->data, *end = b->data + b->len;
+	while (p < end) {
+		X509 *x = d2i_X509(NULL, &p, end - p);
+		if (!x || !sk_X509_push(out, x)) {
+			X509_free(x);
+			return -1;
+		}
+	}
+	return 0;
 }
 
-static STACK_OF(X509) *make_untrusted(const bench_cfg *cfg)
-{
-	STACK_OF(X509) *sk = sk_X509_new_null();
-	for (size_t i = 0; !cfg->pool_after && i < cfg->npool; i++)
-		pem_to_stack(sk, &cfg->pool[i]);
-	for (size_t i = 0; i < cfg->nuntrusted; i++)
-		pem_to_stack(sk, &cfg->untrusted[i]);
-	for (size_t i = 0; cfg->pool_after && i < cfg->npool; i++)
-		pem_to_stack(sk, &cfg->pool[i]);
-	return sk;
-}
-
-static X509 *parse_leaf(const bench_blob *b)
+static X509 *parse_der(const bench_blob *b)
 {
 	const unsigned char *p = b->data;
 	return d2i_X509(NULL, &p, (long)b->len);
 }
 
-static int verify(const bench_cfg *cfg, X509_STORE *s, X509 *leaf, STACK_OF(X509) *untrusted)
+static int add_anchors(X509_STORE *store, const bench_blob *b)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	int rc = sk ? parse_certs(sk, b) : -1;
+	for (int i = 0; rc == 0 && i < sk_X509_num(sk); i++)
+		if (!X509_STORE_add_cert(store, sk_X509_value(sk, i)))
+			rc = -1;
+	sk_X509_pop_free(sk, X509_free);
+	return rc;
+}
+
+static X509_STORE *build_store(const bench_args *a)
+{
+	X509_STORE *store = X509_STORE_new();
+	if (!store)
+		return NULL;
+	int rc = 0;
+	if (a->mode == BENCH_COLD_CHAIN)
+		rc = add_anchors(store, &a->system);
+	for (size_t i = 0; rc == 0 && i < a->anchors.n; i++)
+		rc = add_anchors(store, &a->anchors.v[i]);
+	if (rc != 0) {
+		X509_STORE_free(store);
+		return NULL;
+	}
+	return store;
+}
+
+/* The untrusted stack: the peer's intermediates, with the pool before or after them. */
+static STACK_OF(X509) *build_untrusted(const bench_args *a)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	if (!sk)
+		return NULL;
+	int rc = 0;
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		int pool_pass = a->pool_after ? 1 : 0;
+		if (pass == pool_pass) {
+			for (size_t i = 0; rc == 0 && i < a->pool.n; i++)
+				rc = parse_certs(sk, &a->pool.v[i]);
+		} else {
+			for (size_t i = 0; rc == 0 && i < a->untrusted.n; i++) {
+				X509 *x = parse_der(&a->untrusted.v[i]);
+				if (!x || !sk_X509_push(sk, x)) {
+					X509_free(x);
+					rc = -1;
+				}
+			}
+		}
+	}
+	if (rc != 0) {
+		sk_X509_pop_free(sk, X509_free);
+		return NULL;
+	}
+	return sk;
+}
+
+static int verify(X509_STORE *store, X509 *leaf, STACK_OF(X509) *untrusted, const bench_args *a,
+		  char *why, size_t whylen)
 {
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	int ok = 0;
-	if (ctx && X509_STORE_CTX_init(ctx, s, leaf, untrusted)) {
-		X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(ctx);
-		X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS |
-							    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
-		if (cfg->host)
-			X509_VERIFY_PARAM_set1_host(vp, cfg->host, 0);
-		X509_VERIFY_PARAM_set_time(vp, (time_t)cfg->attime);
-		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_SSL_SERVER);
-		ok = X509_verify_cert(ctx) == 1;
-		if (!ok)
-			fprintf(stderr, "openssl-verify-bench: %s\n",
-				X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+	if (!ctx || !X509_STORE_CTX_init(ctx, store, leaf, untrusted)) {
+		snprintf(why, whylen, "X509_STORE_CTX_init failed");
+		X509_STORE_CTX_free(ctx);
+		return -1;
 	}
+	X509_STORE_CTX_set_default(ctx, "ssl_server");
+	X509_VERIFY_PARAM *vp = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+						    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	X509_VERIFY_PARAM_set1_host(vp, a->host, 0);
+	X509_VERIFY_PARAM_set_time(vp, (time_t)a->attime);
+	X509_VERIFY_PARAM_set_flags(vp, X509_V_FLAG_X509_STRICT);
+	int ok = X509_verify_cert(ctx);
+	if (ok != 1)
+		snprintf(why, whylen, "%s (depth %d)",
+			 X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)),
+			 X509_STORE_CTX_get_error_depth(ctx));
 	X509_STORE_CTX_free(ctx);
-	return ok;
+	return ok == 1 ? 0 : -1;
 }
 
-static int warm(void *p, const bench_cfg *cfg, long i)
+static void ossl_teardown(void *p)
 {
-	(void)i;
-	state *st = p;
-	return verify(cfg, st->store, st->leaf, st->untrusted);
+	ossl_state *s = p;
+	if (!s)
+		return;
+	X509_STORE_free(s->store);
+	X509_free(s->leaf);
+	sk_X509_pop_free(s->untrusted, X509_free);
+	free(s);
 }
 
-static int rotate(void *p, const bench_cfg *cfg, long i)
+static void *ossl_setup(const bench_args *a)
 {
-	state *st = p;
-	X509 *leaf = parse_leaf(&cfg->leaves[(size_t)i % cfg->nleaves]);
-	int ok = leaf && verify(cfg, st->store, leaf, st->untrusted);
+	ossl_state *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	if (a->mode == BENCH_COLD || a->mode == BENCH_COLD_CHAIN)
+		return s; /* everything happens inside the loop */
+	s->store = build_store(a);
+	s->untrusted = build_untrusted(a);
+	if (a->mode == BENCH_WARM)
+		s->leaf = parse_der(&a->leaves.v[0]);
+	if (!s->store || !s->untrusted || (a->mode == BENCH_WARM && !s->leaf)) {
+		fprintf(stderr, "openssl: cannot load the inputs\n");
+		ERR_print_errors_fp(stderr);
+		ossl_teardown(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int ossl_verify(void *p, const bench_args *a, size_t seq, char *why, size_t whylen)
+{
+	ossl_state *s = p;
+	if (a->mode == BENCH_WARM)
+		return verify(s->store, s->leaf, s->untrusted, a, why, whylen);
+	if (a->mode == BENCH_ROTATE) {
+		X509 *leaf = parse_der(&a->leaves.v[seq]);
+		if (!leaf) {
+			snprintf(why, whylen, "leaf %zu does not parse", seq);
+			return -1;
+		}
+		int rc = verify(s->store, leaf, s->untrusted, a, why, whylen);
+		X509_free(leaf);
+		return rc;
+	}
+	/* cold, cold-chain: nothing from the previous iteration is used. */
+	X509_STORE *store = build_store(a);
+	STACK_OF(X509) *untrusted = build_untrusted(a);
+	X509 *leaf = parse_der(&a->leaves.v[0]);
+	int rc = -1;
+	if (store && untrusted && leaf)
+		rc = verify(store, leaf, untrusted, a, why, whylen);
+	else
+		snprintf(why, whylen, "inputs do not parse");
 	X509_free(leaf);
-	return ok;
-}
-
-static int cold(void *p, const bench_cfg *cfg, long i)
-{
-	(void)p;
-	(void)i;
-	X509_STORE *s = make_store(cfg);
-	STACK_OF(X509) *u = make_untrusted(cfg);
-	X509 *leaf = parse_leaf(&cfg->leaves[0]);
-	int ok = leaf && verify(cfg, s, leaf, u);
-	X509_free(leaf);
-	sk_X509_pop_free(u, X509_free);
-	X509_STORE_free(s);
-	return ok;
+	sk_X509_pop_free(untrusted, X509_free);
+	X509_STORE_free(store);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	bench_cfg cfg;
-	bench_parse(&cfg, argc, argv);
-	state st = { 0 };
-	bench_fn fn = cold;
-	if (strcmp(cfg.mode, "warm") == 0 || strcmp(cfg.mode, "rotate") == 0) {
-		st.store = make_store(&cfg);
-		st.untrusted = make_untrusted(&cfg);
-		st.leaf = parse_leaf(&cfg.leaves[0]);
-		fn = strcmp(cfg.mode, "warm") == 0 ? warm : rotate;
-	} else if (strcmp(cfg.mode, "cold") != 0 && strcmp(cfg.mode, "cold-chain") != 0) {
-		fprintf(stderr, "openssl-verify-bench: unknown mode %s\n", cfg.mode);
-		return 2;
-	}
-	int rc = bench_run("openssl", &cfg, fn, &st);
-	X509_free(st.leaf);
-	sk_X509_pop_free(st.untrusted, X509_free);
-	X509_STORE_free(st.store);
-	bench_free(&cfg);
-	return rc;
+	static const bench_driver d = { "openssl", ossl_setup, ossl_verify, ossl_teardown };
+	return bench_main(argc, argv, &d);
 }

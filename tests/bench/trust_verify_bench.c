@@ -1,130 +1,167 @@
-/* libtrust side of the verification benchmark (see bench_common.h). */
+/*
+ * trust-verify-bench: libtrust's side of `make bench` (modes in bench_common.h).
+ *
+ * The evaluation is the default one trustcheck makes for a server: policy
+ * tls-server (RFC 5280 path validation, SAN host match, serverAuth), at the
+ * fixed time given.  Anchors are "user" anchors; in cold-chain the system
+ * bundle's are "system" anchors.  The pool and, in rotate, the known
+ * intermediates live in the store; the chain holds what the peer sends.
+ */
 #include "bench_common.h"
+
 #include "trust.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct state {
-	trust_store *store;
-	trust_sigcache *cache;
-	trust_chain *chain; /* warm: the leaf, parsed once */
-	trust_eval_options opts;
-} state;
+typedef struct lt_state {
+	trust_store *store;    /* warm, rotate */
+	trust_sigcache *cache; /* warm, rotate */
+	trust_chain *chain;    /* warm */
+} lt_state;
 
-static void die(const char *what, const trust_error *err)
+static void report(const char *what, const trust_error *err)
 {
-	fprintf(stderr, "trust-verify-bench: %s: %s\n", what, err->message);
-	exit(2);
+	fprintf(stderr, "libtrust: %s: %s\n", what, err->message);
 }
 
-/* Anchors, then the pool; with `with_untrusted` the chain's intermediates too. */
-static trust_store *make_store(const bench_cfg *cfg, bool with_untrusted)
+/* known_intermediates: also put --untrusted in the store (rotate). */
+static trust_store *build_store(const bench_args *a, int known_intermediates, trust_error *err)
 {
-	trust_error err = { 0 };
 	trust_store_builder *b = trust_store_builder_new();
-	for (size_t i = 0; i < cfg->nanchors; i++)
-		if (trust_store_builder_add_anchors_mem(b, cfg->anchors[i].data, cfg->anchors[i].len,
-							"anchors", TRUST_ORIGIN_USER, &err))
-			die("anchors", &err);
-	for (size_t i = 0; with_untrusted && i < cfg->nuntrusted; i++)
-		if (trust_store_builder_add_intermediates_mem(b, cfg->untrusted[i].data,
-							      cfg->untrusted[i].len, "untrusted", &err))
-			die("untrusted", &err);
-	for (size_t i = 0; i < cfg->npool; i++)
-		if (trust_store_builder_add_intermediates_mem(b, cfg->pool[i].data, cfg->pool[i].len,
-							      "pool", &err))
-			die("pool", &err);
+	if (!b)
+		return NULL;
+	int rc = TRUST_OK;
+	if (a->mode == BENCH_COLD_CHAIN)
+		rc = trust_store_builder_add_anchors_mem(b, a->system.data, a->system.len,
+							 a->system.name, TRUST_ORIGIN_SYSTEM, err);
+	for (size_t i = 0; rc == TRUST_OK && i < a->anchors.n; i++)
+		rc = trust_store_builder_add_anchors_mem(b, a->anchors.v[i].data, a->anchors.v[i].len,
+							 a->anchors.v[i].name, TRUST_ORIGIN_USER,
+							 err);
+	for (size_t i = 0; rc == TRUST_OK && i < a->pool.n; i++)
+		rc = trust_store_builder_add_intermediates_mem(b, a->pool.v[i].data, a->pool.v[i].len,
+							       a->pool.v[i].name, err);
+	for (size_t i = 0; known_intermediates && rc == TRUST_OK && i < a->untrusted.n; i++)
+		rc = trust_store_builder_add_intermediates_mem(b, a->untrusted.v[i].data,
+							       a->untrusted.v[i].len,
+							       a->untrusted.v[i].name, err);
+	if (rc != TRUST_OK) {
+		trust_store_builder_free(b);
+		return NULL;
+	}
 	trust_store *s = NULL;
-	if (trust_store_builder_finish(&s, b, &err))
-		die("store", &err);
+	if (trust_store_builder_finish(&s, b, err) != TRUST_OK)
+		return NULL;
 	return s;
 }
 
-static int evaluate(const state *st, trust_store *store, trust_sigcache *cache, const trust_chain *c)
+/* The peer's chain: the leaf, then (unless they are known) the intermediates. */
+static trust_chain *build_chain(const bench_args *a, const bench_blob *leaf, int with_untrusted,
+				trust_error *err)
 {
+	trust_chain *c = trust_chain_new();
+	if (!c)
+		return NULL;
+	int rc = trust_chain_add_mem(c, leaf->data, leaf->len, leaf->name, err);
+	for (size_t i = 0; with_untrusted && rc == TRUST_OK && i < a->untrusted.n; i++)
+		rc = trust_chain_add_mem(c, a->untrusted.v[i].data, a->untrusted.v[i].len,
+					 a->untrusted.v[i].name, err);
+	if (rc != TRUST_OK) {
+		trust_chain_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static int evaluate(const trust_store *store, trust_sigcache *cache, const trust_chain *chain,
+		    const bench_args *a, char *why, size_t whylen)
+{
+	trust_eval_options opts = TRUST_EVAL_OPTIONS_INIT;
+	opts.at = a->attime;
+	opts.purpose = TRUST_PURPOSE_SERVER;
+	opts.host = a->host;
 	trust_result *r = NULL;
 	trust_error err = { 0 };
-	if (trust_evaluate(&r, store, cache, c, &st->opts, &err) != TRUST_OK)
-		die("evaluate", &err);
+	if (trust_evaluate(&r, store, cache, chain, &opts, &err) != TRUST_OK) {
+		snprintf(why, whylen, "trust_evaluate: %s", err.message);
+		return -1;
+	}
 	int ok = trust_result_trusted(r);
 	if (!ok)
-		fprintf(stderr, "trust-verify-bench: not trusted: %s: %s\n", trust_result_reason(r),
-			trust_result_reason_message(r));
+		snprintf(why, whylen, "%s: %s", trust_result_reason(r),
+			 trust_result_reason_message(r));
 	trust_result_free(r);
-	return ok;
+	return ok ? 0 : -1;
 }
 
-static int warm(void *p, const bench_cfg *cfg, long i)
+static void lt_teardown(void *p)
 {
-	(void)cfg;
-	(void)i;
-	state *st = p;
-	return evaluate(st, st->store, st->cache, st->chain);
+	lt_state *s = p;
+	if (!s)
+		return;
+	trust_chain_free(s->chain);
+	trust_store_free(s->store);
+	trust_sigcache_free(s->cache);
+	free(s);
 }
 
-/* A new leaf arrives as bytes: parse it, evaluate it against the kept store. */
-static int rotate(void *p, const bench_cfg *cfg, long i)
+static void *lt_setup(const bench_args *a)
 {
-	state *st = p;
+	lt_state *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	if (a->mode == BENCH_COLD || a->mode == BENCH_COLD_CHAIN)
+		return s; /* everything happens inside the loop */
 	trust_error err = { 0 };
-	trust_chain *c = trust_chain_new();
-	const bench_blob *leaf = &cfg->leaves[(size_t)i % cfg->nleaves];
-	if (trust_chain_add_mem(c, leaf->data, leaf->len, "leaf", &err))
-		die("leaf", &err);
-	int ok = evaluate(st, st->store, st->cache, c);
-	trust_chain_free(c);
-	return ok;
+	s->cache = trust_sigcache_new(0);
+	s->store = build_store(a, a->mode == BENCH_ROTATE, &err);
+	if (!s->store)
+		report("store", &err);
+	if (s->store && a->mode == BENCH_WARM) {
+		s->chain = build_chain(a, &a->leaves.v[0], 1, &err);
+		if (!s->chain)
+			report("chain", &err);
+	}
+	if (!s->cache || !s->store || (a->mode == BENCH_WARM && !s->chain)) {
+		lt_teardown(s);
+		return NULL;
+	}
+	return s;
 }
 
-/* Nothing survives an iteration: new store, new chain, no cache. */
-static int cold(void *p, const bench_cfg *cfg, long i)
+static int lt_verify(void *p, const bench_args *a, size_t seq, char *why, size_t whylen)
 {
-	state *st = p;
-	(void)i;
+	lt_state *s = p;
 	trust_error err = { 0 };
-	trust_store *s = make_store(cfg, false);
-	trust_chain *c = trust_chain_new();
-	if (trust_chain_add_mem(c, cfg->leaves[0].data, cfg->leaves[0].len, "leaf", &err))
-		die("leaf", &err);
-	for (size_t k = 0; k < cfg->nuntrusted; k++)
-		if (trust_chain_add_mem(c, cfg->untrusted[k].data, cfg->untrusted[k].len, "untrusted",
-					&err))
-			die("untrusted", &err);
-	int ok = evaluate(st, s, NULL, c);
+	if (a->mode == BENCH_WARM)
+		return evaluate(s->store, s->cache, s->chain, a, why, whylen);
+	if (a->mode == BENCH_ROTATE) {
+		trust_chain *c = build_chain(a, &a->leaves.v[seq], 0, &err);
+		if (!c) {
+			snprintf(why, whylen, "leaf %zu: %s", seq, err.message);
+			return -1;
+		}
+		int rc = evaluate(s->store, s->cache, c, a, why, whylen);
+		trust_chain_free(c);
+		return rc;
+	}
+	/* cold, cold-chain: new store, new chain, no signature cache. */
+	trust_store *store = build_store(a, 0, &err);
+	trust_chain *c = store ? build_chain(a, &a->leaves.v[0], 1, &err) : NULL;
+	int rc = -1;
+	if (c)
+		rc = evaluate(store, NULL, c, a, why, whylen);
+	else
+		snprintf(why, whylen, "inputs: %s", err.message);
 	trust_chain_free(c);
-	trust_store_free(s);
-	return ok;
+	trust_store_free(store);
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
-	bench_cfg cfg;
-	bench_parse(&cfg, argc, argv);
-	state st = { 0 };
-	trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
-	o.host = cfg.host;
-	o.at = cfg.attime;
-	st.opts = o;
-	bench_fn fn = cold;
-	if (strcmp(cfg.mode, "warm") == 0 || strcmp(cfg.mode, "rotate") == 0) {
-		st.store = make_store(&cfg, true);
-		st.cache = trust_sigcache_new(0);
-		trust_error err = { 0 };
-		st.chain = trust_chain_new();
-		if (trust_chain_add_mem(st.chain, cfg.leaves[0].data, cfg.leaves[0].len, "leaf", &err))
-			die("leaf", &err);
-		fn = strcmp(cfg.mode, "warm") == 0 ? warm : rotate;
-	} else if (strcmp(cfg.mode, "cold") != 0 && strcmp(cfg.mode, "cold-chain") != 0) {
-		fprintf(stderr, "trust-verify-bench: unknown mode %s\n", cfg.mode);
-		return 2;
-	}
-	int rc = bench_run("libtrust", &cfg, fn, &st);
-	trust_chain_free(st.chain);
-	trust_sigcache_free(st.cache);
-	trust_store_free(st.store);
-	bench_free(&cfg);
-	return rc;
+	static const bench_driver d = { "libtrust", lt_setup, lt_verify, lt_teardown };
+	return bench_main(argc, argv, &d);
 }

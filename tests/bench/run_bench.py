@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Runs trust-verify-bench and openssl-verify-bench side by side.
+
+For every scenario the two drivers run alternately (openssl first in even
+rounds, libtrust first in odd ones) on the same inputs; the table shows the
+median of each side's verifications per second over the rounds and their
+ratio against the target from the product spec (section 8).  Targets are
+judged on the median cpu time per verification (getrusage), which is what the
+verifier itself spends; the wall-clock rate is shown beside it.
+
+  run_bench.py --bin DIR --inputs DIR [--rounds N] [--only SUBSTR] [--json FILE]
+               [--strict] [--smoke]
+
+--smoke runs every scenario once with a handful of iterations: it checks that
+both verifiers run and accept every chain, not how fast they are.
+--strict exits 1 when a target is missed (the default only reports it).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+HOST = "bench.example.com"
+SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+
+# mode -> (warmup, minimum iterations, minimum seconds) for a full run.
+TIMING = {
+    "warm": (200, 200, 0.2),
+    "rotate": (50, 200, 0.2),
+    "cold": (20, 50, 0.2),
+    "cold-chain": (2, 10, 0.2),
+}
+
+
+def scenarios():
+    """(name, alg, mode, extra args, target) in table order.
+
+    target is ("ratio", x): libtrust ops/s >= x * openssl ops/s; or
+    ("flat", base, x): libtrust's time per verification at most x times that of
+    scenario `base` (the pool rows); or None for information only.
+    """
+    rows = []
+    for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
+        rows += [
+            (f"{label} warm", alg, "warm", [], ("ratio", 10.0)),
+            (f"{label} rotate", alg, "rotate", [], ("ratio", 1.8)),
+            (f"{label} cold", alg, "cold", [], ("ratio", 1.0)),
+            (f"{label} cold system bundle", alg, "cold-chain", [], ("ratio", 5.0)),
+        ]
+    # The pool does not depend on the chain's algorithm: P-256 only, which keeps
+    # the run short (OpenSSL parses all 10,000 pool certificates at start-up).
+    base = "P-256 warm pool 10"
+    rows.append((base, "ec", "warm", ["--pool", "pool-10"], None))
+    rows.append(("P-256 warm pool 1000", "ec", "warm", ["--pool", "pool-1000"], None))
+    rows.append(("P-256 warm pool 10000", "ec", "warm", ["--pool", "pool-10000"],
+                 ("flat", base, 1.10)))
+    rows.append(("P-256 warm pool 10000 after", "ec", "warm",
+                 ["--pool", "pool-10000", "--pool-after"], None))
+    return rows
+
+
+def command(binary, inputs, alg, mode, extra, smoke):
+    d = os.path.join(inputs, alg)
+    leaf = "leaves.pem" if mode == "rotate" else "leaf.pem"
+    with open(os.path.join(inputs, "attime")) as f:
+        attime = f.read().strip()
+    warmup, iters, min_time = TIMING[mode]
+    if smoke:
+        warmup, iters, min_time = 1, 3, 0.0
+    cmd = [binary, "--mode", mode,
+           "--anchors", os.path.join(d, "root.pem"),
+           "--untrusted", os.path.join(d, "inter.pem"),
+           "--leaf", os.path.join(d, leaf),
+           "--host", HOST, "--attime", attime,
+           "--iters", str(iters), "--warmup", str(warmup), "--min-time", str(min_time)]
+    for a in extra:
+        if a.startswith("pool-"):  # a directory of PEM files
+            p = os.path.join(inputs, a)
+            cmd += sorted(os.path.join(p, f) for f in os.listdir(p) if f.endswith(".pem"))
+        else:
+            cmd.append(a)
+    if mode == "cold-chain":
+        cmd += ["--system-bundle", SYSTEM_BUNDLE]
+    return cmd
+
+
+def run_one(cmd):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{os.path.basename(cmd[0])} exited {p.returncode}: "
+                           f"{p.stderr.strip() or p.stdout.strip()}")
+    for line in p.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return {k: v for k, v in (kv.split("=", 1) for kv in line.split()[1:])}
+    raise RuntimeError(f"{os.path.basename(cmd[0])}: no RESULT line in: {p.stdout!r}")
+
+
+def fmt_rate(x):
+    return f"{x:,.0f}" if x >= 100 else f"{x:,.1f}"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--bin", required=True, help="directory holding the two bench binaries")
+    ap.add_argument("--inputs", required=True, help="directory made by make-bench-inputs.sh")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--only", default="", help="run the scenarios whose name contains this")
+    ap.add_argument("--json", help="also write the medians and every round here")
+    ap.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    ap.add_argument("--smoke", action="store_true", help="one quick round: do both verify?")
+    args = ap.parse_args()
+    if args.smoke:
+        args.rounds = 1
+
+    impls = {
+        "openssl": os.path.join(args.bin, "openssl-verify-bench"),
+        "libtrust": os.path.join(args.bin, "trust-verify-bench"),
+    }
+    for b in impls.values():
+        if not os.access(b, os.X_OK):
+            print(f"run_bench: {b}: not built", file=sys.stderr)
+            return 2
+    if not os.path.exists(os.path.join(args.inputs, "attime")):
+        print(f"run_bench: {args.inputs}: no bench inputs (run make-bench-inputs.sh)",
+              file=sys.stderr)
+        return 2
+    rows = [s for s in scenarios() if args.only in s[0]]
+    if not os.path.exists(SYSTEM_BUNDLE):
+        print(f"run_bench: {SYSTEM_BUNDLE} missing: skipping the system-bundle rows",
+              file=sys.stderr)
+        rows = [s for s in rows if s[2] != "cold-chain"]
+
+    # Round-major: every scenario runs once per round, so a burst of other load
+    # touches all scenarios alike, and each ratio is taken within one round.
+    per = {s[0]: {"openssl": [], "libtrust": []} for s in rows}
+    failed = {}
+    for r in range(args.rounds):
+        order = ["openssl", "libtrust"] if r % 2 == 0 else ["libtrust", "openssl"]
+        for name, alg, mode, extra, target in rows:
+            if name in failed:
+                continue
+            try:
+                for impl in order:
+                    per[name][impl].append(run_one(command(impls[impl], args.inputs, alg, mode,
+                                                           extra, args.smoke)))
+            except RuntimeError as e:
+                failed[name] = str(e)
+                print(f"FAILED  {name}: {e}", file=sys.stderr, flush=True)
+        if not args.smoke:
+            print(f"  round {r + 1} of {args.rounds} done", file=sys.stderr, flush=True)
+    failures = [f"{n}: {e}" for n, e in failed.items()]
+
+    def col(runs, key):
+        return [float(x[key]) for x in runs]
+
+    results = {}
+    for name, alg, mode, extra, target in rows:
+        if name in failed:
+            continue
+        med = {}
+        for impl, runs in per[name].items():
+            med[impl] = {
+                "ops_s": statistics.median(col(runs, "ops_s")),
+                "wall_us": statistics.median(col(runs, "wall_us")),
+                "cpu_us": statistics.median(col(runs, "cpu_us")),
+                "first_us": statistics.median(col(runs, "first_us")),
+                "maxrss_kb": max(int(x["maxrss_kb"]) for x in runs),
+                "rounds": runs,
+            }
+        o, t = per[name]["openssl"], per[name]["libtrust"]
+        results[name] = {
+            "alg": alg, "mode": mode, "target": target, **med,
+            # Medians of the per-round (paired) ratios.
+            "ratio_wall": statistics.median(a / b for a, b in zip(col(t, "ops_s"),
+                                                                  col(o, "ops_s"))),
+            "ratio_cpu": statistics.median(a / b for a, b in zip(col(o, "cpu_us"),
+                                                                 col(t, "cpu_us"))),
+        }
+    for name, alg, mode, extra, target in rows:
+        if target and target[0] == "flat" and name in results and target[1] in results:
+            mine = col(per[name]["libtrust"], "cpu_us")
+            base = col(per[target[1]]["libtrust"], "cpu_us")
+            results[name]["growth_cpu"] = statistics.median(a / b for a, b in zip(mine, base))
+
+    if args.smoke:
+        for name, res in results.items():
+            print(f"ok  {name:<30} both verified ({res['mode']})")
+        if failures:
+            print(f"bench-smoke: {len(failures)} scenario(s) failed", file=sys.stderr)
+            return 1
+        print(f"bench-smoke: {len(results)} scenarios, both verifiers accept every chain")
+        return 0
+
+    print()
+    hdr = (f"{'scenario':<30} {'openssl/s':>10} {'libtrust/s':>11} {'ratio':>6} "
+           f"{'openssl':>9} {'libtrust':>9} {'ratio':>6}  {'target':<24} result")
+    print(f"{'':<30} {'-- wall: verifications/s --':^29} {'-- cpu us/verification --':^26}")
+    print(hdr)
+    print("-" * len(hdr))
+    met = missed = 0
+    for name, alg, mode, extra, target in rows:
+        if name not in results:
+            print(f"{name:<30} {'FAILED':>10}")
+            continue
+        res = results[name]
+        o, t = res["openssl"], res["libtrust"]
+        ratio_wall, ratio_cpu = res["ratio_wall"], res["ratio_cpu"]
+        tgt, verdict = "", ""
+        if target and target[0] == "ratio":
+            tgt = f">= {target[1]:.1f}x openssl"
+            ok = ratio_cpu >= target[1]
+        elif target and target[0] == "flat" and "growth_cpu" in res:
+            growth = res["growth_cpu"]
+            tgt = f"<= {target[2]:.2f}x pool 10: {growth:.2f}x"
+            ok = growth <= target[2]
+        else:
+            ok = None
+        if ok is not None:
+            verdict = "met" if ok else "NOT MET"
+            met += ok
+            missed += not ok
+        res["met"] = ok
+        print(f"{name:<30} {fmt_rate(o['ops_s']):>10} {fmt_rate(t['ops_s']):>11} "
+              f"{ratio_wall:>5.2f}x {o['cpu_us']:>9.1f} {t['cpu_us']:>9.1f} {ratio_cpu:>5.2f}x  "
+              f"{tgt:<24} {verdict}")
+    print()
+    for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
+        a, b = f"{label} warm pool 10", f"{label} warm pool 10000"
+        if a in results and b in results:
+            print(f"{label} pool 10 -> 10000: openssl "
+                  f"{results[b]['openssl']['cpu_us'] - results[a]['openssl']['cpu_us']:+.1f} us, "
+                  f"libtrust {results[b]['libtrust']['cpu_us'] - results[a]['libtrust']['cpu_us']:+.1f} us"
+                  " cpu per verification")
+    print(f"medians of {args.rounds} interleaved rounds (ratios: medians of the per-round "
+          "ratios);\ntargets are judged on cpu time per verification, which other load "
+          f"inflates less than wall time; targets met: {met} of {met + missed}")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    if failures:
+        return 1
+    return 1 if args.strict and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
