@@ -122,6 +122,12 @@ int main(int argc, char **argv)
 	}
 	if (cg_want_help(c, argc - 1, argv + 1))
 		return CG_OK;
+	/* Only ca (and bad, pin, which need no state) may start a directory; the
+	 * others must not leave an empty one behind after a typo in --dir. */
+	if (strcmp(c->name, "ca") != 0 && strcmp(c->name, "bad") != 0 && strcmp(c->name, "pin") != 0 &&
+	    !cg_exists(o.dir))
+		return cg_fail(CG_USAGE, "no state directory '%s'; run 'certgen ca' first, or pass --dir "
+					 "(or set CERTGEN_DIR) to an existing one", o.dir);
 	int rc = c->run(&o, argc - 1, argv + 1);
 	cg_sync_dirs();
 	ERR_clear_error();

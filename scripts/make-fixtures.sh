@@ -23,6 +23,8 @@
 # Usage: scripts/make-fixtures.sh DIR [CERTGEN]
 set -eu
 out=${1:?usage: make-fixtures.sh DIR}
+cg=${2:-}
+case "$cg" in "" | /*) ;; *) cg="$(pwd)/$cg" ;; esac
 mkdir -p "$out"
 cd "$out"
 umask 077
@@ -230,6 +232,18 @@ openssl x509 -in good/leaf.pem -outform DER -out garbage/full.der
 head -c 200 garbage/full.der > garbage/truncated.der
 rm garbage/full.der
 sed '3s/^..../!!!!/' good/leaf.pem > garbage/badbase64.pem
+
+# certgen/  made by certgen when it is built: pki/ (ca.pem, issuing/ intermediate,
+#           localhost/ leaf with DNS localhost, IP 127.0.0.1 and ::1, alice/ client) and
+#           bad/KIND/ for every `certgen bad` kind (fullchain.pem, anchor.pem, case.json)
+if [ -n "$cg" ] && [ -x "$cg" ]; then
+	rm -rf certgen
+	"$cg" -q --dir certgen/pki ca
+	"$cg" -q --dir certgen/pki intermediate issuing
+	"$cg" -q --dir certgen/pki leaf localhost 127.0.0.1 ::1 --issuer issuing
+	"$cg" -q --dir certgen/pki client alice --email alice@example.com
+	"$cg" -q bad --all certgen/bad
+fi
 
 rm -rf ca-db ./*.ext rollover/*.srl ca.cnf good/*.srl untrusted/*.srl rsa/*.srl cross/*.srl ./*.srl
 chmod -R u+rwX,go+rX .

@@ -51,6 +51,10 @@ has err.txt "unknown command" "unknown command message"
 expect 2 "unknown option" cg ca --colour
 has err.txt "ca --help" "unknown option says where to look"
 
+expect 2 "leaf before any ca" cg leaf localhost
+has err.txt "certgen ca" "says to run certgen ca first"
+[ -e pki ] && bad "a failed command left ./pki behind" || ok
+
 # ---- ca: default directory ./pki, key 0600, trust instructions
 expect 0 "ca in ./pki" cg ca
 has out.txt "update-ca-certificates" "ca prints the Debian step"

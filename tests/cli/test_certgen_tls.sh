@@ -48,7 +48,10 @@ serve() {
 		while [ $i -lt 50 ] && kill -0 "$srv" 2>/dev/null; do
 			# Listening once a plain TCP probe connects (s_server logs nothing by then).
 			if curl -sk --max-time 2 -o /dev/null "https://127.0.0.1:$port/" 2>/dev/null; then
-				return 0
+				# Still ours? Another process may own the port and ours have died on bind.
+				sleep 0.2
+				kill -0 "$srv" 2>/dev/null && return 0
+				break
 			fi
 			sleep 0.1
 			i=$((i + 1))

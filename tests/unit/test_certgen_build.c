@@ -223,6 +223,38 @@ START_TEST(test_certgen_build__revocation_reaches_the_crl_and_libtrust_rejects_t
 }
 END_TEST
 
+/* make fixtures runs certgen too: its chain must hold up in libtrust with names and EKU. */
+START_TEST(test_certgen_fixtures__certgen_made_chain_is_trusted_for_each_of_its_names)
+{
+	const char *fx = getenv("TRUST_FIXTURES");
+	char anchors[600], chain[600];
+	snprintf(anchors, sizeof anchors, "%s/certgen/pki/ca.pem", fx ? fx : "build/fixtures");
+	snprintf(chain, sizeof chain, "%s/certgen/pki/localhost/fullchain.pem", fx ? fx : "build/fixtures");
+	trust_error err = { 0 };
+	trust_store_builder *b = trust_store_builder_new();
+	ck_assert_msg(trust_store_builder_add_anchors(b, anchors, TRUST_ORIGIN_USER, &err) == 0, "%s",
+		      err.message);
+	trust_store *s = NULL;
+	ck_assert_int_eq(trust_store_builder_finish(&s, b, &err), 0);
+	trust_chain *c = trust_chain_new();
+	ck_assert_int_eq(trust_chain_add_file(c, chain, &err), 0);
+	ck_assert_uint_eq(trust_chain_count(c), 2);
+	const char *hosts[] = { "localhost", NULL, NULL, "other.example" };
+	const char *ips[] = { NULL, "127.0.0.1", "::1", NULL };
+	for (int i = 0; i < 4; i++) {
+		trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
+		o.host = hosts[i];
+		o.ip = ips[i];
+		trust_result *r = NULL;
+		ck_assert_int_eq(trust_evaluate(&r, s, NULL, c, &o, &err), 0);
+		ck_assert_int_eq(trust_result_trusted(r), i < 3);
+		trust_result_free(r);
+	}
+	trust_chain_free(c);
+	trust_store_free(s);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("certgen_build");
@@ -237,6 +269,7 @@ int main(void)
 	tcase_add_test(tc, test_certgen_build__existing_names_are_not_overwritten_without_force);
 	tcase_add_test(tc, test_certgen_build__bad_input_is_a_usage_error);
 	tcase_add_test(tc, test_certgen_build__revocation_reaches_the_crl_and_libtrust_rejects_the_leaf);
+	tcase_add_test(tc, test_certgen_fixtures__certgen_made_chain_is_trusted_for_each_of_its_names);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
