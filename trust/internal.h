@@ -137,10 +137,41 @@ typedef struct tcandidates {
 	size_t n, cap;
 } tcandidates;
 
+struct hidx {
+	unsigned long h;
+	size_t i;
+};
+
+struct kidx {
+	const ASN1_OCTET_STRING *ski;
+	size_t i;
+};
+
+struct trust_store {
+	struct trust_cert_entry *e;
+	size_t n;
+	struct hidx *by_subject;  /* sorted by canonical subject hash */
+	size_t nanchors, npool;
+	tcrl_list crls;
+	/* Second index, by subjectKeyIdentifier, built on first use (store_ski.c):
+	 * it needs every certificate parsed, which lazy loading avoids on the
+	 * hot path, and only diagnostics of failed searches ask for it. */
+	pthread_mutex_t ski_mu;
+	atomic_bool ski_built;
+	struct kidx *by_ski;
+	size_t nski;
+};
+
 TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
+TRUST_HIDDEN int tcandidates_push(tcandidates *c, const struct trust_cert_entry *e);
 /* Appends every anchor and pool entry whose subject matches child's issuer. */
 TRUST_HIDDEN int tstore_find_issuers(const trust_store *s, const trust_cert *child,
 				     tcandidates *out);
+/* Store entries whose SKI equals `keyid`, whatever their subject (store_ski.c). */
+TRUST_HIDDEN int tstore_find_by_ski(const trust_store *s, const ASN1_OCTET_STRING *keyid,
+				    tcandidates *out);
+TRUST_HIDDEN void tstore_ski_init(trust_store *s);
+TRUST_HIDDEN void tstore_ski_free(trust_store *s);
 /* Origin of `c` if it is an anchor in s (same DER), else TRUST_ORIGIN_NONE. */
 TRUST_HIDDEN trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c);
 /* CRLs whose issuer name matches `issuer`'s subject. */

@@ -87,6 +87,38 @@ static void record_dead_end(builder *b, const char *id, const char *fmt, const c
 		tpath_add(p, id, TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280", fmt, arg);
 }
 
+/*
+ * No certificate carries this one's issuer name.  If one carries the key
+ * identifier its AKI names, say so: that is a misissued or re-named CA, not a
+ * missing intermediate, and the fix differs.
+ */
+static void record_no_issuer(builder *b, const trust_cert *top)
+{
+	tcandidates byid = { 0 };
+	const trust_cert *same_key = NULL;
+	if (tstore_find_by_ski(b->ctx->store, top->aki_keyid, &byid) == TRUST_OK && byid.n)
+		same_key = byid.v[0].cert;
+	tpath *p = record(b, false);
+	if (p) {
+		tfinding *f;
+		if (same_key)
+			f = tpath_add(p, "path.no-issuer", TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
+				      "no certificate is named %s, the issuer of %s; %s has the key "
+				      "identifier it names, but a different subject",
+				      trust_cert_issuer(top), trust_cert_subject(top),
+				      trust_cert_subject(same_key));
+		else
+			f = tpath_add(p, "path.no-issuer", TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
+				      "no trusted or supplied certificate issued %s (is an "
+				      "intermediate missing?)",
+				      trust_cert_subject(top));
+		tfinding_param(f, "issuer", "%s", trust_cert_issuer(top));
+		if (same_key)
+			tfinding_param(f, "key-id-match", "%s", trust_cert_subject(same_key));
+	}
+	tcandidates_clear(&byid);
+}
+
 static void record_budget(builder *b)
 {
 	tpath *p = record(b, false);
@@ -296,9 +328,7 @@ static void extend(builder *b)
 		record_dead_end(b, "path.loop", "every issuer of %s is already in the path (a loop)",
 				trust_cert_subject(top));
 	else
-		record_dead_end(b, "path.no-issuer",
-				"no trusted or supplied certificate issued %s (is an intermediate missing?)",
-				trust_cert_subject(top));
+		record_no_issuer(b, top);
 }
 
 int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool explain)

@@ -11,22 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-struct hidx {
-	unsigned long h;
-	size_t i;
-};
-
 struct trust_store_builder {
 	struct trust_cert_entry *e;
 	size_t n, cap;
-	tcrl_list crls;
-};
-
-struct trust_store {
-	struct trust_cert_entry *e;
-	size_t n;
-	struct hidx *by_subject;
-	size_t nanchors, npool;
 	tcrl_list crls;
 };
 
@@ -241,6 +228,8 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 	if (!b)
 		return terr_set(err, TRUST_EUSAGE, "store: no builder");
 	trust_store *s = calloc(1, sizeof(*s));
+	if (s)
+		tstore_ski_init(s);
 	if (!s) {
 		trust_store_builder_free(b);
 		return terr_set(err, TRUST_ENOMEM, "out of memory");
@@ -290,6 +279,7 @@ void trust_store_free(trust_store *s)
 		tcert_unref(s->e[i].cert);
 	free(s->e);
 	free(s->by_subject);
+	tstore_ski_free(s);
 	crls_clear(&s->crls);
 	free(s);
 }
@@ -310,7 +300,7 @@ void tcandidates_clear(tcandidates *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int cand_push(tcandidates *c, const struct trust_cert_entry *e)
+int tcandidates_push(tcandidates *c, const struct trust_cert_entry *e)
 {
 	if (c->n == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 8;
@@ -345,7 +335,7 @@ int tstore_find_issuers(const trust_store *s, const trust_cert *child, tcandidat
 		const struct trust_cert_entry *e = &s->e[s->by_subject[k].i];
 		if (!tcert_names_chain(e->cert, child) || !tcert_ready(e->cert))
 			continue;
-		if (cand_push(out, e) != TRUST_OK)
+		if (tcandidates_push(out, e) != TRUST_OK)
 			return TRUST_ENOMEM;
 	}
 	return TRUST_OK;

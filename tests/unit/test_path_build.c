@@ -3,6 +3,7 @@
  * signature-cache reuse and the depth limit, on generated fixtures.
  */
 #include "fixtures.h"
+#include "support_validate.h"
 
 static trust_result *eval(trust_store *s, trust_chain *c, const char *host, trust_sigcache *cache,
 			  trust_eval_options *opt)
@@ -219,6 +220,44 @@ START_TEST(test_path_build__explain_keeps_searching_and_lists_other_paths)
 }
 END_TEST
 
+START_TEST(test_path_build__an_issuer_renamed_under_the_same_key_is_named_in_the_reason)
+{
+	EVP_PKEY *rk = sv_key("EC", "P-256", 0), *ik = sv_key("EC", "P-256", 0);
+	EVP_PKEY *lk = sv_key("EC", "P-256", 0);
+	sv_spec rs = { .cn = "Root", .key = rk, .exts = SV_CA_EXTS };
+	X509 *root = sv_cert(&rs);
+	/* The leaf names "Original CA"; the store holds the same key as "Renamed CA". */
+	sv_spec os = { .cn = "Original CA", .key = ik, .exts = SV_CA_EXTS };
+	X509 *original = sv_cert(&os);
+	sv_spec ns = { .cn = "Renamed CA", .key = ik, .issuer = root, .issuer_key = rk,
+		       .exts = SV_CA_EXTS };
+	X509 *renamed = sv_cert(&ns);
+	sv_spec ls = { .cn = "leaf", .key = lk, .issuer = original, .issuer_key = ik,
+		       .exts = SV_LEAF_EXTS };
+	X509 *leaf = sv_cert(&ls);
+	X509 *anchors[] = { root, NULL }, *pool[] = { renamed, NULL }, *certs[] = { leaf, NULL };
+	trust_store *s = sv_store(anchors, pool, NULL);
+	trust_chain *c = sv_chain(certs);
+	trust_result *r = sv_eval(s, c, TRUST_POLICY_RFC5280, 0);
+	ck_assert(!trust_result_trusted(r));
+	ck_assert_str_eq(trust_result_reason(r), "path.no-issuer");
+	const trust_finding *f = sv_finding(r, "path.no-issuer", 0);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(sv_param(f, "key-id-match"));
+	ck_assert_ptr_nonnull(strstr(sv_param(f, "key-id-match"), "Renamed CA"));
+	trust_result_free(r);
+	trust_chain_free(c);
+	trust_store_free(s);
+	X509_free(leaf);
+	X509_free(renamed);
+	X509_free(original);
+	X509_free(root);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(ik);
+	EVP_PKEY_free(lk);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("path_build");
@@ -234,6 +273,7 @@ int main(void)
 	tcase_add_test(tc, test_path_build__second_evaluation_is_answered_by_the_cache);
 	tcase_add_test(tc, test_path_build__max_depth_counts_intermediates_at_cap_and_over);
 	tcase_add_test(tc, test_path_build__explain_keeps_searching_and_lists_other_paths);
+	tcase_add_test(tc, test_path_build__an_issuer_renamed_under_the_same_key_is_named_in_the_reason);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }
