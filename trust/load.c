@@ -170,6 +170,19 @@ static int load_pem(tcert_list *out, const unsigned char *data, size_t len, cons
 	return rc;
 }
 
+/* 1 if the input opens with a SEQUENCE header whose length fits the input. */
+static bool starts_as_der(const unsigned char *data, size_t len)
+{
+	const unsigned char *p = data;
+	long plen = 0;
+	int tag = 0, xclass = 0;
+	if (len < 2 || data[0] != 0x30)
+		return false;
+	int r = ASN1_get_object(&p, &plen, &tag, &xclass, (long)len);
+	ERR_clear_error();
+	return !(r & 0x80) && tag == V_ASN1_SEQUENCE && (r & V_ASN1_CONSTRUCTED);
+}
+
 /* DER input may be several certificates back to back. */
 static int load_der(tcert_list *out, const unsigned char *data, size_t len, const char *name,
 		    trust_error *err)
@@ -216,7 +229,9 @@ int tload_certs_mem(tcert_list *out, const unsigned char *data, size_t len, cons
 	if (len > TRUST_MAX_FILE_BYTES || len > INT_MAX)
 		return terr_set(err, TRUST_ELIMIT, "%s: input too large (%zu bytes; limit %u)", name,
 				len, TRUST_MAX_FILE_BYTES);
-	if (tload_is_pem(data, len))
+	/* DER first: a certificate's own text (a CN of "-----BEGIN X") must not
+	 * make binary input look like PEM. */
+	if (!starts_as_der(data, len) && tload_is_pem(data, len))
 		return load_pem(out, data, len, name, err);
 	return load_der(out, data, len, name, err);
 }

@@ -1,5 +1,8 @@
 /* Loading and indexing: what goes into a store and what errors come out. */
 #include "fixtures.h"
+#include "support_validate.h"
+
+#include <openssl/x509.h>
 
 START_TEST(test_store__duplicate_anchors_are_dropped)
 {
@@ -89,6 +92,26 @@ START_TEST(test_store__crl_file_must_hold_a_crl)
 }
 END_TEST
 
+START_TEST(test_store__der_whose_text_contains_a_pem_header_is_still_der)
+{
+	EVP_PKEY *k = sv_key("EC", "P-256", 0);
+	sv_spec spec = { .cn = "-----BEGIN X", .key = k, .exts = SV_CA_EXTS };
+	X509 *x = sv_cert(&spec);
+	unsigned char *der = NULL;
+	int n = i2d_X509(x, &der);
+	ck_assert_int_gt(n, 0);
+	trust_error err = { 0 };
+	trust_chain *c = trust_chain_new();
+	ck_assert_msg(trust_chain_add_mem(c, der, (size_t)n, "begin.der", &err) == TRUST_OK, "%s",
+		      err.message);
+	ck_assert_uint_eq(trust_chain_count(c), 1);
+	trust_chain_free(c);
+	OPENSSL_free(der);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("store");
@@ -100,6 +123,7 @@ int main(void)
 	tcase_add_test(tc, test_store__oversized_input_is_refused);
 	tcase_add_test(tc, test_store__chain_keeps_file_order_and_der_matches);
 	tcase_add_test(tc, test_store__crl_file_must_hold_a_crl);
+	tcase_add_test(tc, test_store__der_whose_text_contains_a_pem_header_is_still_der);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }
