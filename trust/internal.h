@@ -7,6 +7,7 @@
 #ifndef TRUST_INTERNAL_H
 #define TRUST_INTERNAL_H
 
+#include "ids.h"
 #include "trust.h"
 
 #include <openssl/x509.h>
@@ -221,6 +222,7 @@ typedef struct tpath {
 	size_t n;
 	bool complete;
 	bool accepted;
+	bool broken;            /* a check failed internally: never accepted */
 	const char *reason;     /* id of the first error finding, or "ok" */
 	int reason_cert;
 	tfinding *f;
@@ -228,15 +230,20 @@ typedef struct tpath {
 	tarena *text;
 } tpath;
 
-/* Appends a finding; returns it so params can be added, or NULL on OOM. */
+/* Appends a finding; returns it so params can be added, or NULL on OOM (the
+ * path then carries internal.no-memory instead and is never accepted). */
 TRUST_HIDDEN tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert,
 				 const char *policy, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 /* Adds a key/value parameter to a finding (value formatted like printf). */
 TRUST_HIDDEN void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* 1 if the path has any error finding. */
+/* 1 if the path has any error finding or an internal failure. */
 TRUST_HIDDEN bool tpath_failed(const tpath *p);
+/* Records that a check could not run (`what` failed in OpenSSL or for want of
+ * memory): an internal.error finding on certificate `cert`, and the path is
+ * never accepted, even if the finding itself cannot be stored. */
+TRUST_HIDDEN void tpath_fail_internal(tpath *p, int cert, const char *what);
 
 /* ---- search budget and evaluation context ---- */
 
@@ -331,7 +338,8 @@ TRUST_HIDDEN void tpath_clear(tpath *p);
 /* Copies certs[0..n) into p (taking references). */
 TRUST_HIDDEN int tpath_set_certs(tpath *p, trust_cert *const *certs, const trust_origin *origin,
 				 size_t n);
-/* Picks chosen path, headline reason and message (budget errors first). */
-TRUST_HIDDEN void tresult_finish(trust_result *r);
+/* Picks chosen path, headline reason and message (budget errors first);
+ * TRUST_ENOMEM if the message cannot be stored. */
+TRUST_HIDDEN int tresult_finish(trust_result *r);
 
 #endif

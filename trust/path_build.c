@@ -19,6 +19,7 @@ typedef struct builder {
 	bool explain;
 	bool done;        /* accepted (and not exploring) or a fatal budget hit */
 	bool accepted;
+	bool oom;         /* the search lost a branch or a record for want of memory */
 	trust_cert *path[HARD_MAX_LEN];
 	trust_origin origin[HARD_MAX_LEN];
 	bool edge_cached[HARD_MAX_LEN]; /* edge (i -> i+1) answered by the cache */
@@ -69,13 +70,17 @@ static int logical_intermediates(const builder *b, const trust_cert *next_top, b
 	return k;
 }
 
+/* A new path over the current stack; NULL (and the search ends in an error)
+ * when it cannot be made, since a search that misses a branch cannot say
+ * "no path" truthfully. */
 static tpath *record(builder *b, bool complete)
 {
 	tpath *p = tresult_new_path(b->r);
-	if (!p)
+	if (!p || tpath_set_certs(p, b->path, b->origin, b->n) != TRUST_OK) {
+		b->oom = true;
+		b->done = true;
 		return NULL;
-	if (tpath_set_certs(p, b->path, b->origin, b->n) != TRUST_OK)
-		return p; /* kept, empty: reported as a path with no certificates */
+	}
 	p->complete = complete;
 	return p;
 }
@@ -245,6 +250,7 @@ static bool finish_path(builder *b)
 	int rc = tvalidate_path(b->ctx, p);
 	/* tresult_new_path may have moved paths: re-fetch ours by position. */
 	p = &b->r->paths[b->r->npaths - 1];
+	/* Accepted only when every check ran, passed, and recorded no error. */
 	if (rc == 0 && !tpath_failed(p)) {
 		p->accepted = true;
 		b->accepted = true;
@@ -259,6 +265,7 @@ static void extend(builder *b)
 	size_t count = 0;
 	ranked *cand = candidates(b, top, &count);
 	if (!cand) {
+		b->oom = true;
 		b->done = true;
 		return;
 	}
@@ -340,6 +347,7 @@ int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool ex
 		return TRUST_ENOMEM;
 	b->done = false;
 	b->accepted = false;
+	b->oom = false;
 	b->ctx = ctx;
 	b->r = r;
 	b->chain = chain;
@@ -355,6 +363,7 @@ int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool ex
 	}
 	if (!b->done)
 		extend(b);
+	int rc = b->oom ? TRUST_ENOMEM : TRUST_OK;
 	free(b);
-	return TRUST_OK;
+	return rc;
 }
