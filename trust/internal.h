@@ -8,7 +8,8 @@
 #define TRUST_INTERNAL_H
 
 #include "ids.h"
-#include "trust.h"
+
+#include <trust.h>
 
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
