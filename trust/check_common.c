@@ -36,24 +36,3 @@ const char *tv_fmt_asn1_time(char *buf, size_t len, const ASN1_TIME *t)
 	}
 	return buf;
 }
-
-/* Through the signature cache: most roots lack an AKI, and this runs for each
- * evaluation that reaches them. */
-bool tv_self_signed(tv_ctx *ctx, const trust_cert *c)
-{
-	if (!c->self_issued)
-		return false;
-	unsigned char key[TSIG_KEY_LEN];
-	if (ctx->cache) {
-		tsig_key(key, c, c);
-		tsig_status st = tsigcache_get(ctx->cache, key);
-		if (st != TSIG_UNKNOWN)
-			return st == TSIG_VALID;
-	}
-	EVP_PKEY *pk = X509_get0_pubkey(c->x509);
-	tsig_status st = (pk && X509_verify(c->x509, pk) == 1) ? TSIG_VALID : TSIG_INVALID;
-	ERR_clear_error();
-	if (ctx->cache)
-		tsigcache_put(ctx->cache, key, st);
-	return st == TSIG_VALID;
-}

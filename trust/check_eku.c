@@ -43,25 +43,25 @@ static size_t check_leaf(tv_ctx *ctx, tpath *p)
 	if (!c->has_eku) {
 		if (!strict)
 			return 0;
-		tpath_add(p, "webpki.eku.missing", TRUST_SEV_ERROR, 0, pol,
+		tpath_add(p, TRUST_ID_WEBPKI_EKU_MISSING, TRUST_SEV_ERROR, 0, pol,
 			  "the leaf has no extendedKeyUsage; the web PKI requires %s", want);
 		return 1;
 	}
 	bool has = (c->xku & purpose_bit(ctx->rules.eku_nid)) != 0;
 	bool any = (c->xku & XKU_ANYEKU) != 0;
 	if (!has && !any) {
-		tfinding *f = tpath_add(p, "rfc5280.eku.missing-purpose", TRUST_SEV_ERROR, 0, pol,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_EKU_MISSING_PURPOSE, TRUST_SEV_ERROR, 0, pol,
 					"the leaf's extendedKeyUsage does not include %s", want);
 		tfinding_param(f, "purpose", "%s", want);
 		bad++;
 	}
 	if (strict && any) {
-		tpath_add(p, "webpki.eku.any", TRUST_SEV_ERROR, 0, pol,
+		tpath_add(p, TRUST_ID_WEBPKI_EKU_ANY, TRUST_SEV_ERROR, 0, pol,
 			  "the leaf's extendedKeyUsage includes anyExtendedKeyUsage");
 		bad++;
 	}
 	if (strict && eku_critical(c)) {
-		tpath_add(p, "webpki.eku.critical", TRUST_SEV_ERROR, 0, pol,
+		tpath_add(p, TRUST_ID_WEBPKI_EKU_CRITICAL, TRUST_SEV_ERROR, 0, pol,
 			  "the leaf's extendedKeyUsage is critical");
 		bad++;
 	}
@@ -78,7 +78,7 @@ static size_t check_leaf_key_usage(tv_ctx *ctx, tpath *p)
 		ok |= KU_KEY_ENCIPHERMENT;
 	if (c->ku & ok)
 		return 0;
-	tpath_add(p, "tls.key-usage.purpose", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
+	tpath_add(p, TRUST_ID_TLS_KEY_USAGE_PURPOSE, TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
 		  "the leaf's keyUsage allows no TLS %s key use", purpose_name(ctx->rules.eku_nid));
 	return 1;
 }
@@ -93,14 +93,14 @@ static size_t check_issuers(tv_ctx *ctx, tpath *p)
 		if (!c->has_eku || !tv_ext_reliable(c))
 			continue;
 		if (ctx->rules.webpki_strict && i == p->n - 1 && tv_is_anchor(p, i)) {
-			tpath_add(p, "webpki.eku.root", TRUST_SEV_ERROR, (int)i, pol,
+			tpath_add(p, TRUST_ID_WEBPKI_EKU_ROOT, TRUST_SEV_ERROR, (int)i, pol,
 				  "the root carries extendedKeyUsage (CA/B BR §7.1.2.1.2)");
 			bad++;
 			continue;
 		}
 		if (c->xku & (purpose_bit(ctx->rules.eku_nid) | XKU_ANYEKU))
 			continue;
-		tfinding *f = tpath_add(p, "rfc5280.eku.issuer-lacks-purpose", TRUST_SEV_ERROR,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_EKU_ISSUER_LACKS_PURPOSE, TRUST_SEV_ERROR,
 					(int)i, pol,
 					"this CA's extendedKeyUsage excludes %s for every certificate "
 					"below it", want);
@@ -110,15 +110,16 @@ static size_t check_issuers(tv_ctx *ctx, tpath *p)
 	return bad;
 }
 
-void tcheck_eku(tv_ctx *ctx, tpath *p)
+int tcheck_eku(tv_ctx *ctx, tpath *p)
 {
 	size_t bad = check_leaf(ctx, p) + check_issuers(ctx, p);
 	if (tv_tls_profile(ctx))
 		bad += check_leaf_key_usage(ctx, p);
 	if (bad == 0) {
-		tfinding *f = tpath_add(p, "rfc5280.eku", TRUST_SEV_PASS, -1, ctx->rules.policy_name,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_EKU, TRUST_SEV_PASS, -1, ctx->rules.policy_name,
 					"the leaf and its issuers allow %s",
 					purpose_name(ctx->rules.eku_nid));
 		tfinding_param(f, "purpose", "%s", purpose_name(ctx->rules.eku_nid));
 	}
+	return bad != 0;
 }

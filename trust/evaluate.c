@@ -56,10 +56,10 @@ static int check_options(const trust_eval_options *o, trust_error *err)
 static int reject_presented(trust_result *r, size_t n, int limit)
 {
 	tpath *p = tresult_new_path(r);
-	r->budget.hit = "budget.presented";
+	r->budget.hit = TRUST_ID_BUDGET_PRESENTED;
 	if (!p)
 		return TRUST_ENOMEM;
-	tpath_add(p, "budget.presented", TRUST_SEV_ERROR, -1, "rfc5280",
+	tpath_add(p, TRUST_ID_BUDGET_PRESENTED, TRUST_SEV_ERROR, -1, "rfc5280",
 		  "the peer presented %zu certificates; the limit is %d", n, limit);
 	return TRUST_OK;
 }

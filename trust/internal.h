@@ -31,6 +31,9 @@
 /* ---- error helpers (error.c) ---- */
 TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* true if OpenSSL's error queue says the last call failed inside the library
+ * (no memory, internal error) rather than on its input.  Empties the queue. */
+TRUST_HIDDEN bool terr_ossl_internal(void);
 
 /* SHA-256 through a digest fetched once (hash.c). */
 TRUST_HIDDEN void tsha256(const void *data, size_t len, unsigned char out[32]);
@@ -186,15 +189,19 @@ struct trust_chain {
 
 /* ---- signature cache (sigcache.c) ---- */
 
-typedef enum tsig_status { TSIG_UNKNOWN = 0, TSIG_VALID = 1, TSIG_INVALID = 2 } tsig_status;
+/* TSIG_ERROR: the verification itself failed (no memory); never cached. */
+typedef enum tsig_status {
+	TSIG_UNKNOWN = 0,
+	TSIG_VALID = 1,
+	TSIG_INVALID = 2,
+	TSIG_ERROR = 3
+} tsig_status;
 
 /* Cache key: the issuer's SPKI hash then the signed object's DER hash.  Both
  * are SHA-256 outputs already, so the pair is collision-resistant as it is. */
 #define TSIG_KEY_LEN 64
 TRUST_HIDDEN tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN]);
 TRUST_HIDDEN void tsigcache_put(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN], tsig_status s);
-/* Key for (issuer key, signed child). */
-TRUST_HIDDEN void tsig_key(unsigned char key[TSIG_KEY_LEN], const trust_cert *issuer, const trust_cert *child);
 
 /* ---- findings and paths (result.c) ---- */
 
@@ -274,12 +281,23 @@ typedef struct tv_ctx {
 	truleset rules;
 } tv_ctx;
 
+/* Verifies obj (an X509 or X509_CRL) with key; 1 if the signature is good. */
+typedef int (*tsig_verify_fn)(void *obj, EVP_PKEY *key);
 /*
- * Signature check of `child` by `issuer`, through the cache.  Returns
- * TSIG_VALID / TSIG_INVALID, or TSIG_UNKNOWN when the signature budget is
- * spent (budget->hit is then set).  (sigcheck.c)
+ * The one signature check (sigcheck.c): the cache (ctx->cache, may be NULL)
+ * under (issuer's SPKI hash, SHA-256 of the signed DER; NULL: uncached), then, if `budgeted`,
+ * the signature budget, then `verify`, OpenSSL's error queue cleared, and the
+ * answer cached.  TSIG_VALID / TSIG_INVALID; TSIG_ERROR if OpenSSL failed
+ * internally (not cached); TSIG_UNKNOWN when the budget is spent (budget->hit set).
  */
+TRUST_HIDDEN tsig_status tsig_check(tv_ctx *ctx, const trust_cert *issuer,
+				    const unsigned char signed_sha256[32], tsig_verify_fn verify,
+				    void *obj, bool budgeted);
+/* Signature of `child` by `issuer`'s key, budgeted. */
 TRUST_HIDDEN tsig_status tsig_verify(tv_ctx *ctx, const trust_cert *issuer, const trust_cert *child);
+/* 1 if the certificate is self-issued and its own key verifies it (not budgeted:
+ * most roots lack an AKI, and this runs for each evaluation that reaches them). */
+TRUST_HIDDEN bool tsig_self_signed(tv_ctx *ctx, const trust_cert *c);
 
 /*
  * RFC 5280 §6 validation plus the rule set's names and EKU on a complete path

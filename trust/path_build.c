@@ -107,13 +107,13 @@ static void record_no_issuer(builder *b, const trust_cert *top)
 	if (p) {
 		tfinding *f;
 		if (same_key)
-			f = tpath_add(p, "path.no-issuer", TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
+			f = tpath_add(p, TRUST_ID_PATH_NO_ISSUER, TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
 				      "no certificate is named %s, the issuer of %s; %s has the key "
 				      "identifier it names, but a different subject",
 				      trust_cert_issuer(top), trust_cert_subject(top),
 				      trust_cert_subject(same_key));
 		else
-			f = tpath_add(p, "path.no-issuer", TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
+			f = tpath_add(p, TRUST_ID_PATH_NO_ISSUER, TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
 				      "no trusted or supplied certificate issued %s (is an "
 				      "intermediate missing?)",
 				      trust_cert_subject(top));
@@ -131,15 +131,15 @@ static void record_budget(builder *b)
 		return;
 	const tbudget *bu = b->ctx->budget;
 	const char *id = bu->hit;
-	if (strcmp(id, "budget.signatures") == 0)
+	if (strcmp(id, TRUST_ID_BUDGET_SIGNATURES) == 0)
 		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280",
 			  "stopped after %d signature verifications (limit %d)", bu->sigs,
 			  bu->lim.max_signatures);
-	else if (strcmp(id, "budget.appends") == 0)
+	else if (strcmp(id, TRUST_ID_BUDGET_APPENDS) == 0)
 		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280",
 			  "stopped after %d issuer candidates (limit %d)", bu->appends,
 			  bu->lim.max_appends);
-	else if (strcmp(id, "budget.paths") == 0)
+	else if (strcmp(id, TRUST_ID_BUDGET_PATHS) == 0)
 		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280",
 			  "stopped after %d complete paths (limit %d)", bu->paths, bu->lim.max_paths);
 	else
@@ -226,7 +226,7 @@ static void add_signature_summary(builder *b, tpath *p)
 	for (size_t i = 0; i + 1 < b->n; i++)
 		cached += b->edge_cached[i];
 	size_t sigs = b->n ? b->n - 1 : 0;
-	tfinding *f = tpath_add(p, "rfc5280.signature", TRUST_SEV_PASS, -1, "rfc5280",
+	tfinding *f = tpath_add(p, TRUST_ID_RFC5280_SIGNATURE, TRUST_SEV_PASS, -1, "rfc5280",
 				"%zu signature%s valid (%d from cache)", sigs, sigs == 1 ? "" : "s",
 				cached);
 	tfinding_param(f, "verified", "%zu", sigs);
@@ -238,7 +238,7 @@ static bool finish_path(builder *b)
 {
 	tbudget *bu = b->ctx->budget;
 	if (bu->paths >= bu->lim.max_paths) {
-		bu->hit = "budget.paths";
+		bu->hit = TRUST_ID_BUDGET_PATHS;
 		record_budget(b);
 		return true;
 	}
@@ -275,7 +275,7 @@ static void extend(builder *b)
 		trust_cert *c = cand[i].e.cert;
 		bool anchor = cand[i].e.origin != TRUST_ORIGIN_NONE;
 		if (ctx->budget->appends >= ctx->budget->lim.max_appends) {
-			ctx->budget->hit = "budget.appends";
+			ctx->budget->hit = TRUST_ID_BUDGET_APPENDS;
 			record_budget(b);
 			b->done = true;
 			break;
@@ -302,10 +302,15 @@ static void extend(builder *b)
 		b->path[b->n] = c;
 		b->origin[b->n] = cand[i].e.origin;
 		b->n++;
-		if (st == TSIG_INVALID) {
+		/* Only a signature known to be good extends the path. */
+		if (st == TSIG_ERROR) {
 			tpath *p = record(b, false);
 			if (p)
-				tpath_add(p, "rfc5280.signature.invalid", TRUST_SEV_ERROR,
+				tpath_fail_internal(p, (int)b->n - 2, "verifying a signature");
+		} else if (st != TSIG_VALID) {
+			tpath *p = record(b, false);
+			if (p)
+				tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_INVALID, TRUST_SEV_ERROR,
 					  (int)b->n - 2, "rfc5280",
 					  "signature of certificate %zu does not verify with the key of %s",
 					  b->n - 2, trust_cert_subject(c));
@@ -324,15 +329,15 @@ static void extend(builder *b)
 		return;
 	/* Dead end: say why, so the report can name it. */
 	if (deep)
-		record_dead_end(b, "budget.depth",
+		record_dead_end(b, TRUST_ID_BUDGET_DEPTH,
 				"the path needs more than the allowed intermediates above %s",
 				trust_cert_subject(top));
 	else if (top->self_issued)
-		record_dead_end(b, "path.untrusted-root",
+		record_dead_end(b, TRUST_ID_PATH_UNTRUSTED_ROOT,
 				"%s is self-issued but is not a trusted anchor",
 				trust_cert_subject(top));
 	else if (loops)
-		record_dead_end(b, "path.loop", "every issuer of %s is already in the path (a loop)",
+		record_dead_end(b, TRUST_ID_PATH_LOOP, "every issuer of %s is already in the path (a loop)",
 				trust_cert_subject(top));
 	else
 		record_no_issuer(b, top);

@@ -246,7 +246,7 @@ int tresult_finish(trust_result *r)
 		}
 		fix_params(p);
 		if (!p->reason)
-			p->reason = p->accepted ? "ok" : "path.rejected";
+			p->reason = p->accepted ? TRUST_ID_OK : TRUST_ID_PATH_REJECTED;
 		if (p->accepted && best < 0)
 			best = (int)i;
 	}
@@ -266,7 +266,7 @@ int tresult_finish(trust_result *r)
 	r->reason_msg = NULL;
 	const char *msg = "";
 	if (r->trusted) {
-		r->reason = "ok";
+		r->reason = TRUST_ID_OK;
 		r->reason_cert = -1;
 		msg = "a path to a trusted anchor was built and every check passed";
 	} else if (r->budget.hit) {
@@ -282,7 +282,7 @@ int tresult_finish(trust_result *r)
 		r->reason_cert = r->paths[best].reason_cert;
 		msg = first_error_message(&r->paths[best]);
 	} else {
-		r->reason = "path.no-path";
+		r->reason = TRUST_ID_PATH_NO_PATH;
 		msg = "no certificate path could be built";
 	}
 	r->reason_msg = strdup(msg);
@@ -309,7 +309,7 @@ int trust_result_trusted(const trust_result *r)
 
 const char *trust_result_reason(const trust_result *r)
 {
-	return r && r->reason ? r->reason : "path.no-path";
+	return r && r->reason ? r->reason : TRUST_ID_PATH_NO_PATH;
 }
 
 const char *trust_result_reason_message(const trust_result *r)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+void fault_hit(void);
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t k, size_t n);
 void *__real_realloc(void *p, size_t n);
@@ -25,6 +26,12 @@ char *__wrap_strndup(const char *s, size_t n);
 static atomic_ulong counted, fail_at;
 static atomic_bool injected;
 
+/* Called at each injected failure: a place for a debugger's breakpoint. */
+__attribute__((noinline)) void fault_hit(void)
+{
+	__asm__ volatile("");
+}
+
 /* false if this allocation is the one to fail. */
 static bool take(void)
 {
@@ -32,6 +39,7 @@ static bool take(void)
 	unsigned long at = atomic_load(&fail_at);
 	if (at != 0 && k == at) {
 		atomic_store(&injected, true);
+		fault_hit();
 		return false;
 	}
 	return true;
