@@ -103,14 +103,14 @@ static int write_report(const trust_result *r, const tc_options *o)
 		rc = trust_report_json(&json, r, flags);
 		if (rc == TRUST_OK)
 			printf("%s\n", json);
-		free(json);
+		trust_free(json);
 	} else {
 		unsigned char *cbor = NULL;
 		size_t len = 0;
 		rc = trust_report_cbor(&cbor, &len, r, flags);
 		if (rc == TRUST_OK)
 			fwrite(cbor, 1, len, stdout);
-		free(cbor);
+		trust_free(cbor);
 	}
 	if (rc == TRUST_OK && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = TRUST_EIO;
@@ -144,7 +144,7 @@ static int run(const tc_options *o)
 	eo.ip = o->ip;
 	eo.flags = o->explain ? TRUST_EVAL_EXPLAIN : 0;
 	if (o->max_depth >= 0)
-		eo.budgets.max_depth = o->max_depth;
+		eo.budgets.max_depth = o->max_depth ? o->max_depth : TRUST_BUDGET_ZERO;
 	if (trust_evaluate(&r, store, cache, chain, &eo, &err) != TRUST_OK)
 		goto fail;
 	status = trust_result_trusted(r) ? 0 : 1;
