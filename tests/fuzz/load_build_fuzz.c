@@ -140,13 +140,14 @@ static void check_result(const trust_result *r, const trust_eval_options *o)
 			/* RFC 5280 §6.1.4(l): self-issued intermediates do not count. */
 			mids += X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) != 0;
 		}
-		FUZZ_CHECK(mids <= b->max_depth, "path with %d intermediates exceeds depth %d", mids,
-			   b->max_depth);
+		FUZZ_CHECK(mids <= b.max_depth, "path with %d intermediates exceeds depth %d", mids,
+			   b.max_depth);
 	} else {
 		FUZZ_CHECK(strcmp(reason, "ok") != 0, "not trusted, but the reason is ok");
-		if (st.budget_hit)
-			FUZZ_CHECK(strcmp(reason, st.budget_hit) == 0,
-				   "budget %s hit but headline is %s", st.budget_hit, reason);
+		const char *hit = trust_result_budget_hit(r);
+		if (hit)
+			FUZZ_CHECK(strcmp(reason, hit) == 0, "budget %s hit but headline is %s", hit,
+				   reason);
 	}
 	for (size_t p = 0; p < trust_result_path_count(r); p++)
 		for (size_t i = 0; i < trust_result_path_length(r, p); i++)
