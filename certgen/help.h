@@ -46,9 +46,10 @@
 	"Cross-signs CA NAME (same subject, same key) under OTHER: a CA in this directory or another\n" \
 	"certgen directory (a path containing ca.pem and ca-key.pem). Writes DIR/NAME-by-OTHER/\n" \
 	"(cert.pem, chain.pem, fullchain.pem; no key). Negative --days makes an expired cross-sign.\n\n" \
-	"examples:\n  certgen --dir new ca && certgen --dir old ca\n" \
-	"  certgen --dir new cross ca --issuer old/          # new root under the old one\n" \
-	"  certgen --dir new cross ca --issuer old/ --days -1  # expired cross-sign (DST Root X3 pattern)\n" \
+	"examples (run in order):\n  certgen --dir new ca && certgen --dir old ca\n" \
+	"  certgen --dir new cross ca --issuer old/   # new root under the old one: new/ca-by-old/\n" \
+	"  certgen --dir new --force cross ca --issuer old/ --days -1\n" \
+	"                          # replaces it with an expired cross-sign (DST Root X3 pattern)\n" \
 	HELP_GLOBAL
 
 #define HELP_REVOKE \
