@@ -258,6 +258,8 @@ typedef struct cg_issue_req {
 	const char *key_file;  /* also write the key here (--key-file), or NULL */
 } cg_issue_req;
 
+/* Refuses existing --cert-file/--key-file targets (unless force) and makes their directories. */
+int cg_copies_ok(const cg_opts *o, const char *cert_file, const char *key_file);
 /* Writes cert (0644) and key (0600, if both given) to the --cert-file/--key-file paths. */
 int cg_write_copies(const cg_opts *o, X509 *cert, EVP_PKEY *key, const char *cert_file,
 		    const char *key_file);

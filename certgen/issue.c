@@ -38,6 +38,26 @@ void cg_warn_days(const cg_opts *o, long days)
 			   "its system store (since 2026-03-15)", days, CG_LIMIT_CHROMIUM);
 }
 
+int cg_copies_ok(const cg_opts *o, const char *cert_file, const char *key_file)
+{
+	const char *f[2] = { cert_file, key_file };
+	for (int i = 0; i < 2; i++) {
+		if (!f[i])
+			continue;
+		if (!o->force && cg_exists(f[i]))
+			return cg_fail(CG_REFUSED, "%s already exists; use --force to replace it", f[i]);
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s", f[i]);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (cg_mkdirs(dir) != 0)
+				return CG_USAGE;
+		}
+	}
+	return CG_OK;
+}
+
 int cg_write_copies(const cg_opts *o, X509 *cert, EVP_PKEY *key, const char *cert_file,
 		    const char *key_file)
 {
@@ -63,6 +83,9 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 {
 	cg_spec s = *q->spec;
 	cg_ent *is = q->issuer;
+	int crc = cg_copies_ok(o, q->cert_file, q->key_file);
+	if (crc != CG_OK)
+		return crc;
 	int64_t now = (int64_t)time(NULL);
 	s.issuer = is->cert;
 	s.issuer_key = is->key;
