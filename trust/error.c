@@ -27,7 +27,7 @@ bool terr_ossl_internal(void)
 	return internal;
 }
 
-const char *trust_err_name(int code)
+const char *trust_err_name(trust_err_code code)
 {
 	switch (code) {
 	case TRUST_OK: return "ok";
