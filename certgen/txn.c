@@ -91,6 +91,8 @@ static int apply_all(const cg_opts *o, cg_state *st)
 					   "('%s'); restore the file or start a new --dir", o->dir, op->to);
 		if (apply_op(o, op) != 0)
 			return -1;
+		if (i + 1 < st->nops)
+			cg_test_pause("between");
 	}
 	return 0;
 }
