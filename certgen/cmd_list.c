@@ -22,13 +22,15 @@ int cmd_list(const cg_opts *o, int argc, char **argv)
 	}
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	int64_t now = (int64_t)time(NULL);
 	json_t *arr = o->json ? json_array() : NULL;
 	cg_say(o, "state directory %s (root: ca.pem, ca-key.pem; others: NAME/cert.pem key.pem "
 		  "chain.pem fullchain.pem)\n", o->dir);
 	if (st.n == 0)
-		cg_say(o, "  (empty: run 'certgen ca' to start)\n");
+		cg_say(o, "  (empty: run '%s ca' to start)\n", cg_cmd_prefix(o));
 	else
 		cg_say(o, "  %-12s %-28s %-20s %-10s %-34s %s\n", "kind", "name", "expires", "status",
 		       "serial", "files");
