@@ -231,9 +231,12 @@ int cg_txn_commit(const cg_opts *o, cg_state *st)
 	}
 	cg_test_pause("switched");
 	cg_state_clear_ops(st);
-	/* Failing here loses nothing: the next command finds the journal done. */
-	if (cg_state_save(st, o->dir) != 0)
+	/* Failing here loses nothing: the change is committed and in place, and
+	 * the next command finds its journal done. */
+	if (cg_state_save(st, o->dir) != 0) {
 		cg_warn(NULL, "%s: the journal of a finished change stays until the next command", o->dir);
+		st->dirty = false;
+	}
 	return CG_OK;
 }
 
