@@ -190,6 +190,10 @@ int cg_txn_stage_file(const cg_opts *o, cg_state *st, const char *rel, const voi
 	const char *slash = strrchr(rel, '/');
 	int dl = slash ? (int)(slash - rel + 1) : 0;
 	snprintf(staged, sizeof staged, "%.*s" STAGE "%s", dl, rel, rel + dl);
+	snprintf(p, sizeof p, "%s/%s", o->dir, rel);
+	if (cg_is_link(p))
+		return cg_fail(CG_USAGE, "%s is a symbolic link; certgen follows none under its state "
+					 "directory (remove it)", p);
 	snprintf(p, sizeof p, "%s/%s", o->dir, staged);
 	int rc = cg_write_file(p, data, len, mode, true);
 	if (rc == CG_OK && cg_state_add_op(st, staged, rel, NULL) != 0)

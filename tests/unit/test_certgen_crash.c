@@ -384,6 +384,7 @@ START_TEST(test_certgen_crash__a_kill_at_each_step_leaves_the_old_or_the_new_sta
 		}
 	}
 	printf("certgen crash: %d deterministic kills at transaction steps, all consistent\n", pauses);
+	fflush(stdout);
 }
 END_TEST
 
