@@ -31,7 +31,12 @@ static truleset rules_for(const trust_eval_options *o)
 		r.eku_nid = NID_server_auth;
 		break;
 	}
-	r.webpki_strict = (o->flags & TRUST_EVAL_WEBPKI_STRICT) != 0;
+	/* The web-PKI profile is tls-server plus the Baseline Requirements'
+	 * pedantic rules; check_options refuses it for any other purpose. */
+	if ((o->flags & TRUST_EVAL_WEBPKI_STRICT) && r.eku_nid == NID_server_auth) {
+		r.webpki = true;
+		r.policy_name = "webpki";
+	}
 	return r;
 }
 
@@ -114,6 +119,11 @@ static int resolve_options(trust_eval_options *o, const trust_eval_options *in,
 		return terr_set(err, TRUST_EUSAGE, "options: unknown purpose");
 	if (o->policy < TRUST_POLICY_DEFAULT || o->policy > TRUST_POLICY_TLS_CLIENT)
 		return terr_set(err, TRUST_EUSAGE, "options: unknown base policy");
+	bool server = o->policy == TRUST_POLICY_TLS_SERVER ||
+		      (o->policy == TRUST_POLICY_DEFAULT && o->purpose == TRUST_PURPOSE_SERVER);
+	if ((o->flags & TRUST_EVAL_WEBPKI_STRICT) && !server)
+		return terr_set(err, TRUST_EUSAGE,
+				"options: the webpki profile applies to TLS server certificates only");
 	return TRUST_OK;
 }
 

@@ -93,6 +93,17 @@
 #define TRUST_ID_WEBPKI_EKU_ROOT "webpki.eku.root"
 #define TRUST_ID_WEBPKI_SAN_CRITICAL "webpki.san.critical"
 #define TRUST_ID_WEBPKI_VERSION_NOT_V3 "webpki.version.not-v3"
+#define TRUST_ID_WEBPKI_CN_MULTIPLE "webpki.cn.multiple"
+#define TRUST_ID_WEBPKI_CN_NOT_IN_SAN "webpki.cn.not-in-san"
+#define TRUST_ID_WEBPKI_EKU "webpki.eku"
+#define TRUST_ID_WEBPKI_KEY_FORBIDDEN_CURVE "webpki.key.forbidden-curve"
+#define TRUST_ID_WEBPKI_KEY_FORBIDDEN_TYPE "webpki.key.forbidden-type"
+#define TRUST_ID_WEBPKI_KEY_RSA_MODULUS "webpki.key.rsa-modulus"
+#define TRUST_ID_WEBPKI_KEYS "webpki.keys"
+#define TRUST_ID_WEBPKI_LEAF_CA "webpki.leaf.ca"
+#define TRUST_ID_WEBPKI_NAMES "webpki.names"
+#define TRUST_ID_WEBPKI_SAN_UNDERSCORE "webpki.san.underscore"
+#define TRUST_ID_WEBPKI_SAN_WILDCARD_PUBLIC_SUFFIX "webpki.san.wildcard-public-suffix"
 
 /* TLS profile rules. */
 #define TRUST_ID_TLS_KEY_USAGE_PURPOSE "tls.key-usage.purpose"

@@ -27,6 +27,8 @@ int tvalidate_path(tv_ctx *ctx, tpath *p)
 	rejected |= tcheck_ca(ctx, p);
 	if (ctx->rules.eku_nid != NID_undef)
 		rejected |= tcheck_eku(ctx, p);
+	if (ctx->rules.webpki)
+		rejected |= tcheck_webpki(ctx, p);
 	rejected |= tcheck_revocation(ctx, p);
 	int nc = tnc_check_path(ctx, p);
 	if (nc < 0)
