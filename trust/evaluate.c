@@ -85,6 +85,7 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.at = opts->at ? opts->at : (int64_t)time(NULL);
 	ctx.rules = rules_for(opts);
 	r->at = ctx.at;
+	r->anchors = tanchor_sources_ref(store->anchor_sources);
 	r->policy = ctx.rules.policy_name;
 	r->purpose = opts->purpose == TRUST_PURPOSE_CLIENT ? "client" : "server";
 

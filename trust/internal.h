@@ -118,6 +118,20 @@ TRUST_HIDDEN bool tload_is_pem(const unsigned char *data, size_t len);
 /* Loads a file or every certificate file in a directory. */
 TRUST_HIDDEN int tload_certs_path(tcert_list *out, const char *path, trust_error *err);
 
+/* ---- anchor sources (anchor_sources.c) ---- */
+
+/* Immutable once the store is finished; reference counted so results keep it. */
+typedef struct tanchor_sources tanchor_sources;
+/* Appends (origin, path, count), creating *list on first use. */
+TRUST_HIDDEN int tanchor_sources_add(tanchor_sources **list, trust_origin origin,
+				     const char *path, size_t count);
+TRUST_HIDDEN tanchor_sources *tanchor_sources_ref(tanchor_sources *l);
+TRUST_HIDDEN void tanchor_sources_unref(tanchor_sources *l);
+TRUST_HIDDEN size_t tanchor_sources_count(const tanchor_sources *l);
+TRUST_HIDDEN const trust_anchor_source *tanchor_sources_get(const tanchor_sources *l, size_t i);
+/* 1 if every anchor came from the system store (advice then differs). */
+TRUST_HIDDEN bool tanchor_sources_system_only(const tanchor_sources *l);
+
 /* ---- store (store.c) ---- */
 
 typedef struct tcrl_list {
@@ -160,6 +174,7 @@ struct trust_store {
 	atomic_bool ski_built;
 	struct kidx *by_ski;
 	size_t nski;
+	tanchor_sources *anchor_sources; /* what the anchors were read from */
 };
 
 TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
@@ -295,6 +310,14 @@ TRUST_HIDDEN int tnc_check_path(tv_ctx *ctx, tpath *p);
  */
 TRUST_HIDDEN int tnames_check_leaf(tv_ctx *ctx, tpath *p);
 
+/* Advice for dead ends (path_advice.c). */
+/* The certificate's AIA caIssuers URL (printable), or "" if it names none. */
+TRUST_HIDDEN void tadvice_ca_issuers(char *buf, size_t n, const trust_cert *c);
+/* "in the system trust store" or "among the anchors": where an anchor was looked for. */
+TRUST_HIDDEN const char *tadvice_anchor_place(const tv_ctx *ctx);
+/* What to do when no issuer was found, worded for the anchors in use. */
+TRUST_HIDDEN const char *tadvice_missing_issuer(const tv_ctx *ctx);
+
 /* Depth-first search from the chain's leaf, recording paths in r.  (path_build.c) */
 TRUST_HIDDEN int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool explain);
 
@@ -322,6 +345,7 @@ struct trust_result {
 	char *ip;
 	const char *policy;
 	const char *purpose;
+	tanchor_sources *anchors; /* reference to the store's list */
 };
 
 TRUST_HIDDEN trust_result *tresult_new(void);

@@ -215,6 +215,20 @@ static json_t *stats_model(const trust_result *r, bool *ok)
 	return o;
 }
 
+static json_t *anchors_model(const trust_result *r, bool *ok)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < trust_result_anchor_source_count(r); i++) {
+		const trust_anchor_source *src = trust_result_anchor_source(r, i);
+		json_t *o = json_object();
+		put(o, "origin", jstr(treport_origin_name(src->origin)), ok);
+		put(o, "source", jstr(src->path), ok);
+		put(o, "count", json_integer((json_int_t)src->count), ok);
+		push(a, o, ok);
+	}
+	return a;
+}
+
 json_t *treport_model(const trust_result *r)
 {
 	bool ok = true;
@@ -233,6 +247,7 @@ json_t *treport_model(const trust_result *r)
 	put(o, "policy", jstr(trust_result_policy(r)), &ok);
 	put(o, "purpose", jstr(trust_result_purpose(r)), &ok);
 	put(o, "time", jstr(when), &ok);
+	put(o, "anchors", anchors_model(r, &ok), &ok);
 	put(o, "stats", stats_model(r, &ok), &ok);
 	put(o, "chosen_path", jidx(trust_result_chosen_path(r)), &ok);
 	json_t *paths = json_array();

@@ -83,9 +83,22 @@ static void newline(tx *t)
 	emit(t, "\n");
 }
 
+/* Where to cut a word too long for the room left: after the last ',', '/'
+ * or '&' that fits (DNs and URLs break there), else at the room itself. */
+static size_t cut_at(const char *w, size_t len, size_t room)
+{
+	if (len <= room)
+		return len;
+	for (size_t i = room; i > room / 2; i--)
+		if (w[i - 1] == ',' || w[i - 1] == '/' || w[i - 1] == '&')
+			return i;
+	return room;
+}
+
 /*
  * Words of `text` from the current column, wrapping to `indent` at WIDTH.  A
- * leading space separates the first word from what is already on the line.
+ * leading space separates the first word from what is already on the line;
+ * a word longer than a whole line (a DN, a URL) is broken inside.
  */
 static void wrap(tx *t, const char *text, int indent)
 {
@@ -102,38 +115,91 @@ static void wrap(tx *t, const char *text, int indent)
 		} else if (sep) {
 			emit(t, " ");
 		}
+		while (t->col + len > WIDTH && WIDTH - t->col > 8) {
+			size_t n = cut_at(w, (size_t)len, (size_t)(WIDTH - t->col));
+			char c = w[n];
+			w[n] = '\0';
+			emit(t, w);
+			w[n] = c;
+			w += n;
+			len -= (int)n;
+			newline(t);
+			fprintf(t->out, "%*s", indent, "");
+			t->col = indent;
+		}
 		emit(t, w);
 		sep = true;
 	}
 }
 
-static const char *leaf_name(char *buf, size_t n, const trust_result *r)
+/*
+ * What goes where the name checked is shown.  Never the subject CN: a report
+ * must not suggest a name was checked when none was.
+ */
+static const char *checked_name(char *buf, size_t n, const trust_result *r)
 {
 	if (trust_result_host(r))
 		return clean(buf, n, trust_result_host(r));
 	if (trust_result_ip(r))
 		return clean(buf, n, trust_result_ip(r));
-	int c = trust_result_chosen_path(r);
-	const trust_cert *leaf = c >= 0 ? trust_result_path_cert(r, (size_t)c, 0) : NULL;
-	return leaf ? short_name(buf, n, trust_cert_subject(leaf)) : clean(buf, n, "(no leaf)");
+	if (strcmp(trust_result_policy(r), "tls-server") == 0)
+		return "(no host name checked: give --host)";
+	return NULL;
+}
+
+static void anchors_line(tx *t, const trust_result *r)
+{
+	size_t n = trust_result_anchor_source_count(r);
+	if (n == 0)
+		return;
+	emit(t, "  anchors:");
+	for (size_t i = 0; i < n; i++) {
+		const trust_anchor_source *a = trust_result_anchor_source(r, i);
+		char item[1024];
+		snprintf(item, sizeof(item), " %s (%s, %zu root%s)%s",
+			 treport_origin_name(a->origin), a->path, a->count, a->count == 1 ? "" : "s",
+			 i + 1 < n ? ";" : "");
+		wrap(t, item, 4);
+	}
+	newline(t);
+}
+
+/* "certificate 1 (CN=Fixture Intermediate)" for the certificate the headline concerns. */
+static void reason_cert_text(char *buf, size_t n, const trust_result *r)
+{
+	int chosen = trust_result_chosen_path(r), i = trust_result_reason_cert(r);
+	const trust_cert *c = chosen >= 0 && i >= 0
+				      ? trust_result_path_cert(r, (size_t)chosen, (size_t)i)
+				      : NULL;
+	buf[0] = '\0';
+	if (c) {
+		char nm[256];
+		snprintf(buf, n, " (certificate %d, %s)", i,
+			 short_name(nm, sizeof(nm), trust_cert_subject(c)));
+	}
 }
 
 static void verdict(tx *t, const trust_result *r, bool quiet)
 {
 	char name[256];
 	bool ok = trust_result_trusted(r);
-	fprintf(t->out, "%s%s%s  %s  (policy: %s)\n", paint(t, ok ? GREEN : RED),
-		ok ? "TRUSTED" : "NOT TRUSTED", paint(t, RESET), leaf_name(name, sizeof(name), r),
-		trust_result_policy(r));
+	const char *shown = checked_name(name, sizeof(name), r);
+	fprintf(t->out, "%s%s%s  %s%s(policy: %s)\n", paint(t, ok ? GREEN : RED),
+		ok ? "TRUSTED" : "NOT TRUSTED", paint(t, RESET), shown ? shown : "",
+		shown ? "  " : "", trust_result_policy(r));
 	t->col = 0;
-	if (ok || quiet)
+	if (quiet)
 		return;
-	emit(t, "  because ");
-	char line[1024];
-	snprintf(line, sizeof(line), "%s: %s", trust_result_reason(r),
-		 trust_result_reason_message(r));
-	wrap(t, line, 4);
-	newline(t);
+	if (!ok) {
+		emit(t, "  because ");
+		char line[1024], where[320];
+		reason_cert_text(where, sizeof(where), r);
+		snprintf(line, sizeof(line), "%s%s: %s", trust_result_reason(r), where,
+			 trust_result_reason_message(r));
+		wrap(t, line, 4);
+		newline(t);
+	}
+	anchors_line(t, r);
 }
 
 static const char *role_short(const char *role)

@@ -122,6 +122,14 @@ TRUST_API size_t trust_store_anchor_count(const trust_store *store);
 /* Number of distinct untrusted intermediates in the store. */
 TRUST_API size_t trust_store_intermediate_count(const trust_store *store);
 
+/* One input the anchors came from, as reports name it. */
+typedef struct trust_anchor_source {
+	trust_origin origin; /* SYSTEM or USER */
+	const char *path;    /* file or directory (the system bundle with links resolved), or the
+			      * name given to a _mem call */
+	size_t count;        /* certificates read from it */
+} trust_anchor_source;
+
 /* ---- presented chain ---------------------------------------------------- */
 
 /* The certificates a peer sent: the first is the leaf, the rest are untrusted hints. */
@@ -271,6 +279,10 @@ TRUST_API const char *trust_result_ip(const trust_result *r);
 TRUST_API const char *trust_result_policy(const trust_result *r);
 /* Purpose checked ("server" or "client"). */
 TRUST_API const char *trust_result_purpose(const trust_result *r);
+/* Number of inputs the store's anchors came from (0 for a store without anchors). */
+TRUST_API size_t trust_result_anchor_source_count(const trust_result *r);
+/* Borrowed anchor source i (valid while the result lives), or NULL. */
+TRUST_API const trust_anchor_source *trust_result_anchor_source(const trust_result *r, size_t i);
 /* Number of paths recorded (accepted, rejected and abandoned partial ones). */
 TRUST_API size_t trust_result_path_count(const trust_result *r);
 /* Index of the path that is reported as "the chain" (the accepted one, else the best failure), or -1. */

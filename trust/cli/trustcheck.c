@@ -27,7 +27,8 @@ static const char usage_text[] =
 	"  --policy NAME          rfc5280, tls-server or tls-client (default follows --purpose)\n"
 	"  --purpose server|client  EKU to require (default server)\n"
 	"  --anchors FILE|DIR     trust the certificates in FILE or DIR (repeatable)\n"
-	"  --system-anchors       trust OpenSSL's default certificate bundle\n"
+	"  --system-anchors       also trust OpenSSL's default certificate bundle (the\n"
+	"                         default when no --anchors is given)\n"
 	"  --intermediates FILE|DIR  more untrusted intermediates (repeatable)\n"
 	"  --crl FILE             CRLs to check revocation against (repeatable)\n"
 	"  --at TIME              evaluate at an RFC 3339 time, e.g. 2026-01-02T03:04:05Z\n"
@@ -65,7 +66,8 @@ static int load_store(trust_store **out, const tc_options *o, trust_error *err)
 		else
 			rc = trust_store_builder_add_crl(b, in->path, err);
 	}
-	if (rc == TRUST_OK && o->system_anchors)
+	/* No anchors named: the system store, as `openssl verify` and `step` do. */
+	if (rc == TRUST_OK && (o->system_anchors || !o->have_anchors))
 		rc = trust_store_builder_add_system_anchors(b, err);
 	if (rc != TRUST_OK) {
 		trust_store_builder_free(b);
@@ -131,7 +133,7 @@ static int run(const tc_options *o)
 		goto fail;
 	if (trust_store_anchor_count(store) == 0) {
 		snprintf(err.message, sizeof(err.message),
-			 "no trust anchors were loaded: give --anchors FILE|DIR or --system-anchors");
+			 "no trust anchors were loaded: give --anchors FILE|DIR");
 		goto fail;
 	}
 	/* Paths that share issuers (--explain, cross-signs) verify each signature once. */
@@ -178,10 +180,6 @@ int main(int argc, char **argv)
 		       ", OpenSSL %s)\n", OpenSSL_version(OPENSSL_VERSION_STRING));
 	} else if (o.nchains == 0) {
 		fprintf(stderr, "trustcheck: no chain file given" HINT "\n");
-		status = 2;
-	} else if (!o.have_anchors && !o.system_anchors) {
-		fprintf(stderr, "trustcheck: no trust anchors: give --anchors FILE|DIR or "
-			"--system-anchors" HINT "\n");
 		status = 2;
 	} else {
 		status = run(&o);
