@@ -12,6 +12,8 @@
 
 #include "help.h"
 
+#include <trust.h>
+
 static const cg_cmd commands[] = {
 	{ "ca", cmd_ca, "create the self-signed root", HELP_CA },
 	{ "intermediate", cmd_intermediate, "issue an intermediate CA", HELP_INTERMEDIATE },
@@ -111,7 +113,7 @@ int main(int argc, char **argv)
 		return CG_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		puts("certgen 0.1.0");
+		puts("certgen " TRUST_VERSION_STRING);
 		return CG_OK;
 	}
 	const cg_cmd *c = cg_cmd_find(argv[1]);

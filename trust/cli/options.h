@@ -2,13 +2,13 @@
 #ifndef TRUSTCHECK_OPTIONS_H
 #define TRUSTCHECK_OPTIONS_H
 
-#include "trust.h"
+#include <trust.h>
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define TRUSTCHECK_VERSION "0.1.0"
+#define TRUSTCHECK_VERSION TRUST_VERSION_STRING
 
 typedef enum tc_format { TC_FORMAT_TEXT = 0, TC_FORMAT_JSON, TC_FORMAT_CBOR } tc_format;
 
