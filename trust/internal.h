@@ -20,6 +20,10 @@
 
 #define TRUST_HIDDEN __attribute__((visibility("hidden")))
 
+/* The one DN form of every report and message: RFC 2253 order and escaping,
+ * UTF-8 kept as UTF-8 ("CN=good.example.com,O=Example"). */
+#define TRUST_DN_FLAGS (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
+
 /* Largest input file we read: a system bundle is ~220 KB and a pool of 10,000
  * intermediates ~7 MB; anything larger is refused before it is parsed. */
 #define TRUST_MAX_FILE_BYTES (8u * 1024u * 1024u)

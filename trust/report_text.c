@@ -228,6 +228,17 @@ static void key_text(char *buf, size_t n, const treport_certinfo *ci)
 		snprintf(buf, n, "%s", ci->key_type);
 }
 
+/* "EC P-256   ecdsa-with-SHA256  2026-11-29 .. 2027-02-27" */
+static void cert_facts(char *buf, size_t n, const trust_cert *c, const treport_certinfo *ci)
+{
+	char key[96], nb[32], na[32];
+	key_text(key, sizeof(key), ci);
+	treport_time(nb, sizeof(nb), trust_cert_not_before(c));
+	treport_time(na, sizeof(na), trust_cert_not_after(c));
+	nb[10] = na[10] = '\0';
+	snprintf(buf, n, "%-9s  %-17s  %s .. %s", key, ci->sig_alg, nb, na);
+}
+
 static void sans_line(tx *t, const treport_certinfo *ci)
 {
 	if (ci->nsans == 0)
@@ -260,17 +271,27 @@ static void chain_section(tx *t, const trust_result *r, size_t p)
 		p + 1, trust_result_path_count(r));
 	if (n == 0)
 		fprintf(t->out, "  (no certificates: the search stopped before it began)\n");
-	int namew = 4;
+	int namew = 4, factw = 0;
 	for (size_t i = 0; i < n; i++) {
-		char label[NAME_MAX_COLS + 32];
+		char label[NAME_MAX_COLS + 32], facts[256];
 		cert_label(label, sizeof(label), r, p, i);
 		if ((int)strlen(label) > namew)
 			namew = (int)strlen(label);
+		treport_certinfo ci = { 0 };
+		if (treport_certinfo_get(&ci, trust_result_path_cert(r, p, i)) == TRUST_OK) {
+			cert_facts(facts, sizeof(facts), trust_result_path_cert(r, p, i), &ci);
+			if ((int)strlen(facts) > factw)
+				factw = (int)strlen(facts);
+		}
+		treport_certinfo_cleanup(&ci);
 	}
+	/* Too wide for one line (a long name, an RSA signature name): the facts
+	 * of every row go on a line of their own, under the name. */
+	bool split = 13 + namew + 2 + factw > WIDTH;
 	for (size_t i = 0; i < n; i++) {
 		const trust_cert *c = trust_result_path_cert(r, p, i);
 		treport_certinfo ci = { 0 };
-		char label[NAME_MAX_COLS + 32], key[96], nb[32], na[32];
+		char label[NAME_MAX_COLS + 32];
 		cert_label(label, sizeof(label), r, p, i);
 		if (treport_certinfo_get(&ci, c) != TRUST_OK) {
 			fprintf(t->out, "  %-2zu %-7s %s  (details unavailable)\n", i,
@@ -278,13 +299,10 @@ static void chain_section(tx *t, const trust_result *r, size_t p)
 			treport_certinfo_cleanup(&ci);
 			continue;
 		}
-		key_text(key, sizeof(key), &ci);
-		treport_time(nb, sizeof(nb), trust_cert_not_before(c));
-		treport_time(na, sizeof(na), trust_cert_not_after(c));
-		nb[10] = na[10] = '\0';
-		fprintf(t->out, "  %-2zu %-7s %-*s  %-9s  %-17s  %s .. %s\n", i,
-			role_short(treport_role(r, p, i)), namew, label, key, ci.sig_alg_short, nb,
-			na);
+		char facts[256];
+		cert_facts(facts, sizeof(facts), c, &ci);
+		fprintf(t->out, "  %-2zu %-7s %-*s%s%s\n", i, role_short(treport_role(r, p, i)),
+			split ? 0 : namew, label, split ? "\n             " : "  ", facts);
 		t->col = 0;
 		sans_line(t, &ci);
 		if (i + 1 == n && !trust_result_path_complete(r, p)) {

@@ -211,6 +211,17 @@ int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msg
 		return 0;
 	if (o->host && o->ip)
 		return usage(msg, msglen, "give --host or --ip, not both");
+	/* A TLS policy fixes the purpose; naming the other one is a contradiction,
+	 * not a choice to make silently. */
+	if (seen[O_PURPOSE] && ((o->policy == TRUST_POLICY_TLS_CLIENT &&
+				 o->purpose == TRUST_PURPOSE_SERVER) ||
+				(o->policy == TRUST_POLICY_TLS_SERVER &&
+				 o->purpose == TRUST_PURPOSE_CLIENT)))
+		return usage(msg, msglen, "--policy %s contradicts --purpose %s (give one of them)",
+			     o->policy == TRUST_POLICY_TLS_CLIENT ? "tls-client" : "tls-server",
+			     o->purpose == TRUST_PURPOSE_SERVER ? "server" : "client");
+	if (!seen[O_PURPOSE] && o->policy == TRUST_POLICY_TLS_CLIENT)
+		o->purpose = TRUST_PURPOSE_CLIENT; /* so the report says "client" too */
 	return 0;
 }
 
