@@ -79,6 +79,7 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 		return terr_set(err, TRUST_ENOMEM, "out of memory");
 	tv_ctx ctx = { 0 };
 	ctx.store = store;
+	ctx.chain = chain;
 	ctx.cache = (opts->flags & TRUST_EVAL_NO_SIGCACHE) ? NULL : cache;
 	ctx.budget = &r->budget;
 	ctx.budget->lim = opts->budgets;

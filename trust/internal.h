@@ -276,6 +276,7 @@ typedef struct truleset {
 
 typedef struct tv_ctx {
 	const trust_store *store;
+	const trust_chain *chain; /* what the peer sent, for advice about its order */
 	trust_sigcache *cache;    /* may be NULL */
 	tbudget *budget;
 	int64_t at;

@@ -179,6 +179,24 @@ static void reason_cert_text(char *buf, size_t n, const trust_result *r)
 	}
 }
 
+/* Warnings about the leaf itself (a CA certificate given first) are too easy
+ * to miss among the checks of a TRUSTED report: they follow the verdict. */
+static void leaf_warnings(tx *t, const trust_result *r)
+{
+	int chosen = trust_result_chosen_path(r);
+	for (size_t i = 0; chosen >= 0 && i < trust_result_finding_count(r, (size_t)chosen); i++) {
+		const trust_finding *f = trust_result_finding(r, (size_t)chosen, i);
+		if (f->severity != TRUST_SEV_WARNING || f->cert != 0)
+			continue;
+		char line[1024];
+		snprintf(line, sizeof(line), "%s: %s", f->id, f->message);
+		fprintf(t->out, "  %swarning%s ", paint(t, YELLOW), paint(t, RESET));
+		t->col = 10;
+		wrap(t, line, 4);
+		newline(t);
+	}
+}
+
 static void verdict(tx *t, const trust_result *r, bool quiet)
 {
 	char name[256];
@@ -199,6 +217,7 @@ static void verdict(tx *t, const trust_result *r, bool quiet)
 		wrap(t, line, 4);
 		newline(t);
 	}
+	leaf_warnings(t, r);
 	anchors_line(t, r);
 }
 

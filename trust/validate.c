@@ -22,6 +22,7 @@ int tvalidate_path(tv_ctx *ctx, tpath *p)
 	if (ctx->rules.eku_nid != NID_undef)
 		tcheck_eku(ctx, p);
 	tcheck_revocation(ctx, p);
+	tcheck_leaf_role(ctx, p);
 
 	/* Name constraints and host names live in their own files; their return
 	 * values count too, in case a rejection carries no error finding. */
