@@ -112,6 +112,10 @@ TRUST_API int trust_store_builder_add_intermediates_mem(trust_store_builder *b, 
 /* Adds the CRLs (PEM or DER, one or many) in a file. */
 TRUST_API int trust_store_builder_add_crl(trust_store_builder *b, const char *path,
 					  trust_error *err);
+/* Number of notes about inputs skipped while loading (a private key in an anchors directory). */
+TRUST_API size_t trust_store_builder_note_count(const trust_store_builder *b);
+/* Note i ("dir/key.pem: skipped, a private key, not a certificate"), owned by the builder. */
+TRUST_API const char *trust_store_builder_note(const trust_store_builder *b, size_t i);
 /* Freezes the builder into *out (caller frees with trust_store_free); consumes b. */
 TRUST_API int trust_store_builder_finish(trust_store **out, trust_store_builder *b,
 					 trust_error *err);
@@ -139,13 +143,23 @@ typedef struct trust_chain trust_chain;
 TRUST_API trust_chain *trust_chain_new(void);
 /* Releases a chain (NULL-safe). */
 TRUST_API void trust_chain_free(trust_chain *chain);
-/* Appends every certificate in a PEM/DER file, in file order. */
+/*
+ * Password for PKCS#12 input added after this call (NULL: try none); the
+ * chain keeps a copy and wipes it when freed.  PKCS#7 bundles need none.
+ */
+TRUST_API int trust_chain_set_password(trust_chain *chain, const char *password,
+				       trust_error *err);
+/* Appends every certificate in a PEM/DER file (or PKCS#7 / PKCS#12 bundle), in file order. */
 TRUST_API int trust_chain_add_file(trust_chain *chain, const char *path, trust_error *err);
 /* Appends every certificate in PEM or DER bytes; `name` labels them in messages. */
 TRUST_API int trust_chain_add_mem(trust_chain *chain, const void *data, size_t len,
 				  const char *name, trust_error *err);
 /* Appends an OpenSSL certificate (takes a new reference; the caller keeps its own). */
 TRUST_API int trust_chain_add_x509(trust_chain *chain, struct x509_st *x509, trust_error *err);
+/* Number of notes about inputs skipped while loading (as for the store builder). */
+TRUST_API size_t trust_chain_note_count(const trust_chain *chain);
+/* Note i, owned by the chain. */
+TRUST_API const char *trust_chain_note(const trust_chain *chain, size_t i);
 /* Number of certificates in the chain. */
 TRUST_API size_t trust_chain_count(const trust_chain *chain);
 /* Borrowed certificate at index i (0 is the leaf), or NULL. */

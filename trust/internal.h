@@ -104,10 +104,23 @@ TRUST_HIDDEN bool tcert_same(const trust_cert *a, const trust_cert *b);
 
 /* ---- loading (load.c) ---- */
 
+/* Things skipped while loading, said to the user but not errors ("DIR/key.pem:
+ * skipped, a private key"). */
+typedef struct tnotes {
+	char **v;
+	size_t n;
+} tnotes;
+
+/* Appends a formatted note (silently dropped when memory is short). */
+TRUST_HIDDEN void tnotes_add(tnotes *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+TRUST_HIDDEN void tnotes_clear(tnotes *t);
+
 typedef struct tcert_list {
 	trust_cert **v;
 	size_t n, cap;
 	bool lazy; /* load records with tcert_lazy_from_der */
+	const char *password; /* for PKCS#12 input, or NULL (borrowed) */
+	tnotes *notes;        /* where loading notes go, or NULL (borrowed) */
 } tcert_list;
 
 TRUST_HIDDEN int tcert_list_push(tcert_list *l, trust_cert *c); /* takes the reference */
@@ -119,6 +132,17 @@ TRUST_HIDDEN int tload_certs_mem(tcert_list *out, const unsigned char *data, siz
 				 const char *name, trust_error *err);
 /* 1 if the bytes contain a PEM BEGIN line. */
 TRUST_HIDDEN bool tload_is_pem(const unsigned char *data, size_t len);
+/* Containers (load_containers.c).  TLOAD_NOT_CONTAINER: plain DER, read it as such. */
+#define TLOAD_NOT_CONTAINER 1
+/* PKCS#7 or PKCS#12 DER (without a password) into `out`, or TLOAD_NOT_CONTAINER. */
+TRUST_HIDDEN int tload_container(tcert_list *out, const unsigned char *data, size_t len,
+				 const char *name, trust_error *err);
+/* The certificates of a PKCS#7 bundle (DER). */
+TRUST_HIDDEN int tload_pkcs7_der(tcert_list *out, const unsigned char *der, size_t len,
+				 const char *name, trust_error *err);
+/* The certificates of a PKCS#12 file, leaf first; password NULL tries none. */
+TRUST_HIDDEN int tload_pkcs12(tcert_list *out, const unsigned char *der, size_t len,
+			      const char *name, const char *password, trust_error *err);
 /* Loads a file or every certificate file in a directory. */
 TRUST_HIDDEN int tload_certs_path(tcert_list *out, const char *path, trust_error *err);
 
@@ -199,6 +223,8 @@ TRUST_HIDDEN const tcrl_list *tstore_crls(const trust_store *s);
 /* ---- presented chain (chain.c) ---- */
 struct trust_chain {
 	tcert_list certs;
+	char *password; /* trust_chain_set_password; cleansed when freed */
+	tnotes notes;
 };
 
 /* ---- signature cache (sigcache.c) ---- */

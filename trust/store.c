@@ -16,6 +16,7 @@ struct trust_store_builder {
 	size_t n, cap;
 	tcrl_list crls;
 	tanchor_sources *sources;
+	tnotes notes;
 };
 
 trust_store_builder *trust_store_builder_new(void)
@@ -40,7 +41,18 @@ void trust_store_builder_free(trust_store_builder *b)
 	free(b->e);
 	crls_clear(&b->crls);
 	tanchor_sources_unref(b->sources);
+	tnotes_clear(&b->notes);
 	free(b);
+}
+
+size_t trust_store_builder_note_count(const trust_store_builder *b)
+{
+	return b ? b->notes.n : 0;
+}
+
+const char *trust_store_builder_note(const trust_store_builder *b, size_t i)
+{
+	return b && i < b->notes.n ? b->notes.v[i] : NULL;
 }
 
 /* Moves the loaded certificates into the builder with the given origin. */
@@ -73,7 +85,7 @@ static int adopt(trust_store_builder *b, tcert_list *l, trust_origin origin, tru
 static int add_anchors_from(trust_store_builder *b, const char *path, const char *shown,
 			    trust_origin origin, trust_error *err)
 {
-	tcert_list l = { .lazy = true };
+	tcert_list l = { .lazy = true, .notes = &b->notes };
 	int rc = tload_certs_path(&l, path, err);
 	if (rc == TRUST_OK && tanchor_sources_add(&b->sources, origin, shown, l.n) != TRUST_OK)
 		rc = terr_set(err, TRUST_ENOMEM, "out of memory");
@@ -97,7 +109,7 @@ int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data
 {
 	if (!b || origin == TRUST_ORIGIN_NONE)
 		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
-	tcert_list l = { .lazy = true };
+	tcert_list l = { .lazy = true, .notes = &b->notes };
 	int rc = tload_certs_mem(&l, data, len, name, err);
 	if (rc == TRUST_OK &&
 	    tanchor_sources_add(&b->sources, origin, name ? name : "memory", l.n) != TRUST_OK)
@@ -145,7 +157,7 @@ int trust_store_builder_add_intermediates(trust_store_builder *b, const char *pa
 {
 	if (!b || !path)
 		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
-	tcert_list l = { .lazy = true };
+	tcert_list l = { .lazy = true, .notes = &b->notes };
 	int rc = tload_certs_path(&l, path, err);
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
@@ -159,7 +171,7 @@ int trust_store_builder_add_intermediates_mem(trust_store_builder *b, const void
 {
 	if (!b)
 		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
-	tcert_list l = { .lazy = true };
+	tcert_list l = { .lazy = true, .notes = &b->notes };
 	int rc = tload_certs_mem(&l, data, len, name, err);
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
@@ -284,6 +296,7 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 	s->n = b->n;
 	s->crls = b->crls;
 	s->anchor_sources = b->sources;
+	tnotes_clear(&b->notes);
 	for (size_t i = 0; i < s->n; i++) {
 		s->by_subject[i].h = s->e[i].cert->subject_hash;
 		s->by_subject[i].i = i;

@@ -15,7 +15,7 @@
 
 typedef enum opt_id {
 	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_INTER, O_AT, O_PURPOSE, O_DEPTH, O_CRL,
-	O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_COUNT
+	O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_PASSWORD, O_PASSWORD_FILE, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -41,6 +41,8 @@ static const opt_def defs[O_COUNT] = {
 	[O_QUIET] = { "quiet", 'q', false, true },
 	[O_HELP] = { "help", 'h', false, true },
 	[O_VERSION] = { "version", 'V', false, true },
+	[O_PASSWORD] = { "password", 0, true, false },
+	[O_PASSWORD_FILE] = { "password-file", 0, true, false },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -136,6 +138,12 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 		o->max_depth = (int)d;
 		return 0;
 	}
+	case O_PASSWORD:
+		o->password = v;
+		return 0;
+	case O_PASSWORD_FILE:
+		o->password_file = v;
+		return 0;
 	case O_FORMAT:
 		if (strcmp(v, "text") == 0)
 			o->format = TC_FORMAT_TEXT;
@@ -211,6 +219,8 @@ int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msg
 		return 0;
 	if (o->host && o->ip)
 		return usage(msg, msglen, "give --host or --ip, not both");
+	if (o->password && o->password_file)
+		return usage(msg, msglen, "give --password or --password-file, not both");
 	/* A TLS policy fixes the purpose; naming the other one is a contradiction,
 	 * not a choice to make silently. */
 	if (seen[O_PURPOSE] && ((o->policy == TRUST_POLICY_TLS_CLIENT &&

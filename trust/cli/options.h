@@ -33,6 +33,8 @@ typedef struct tc_options {
 	trust_purpose purpose;
 	int64_t at;               /* 0: now */
 	int max_depth;            /* -1: library default */
+	const char *password;      /* PKCS#12 password, or NULL */
+	const char *password_file; /* file whose first line is the password, or NULL */
 	tc_format format;
 	bool explain, quiet, help, version;
 } tc_options;

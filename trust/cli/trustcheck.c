@@ -5,6 +5,7 @@
  * not be read.  Every error is one line on stderr, "trustcheck: <problem>";
  * libtrust's messages already name the file.
  */
+#include "input.h"
 #include "options.h"
 
 #include <openssl/crypto.h>
@@ -16,21 +17,24 @@
 #define HINT " (try 'trustcheck --help')"
 
 static const char usage_text[] =
-	"usage: trustcheck CHAIN.pem... [options]\n"
+	"usage: trustcheck CHAIN... [options]\n"
 	"\n"
 	"Decides whether a certificate chain is trustworthy and explains why.\n"
 	"The first certificate of the first file is the leaf; every other certificate\n"
-	"given is an untrusted intermediate the peer sent.\n"
+	"given is an untrusted intermediate the peer sent.  A CHAIN is PEM, DER,\n"
+	"PKCS#7 (.p7b) or PKCS#12 (.p12, .pfx; certificates only), or - for stdin.\n"
 	"\n"
 	"  --host NAME            check the leaf's SAN dNSName against NAME\n"
 	"  --ip ADDR              check the leaf's SAN iPAddress against ADDR\n"
 	"  --policy NAME          rfc5280, tls-server or tls-client (default follows --purpose)\n"
 	"  --purpose server|client  EKU to require (default server)\n"
 	"  --anchors FILE|DIR     trust the certificates in FILE or DIR (repeatable)\n"
-	"  --system-anchors       also trust OpenSSL's default certificate bundle (the\n"
-	"                         default when no --anchors is given)\n"
+	"  --system-anchors       trust OpenSSL's default bundle too (without --anchors,\n"
+	"                         it is the default)\n"
 	"  --intermediates FILE|DIR  more untrusted intermediates (repeatable)\n"
 	"  --crl FILE             CRLs to check revocation against (repeatable)\n"
+	"  --password PASS        password of a PKCS#12 chain file\n"
+	"  --password-file FILE   read that password from the first line of FILE\n"
 	"  --at TIME              evaluate at an RFC 3339 time, e.g. 2026-01-02T03:04:05Z\n"
 	"  --max-depth N          at most N intermediates in a path (default 32)\n"
 	"  --format text|json|cbor  report format (default text)\n"
@@ -73,6 +77,8 @@ static int load_store(trust_store **out, const tc_options *o, trust_error *err)
 		trust_store_builder_free(b);
 		return rc;
 	}
+	for (size_t i = 0; !o->quiet && i < trust_store_builder_note_count(b); i++)
+		fprintf(stderr, "trustcheck: note: %s\n", trust_store_builder_note(b, i));
 	return trust_store_builder_finish(out, b, err);
 }
 
@@ -83,13 +89,30 @@ static int load_chain(trust_chain **out, const tc_options *o, trust_error *err)
 		snprintf(err->message, sizeof(err->message), "out of memory");
 		return TRUST_ENOMEM;
 	}
+	int rc = TRUST_OK;
+	if (o->password) {
+		rc = trust_chain_set_password(c, o->password, err);
+	} else if (o->password_file) {
+		char *pw = NULL;
+		rc = tc_read_password(&pw, o->password_file, err);
+		if (rc == TRUST_OK)
+			rc = trust_chain_set_password(c, pw, err);
+		if (pw)
+			OPENSSL_clear_free(pw, strlen(pw));
+	}
+	if (rc != TRUST_OK) {
+		trust_chain_free(c);
+		return rc;
+	}
 	for (size_t i = 0; i < o->nchains; i++) {
-		int rc = trust_chain_add_file(c, o->chains[i], err);
+		rc = tc_chain_add(c, o->chains[i], err);
 		if (rc != TRUST_OK) {
 			trust_chain_free(c);
 			return rc;
 		}
 	}
+	for (size_t i = 0; !o->quiet && i < trust_chain_note_count(c); i++)
+		fprintf(stderr, "trustcheck: note: %s\n", trust_chain_note(c, i));
 	*out = c;
 	return TRUST_OK;
 }
