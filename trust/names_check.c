@@ -82,10 +82,10 @@ static int check_host(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 	tfinding *f;
 	if (host_only_in_cn(ctx, p->certs[0]))
 		f = tpath_add(p, "names.dns.mismatch", TRUST_SEV_ERROR, 0, policy,
-			      "%s is only in the subject CN, which is ignored (RFC 6125 section 6.4.4, "
-			      "RFC 9525): reissue the certificate with a SAN DNS:%s (its SAN: %s)",
+			      "%s is only in the subject CN, which is ignored (RFC 6125 section "
+			      "6.4.4): reissue the certificate with a SAN DNS:%s (it has %s)",
 			      ctx->host, ctx->host,
-			      gens ? (sans[0] ? sans : "no DNS or IP names") : "none");
+			      gens ? (sans[0] ? sans : "no DNS or IP names") : "no subjectAltName");
 	else
 		f = tpath_add(p, "names.dns.mismatch", TRUST_SEV_ERROR, 0, policy,
 			      "%s does not match the certificate's names (%s)", ctx->host,

@@ -325,9 +325,13 @@ static void chain_section(tx *t, const trust_result *r, size_t p)
 		t->col = 0;
 		sans_line(t, &ci);
 		if (i + 1 == n && !trust_result_path_complete(r, p)) {
-			char iss[512];
-			fprintf(t->out, "%13sissuer %s (the path stops here)\n", "",
-				clean(iss, sizeof(iss), trust_cert_issuer(c)));
+			char iss[768];
+			snprintf(iss, sizeof(iss), "issuer %s (the path stops here)",
+				 trust_cert_issuer(c));
+			fprintf(t->out, "%13s", "");
+			t->col = 13;
+			wrap(t, iss, 17);
+			newline(t);
 		}
 		treport_certinfo_cleanup(&ci);
 	}
