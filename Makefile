@@ -21,6 +21,9 @@ CC ?= cc
 PKGS := openssl libcbor jansson libplist-2.0 libpsl libidn2
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libtrust itself never reads a plist: trustcheck converts Info.plist to policy data.
+LIB_PKGS := openssl libcbor jansson libpsl libidn2
+LIB_LIBS = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat-security -Wstrict-prototypes
@@ -66,13 +69,17 @@ $(STATIC_LIB): $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(SHARED_LIB): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libtrust.so.$(SOMAJOR) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(CC) -shared -Wl,-soname,libtrust.so.$(SOMAJOR) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
 	ln -sf libtrust.so.$(VERSION) $(BUILD)/libtrust.so.$(SOMAJOR)
 	ln -sf libtrust.so.$(SOMAJOR) $(BUILD)/libtrust.so
 
 $(BUILD)/libtrust.pc: libtrust.pc.in Makefile
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+
+# Built-in policies: the source tree's policies/ first, then the installed copy.
+$(CLI_OBJ): CFLAGS_ALL += -DTRUSTBENCH_POLICY_SRC_DIR='"$(CURDIR)/policies"' \
+	-DTRUSTBENCH_POLICY_SHARE_DIR='"$(PREFIX)/share/trustbench/policies"'
 
 $(TRUSTCHECK): $(CLI_OBJ) $(STATIC_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PKG_LIBS)

@@ -2,16 +2,24 @@
  * trust_evaluate: the coordinator.  Checks the options, prepares the rule set
  * and the reference names, runs the path builder and finishes the result.
  */
-#include "internal.h"
+#include "policy.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+static const trust_policy *overlay_of(const trust_eval_options *o)
+{
+	return o->version >= 2 ? o->overlay : NULL;
+}
+
 static truleset rules_for(const trust_eval_options *o)
 {
 	truleset r = { 0 };
 	trust_policy_base base = o->policy;
+	const trust_policy *ov = overlay_of(o);
+	if (ov && ov->base >= 0)
+		base = (trust_policy_base)ov->base;
 	if (base == TRUST_POLICY_DEFAULT)
 		base = o->purpose == TRUST_PURPOSE_CLIENT ? TRUST_POLICY_TLS_CLIENT
 							  : TRUST_POLICY_TLS_SERVER;
@@ -37,7 +45,7 @@ static truleset rules_for(const trust_eval_options *o)
 
 static int check_options(const trust_eval_options *o, trust_error *err)
 {
-	if (o->version != TRUST_EVAL_OPTIONS_VERSION)
+	if (o->version < 1 || o->version > TRUST_EVAL_OPTIONS_VERSION)
 		return terr_set(err, TRUST_EUSAGE, "options: unsupported version %u", o->version);
 	if (o->host && o->ip)
 		return terr_set(err, TRUST_EUSAGE, "options: give a host name or an IP, not both");
@@ -84,8 +92,17 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.budget->lim = opts->budgets;
 	ctx.at = opts->at ? opts->at : (int64_t)time(NULL);
 	ctx.rules = rules_for(opts);
+	ctx.policy = overlay_of(opts);
+	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;
 	r->at = ctx.at;
 	r->policy = ctx.rules.policy_name;
+	if (ctx.policy) {
+		if (!(r->policy_owned = strdup(trust_policy_name(ctx.policy)))) {
+			trust_result_free(r);
+			return terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
+		r->policy = r->policy_owned;
+	}
 	r->purpose = opts->purpose == TRUST_PURPOSE_CLIENT ? "client" : "server";
 
 	unsigned char ipbuf[16];
