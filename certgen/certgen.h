@@ -27,6 +27,7 @@
 #define CG_USAGE 2
 
 #define CG_ROOT_NAME "ca"
+#define CG_DEFAULT_DIR "pki"
 #define CG_DAYS_ROOT 3650
 #define CG_DAYS_INTERMEDIATE 1825
 /* Under Chromium's 200-day cap for publicly-trusted roots (2026-03-15),
@@ -71,6 +72,10 @@ int cg_optval(int argc, char **argv, int *i, const char *name, const char **val)
 int cg_bad_option(const char *cmd, const char *arg);
 /* Prints a JSON object given as a jansson json_t* (steals the reference). */
 void cg_print_json(void *json);
+/* s quoted for a POSIX shell (unchanged when it needs no quotes), into buf. */
+const char *cg_shq(char *buf, size_t n, const char *s);
+/* "certgen" or "certgen --dir DIR" (quoted): the start of a hint that can be pasted as printed. */
+const char *cg_cmd_prefix(const cg_opts *o);
 /* Hex of bytes into a new string. */
 char *cg_hex(const unsigned char *p, size_t n);
 /* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" into buf. */
@@ -179,13 +184,31 @@ typedef struct cg_spec {
 	bool v1;              /* no extensions at all */
 } cg_spec;
 
-#define CG_SPEC_INIT { CG_PROF_NONE, NULL, NULL, NULL, NULL, NULL, 0, 0, -1, NULL, NULL, \
-		       NULL, NULL, NULL, false, false, false, false, false }
+#define CG_SPEC_INIT { .profile = CG_PROF_NONE, .pathlen = -1 }
 
 /* Builds and signs a certificate; NULL with a message on failure.  serial_hex receives the serial. */
 X509 *cg_build(const cg_spec *s, char serial_hex[80]);
 /* Adds a SAN entry type: "DNS", "IP", "email", "URI". */
 const char *cg_san_type(const char *name);
+
+/* ---- validity options (validity.c) ---- */
+typedef struct cg_validity {
+	long days;           /* the command's default until --days is given */
+	long min_days;       /* smallest --days accepted */
+	bool days_set, nb_set, na_set;
+	int64_t not_before;  /* --not-before, seconds since the epoch */
+	int64_t not_after;   /* --not-after */
+} cg_validity;
+
+/* Parses an RFC 3339 date-time ("2026-01-31T12:00:00Z", "...+02:00") or a full-date
+ * ("2026-01-31", midnight UTC) into seconds since the epoch; false on junk. */
+bool cg_parse_rfc3339(const char *s, int64_t *out);
+/* Matches --days, --not-before or --not-after at argv[*i]: 1 taken, 0 no match, -1 error (printed). */
+int cg_validity_opt(int argc, char **argv, int *i, cg_validity *v);
+/* Absolute notBefore/notAfter from the options (default: now - backdate, + days); CG_USAGE if empty. */
+int cg_validity_resolve(const cg_validity *v, int64_t *not_before, int64_t *not_after);
+/* True when --not-before or --not-after was given: the times are kept exactly. */
+bool cg_validity_exact(const cg_validity *v);
 
 /* ---- state-directory entities (pki.c) ---- */
 typedef struct cg_ent {
@@ -230,8 +253,16 @@ typedef struct cg_issue_req {
 	const char *host;
 	const char *ip;
 	bool nokey;          /* spec->key is someone else's: write no key.pem (cross) */
+	bool exact;          /* keep the spec's times even past the issuer's notAfter */
+	const char *cert_file; /* also write the certificate here (--cert-file), or NULL */
+	const char *key_file;  /* also write the key here (--key-file), or NULL */
 } cg_issue_req;
 
+/* Refuses existing --cert-file/--key-file targets (unless force) and makes their directories. */
+int cg_copies_ok(const cg_opts *o, const char *cert_file, const char *key_file);
+/* Writes cert (0644) and key (0600, if both given) to the --cert-file/--key-file paths. */
+int cg_write_copies(const cg_opts *o, X509 *cert, EVP_PKEY *key, const char *cert_file,
+		    const char *key_file);
 /* Signs, checks, writes and records one certificate; returns an exit code. */
 int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q);
 /* Warns when a leaf's validity passes a platform limit, naming the platform. */
@@ -250,12 +281,6 @@ int cg_check(X509 *root, X509 *cert, STACK_OF(X509) *chain, bool client, const c
 /* ---- transaction helper (txn.c) ---- */
 /* Locks DIR and loads its state; CG_REFUSED if another certgen holds the lock, CG_USAGE on errors. */
 int cg_begin(const cg_opts *o, cg_state *st, int *lockfd);
-#define CG_BEGIN(o, st, fd) \
-	do { \
-		int begin_rc_ = cg_begin((o), (st), (fd)); \
-		if (begin_rc_ != 0) \
-			return begin_rc_; \
-	} while (0)
 /* Saves (if save) and unlocks; returns rc or an error code. */
 int cg_end(const cg_opts *o, cg_state *st, int lockfd, bool save, int rc);
 

@@ -48,7 +48,9 @@ static bool nc_add(char *nc, size_t n, const char *sub, const char *type, const 
 int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 {
 	const char *issuer = CG_ROOT_NAME, *keytype = "ec256", *name = NULL, *eku = "", *v;
-	long days = CG_DAYS_INTERMEDIATE, pathlen = -1;
+	const char *cert_file = NULL, *key_file = NULL;
+	long pathlen = -1;
+	cg_validity val = { .days = CG_DAYS_INTERMEDIATE, .min_days = 1 };
 	static const struct { const char *opt, *sub, *type; } ncopts[] = {
 		{ "--permit-dns", "permitted", "DNS" },  { "--exclude-dns", "excluded", "DNS" },
 		{ "--permit-ip", "permitted", "IP" },    { "--exclude-ip", "excluded", "IP" },
@@ -75,9 +77,13 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 			if (m < 0 || !cg_key_type_ok(keytype))
 				return cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, "
 							 "rsa4096 or ed25519");
-		} else if ((m = cg_optval(argc, argv, &i, "--days", &v)) != 0) {
-			if (m < 0 || !cg_parse_long(v, 1, 36500, &days))
-				return cg_fail(CG_USAGE, "--days must be a number of days from 1 to 36500");
+		} else if ((m = cg_validity_opt(argc, argv, &i, &val)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if ((m = cg_optval(argc, argv, &i, "--cert-file", &cert_file)) != 0 ||
+			   (m = cg_optval(argc, argv, &i, "--key-file", &key_file)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
 		} else if ((m = cg_optval(argc, argv, &i, "--pathlen", &v)) != 0) {
 			if (m < 0 || !cg_parse_long(v, 0, 32, &pathlen))
 				return cg_fail(CG_USAGE, "--pathlen must be a number from 0 to 32");
@@ -97,9 +103,14 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 	if (!name || !*name || cg_is_root(name))
 		return cg_fail(CG_USAGE, "intermediate needs a NAME other than '%s'; e.g. 'certgen "
 					 "intermediate issuing-1'", CG_ROOT_NAME);
+	int64_t nb, na;
+	if (cg_validity_resolve(&val, &nb, &na) != CG_OK)
+		return CG_USAGE;
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_ent is;
 	if (cg_ent_load(&is, o, issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);
@@ -123,8 +134,11 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 		s.pathlen = pathlen;
 		s.eku = eku;
 		s.nc = strcmp(nc, "critical") == 0 ? NULL : nc;
-		cg_issue_req q = { .name = name, .kind = "intermediate", .spec = &s, .days = days,
-				   .issuer = &is };
+		s.not_before = nb;
+		s.not_after = na;
+		cg_issue_req q = { .name = name, .kind = "intermediate", .spec = &s, .issuer = &is,
+				   .exact = cg_validity_exact(&val), .cert_file = cert_file,
+				   .key_file = key_file };
 		rc = cg_issue(o, &st, &q);
 	}
 	EVP_PKEY_free(key);
@@ -151,16 +165,16 @@ static int load_other(cg_ent *e, const cg_opts *o, const char *other)
 
 int cmd_cross(const cg_opts *o, int argc, char **argv)
 {
-	const char *name = NULL, *other = NULL, *v;
-	long days = 0; /* 0: not given */
+	const char *name = NULL, *other = NULL;
+	/* Negative days make an already expired cross-sign (the 2021 DST Root X3 pattern). */
+	cg_validity val = { .days = CG_DAYS_INTERMEDIATE, .min_days = -36500 };
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if ((m = cg_optval(argc, argv, &i, "--issuer", &other)) != 0) {
 			if (m < 0)
 				return CG_USAGE;
-		} else if ((m = cg_optval(argc, argv, &i, "--days", &v)) != 0) {
-			/* Negative days make an already expired cross-sign (the 2021 DST Root X3 pattern). */
-			if (m < 0 || !cg_parse_long(v, -36500, 36500, &days) || days == 0)
+		} else if ((m = cg_validity_opt(argc, argv, &i, &val)) != 0) {
+			if (m < 0 || val.days == 0)
 				return cg_fail(CG_USAGE, "--days must be a non-zero number of days "
 							 "(negative: already expired)");
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -172,9 +186,19 @@ int cmd_cross(const cg_opts *o, int argc, char **argv)
 	if (!name || !other)
 		return cg_fail(CG_USAGE, "usage: certgen cross NAME --issuer OTHER (OTHER: a CA here, "
 					 "or another certgen directory such as ../old-pki/)");
+	int64_t nb, na;
+	if (val.days < 0 && !cg_validity_exact(&val)) {
+		int64_t now = (int64_t)time(NULL);
+		nb = now + (val.days - 30) * 86400;
+		na = now + val.days * 86400;
+	} else if (cg_validity_resolve(&val, &nb, &na) != CG_OK) {
+		return CG_USAGE;
+	}
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_ent subj, is;
 	memset(&is, 0, sizeof is);
 	int rc = cg_ent_load(&subj, o, name, false) == 0 && load_other(&is, o, other) == 0 ?
@@ -196,14 +220,10 @@ int cmd_cross(const cg_opts *o, int argc, char **argv)
 		s.subject = X509_get_subject_name(subj.cert);
 		s.key = X509_get0_pubkey(subj.cert);
 		s.pathlen = X509_get_pathlen(subj.cert);
-		int64_t now = (int64_t)time(NULL);
-		if (days < 0) {
-			s.not_before = now + (days - 30) * 86400;
-			s.not_after = now + days * 86400;
-		}
-		cg_issue_req q = { .name = xname, .kind = "cross", .spec = &s,
-				   .days = days > 0 ? days : CG_DAYS_INTERMEDIATE, .issuer = &is,
-				   .nokey = true };
+		s.not_before = nb;
+		s.not_after = na;
+		cg_issue_req q = { .name = xname, .kind = "cross", .spec = &s, .issuer = &is,
+				   .nokey = true, .exact = cg_validity_exact(&val) };
 		rc = cg_issue(o, &st, &q);
 	}
 	cg_ent_free(&subj);

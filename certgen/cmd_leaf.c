@@ -24,9 +24,9 @@ static bool dns_ok(const char *n)
 }
 
 typedef struct leaf_args {
-	const char *issuer, *keytype, *email;
-	long days;
-	bool client_eku, days_set;
+	const char *issuer, *keytype, *email, *cert_file, *key_file;
+	cg_validity v;
+	bool client_eku;
 	char san[8192];
 	const char *first;
 	int nnames;
@@ -34,7 +34,6 @@ typedef struct leaf_args {
 
 static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool client)
 {
-	const char *v;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if ((m = cg_optval(argc, argv, &i, "--issuer", &a->issuer)) != 0) {
@@ -44,10 +43,13 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 			if (m < 0 || !cg_key_type_ok(a->keytype))
 				return cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, "
 							 "rsa4096 or ed25519");
-		} else if ((m = cg_optval(argc, argv, &i, "--days", &v)) != 0) {
-			if (m < 0 || !cg_parse_long(v, 1, 36500, &a->days))
-				return cg_fail(CG_USAGE, "--days must be a number of days from 1 to 36500");
-			a->days_set = true;
+		} else if ((m = cg_validity_opt(argc, argv, &i, &a->v)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if ((m = cg_optval(argc, argv, &i, "--cert-file", &a->cert_file)) != 0 ||
+			   (m = cg_optval(argc, argv, &i, "--key-file", &a->key_file)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
 		} else if (client && (m = cg_optval(argc, argv, &i, "--email", &a->email)) != 0) {
 			if (m < 0)
 				return CG_USAGE;
@@ -82,7 +84,8 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 
 static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool client)
 {
-	leaf_args a = { .issuer = CG_ROOT_NAME, .keytype = "ec256", .days = CG_DAYS_LEAF };
+	leaf_args a = { .issuer = CG_ROOT_NAME, .keytype = "ec256",
+			.v = { .days = CG_DAYS_LEAF, .min_days = 1 } };
 	int rc = parse(cmd, &a, argc, argv, client);
 	if (rc != CG_OK)
 		return rc;
@@ -91,11 +94,18 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 			return cg_fail(CG_USAGE, "--email '%s' is not an e-mail address", a.email);
 		snprintf(a.san, sizeof a.san, "%s\n", a.email);
 	}
-	if (a.days_set)
-		cg_warn_days(o, a.days);
+	int64_t nb, na;
+	if (cg_validity_resolve(&a.v, &nb, &na) != CG_OK)
+		return CG_USAGE;
+	if (cg_validity_exact(&a.v))
+		cg_warn_days(o, (long)((na - nb + 86399) / 86400));
+	else if (a.v.days_set)
+		cg_warn_days(o, a.v.days);
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_ent is;
 	if (cg_ent_load(&is, o, a.issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);
@@ -111,6 +121,8 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 	s.cn = a.first;
 	s.key = key;
 	s.san = a.san;
+	s.not_before = nb;
+	s.not_after = na;
 	if (a.client_eku)
 		s.eku = "serverAuth,clientAuth";
 	char host[300] = "";
@@ -121,7 +133,9 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 			 a.first + (a.first[0] == '*' ? 1 : 0));
 	}
 	cg_issue_req q = { .name = a.first, .kind = client ? "client" : "leaf", .spec = &s,
-			   .days = a.days, .issuer = &is, .check = true, .client = client,
+			   .issuer = &is, .check = true, .client = client,
+			   .exact = cg_validity_exact(&a.v), .cert_file = a.cert_file,
+			   .key_file = a.key_file,
 			   .host = host[0] ? host : NULL,
 			   .ip = strcmp(type, "IP") == 0 ? a.first : NULL };
 	rc = key ? cg_issue(o, &st, &q) : CG_USAGE;

@@ -12,14 +12,16 @@ int cmd_list(const cg_opts *o, int argc, char **argv)
 		return cg_bad_option("list", argv[i]);
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	int64_t now = (int64_t)time(NULL);
 	json_t *arr = o->json ? json_array() : NULL;
 	if (!o->json && !o->quiet) {
 		printf("state directory %s (root: ca.pem, ca-key.pem; others: NAME/cert.pem key.pem "
 		       "chain.pem fullchain.pem)\n", o->dir);
 		if (st.n == 0)
-			printf("  (empty: run 'certgen ca' to start)\n");
+			printf("  (empty: run '%s ca' to start)\n", cg_cmd_prefix(o));
 		else
 			printf("  %-12s %-28s %-20s %-10s %s\n", "kind", "name", "expires", "status",
 			       "files");

@@ -12,6 +12,8 @@
 
 #include "help.h"
 
+#include <trust.h>
+
 static const cg_cmd commands[] = {
 	{ "ca", cmd_ca, "create the self-signed root", HELP_CA },
 	{ "intermediate", cmd_intermediate, "issue an intermediate CA", HELP_INTERMEDIATE },
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
 	if (!o.dir)
 		o.dir = getenv("CERTGEN_DIR");
 	if (!o.dir || !*o.dir)
-		o.dir = "pki";
+		o.dir = CG_DEFAULT_DIR;
 	if (argc < 2) {
 		usage(stderr);
 		return CG_USAGE;
@@ -110,8 +112,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 		return CG_OK;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
-		puts("certgen 0.1.0");
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		puts("certgen " TRUST_VERSION_STRING);
 		return CG_OK;
 	}
 	const cg_cmd *c = cg_cmd_find(argv[1]);
@@ -126,8 +128,8 @@ int main(int argc, char **argv)
 	 * others must not leave an empty one behind after a typo in --dir. */
 	if (strcmp(c->name, "ca") != 0 && strcmp(c->name, "bad") != 0 && strcmp(c->name, "pin") != 0 &&
 	    !cg_exists(o.dir))
-		return cg_fail(CG_USAGE, "no state directory '%s'; run 'certgen ca' first, or pass --dir "
-					 "(or set CERTGEN_DIR) to an existing one", o.dir);
+		return cg_fail(CG_USAGE, "no state directory '%s'; run '%s ca' first, or pass --dir "
+					 "(or set CERTGEN_DIR) to an existing one", o.dir, cg_cmd_prefix(&o));
 	int rc = c->run(&o, argc - 1, argv + 1);
 	cg_sync_dirs();
 	ERR_clear_error();

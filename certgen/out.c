@@ -125,3 +125,47 @@ int cg_bad_option(const char *cmd, const char *arg)
 	return cg_fail(CG_USAGE, "%s: unknown option '%s'; 'certgen %s --help' lists the options", cmd,
 		       arg, cmd);
 }
+
+/* Characters a shell leaves alone: a path made only of these needs no quotes. */
+static bool shell_plain(const char *s)
+{
+	if (!*s)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./-+:=@,%", *p))
+			return false;
+	return true;
+}
+
+const char *cg_shq(char *buf, size_t n, const char *s)
+{
+	if (shell_plain(s)) {
+		snprintf(buf, n, "%s", s);
+		return buf;
+	}
+	size_t j = 0;
+	if (j + 1 < n)
+		buf[j++] = '\'';
+	for (const char *p = s; *p && j + 5 < n; p++) {
+		if (*p == '\'') {
+			memcpy(buf + j, "'\\''", 4);
+			j += 4;
+		} else {
+			buf[j++] = *p;
+		}
+	}
+	if (j + 1 < n)
+		buf[j++] = '\'';
+	buf[j < n ? j : n - 1] = '\0';
+	return buf;
+}
+
+const char *cg_cmd_prefix(const cg_opts *o)
+{
+	static char buf[4200];
+	char q[4096];
+	if (strcmp(o->dir, CG_DEFAULT_DIR) == 0)
+		return "certgen";
+	snprintf(buf, sizeof buf, "certgen --dir %s", cg_shq(q, sizeof q, o->dir));
+	return buf;
+}

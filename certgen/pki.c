@@ -62,11 +62,12 @@ int cg_ent_load(cg_ent *e, const cg_opts *o, const char *name, bool want_key)
 	memset(e, 0, sizeof *e);
 	snprintf(e->name, sizeof e->name, "%s", name);
 	if (!cg_have_root(o))
-		return cg_fail(-1, "no root CA in %s; run 'certgen ca' first (or pass --dir)", o->dir);
+		return cg_fail(-1, "no root CA in %s; run '%s ca' first (or pass --dir)", o->dir,
+			       cg_cmd_prefix(o));
 	cg_ent_path(p, sizeof p, o, name, "cert.pem");
 	if (!cg_exists(p)) {
-		cg_fail(-1, "no certificate named '%s' in %s; 'certgen list' shows what exists", name,
-			o->dir);
+		cg_fail(-1, "no certificate named '%s' in %s; '%s list' shows what exists", name,
+			o->dir, cg_cmd_prefix(o));
 		return -1;
 	}
 	e->cert = cg_cert_load(p);

@@ -7,7 +7,7 @@
 #ifndef TRUST_INTERNAL_H
 #define TRUST_INTERNAL_H
 
-#include "trust.h"
+#include <trust.h>
 
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>

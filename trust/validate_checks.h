@@ -81,9 +81,9 @@ TRUST_HIDDEN void tcheck_fields(tv_ctx *ctx, tpath *p);
 TRUST_HIDDEN void tcheck_extensions(tv_ctx *ctx, tpath *p);
 /* basicConstraints, keyUsage and pathLenConstraint (check_ca.c). */
 TRUST_HIDDEN void tcheck_ca(tv_ctx *ctx, tpath *p);
-/* Extended key usage for the rule set's purpose, intermediates included (eku.c). */
+/* Extended key usage for the rule set's purpose, intermediates included (check_eku.c). */
 TRUST_HIDDEN void tcheck_eku(tv_ctx *ctx, tpath *p);
-/* Revocation of every non-anchor certificate against the store's CRLs (crl.c). */
+/* Revocation of every non-anchor certificate against the store's CRLs (check_revocation.c). */
 TRUST_HIDDEN void tcheck_revocation(tv_ctx *ctx, tpath *p);
 
 #endif

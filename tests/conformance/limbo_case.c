@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "trust.h"
+#include <trust.h>
 
 int limbo_parse_time(long long *out, const char *s)
 {

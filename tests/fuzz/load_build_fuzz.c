@@ -21,7 +21,7 @@
  * such an issuer in X509_check_akid; libtrust, after RFC 4158 §3.5.12 and
  * RFC 5280 §6, which does not list the AKI, only ranks the candidate lower).
  */
-#include "trust.h"
+#include <trust.h>
 #include "fuzz_embed.h"
 
 #include <openssl/x509.h>

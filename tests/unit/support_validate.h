@@ -6,7 +6,7 @@
 #ifndef TESTS_SUPPORT_VALIDATE_H
 #define TESTS_SUPPORT_VALIDATE_H
 
-#include "trust.h"
+#include <trust.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>

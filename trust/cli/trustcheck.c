@@ -7,6 +7,7 @@
  */
 #include "cli_policy.h"
 #include "options.h"
+#include "report_graph.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -41,7 +42,8 @@ static const char usage_text[] =
 	"  --crl FILE             CRLs to check revocation against (repeatable)\n"
 	"  --at TIME              evaluate at an RFC 3339 time, e.g. 2026-01-02T03:04:05Z\n"
 	"  --max-depth N          at most N intermediates in a path (default 32)\n"
-	"  --format text|json|cbor  report format (default text)\n"
+	"  --format FORMAT        text (default), json, cbor, or the graph of paths tried:\n"
+	"                         dot, svg, html (a self-contained page for CI)\n"
 	"  --explain              also search for and list the other paths\n"
 	"  -q, --quiet            print nothing; the exit status is the answer\n"
 	"  -h, --help             show this help\n"
@@ -105,7 +107,7 @@ static int load_chain(trust_chain **out, const tc_options *o, trust_error *err)
 	return TRUST_OK;
 }
 
-static int write_report(const trust_result *r, const tc_options *o)
+static int write_report(const trust_result *r, const trust_chain *chain, const tc_options *o)
 {
 	unsigned int flags = o->explain ? TRUST_REPORT_EXPLAIN : 0;
 	int rc = TRUST_OK;
@@ -117,6 +119,8 @@ static int write_report(const trust_result *r, const tc_options *o)
 		if (rc == TRUST_OK)
 			printf("%s\n", json);
 		free(json);
+	} else if (o->format != TC_FORMAT_CBOR) {
+		rc = tc_report_graph(stdout, r, chain, o->format, flags);
 	} else {
 		unsigned char *cbor = NULL;
 		size_t len = 0;
@@ -184,7 +188,7 @@ static int run(const tc_options *o)
 	if (trust_evaluate(&r, store, cache, chain, &eo, &err) != TRUST_OK)
 		goto fail;
 	status = trust_result_trusted(r) ? 0 : 1;
-	if (!o->quiet && write_report(r, o) != TRUST_OK) {
+	if (!o->quiet && write_report(r, chain, o) != TRUST_OK) {
 		snprintf(err.message, sizeof(err.message), "stdout: could not write the report");
 		status = 2;
 		goto fail;

@@ -334,6 +334,13 @@ TRUST_API const trust_finding *trust_result_finding(const trust_result *r, size_
 TRUST_API int trust_report_text(FILE *out, const trust_result *r, unsigned int flags);
 /* Renders the JSON report (docs/report-schema.md) into *out; caller frees with free(). */
 TRUST_API int trust_report_json(char **out, const trust_result *r, unsigned int flags);
+/*
+ * Writes the graph the path builder explored as Graphviz DOT to `out`: one
+ * node per certificate, one edge per issuer tried, classed by outcome, the
+ * reported chain bold.  `presented` (may be NULL) marks the peer's certificates.
+ */
+TRUST_API int trust_report_dot(FILE *out, const trust_result *r, const trust_chain *presented,
+			       unsigned int flags);
 /* Renders the CBOR report (same data as JSON) into *out and *len; caller frees with free(). */
 TRUST_API int trust_report_cbor(unsigned char **out, size_t *len, const trust_result *r,
 				unsigned int flags);
