@@ -252,6 +252,10 @@ typedef struct tbudget {
 	const char *hit;   /* id of the exhausted budget */
 } tbudget;
 
+/* Replaces 0 by each budget's default and TRUST_BUDGET_ZERO by 0; TRUST_EUSAGE if
+ * a budget is otherwise negative.  (evaluate.c) */
+TRUST_HIDDEN int tbudgets_resolve(trust_budgets *b);
+
 /* Rule set selected from the base policy and flags. */
 typedef struct truleset {
 	const char *policy_name; /* "rfc5280", "tls-server", "tls-client" */

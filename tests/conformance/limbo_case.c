@@ -108,7 +108,8 @@ static int set_options(trust_eval_options *o, json_t *tc, limbo_outcome *out)
 		o->ip = value;
 	json_t *depth = json_object_get(tc, "max_chain_depth");
 	if (json_is_integer(depth))
-		o->budgets.max_depth = (int)json_integer_value(depth);
+		o->budgets.max_depth = json_integer_value(depth) ? (int)json_integer_value(depth)
+								 : TRUST_BUDGET_ZERO;
 	if (has_feature(tc, "pedantic-webpki"))
 		o->flags |= TRUST_EVAL_WEBPKI_STRICT;
 	if (has_feature(tc, "rfc5280-incompatible-with-webpki"))

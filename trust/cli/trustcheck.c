@@ -118,7 +118,7 @@ static int write_report(const trust_result *r, const trust_chain *chain, const t
 		rc = trust_report_json(&json, r, flags);
 		if (rc == TRUST_OK)
 			printf("%s\n", json);
-		free(json);
+		trust_free(json);
 	} else if (o->format != TC_FORMAT_CBOR) {
 		rc = tc_report_graph(stdout, r, chain, o->format, flags);
 	} else {
@@ -127,7 +127,7 @@ static int write_report(const trust_result *r, const trust_chain *chain, const t
 		rc = trust_report_cbor(&cbor, &len, r, flags);
 		if (rc == TRUST_OK)
 			fwrite(cbor, 1, len, stdout);
-		free(cbor);
+		trust_free(cbor);
 	}
 	if (rc == TRUST_OK && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = TRUST_EIO;
@@ -184,7 +184,7 @@ static int run(const tc_options *o)
 	eo.ip = o->ip;
 	eo.flags = (o->explain ? TRUST_EVAL_EXPLAIN : 0u) | (o->ct_off ? TRUST_EVAL_NO_CT : 0u);
 	if (o->max_depth >= 0)
-		eo.budgets.max_depth = o->max_depth;
+		eo.budgets.max_depth = o->max_depth ? o->max_depth : TRUST_BUDGET_ZERO;
 	if (trust_evaluate(&r, store, cache, chain, &eo, &err) != TRUST_OK)
 		goto fail;
 	status = trust_result_trusted(r) ? 0 : 1;
