@@ -209,7 +209,7 @@ TRUST_API const char *trust_policy_rule_id(const trust_policy *p, size_t i);
 
 /* Flags for trust_eval_options.flags. */
 #define TRUST_EVAL_EXPLAIN 0x1u       /* keep searching after success to list other paths */
-#define TRUST_EVAL_WEBPKI_STRICT 0x2u /* web-PKI profile: leaf EKU required, serverAuth only */
+#define TRUST_EVAL_WEBPKI_STRICT 0x2u /* policy webpki: tls-server + CA/B Forum BR rules (server only) */
 #define TRUST_EVAL_NO_SIGCACHE 0x4u   /* ignore the cache (benchmarks, tests) */
 #define TRUST_EVAL_NO_CT 0x8u         /* skip Certificate Transparency rules (reported as not checked) */
 

@@ -14,9 +14,15 @@ static truleset rules_for(const trust_eval_options *o)
 {
 	truleset r = { 0 };
 	trust_policy_base base = o->policy;
-	/* A policy stack that names a base decides it: "apple" is tls-server. */
-	if (o->overlay && o->overlay->base >= 0)
+	bool webpki = (o->flags & TRUST_EVAL_WEBPKI_STRICT) != 0;
+	/* A policy stack that names a base decides it: "apple" is tls-server,
+	 * "webpki" is tls-server with the Baseline Requirements profile. */
+	if (o->overlay && o->overlay->base == TPOLICY_BASE_WEBPKI) {
+		base = TRUST_POLICY_TLS_SERVER;
+		webpki = true;
+	} else if (o->overlay && o->overlay->base >= 0) {
 		base = (trust_policy_base)o->overlay->base;
+	}
 	if (base == TRUST_POLICY_DEFAULT)
 		base = o->purpose == TRUST_PURPOSE_CLIENT ? TRUST_POLICY_TLS_CLIENT
 							  : TRUST_POLICY_TLS_SERVER;
@@ -36,7 +42,12 @@ static truleset rules_for(const trust_eval_options *o)
 		r.eku_nid = NID_server_auth;
 		break;
 	}
-	r.webpki_strict = (o->flags & TRUST_EVAL_WEBPKI_STRICT) != 0;
+	/* The web-PKI profile is tls-server plus the Baseline Requirements'
+	 * pedantic rules; check_options refuses it for any other purpose. */
+	if (webpki && r.eku_nid == NID_server_auth) {
+		r.webpki = true;
+		r.policy_name = "webpki";
+	}
 	return r;
 }
 
@@ -120,6 +131,11 @@ static int resolve_options(trust_eval_options *o, const trust_eval_options *in,
 		return terr_set(err, TRUST_EUSAGE, "options: unknown purpose");
 	if (o->policy < TRUST_POLICY_DEFAULT || o->policy > TRUST_POLICY_TLS_CLIENT)
 		return terr_set(err, TRUST_EUSAGE, "options: unknown base policy");
+	bool server = o->policy == TRUST_POLICY_TLS_SERVER ||
+		      (o->policy == TRUST_POLICY_DEFAULT && o->purpose == TRUST_PURPOSE_SERVER);
+	if ((o->flags & TRUST_EVAL_WEBPKI_STRICT) && !server)
+		return terr_set(err, TRUST_EUSAGE,
+				"options: the webpki profile applies to TLS server certificates only");
 	return TRUST_OK;
 }
 

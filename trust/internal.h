@@ -258,10 +258,10 @@ TRUST_HIDDEN int tbudgets_resolve(trust_budgets *b);
 
 /* Rule set selected from the base policy and flags. */
 typedef struct truleset {
-	const char *policy_name; /* "rfc5280", "tls-server", "tls-client" */
+	const char *policy_name; /* "rfc5280", "tls-server", "tls-client", "webpki" */
 	bool check_names;        /* host / IP against SAN */
 	int eku_nid;             /* NID_server_auth, NID_client_auth, or NID_undef for none */
-	bool webpki_strict;      /* TRUST_EVAL_WEBPKI_STRICT */
+	bool webpki;             /* CA/B Forum profile (TRUST_EVAL_WEBPKI_STRICT): check_webpki*.c */
 } truleset;
 
 typedef struct tv_ctx {

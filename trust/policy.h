@@ -42,6 +42,9 @@
 
 #include "internal.h"
 
+/* "base": "webpki" in a file: tls-server with TRUST_EVAL_WEBPKI_STRICT's rules. */
+#define TPOLICY_BASE_WEBPKI 16
+
 /* Certificate scope bits ("certs": ["leaf", "intermediates", "anchor"]). */
 #define TPS_LEAF 0x1u
 #define TPS_INTERMEDIATES 0x2u
@@ -145,7 +148,7 @@ typedef struct tpolicy_layer {
 	char *name;
 	char *description;
 	char *source;              /* file path or the name given to load_mem */
-	int base;                  /* trust_policy_base, or -1 if the file names none */
+	int base;                  /* trust_policy_base, TPOLICY_BASE_WEBPKI, or -1 if none */
 	unsigned anchor_origins;   /* TPO_* allowed; TPO_ALL if not given */
 	tpolicy_rule *rules;
 	size_t nrules;

@@ -796,7 +796,8 @@ static int parse_top(lctx *c, trust_policy *out, json_t *root, int depth)
 {
 	static const char *const keys[] = { "name", "description", "base", "include",
 					    "anchor_origins", "rules", "ats", "pins", NULL };
-	static const char *const base_words[] = { "rfc5280", "tls-server", "tls-client", NULL };
+	static const char *const base_words[] = { "rfc5280", "tls-server", "tls-client", "webpki",
+						  NULL };
 	tpolicy_layer *l = c->layer;
 	if (!json_is_object(root))
 		return fail_at(c, false, "a policy file holds one JSON object, not %s",
@@ -822,6 +823,7 @@ static int parse_top(lctx *c, trust_policy *out, json_t *root, int depth)
 		pop(c);
 		l->base = strcmp(b, "rfc5280") == 0	 ? TRUST_POLICY_RFC5280
 			  : strcmp(b, "tls-client") == 0 ? TRUST_POLICY_TLS_CLIENT
+			  : strcmp(b, "webpki") == 0	 ? TPOLICY_BASE_WEBPKI
 							 : TRUST_POLICY_TLS_SERVER;
 	}
 	if (rc == TRUST_OK &&

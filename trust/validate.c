@@ -22,6 +22,8 @@ int tvalidate_path(tv_ctx *ctx, tpath *p)
 	tcheck_ca(ctx, p);
 	if (ctx->rules.eku_nid != NID_undef)
 		tcheck_eku(ctx, p);
+	if (ctx->rules.webpki)
+		tcheck_webpki(ctx, p);
 	tcheck_revocation(ctx, p);
 
 	/* Name constraints and host names live in their own files; their return
