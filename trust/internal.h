@@ -316,6 +316,11 @@ TRUST_HIDDEN int tnames_normalize_host(char **out, const char *host, trust_error
 TRUST_HIDDEN bool tnames_dns_match(const char *pattern, size_t plen, const char *host);
 /* Parses an IPv4/IPv6 literal into bytes (4 or 16); 0 on success. */
 TRUST_HIDDEN int tnames_parse_ip(unsigned char out[16], size_t *len, const char *ip);
+/* Whether a name is a well-formed SAN dNSName (IDNs as A-labels): the LDH
+ * labels tnames_dns_match accepts, none beginning or ending in '-', every
+ * "xn--" label a valid A-label, a wildcard over no public suffix.  NULL if
+ * so, else why not (static text).  certgen asks before issuing. */
+TRUST_HIDDEN const char *tnames_host_syntax(const char *name);
 
 /* ---- result internals (result.c) ---- */
 
