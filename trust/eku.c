@@ -27,8 +27,7 @@ static const char *purpose_name(int nid)
 
 static bool eku_critical(const trust_cert *c)
 {
-	int idx = X509_get_ext_by_NID(c->x509, NID_ext_key_usage, -1);
-	return idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(c->x509, idx));
+	return tcert_ext_critical(c, NID_ext_key_usage);
 }
 
 static size_t check_leaf(tv_ctx *ctx, tpath *p)
