@@ -14,20 +14,28 @@ DESTDIR ?=
 BUILD ?= build
 SAN ?=
 
-VERSION := 0.1.0
-SOMAJOR := 0
+# The version lives in include/trust.h only.
+VERSION := $(shell sed -n 's/^\#define TRUST_VERSION_STRING "\(.*\)"/\1/p' include/trust.h)
+SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 
 CC ?= cc
-PKGS := openssl libcbor jansson libplist-2.0 libpsl libidn2
+# libtrust's own dependencies; the tools add libplist (certgen writes
+# .mobileconfig profiles, trustcheck reads Info.plist files).
+LIB_PKGS := openssl libcbor jansson libpsl libidn2
+PKGS := $(LIB_PKGS) libplist-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIB_LIBS = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Graphviz lays out trustcheck's --format svg|html graphs; only trustcheck links
+# it, and includes it as <graphviz/gvc.h> (its -I would let its types.h shadow ours).
+GVC_LIBS = $(shell pkg-config --libs libgvc 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat-security -Wstrict-prototypes
 OPT ?= -O2 -g
 CFLAGS_ALL = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(OPT) \
 	-fvisibility=hidden -fPIC -fstack-protector-strong $(SAN) \
-	-Itrust $(PKG_CFLAGS) $(CFLAGS)
+	-MMD -MP -Iinclude -Itrust $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = -Wl,-z,relro,-z,now -pthread $(SAN) $(LDFLAGS)
 
 LIB_SRC := $(sort $(wildcard trust/*.c))
@@ -41,7 +49,12 @@ TEST_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/unit/support_*.c))
 TEST_SUPPORT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SUPPORT_SRC))
 
-STATIC_LIB := $(BUILD)/libtrust.a
+# Tests, certgen and trustcheck link the internal archive, which keeps the
+# hidden internal symbols global; the installed libtrust.a is one relocatable
+# object whose hidden symbols are made local, so a static link never collides
+# with a program's own helper names.
+STATIC_LIB := $(BUILD)/libtrust-internal.a
+INSTALL_STATIC_LIB := $(BUILD)/libtrust.a
 SHARED_LIB := $(BUILD)/libtrust.so.$(VERSION)
 TRUSTCHECK := $(BUILD)/trustcheck
 CERTGEN := $(BUILD)/certgen
@@ -50,13 +63,13 @@ FIXTURES := $(BUILD)/fixtures/.stamp
 .PHONY: all deps test demo bench conformance fuzz install clean unit cli asan \
 	fixtures corpus-replay valgrind check-deps
 
-all: $(STATIC_LIB) $(SHARED_LIB) $(BUILD)/libtrust.pc $(TRUSTCHECK) \
+all: $(STATIC_LIB) $(INSTALL_STATIC_LIB) $(SHARED_LIB) $(TRUSTCHECK) \
 	$(if $(CERTGEN_SRC),$(CERTGEN))
 
 deps:
 	@sh scripts/deps.sh test
 
-$(BUILD)/obj/%.o: %.c $(wildcard trust/*.h) $(wildcard certgen/*.h) $(wildcard tests/unit/*.h)
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
@@ -65,17 +78,24 @@ $(STATIC_LIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+$(INSTALL_STATIC_LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ $(BUILD)/libtrust-merged.o
+	$(LD) -r -o $(BUILD)/libtrust-merged.o $^
+	objcopy --localize-hidden $(BUILD)/libtrust-merged.o
+	ar rcs $@ $(BUILD)/libtrust-merged.o
+
 $(SHARED_LIB): $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,libtrust.so.$(SOMAJOR) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(CC) -shared -Wl,-soname,libtrust.so.$(SOMAJOR) $(LDFLAGS_ALL) -o $@ $^ $(LIB_LIBS)
 	ln -sf libtrust.so.$(VERSION) $(BUILD)/libtrust.so.$(SOMAJOR)
 	ln -sf libtrust.so.$(SOMAJOR) $(BUILD)/libtrust.so
 
-$(BUILD)/libtrust.pc: libtrust.pc.in Makefile
-	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' $< > $@
+# Written at install time, so the PREFIX given to `make install` is the one it names.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	-e 's|@REQUIRES@|$(LIB_PKGS)|g'
 
 $(TRUSTCHECK): $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PKG_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PKG_LIBS) $(GVC_LIBS)
 
 $(CERTGEN): $(CERTGEN_OBJ) $(STATIC_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CERTGEN_OBJ) $(STATIC_LIB) $(PKG_LIBS)
@@ -110,7 +130,8 @@ asan:
 test: deps
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory unit cli conformance corpus-replay valgrind
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) --no-print-directory asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) --no-print-directory asan
 	@echo "make test: all suites passed"
 
 demo: deps
@@ -121,12 +142,13 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin \
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man3 $(DESTDIR)$(PREFIX)/share/trustbench/policies
-	install -m 0644 trust/trust.h $(DESTDIR)$(PREFIX)/include/trust.h
-	install -m 0644 $(STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/
+	install -m 0644 include/trust.h $(DESTDIR)$(PREFIX)/include/trust.h
+	install -m 0644 $(INSTALL_STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libtrust.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libtrust.so.$(SOMAJOR)
 	ln -sf libtrust.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libtrust.so
-	install -m 0644 $(BUILD)/libtrust.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	$(PC_SED) libtrust.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtrust.pc
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtrust.pc
 	install -m 0755 $(TRUSTCHECK) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(CERTGEN_SRC),install -m 0755 $(CERTGEN) $(DESTDIR)$(PREFIX)/bin/)
 	for m in $(wildcard docs/*.1); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
@@ -134,4 +156,8 @@ install: all
 	for p in $(wildcard policies/*.json); do install -m 0644 $$p $(DESTDIR)$(PREFIX)/share/trustbench/policies/; done
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD) build/asan build/fuzz-clang build/tsan
+
+# Compiler-generated header dependencies: touching a header rebuilds exactly
+# the objects that include it.
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -5,7 +5,7 @@
  * certificate its own defaults would reject.
  */
 #include "certgen.h"
-#include "trust.h"
+#include <trust.h>
 
 #include <openssl/x509.h>
 #include <stdio.h>

@@ -9,6 +9,9 @@
 
 static void print_trust_steps(const cg_opts *o, const char *root)
 {
+	char q[4200];
+	const char *cg = cg_cmd_prefix(o);
+	cg_shq(q, sizeof q, root);
 	cg_say(o,
 	       "root certificate: %s\n"
 	       "root key:         %s/ca-key.pem (mode 0600; keep it private)\n\n"
@@ -16,17 +19,18 @@ static void print_trust_steps(const cg_opts *o, const char *root)
 	       "  Debian/Ubuntu:  sudo cp %s /usr/local/share/ca-certificates/certgen-root.crt &&"
 	       " sudo update-ca-certificates\n"
 	       "  curl/OpenSSL:   curl --cacert %s https://localhost/\n"
-	       "  iOS/macOS:      certgen mobileconfig, install the profile, then Settings > General >"
+	       "  this machine:   %s install --yes   (system store, NSS, Java when present)\n"
+	       "  iOS/macOS:      %s mobileconfig, install the profile, then Settings > General >"
 	       " About > Certificate Trust Settings > enable full trust\n"
-	       "  Android:        certgen android (DER file, <hash>.0 and network_security_config.xml)\n"
-	       "Next: certgen leaf localhost 127.0.0.1 ::1\n",
-	       root, o->dir, root, root);
+	       "  Android:        %s android (DER file, <hash>.0 and network_security_config.xml)\n"
+	       "Next: %s leaf localhost 127.0.0.1 ::1\n",
+	       root, o->dir, q, q, cg, cg, cg, cg);
 }
 
 int cmd_ca(const cg_opts *o, int argc, char **argv)
 {
-	const char *cn = "certgen root CA", *keytype = "ec256", *v;
-	long days = CG_DAYS_ROOT;
+	const char *cn = "certgen root CA", *keytype = "ec256";
+	cg_validity v = { .days = CG_DAYS_ROOT, .min_days = 1 };
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if ((m = cg_optval(argc, argv, &i, "--name", &cn)) != 0) {
@@ -36,18 +40,23 @@ int cmd_ca(const cg_opts *o, int argc, char **argv)
 			if (m < 0 || !cg_key_type_ok(keytype))
 				return cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, "
 							 "rsa4096 or ed25519");
-		} else if ((m = cg_optval(argc, argv, &i, "--days", &v)) != 0) {
-			if (m < 0 || !cg_parse_long(v, 1, 36500, &days))
-				return cg_fail(CG_USAGE, "--days must be a number of days from 1 to 36500");
+		} else if ((m = cg_validity_opt(argc, argv, &i, &v)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
 		} else {
 			return cg_bad_option("ca", argv[i]);
 		}
 	}
 	if (!*cn)
 		return cg_fail(CG_USAGE, "--name must not be empty: iOS lists roots by CN");
+	int64_t nb, na;
+	if (cg_validity_resolve(&v, &nb, &na) != CG_OK)
+		return CG_USAGE;
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	char root[4096], keyp[4096];
 	snprintf(root, sizeof root, "%s/ca.pem", o->dir);
 	snprintf(keyp, sizeof keyp, "%s/ca-key.pem", o->dir);
@@ -63,20 +72,22 @@ int cmd_ca(const cg_opts *o, int argc, char **argv)
 	s.profile = CG_PROF_ROOT;
 	s.cn = cn;
 	s.key = key;
-	int64_t now = (int64_t)time(NULL);
-	s.not_before = now - CG_BACKDATE_SECONDS;
-	s.not_after = now + days * 86400;
+	s.not_before = nb;
+	s.not_after = na;
 	X509 *x = key ? cg_build(&s, serial) : NULL;
 	size_t n = 0, kn = 0;
 	char *pem = x ? cg_cert_pem(x, &n) : NULL;
 	char *kpem = x ? cg_key_pem(key, &kn) : NULL;
 	if (pem && kpem) {
-		/* Key first: a root certificate without its key would be useless. */
-		rc = cg_write_file(keyp, kpem, kn, 0600, o->force);
+		/* Staged beside the old root, switched in by the journal: a kill
+		 * never leaves a key that does not match ca.pem. */
+		rc = cg_txn_stage_file(o, &st, "ca-key.pem", kpem, kn, 0600);
 		if (rc == CG_OK)
-			rc = cg_write_file(root, pem, n, 0644, o->force);
+			rc = cg_txn_stage_file(o, &st, "ca.pem", pem, n, 0644);
 		if (rc == CG_OK)
 			rc = cg_record(&st, CG_ROOT_NAME, "root", serial, "", x) == 0 ? CG_OK : CG_USAGE;
+		if (rc == CG_OK)
+			rc = cg_txn_commit(o, &st);
 	}
 	if (kpem)
 		OPENSSL_cleanse(kpem, kn);

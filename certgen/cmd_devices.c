@@ -37,7 +37,8 @@ static int load_root(const cg_opts *o, X509 **root, unsigned char **der, int *n)
 	char p[4096];
 	snprintf(p, sizeof p, "%s/ca.pem", o->dir);
 	if (!cg_have_root(o))
-		return cg_fail(CG_USAGE, "no root CA in %s; run 'certgen ca' first (or pass --dir)", o->dir);
+		return cg_fail(CG_USAGE, "no root CA in %s; run '%s ca' first (or pass --dir)", o->dir,
+			       cg_cmd_prefix(o));
 	*root = cg_cert_load(p);
 	*der = NULL;
 	*n = *root ? i2d_X509(*root, der) : -1;

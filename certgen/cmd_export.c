@@ -19,7 +19,9 @@ int cmd_bundle(const cg_opts *o, int argc, char **argv)
 	}
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	char path[4096];
 	if (out)
 		snprintf(path, sizeof path, "%s", out);
@@ -27,7 +29,8 @@ int cmd_bundle(const cg_opts *o, int argc, char **argv)
 		snprintf(path, sizeof path, "%s/bundle.pem", o->dir);
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	int rc = (sk && cg_have_root(o)) ? CG_OK
-		: cg_fail(CG_USAGE, "no root CA in %s; run 'certgen ca' first", o->dir);
+		: cg_fail(CG_USAGE, "no root CA in %s; run '%s ca' first", o->dir,
+			  cg_cmd_prefix(o));
 	json_t *names = json_array();
 	/* Root first, then intermediates in issuing order. */
 	for (int pass = 0; rc == CG_OK && pass < 2; pass++) {
@@ -86,7 +89,8 @@ int cmd_pin(const cg_opts *o, int argc, char **argv)
 		file = argv[i];
 	}
 	if (!file)
-		return cg_fail(CG_USAGE, "pin needs a certificate FILE; e.g. 'certgen pin pki/ca.pem'");
+		return cg_fail(CG_USAGE, "pin needs a certificate FILE; e.g. 'certgen pin %s/ca.pem'",
+			       o->dir);
 	X509 *x = cg_cert_load(file);
 	if (!x)
 		return CG_USAGE;

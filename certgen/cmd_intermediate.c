@@ -8,8 +8,10 @@
 #include <time.h>
 
 /* "10.0.0.0/8" -> "10.0.0.0/255.0.0.0": OpenSSL's config syntax for an
- * iPAddress constraint is address and mask (RFC 5280 §4.2.1.10). */
-static bool cidr_to_mask(const char *cidr, char *out, size_t n)
+ * iPAddress constraint is address and mask (RFC 5280 §4.2.1.10).  Host bits
+ * are refused ("10.1.2.3/8" is a typo for a host or for 10.0.0.0/8): the
+ * network is put in `net` for the message. */
+static bool cidr_to_mask(const char *cidr, char *out, size_t n, char *net, size_t netn)
 {
 	char addr[64];
 	const char *slash = strchr(cidr, '/');
@@ -24,17 +26,28 @@ static bool cidr_to_mask(const char *cidr, char *out, size_t n)
 		return false;
 	for (long i = 0; i < bits; i++)
 		mask[i / 8] |= (unsigned char)(0x80 >> (i % 8));
+	bool host_bits = false;
+	for (long i = 0; i < max / 8; i++) {
+		host_bits = host_bits || (buf[i] & ~mask[i]);
+		buf[i] &= mask[i];
+	}
 	char m[64];
+	if (host_bits) {
+		if (inet_ntop(af, buf, m, sizeof m))
+			snprintf(net, netn, "%s/%ld", m, bits);
+		return false;
+	}
 	if (!inet_ntop(af, mask, m, sizeof m))
 		return false;
 	return snprintf(out, n, "%s/%s", addr, m) < (int)n;
 }
 
-static bool nc_add(char *nc, size_t n, const char *sub, const char *type, const char *v)
+static bool nc_add(char *nc, size_t n, const char *sub, const char *type, const char *v,
+		   char *net, size_t netn)
 {
 	char val[160];
 	if (strcmp(type, "IP") == 0) {
-		if (!cidr_to_mask(v, val, sizeof val))
+		if (!cidr_to_mask(v, val, sizeof val, net, netn))
 			return false;
 	} else if (strchr(v, ',') || strchr(v, '\n') || !*v) {
 		return false;
@@ -48,7 +61,9 @@ static bool nc_add(char *nc, size_t n, const char *sub, const char *type, const 
 int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 {
 	const char *issuer = CG_ROOT_NAME, *keytype = "ec256", *name = NULL, *eku = "", *v;
-	long days = CG_DAYS_INTERMEDIATE, pathlen = -1;
+	const char *cert_file = NULL, *key_file = NULL;
+	long pathlen = -1;
+	cg_validity val = { .days = CG_DAYS_INTERMEDIATE, .min_days = 1 };
 	static const struct { const char *opt, *sub, *type; } ncopts[] = {
 		{ "--permit-dns", "permitted", "DNS" },  { "--exclude-dns", "excluded", "DNS" },
 		{ "--permit-ip", "permitted", "IP" },    { "--exclude-ip", "excluded", "IP" },
@@ -58,11 +73,16 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int m = 0;
 		for (size_t k = 0; k < sizeof ncopts / sizeof ncopts[0] && m == 0; k++) {
+			char net[80] = "";
 			if ((m = cg_optval(argc, argv, &i, ncopts[k].opt, &v)) > 0 &&
-			    !nc_add(nc, sizeof nc, ncopts[k].sub, ncopts[k].type, v))
+			    !nc_add(nc, sizeof nc, ncopts[k].sub, ncopts[k].type, v, net, sizeof net)) {
+				if (net[0])
+					return cg_fail(CG_USAGE, "%s '%s' has host bits set; the network is %s",
+						       ncopts[k].opt, v, net);
 				return cg_fail(CG_USAGE, "%s '%s' is not valid%s", ncopts[k].opt, v,
 					       strcmp(ncopts[k].type, "IP") == 0 ?
 						       " (use CIDR, e.g. 10.0.0.0/8 or fd00::/8)" : "");
+			}
 		}
 		if (m < 0)
 			return CG_USAGE;
@@ -75,9 +95,13 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 			if (m < 0 || !cg_key_type_ok(keytype))
 				return cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, "
 							 "rsa4096 or ed25519");
-		} else if ((m = cg_optval(argc, argv, &i, "--days", &v)) != 0) {
-			if (m < 0 || !cg_parse_long(v, 1, 36500, &days))
-				return cg_fail(CG_USAGE, "--days must be a number of days from 1 to 36500");
+		} else if ((m = cg_validity_opt(argc, argv, &i, &val)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if ((m = cg_optval(argc, argv, &i, "--cert-file", &cert_file)) != 0 ||
+			   (m = cg_optval(argc, argv, &i, "--key-file", &key_file)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
 		} else if ((m = cg_optval(argc, argv, &i, "--pathlen", &v)) != 0) {
 			if (m < 0 || !cg_parse_long(v, 0, 32, &pathlen))
 				return cg_fail(CG_USAGE, "--pathlen must be a number from 0 to 32");
@@ -97,9 +121,16 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 	if (!name || !*name || cg_is_root(name))
 		return cg_fail(CG_USAGE, "intermediate needs a NAME other than '%s'; e.g. 'certgen "
 					 "intermediate issuing-1'", CG_ROOT_NAME);
+	if (strcmp(nc, "critical") != 0 && cg_nc_check(nc) != CG_OK)
+		return CG_USAGE;
+	int64_t nb, na;
+	if (cg_validity_resolve(&val, &nb, &na) != CG_OK)
+		return CG_USAGE;
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_ent is;
 	if (cg_ent_load(&is, o, issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);
@@ -123,8 +154,11 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 		s.pathlen = pathlen;
 		s.eku = eku;
 		s.nc = strcmp(nc, "critical") == 0 ? NULL : nc;
-		cg_issue_req q = { .name = name, .kind = "intermediate", .spec = &s, .days = days,
-				   .issuer = &is };
+		s.not_before = nb;
+		s.not_after = na;
+		cg_issue_req q = { .name = name, .kind = "intermediate", .spec = &s, .issuer = &is,
+				   .exact = cg_validity_exact(&val), .cert_file = cert_file,
+				   .key_file = key_file };
 		rc = cg_issue(o, &st, &q);
 	}
 	EVP_PKEY_free(key);
@@ -151,16 +185,16 @@ static int load_other(cg_ent *e, const cg_opts *o, const char *other)
 
 int cmd_cross(const cg_opts *o, int argc, char **argv)
 {
-	const char *name = NULL, *other = NULL, *v;
-	long days = 0; /* 0: not given */
+	const char *name = NULL, *other = NULL;
+	/* Negative days make an already expired cross-sign (the 2021 DST Root X3 pattern). */
+	cg_validity val = { .days = CG_DAYS_INTERMEDIATE, .min_days = -36500 };
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if ((m = cg_optval(argc, argv, &i, "--issuer", &other)) != 0) {
 			if (m < 0)
 				return CG_USAGE;
-		} else if ((m = cg_optval(argc, argv, &i, "--days", &v)) != 0) {
-			/* Negative days make an already expired cross-sign (the 2021 DST Root X3 pattern). */
-			if (m < 0 || !cg_parse_long(v, -36500, 36500, &days) || days == 0)
+		} else if ((m = cg_validity_opt(argc, argv, &i, &val)) != 0) {
+			if (m < 0 || val.days == 0)
 				return cg_fail(CG_USAGE, "--days must be a non-zero number of days "
 							 "(negative: already expired)");
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -172,9 +206,19 @@ int cmd_cross(const cg_opts *o, int argc, char **argv)
 	if (!name || !other)
 		return cg_fail(CG_USAGE, "usage: certgen cross NAME --issuer OTHER (OTHER: a CA here, "
 					 "or another certgen directory such as ../old-pki/)");
+	int64_t nb, na;
+	if (val.days < 0 && !cg_validity_exact(&val)) {
+		int64_t now = (int64_t)time(NULL);
+		nb = now + (val.days - 30) * 86400;
+		na = now + val.days * 86400;
+	} else if (cg_validity_resolve(&val, &nb, &na) != CG_OK) {
+		return CG_USAGE;
+	}
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_ent subj, is;
 	memset(&is, 0, sizeof is);
 	int rc = cg_ent_load(&subj, o, name, false) == 0 && load_other(&is, o, other) == 0 ?
@@ -196,14 +240,10 @@ int cmd_cross(const cg_opts *o, int argc, char **argv)
 		s.subject = X509_get_subject_name(subj.cert);
 		s.key = X509_get0_pubkey(subj.cert);
 		s.pathlen = X509_get_pathlen(subj.cert);
-		int64_t now = (int64_t)time(NULL);
-		if (days < 0) {
-			s.not_before = now + (days - 30) * 86400;
-			s.not_after = now + days * 86400;
-		}
-		cg_issue_req q = { .name = xname, .kind = "cross", .spec = &s,
-				   .days = days > 0 ? days : CG_DAYS_INTERMEDIATE, .issuer = &is,
-				   .nokey = true };
+		s.not_before = nb;
+		s.not_after = na;
+		cg_issue_req q = { .name = xname, .kind = "cross", .spec = &s, .issuer = &is,
+				   .nokey = true, .exact = cg_validity_exact(&val) };
 		rc = cg_issue(o, &st, &q);
 	}
 	cg_ent_free(&subj);

@@ -1,32 +1,14 @@
 /* certgen leaf (server) and certgen client: end-entity certificates. */
 #include "certgen.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Host names: LDH labels (plus '_', which private DNS uses), a '*' only as
- * the whole left-most label (RFC 6125 §6.4.3), non-ASCII left to libidn2. */
-static bool dns_ok(const char *n)
-{
-	size_t len = strlen(n);
-	if (len == 0 || len > 253 || n[0] == '.' || strstr(n, ".."))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)n[i];
-		if (c == '*' && !(i == 0 && n[1] == '.'))
-			return false;
-		if (c < 0x80 && !isalnum(c) && c != '-' && c != '.' && c != '_' && c != '*')
-			return false;
-	}
-	return true;
-}
-
 typedef struct leaf_args {
-	const char *issuer, *keytype, *email;
-	long days;
-	bool client_eku, days_set;
+	const char *issuer, *keytype, *email, *cert_file, *key_file;
+	cg_validity v;
+	bool client_eku;
 	char san[8192];
 	const char *first;
 	int nnames;
@@ -34,7 +16,6 @@ typedef struct leaf_args {
 
 static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool client)
 {
-	const char *v;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if ((m = cg_optval(argc, argv, &i, "--issuer", &a->issuer)) != 0) {
@@ -44,10 +25,13 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 			if (m < 0 || !cg_key_type_ok(a->keytype))
 				return cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, "
 							 "rsa4096 or ed25519");
-		} else if ((m = cg_optval(argc, argv, &i, "--days", &v)) != 0) {
-			if (m < 0 || !cg_parse_long(v, 1, 36500, &a->days))
-				return cg_fail(CG_USAGE, "--days must be a number of days from 1 to 36500");
-			a->days_set = true;
+		} else if ((m = cg_validity_opt(argc, argv, &i, &a->v)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if ((m = cg_optval(argc, argv, &i, "--cert-file", &a->cert_file)) != 0 ||
+			   (m = cg_optval(argc, argv, &i, "--key-file", &a->key_file)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
 		} else if (client && (m = cg_optval(argc, argv, &i, "--email", &a->email)) != 0) {
 			if (m < 0)
 				return CG_USAGE;
@@ -59,10 +43,12 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 			const char *n = argv[i];
 			if (client && a->nnames > 0)
 				return cg_fail(CG_USAGE, "client takes one NAME (got '%s' too)", n);
-			if (!client && strcmp(cg_san_type(n), "DNS") == 0 && !dns_ok(n))
-				return cg_fail(CG_USAGE, "'%s' is not a host name, IP address, e-mail address "
-							 "or URI; a wildcard must be the whole first label "
-							 "(*.example.com)", n);
+			/* libtrust's own name syntax: certgen never issues a name
+			 * trustcheck would refuse to match. */
+			const char *why = client ? NULL : cg_name_syntax(n);
+			if (why)
+				return cg_fail(CG_USAGE, "'%s' (%s) cannot be issued: %s", n,
+					       cg_san_type(n), why);
 			if (strchr(n, '\n') || strlen(a->san) + strlen(n) + 2 > sizeof a->san)
 				return cg_fail(CG_USAGE, "too many or too long names");
 			if (!client) {
@@ -82,20 +68,30 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 
 static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool client)
 {
-	leaf_args a = { .issuer = CG_ROOT_NAME, .keytype = "ec256", .days = CG_DAYS_LEAF };
+	leaf_args a = { .issuer = CG_ROOT_NAME, .keytype = "ec256",
+			.v = { .days = CG_DAYS_LEAF, .min_days = 1 } };
 	int rc = parse(cmd, &a, argc, argv, client);
 	if (rc != CG_OK)
 		return rc;
 	if (client && a.email) {
-		if (!strchr(a.email, '@') || strchr(a.email, '\n'))
-			return cg_fail(CG_USAGE, "--email '%s' is not an e-mail address", a.email);
+		const char *why = strcmp(cg_san_type(a.email), "email") == 0 ? cg_name_syntax(a.email)
+									    : "no '@'";
+		if (why)
+			return cg_fail(CG_USAGE, "--email '%s' is not an e-mail address: %s", a.email, why);
 		snprintf(a.san, sizeof a.san, "%s\n", a.email);
 	}
-	if (a.days_set)
-		cg_warn_days(o, a.days);
+	int64_t nb, na;
+	if (cg_validity_resolve(&a.v, &nb, &na) != CG_OK)
+		return CG_USAGE;
+	if (cg_validity_exact(&a.v))
+		cg_warn_days(o, (long)((na - nb + 86399) / 86400));
+	else if (a.v.days_set)
+		cg_warn_days(o, a.v.days);
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_ent is;
 	if (cg_ent_load(&is, o, a.issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);
@@ -111,6 +107,8 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 	s.cn = a.first;
 	s.key = key;
 	s.san = a.san;
+	s.not_before = nb;
+	s.not_after = na;
 	if (a.client_eku)
 		s.eku = "serverAuth,clientAuth";
 	char host[300] = "";
@@ -121,7 +119,9 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 			 a.first + (a.first[0] == '*' ? 1 : 0));
 	}
 	cg_issue_req q = { .name = a.first, .kind = client ? "client" : "leaf", .spec = &s,
-			   .days = a.days, .issuer = &is, .check = true, .client = client,
+			   .issuer = &is, .check = true, .client = client,
+			   .exact = cg_validity_exact(&a.v), .cert_file = a.cert_file,
+			   .key_file = a.key_file,
 			   .host = host[0] ? host : NULL,
 			   .ip = strcmp(type, "IP") == 0 ? a.first : NULL };
 	rc = key ? cg_issue(o, &st, &q) : CG_USAGE;

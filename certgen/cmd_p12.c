@@ -67,14 +67,17 @@ int cmd_p12(const cg_opts *o, int argc, char **argv)
 		}
 	}
 	if (!name)
-		return cg_fail(CG_USAGE, "p12 needs a NAME; e.g. 'certgen p12 localhost --legacy'");
+		return cg_fail(CG_USAGE, "p12 needs a NAME; e.g. '%s p12 localhost --legacy'",
+			       cg_cmd_prefix(o));
 	char pw[256];
 	int rc = pwfile ? read_password(pwfile, pw, sizeof pw) : random_password(pw, sizeof pw);
 	if (rc != CG_OK)
 		return rc;
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_ent e;
 	if (cg_ent_load(&e, o, name, true) != 0) {
 		OPENSSL_cleanse(pw, sizeof pw);

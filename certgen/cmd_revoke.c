@@ -29,6 +29,15 @@ static int reason_code(const char *r)
 	return -1;
 }
 
+static void say_revoked(const cg_opts *o, const cg_entry *e)
+{
+	char qi[600], qn[600];
+	const char *cg = cg_cmd_prefix(o);
+	cg_say(o, "revoked '%s' (serial %s, %s); publish it with:\n  %s crl --issuer %s\n  %s ocsp %s "
+		  "--status revoked\n", e->name, e->serial, e->reason, cg,
+	       cg_shq(qi, sizeof qi, e->issuer), cg, cg_shq(qn, sizeof qn, e->name));
+}
+
 int cmd_revoke(const cg_opts *o, int argc, char **argv)
 {
 	const char *what = NULL, *reason = "unspecified";
@@ -47,17 +56,20 @@ int cmd_revoke(const cg_opts *o, int argc, char **argv)
 		}
 	}
 	if (!what)
-		return cg_fail(CG_USAGE, "revoke needs a NAME or SERIAL; 'certgen list' shows both");
+		return cg_fail(CG_USAGE, "revoke needs a NAME or SERIAL; '%s list' shows both",
+			       cg_cmd_prefix(o));
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_entry *e = cg_state_find(&st, what);
 	if (!e)
 		e = cg_state_find_serial(&st, what);
 	int rc = CG_OK;
 	if (!e) {
-		rc = cg_fail(CG_USAGE, "nothing named or numbered '%s' in %s; 'certgen list' shows what "
-				       "exists", what, o->dir);
+		rc = cg_fail(CG_USAGE, "nothing named or numbered '%s' in %s; '%s list' shows what "
+				       "exists", what, o->dir, cg_cmd_prefix(o));
 	} else if (strcmp(e->kind, "root") == 0) {
 		rc = cg_fail(CG_USAGE, "a root cannot be revoked; remove it from the trust store instead");
 	} else if (e->revoked && !o->force) {
@@ -75,9 +87,7 @@ int cmd_revoke(const cg_opts *o, int argc, char **argv)
 			cg_print_json(json_pack("{s:s, s:s, s:s, s:s}", "name", e->name, "serial", e->serial,
 						"issuer", e->issuer, "reason", e->reason));
 		else
-			cg_say(o, "revoked '%s' (serial %s, %s); run 'certgen crl --issuer %s' or 'certgen "
-				  "ocsp %s --status revoked' to publish it\n", e->name, e->serial, e->reason,
-			       e->issuer, e->name);
+			say_revoked(o, e);
 	}
 	return cg_end(o, &st, lockfd, rc == CG_OK, rc);
 }
@@ -170,28 +180,39 @@ int cmd_crl(const cg_opts *o, int argc, char **argv)
 	}
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_ent is;
 	if (cg_ent_load(&is, o, issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);
+	/* Every revoked serial of this issuer that has not expired, whether its
+	 * name was reissued since or not (RFC 5280 §5: a CRL may drop an entry
+	 * only after the certificate expires). */
 	const cg_entry **rev = calloc(st.n + 1, sizeof *rev);
 	size_t nrev = 0;
+	int64_t now = (int64_t)time(NULL);
 	for (size_t i = 0; rev && i < st.n; i++)
-		if (st.e[i].revoked && strcmp(st.e[i].issuer, issuer) == 0)
+		if (st.e[i].revoked && strcmp(st.e[i].issuer, issuer) == 0 && st.e[i].not_after >= now)
 			rev[nrev++] = &st.e[i];
 	long number = cg_state_next_crl(&st, issuer);
 	X509_CRL *crl = rev && number > 0 ? cg_crl_build(is.cert, is.key, rev, nrev, number, days) : NULL;
 	int rc = crl ? CG_OK : cg_fail(CG_USAGE, "cannot build the CRL for '%s'", issuer);
-	char path[4096];
+	char path[4096], rel[600], d[512];
+	cg_ent_dirname(d, sizeof d, issuer);
 	if (cg_is_root(issuer))
-		snprintf(path, sizeof path, "%s/crl.pem", o->dir);
+		snprintf(rel, sizeof rel, "crl.pem");
 	else
-		cg_ent_path(path, sizeof path, o, issuer, "crl.pem");
+		snprintf(rel, sizeof rel, "%s/crl.pem", d);
+	snprintf(path, sizeof path, "%s/%s", o->dir, rel);
 	if (rc == CG_OK) {
 		size_t n = 0;
 		char *pem = cg_crl_pem(crl, &n);
-		/* A CRL is meant to be reissued: it replaces the previous one without --force. */
-		rc = pem ? cg_write_file(path, pem, n, 0644, true) : CG_USAGE;
+		/* A CRL is meant to be reissued: it replaces the previous one without
+		 * --force, switched in with the CRL number that names it. */
+		rc = pem ? cg_txn_stage_file(o, &st, rel, pem, n, 0644) : CG_USAGE;
+		if (rc == CG_OK)
+			rc = cg_txn_commit(o, &st);
 		free(pem);
 	}
 	if (rc == CG_OK) {
@@ -207,6 +228,20 @@ int cmd_crl(const cg_opts *o, int argc, char **argv)
 	X509_CRL_free(crl);
 	cg_ent_free(&is);
 	return cg_end(o, &st, lockfd, rc == CG_OK, rc);
+}
+
+/* The check command with real paths: the response, the issuer, the certificate, the root. */
+static void say_ocsp(const cg_opts *o, const char *status, const char *name, const char *issuer,
+		     const char *path)
+{
+	char ip[4096], cp[4096], rp[4096], q[4][4200];
+	cg_ent_path(ip, sizeof ip, o, issuer, "cert.pem");
+	cg_ent_path(cp, sizeof cp, o, name, "cert.pem");
+	snprintf(rp, sizeof rp, "%s/ca.pem", o->dir);
+	cg_say(o, "OCSP response (%s) for '%s': %s\n  check: openssl ocsp -respin %s -issuer %s "
+		  "-cert %s -CAfile %s\n", status, name, path, cg_shq(q[0], sizeof q[0], path),
+	       cg_shq(q[1], sizeof q[1], ip), cg_shq(q[2], sizeof q[2], cp),
+	       cg_shq(q[3], sizeof q[3], rp));
 }
 
 int cmd_ocsp(const cg_opts *o, int argc, char **argv)
@@ -230,7 +265,9 @@ int cmd_ocsp(const cg_opts *o, int argc, char **argv)
 		return cg_fail(CG_USAGE, "usage: certgen ocsp NAME --status good|revoked|unknown");
 	cg_state st;
 	int lockfd;
-	CG_BEGIN(o, &st, &lockfd);
+	int begin_rc = cg_begin(o, &st, &lockfd);
+	if (begin_rc != 0)
+		return begin_rc;
 	cg_entry *e = cg_state_find(&st, name);
 	cg_ent leaf, is;
 	memset(&leaf, 0, sizeof leaf);
@@ -277,9 +314,7 @@ int cmd_ocsp(const cg_opts *o, int argc, char **argv)
 		if (o->json)
 			cg_print_json(json_pack("{s:s, s:s, s:s}", "name", name, "status", status, "ocsp", path));
 		else
-			cg_say(o, "OCSP response (%s) for '%s': %s\n  check: openssl ocsp -respin %s -issuer "
-				  "ISSUER.pem -cert CERT.pem -CAfile %s/ca.pem\n", status, name, path, path,
-			       o->dir);
+			say_ocsp(o, status, name, e->issuer, path);
 	}
 	OCSP_RESPONSE_free(resp);
 	OCSP_BASICRESP_free(bs);

@@ -6,39 +6,55 @@
 	"\nglobal options: --dir DIR (else $CERTGEN_DIR, else ./pki), --force, --quiet,\n" \
 	"                --format text|json\nexit status: 0 ok, 1 refused, 2 usage or input error\n"
 
+#define HELP_TIMES \
+	"  --not-before T, --not-after T  exact validity, RFC 3339 (2026-01-31T12:00:00Z, +02:00\n" \
+	"              offsets, or a date for midnight UTC); with one of them --days sets the other;\n" \
+	"              exact times are kept even past the issuer's notAfter (with a warning)\n"
+#define HELP_FILES \
+	"  --cert-file F, --key-file F    also write the certificate / key (0600) to F; the state\n" \
+	"              directory keeps its copies (revoke and renew use them)\n"
+
 #define HELP_CA \
-	"usage: certgen ca [--name CN] [--key TYPE] [--days N]\n\n" \
+	"usage: certgen ca [--name CN] [--key TYPE] [--days N | --not-before T --not-after T]\n\n" \
 	"Creates the self-signed root: DIR/ca.pem and DIR/ca-key.pem (0600).\n" \
 	"basicConstraints CA (critical), keyUsage keyCertSign+cRLSign (critical), SKI, no EKU.\n\n" \
 	"  --name CN   subject CN (default \"certgen root CA\")\n" \
 	"  --key TYPE  ec256 (default), ec384, rsa2048, rsa3072, rsa4096, ed25519\n" \
-	"  --days N    validity (default 3650)\n\nexamples:\n" \
+	"  --days N    validity (default 3650)\n" HELP_TIMES "\nexamples:\n" \
 	"  certgen ca\n  certgen --dir /tmp/pki ca --name \"Test Root\" --key rsa3072\n" HELP_GLOBAL
 
 #define HELP_INTERMEDIATE \
 	"usage: certgen intermediate NAME [--issuer NAME] [--pathlen N] [--key TYPE] [--days N]\n" \
 	"           [--permit-dns D]... [--exclude-dns D]... [--permit-ip CIDR]... [--exclude-ip CIDR]...\n" \
-	"           [--permit-email D]... [--exclude-email D]... [--eku serverAuth,clientAuth]\n\n" \
+	"           [--permit-email D]... [--exclude-email D]... [--eku serverAuth,clientAuth]\n" \
+	"           [--not-before T] [--not-after T] [--cert-file F] [--key-file F]\n\n" \
 	"Issues a CA under the root (or --issuer) into DIR/NAME/. Name constraints are critical.\n" \
-	"Validity defaults to 1825 days, shortened to end with the issuer.\n\nexamples:\n" \
+	"Validity defaults to 1825 days, shortened to end with the issuer.\n" HELP_TIMES HELP_FILES \
+	"\nexamples:\n" \
 	"  certgen intermediate issuing-1 --pathlen 0\n" \
 	"  certgen intermediate corp --permit-dns corp.example --permit-ip 10.0.0.0/8\n" \
 	"  certgen leaf www.corp.example --issuer corp\n" HELP_GLOBAL
 
 #define HELP_LEAF \
-	"usage: certgen leaf NAME... [--issuer NAME] [--days N] [--key TYPE] [--client]\n\n" \
+	"usage: certgen leaf NAME... [--issuer NAME] [--days N] [--key TYPE] [--client]\n" \
+	"           [--not-before T] [--not-after T] [--cert-file F] [--key-file F]\n\n" \
 	"Issues a TLS server certificate into DIR/FIRST-NAME/. Each NAME becomes a SAN entry typed\n" \
 	"automatically: host name (DNS, IDN converted to A-labels), *.wildcard, IPv4/IPv6 (IP),\n" \
 	"user@host (email), scheme://... (URI). EKU serverAuth (+clientAuth with --client); keyUsage\n" \
 	"digitalSignature (+keyEncipherment for RSA). Default 199 days: under Chromium/Android's\n" \
 	"200-day cap and Apple's 825. The chain is checked with libtrust (tls-server) before anything\n" \
-	"is written; a chain it rejects is refused unless --force.\n\nexamples:\n" \
+	"is written; a chain it rejects is refused unless --force.\n" HELP_TIMES HELP_FILES \
+	"\nexamples:\n" \
 	"  certgen leaf localhost 127.0.0.1 ::1\n  certgen leaf '*.dev.example' dev.example --issuer issuing-1\n" \
-	"  certgen leaf api.test --key rsa2048 --client\n" HELP_GLOBAL
+	"  certgen leaf api.test --key rsa2048 --client\n" \
+	"  certgen leaf edge.test --not-before 2026-01-01T00:00:00Z --days 398 --force\n" \
+	"  certgen leaf web.test --cert-file web.pem --key-file web-key.pem\n" HELP_GLOBAL
 
 #define HELP_CLIENT \
-	"usage: certgen client NAME [--email E] [--issuer NAME] [--days N] [--key TYPE]\n\n" \
-	"Issues a TLS client identity (EKU clientAuth, CN NAME, SAN email E) into DIR/NAME/.\n\n" \
+	"usage: certgen client NAME [--email E] [--issuer NAME] [--days N] [--key TYPE]\n" \
+	"           [--not-before T] [--not-after T] [--cert-file F] [--key-file F]\n\n" \
+	"Issues a TLS client identity (EKU clientAuth, CN NAME, SAN email E) into DIR/NAME/.\n" \
+	HELP_TIMES HELP_FILES "\n" \
 	"examples:\n  certgen client alice --email alice@example.com\n  certgen p12 alice\n" HELP_GLOBAL
 
 #define HELP_CROSS \
@@ -46,9 +62,10 @@
 	"Cross-signs CA NAME (same subject, same key) under OTHER: a CA in this directory or another\n" \
 	"certgen directory (a path containing ca.pem and ca-key.pem). Writes DIR/NAME-by-OTHER/\n" \
 	"(cert.pem, chain.pem, fullchain.pem; no key). Negative --days makes an expired cross-sign.\n\n" \
-	"examples:\n  certgen --dir new ca && certgen --dir old ca\n" \
-	"  certgen --dir new cross ca --issuer old/          # new root under the old one\n" \
-	"  certgen --dir new cross ca --issuer old/ --days -1  # expired cross-sign (DST Root X3 pattern)\n" \
+	"examples (run in order):\n  certgen --dir new ca && certgen --dir old ca\n" \
+	"  certgen --dir new cross ca --issuer old/   # new root under the old one: new/ca-by-old/\n" \
+	"  certgen --dir new --force cross ca --issuer old/ --days -1\n" \
+	"                          # replaces it with an expired cross-sign (DST Root X3 pattern)\n" \
 	HELP_GLOBAL
 
 #define HELP_REVOKE \

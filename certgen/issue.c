@@ -5,6 +5,7 @@
 #include "certgen.h"
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,57 @@ void cg_warn_days(const cg_opts *o, long days)
 			   "its system store (since 2026-03-15)", days, CG_LIMIT_CHROMIUM);
 }
 
+int cg_copies_ok(const cg_opts *o, const char *cert_file, const char *key_file)
+{
+	const char *f[2] = { cert_file, key_file };
+	for (int i = 0; i < 2; i++) {
+		if (!f[i])
+			continue;
+		if (!o->force && cg_exists(f[i]))
+			return cg_fail(CG_REFUSED, "%s already exists; use --force to replace it", f[i]);
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%s", f[i]);
+		char *slash = strrchr(dir, '/');
+		if (slash && slash != dir) {
+			*slash = '\0';
+			if (cg_mkdirs(dir) != 0)
+				return CG_USAGE;
+		}
+	}
+	return CG_OK;
+}
+
+int cg_write_copies(const cg_opts *o, X509 *cert, EVP_PKEY *key, const char *cert_file,
+		    const char *key_file)
+{
+	size_t n = 0;
+	int rc = CG_OK;
+	char *pem;
+	if (cert_file) {
+		pem = cg_cert_pem(cert, &n);
+		rc = pem ? cg_write_file(cert_file, pem, n, 0644, o->force) : CG_USAGE;
+		free(pem);
+	}
+	if (rc == CG_OK && key_file && key) {
+		pem = cg_key_pem(key, &n);
+		rc = pem ? cg_write_file(key_file, pem, n, 0600, o->force) : CG_USAGE;
+		if (pem)
+			OPENSSL_cleanse(pem, n);
+		free(pem);
+	}
+	return rc;
+}
+
 int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 {
+	int rc = cg_name_usable(o, st, q->name);
+	if (rc != CG_OK)
+		return rc;
 	cg_spec s = *q->spec;
 	cg_ent *is = q->issuer;
+	int crc = cg_copies_ok(o, q->cert_file, q->key_file);
+	if (crc != CG_OK)
+		return crc;
 	int64_t now = (int64_t)time(NULL);
 	s.issuer = is->cert;
 	s.issuer_key = is->key;
@@ -49,7 +97,11 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 	if (!s.not_after)
 		s.not_after = now + q->days * 86400;
 	int64_t limit = not_after_of(is->cert);
-	if (s.not_after > limit) {
+	if (s.not_after > limit && q->exact) {
+		char t[32];
+		cg_warn(o, "'%s' outlives its issuer '%s' (%s); kept as asked", q->name, is->name,
+			cg_time_str(t, sizeof t, limit));
+	} else if (s.not_after > limit) {
 		char t[32];
 		cg_warn(o, "validity shortened to end with its issuer '%s' (%s)", is->name,
 			cg_time_str(t, sizeof t, limit));
@@ -68,7 +120,7 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 	if (!x)
 		return CG_USAGE;
 	STACK_OF(X509) *chain = cg_chain_for(is);
-	int rc = chain ? CG_OK : CG_USAGE;
+	rc = chain ? CG_OK : CG_USAGE;
 	if (rc == CG_OK && q->check) {
 		char reason[128], msg[512];
 		int t = cg_check(is->root, x, chain, q->client, q->host, q->ip, reason, sizeof reason,
@@ -85,9 +137,15 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 		}
 	}
 	if (rc == CG_OK)
-		rc = cg_ent_write(o, q->name, x, q->nokey ? NULL : q->spec->key, chain);
+		rc = cg_ent_write(o, st, q->name, x, q->nokey ? NULL : q->spec->key, chain);
 	if (rc == CG_OK && cg_record(st, q->name, q->kind, serial, is->name, x) != 0)
 		rc = CG_USAGE;
+	if (rc == CG_OK)
+		rc = cg_txn_commit(o, st);
+	/* Copies outside the state directory follow the commit: never a copy of
+	 * a certificate the state does not know. */
+	if (rc == CG_OK)
+		rc = cg_write_copies(o, x, q->nokey ? NULL : q->spec->key, q->cert_file, q->key_file);
 	if (rc == CG_OK) {
 		char dir[4096], t[32];
 		cg_ent_path(dir, sizeof dir, o, q->name, "");
@@ -97,8 +155,13 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 						q->kind, "dir", dir, "serial", serial, "issuer", is->name,
 						"not_after", t));
 		else
-			cg_say(o, "%s '%s' issued by '%s', valid until %s\n  %scert.pem key.pem chain.pem "
-				  "fullchain.pem\n", q->kind, q->name, is->name, t, dir);
+			cg_say(o, "%s '%s' issued by '%s', valid until %s\n  %scert.pem%s chain.pem "
+				  "fullchain.pem\n", q->kind, q->name, is->name, t, dir,
+			       q->nokey ? "" : " key.pem");
+		if (!o->json && q->cert_file)
+			cg_say(o, "  certificate also in %s\n", q->cert_file);
+		if (!o->json && q->key_file && !q->nokey)
+			cg_say(o, "  key also in %s (0600)\n", q->key_file);
 	}
 	sk_X509_pop_free(chain, X509_free);
 	X509_free(x);

@@ -12,6 +12,8 @@
 
 #include "help.h"
 
+#include <trust.h>
+
 static const cg_cmd commands[] = {
 	{ "ca", cmd_ca, "create the self-signed root", HELP_CA },
 	{ "intermediate", cmd_intermediate, "issue an intermediate CA", HELP_INTERMEDIATE },
@@ -66,6 +68,9 @@ static int globals(cg_opts *o, int argc, char **argv)
 				return cg_fail(-1, "%s needs a value", a);
 			const char *v = argv[++i];
 			if (a[2] == 'd') {
+				/* "--dir $UNSET" must not quietly mean ./pki. */
+				if (!*v)
+					return cg_fail(-1, "--dir needs a directory, not an empty string");
 				o->dir = v;
 			} else if (strcmp(v, "json") == 0 || strcmp(v, "text") == 0) {
 				o->json = strcmp(v, "json") == 0;
@@ -93,10 +98,15 @@ int main(int argc, char **argv)
 	argc = globals(&o, argc, argv);
 	if (argc < 0)
 		return CG_USAGE;
-	if (!o.dir)
+	if (!o.dir) {
 		o.dir = getenv("CERTGEN_DIR");
-	if (!o.dir || !*o.dir)
-		o.dir = "pki";
+		if (o.dir && !*o.dir)
+			return cg_fail(CG_USAGE, "CERTGEN_DIR is set but empty; unset it (./pki) or name a "
+						 "directory");
+	}
+	if (!o.dir)
+		o.dir = CG_DEFAULT_DIR;
+	cg_set_root(o.dir);
 	if (argc < 2) {
 		usage(stderr);
 		return CG_USAGE;
@@ -110,13 +120,13 @@ int main(int argc, char **argv)
 			usage(stdout);
 		return CG_OK;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
-		puts("certgen 0.1.0");
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		puts("certgen " TRUST_VERSION_STRING);
 		return CG_OK;
 	}
 	const cg_cmd *c = cg_cmd_find(argv[1]);
 	if (!c) {
-		fprintf(stderr, "certgen: unknown command '%s'\n", argv[1]);
+		cg_fail(CG_USAGE, "unknown command '%s'", argv[1]);
 		usage(stderr);
 		return CG_USAGE;
 	}
@@ -126,8 +136,8 @@ int main(int argc, char **argv)
 	 * others must not leave an empty one behind after a typo in --dir. */
 	if (strcmp(c->name, "ca") != 0 && strcmp(c->name, "bad") != 0 && strcmp(c->name, "pin") != 0 &&
 	    !cg_exists(o.dir))
-		return cg_fail(CG_USAGE, "no state directory '%s'; run 'certgen ca' first, or pass --dir "
-					 "(or set CERTGEN_DIR) to an existing one", o.dir);
+		return cg_fail(CG_USAGE, "no state directory '%s'; run '%s ca' first, or pass --dir "
+					 "(or set CERTGEN_DIR) to an existing one", o.dir, cg_cmd_prefix(&o));
 	int rc = c->run(&o, argc - 1, argv + 1);
 	cg_sync_dirs();
 	ERR_clear_error();

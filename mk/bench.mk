@@ -11,7 +11,7 @@ BENCH_STRICT ?=
 # Optimised and never sanitised, whatever OPT and SAN say.
 BENCH_CFLAGS = $(filter-out -fsanitize% -fno-sanitize%,$(CFLAGS_ALL)) -O2 -Itests/bench
 BENCH_LDFLAGS = $(filter-out -fsanitize% -fno-sanitize%,$(LDFLAGS_ALL))
-BENCH_HDR := tests/bench/bench_common.h trust/trust.h
+BENCH_HDR := tests/bench/bench_common.h include/trust.h
 
 TRUST_BENCH := $(BENCH_DIR)/trust-verify-bench
 OPENSSL_BENCH := $(BENCH_DIR)/openssl-verify-bench

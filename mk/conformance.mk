@@ -3,7 +3,7 @@ LIMBO_SRC := $(sort $(wildcard tests/conformance/*.c))
 LIMBO_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIMBO_SRC))
 LIMBO_RUNNER := $(BUILD)/limbo-runner
 
-$(BUILD)/obj/tests/conformance/%.o: tests/conformance/%.c tests/conformance/limbo_case.h trust/trust.h
+$(BUILD)/obj/tests/conformance/%.o: tests/conformance/%.c tests/conformance/limbo_case.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 

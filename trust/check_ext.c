@@ -26,11 +26,11 @@ static bool understood_critical(int nid)
 {
 	switch (nid) {
 	case NID_basic_constraints:     /* check_ca.c */
-	case NID_key_usage:             /* check_ca.c, eku.c */
-	case NID_ext_key_usage:         /* eku.c */
+	case NID_key_usage:             /* check_ca.c, check_eku.c */
+	case NID_ext_key_usage:         /* check_eku.c */
 	case NID_subject_alt_name:      /* names_check.c, nc.c */
 	case NID_name_constraints:      /* nc.c */
-	case NID_crl_distribution_points: /* only says where CRLs live; crl.c applies
+	case NID_crl_distribution_points: /* only says where CRLs live; check_revocation.c applies
 					   * the CRLs loaded for the issuer */
 	case NID_certificate_policies:  /* any-policy is the initial set (§6.1.1(c)) and no
 					 * explicit policy is required, so the outcome

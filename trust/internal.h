@@ -7,7 +7,7 @@
 #ifndef TRUST_INTERNAL_H
 #define TRUST_INTERNAL_H
 
-#include "trust.h"
+#include <trust.h>
 
 #include <openssl/asn1t.h>
 #include <openssl/evp.h>
@@ -334,12 +334,16 @@ typedef struct tbudget {
 	const char *hit;   /* id of the exhausted budget */
 } tbudget;
 
+/* Replaces 0 by each budget's default and TRUST_BUDGET_ZERO by 0; TRUST_EUSAGE if
+ * a budget is otherwise negative.  (evaluate.c) */
+TRUST_HIDDEN int tbudgets_resolve(trust_budgets *b);
+
 /* Rule set selected from the base policy and flags. */
 typedef struct truleset {
-	const char *policy_name; /* "rfc5280", "tls-server", "tls-client" */
+	const char *policy_name; /* "rfc5280", "tls-server", "tls-client", "webpki" */
 	bool check_names;        /* host / IP against SAN */
 	int eku_nid;             /* NID_server_auth, NID_client_auth, or NID_undef for none */
-	bool webpki_strict;      /* TRUST_EVAL_WEBPKI_STRICT */
+	bool webpki;             /* CA/B Forum profile (TRUST_EVAL_WEBPKI_STRICT): check_webpki*.c */
 } truleset;
 
 typedef struct tv_ctx {
@@ -392,6 +396,11 @@ TRUST_HIDDEN int tnames_normalize_host(char **out, const char *host, trust_error
 TRUST_HIDDEN bool tnames_dns_match(const char *pattern, size_t plen, const char *host);
 /* Parses an IPv4/IPv6 literal into bytes (4 or 16); 0 on success. */
 TRUST_HIDDEN int tnames_parse_ip(unsigned char out[16], size_t *len, const char *ip);
+/* Whether a name is a well-formed SAN dNSName (IDNs as A-labels): the LDH
+ * labels tnames_dns_match accepts, none beginning or ending in '-', every
+ * "xn--" label a valid A-label, a wildcard over no public suffix.  NULL if
+ * so, else why not (static text).  certgen asks before issuing. */
+TRUST_HIDDEN const char *tnames_host_syntax(const char *name);
 
 /* ---- result internals (result.c) ---- */
 

@@ -258,17 +258,23 @@ int trust_result_reason_cert(const trust_result *r)
 	return r ? r->reason_cert : -1;
 }
 
-void trust_result_stats(const trust_result *r, trust_stats *out)
+int64_t trust_result_stat(const trust_result *r, trust_stat which)
 {
-	memset(out, 0, sizeof(*out));
 	if (!r)
-		return;
-	out->signatures_checked = r->budget.sigs;
-	out->signature_cache_hits = r->budget.cache_hits;
-	out->appends = r->budget.appends;
-	out->paths_tried = r->budget.paths;
-	out->nc_checks = r->budget.nc;
-	out->budget_hit = r->budget.hit;
+		return -1;
+	switch (which) {
+	case TRUST_STAT_SIGNATURES_CHECKED: return r->budget.sigs;
+	case TRUST_STAT_SIGNATURE_CACHE_HITS: return r->budget.cache_hits;
+	case TRUST_STAT_APPENDS: return r->budget.appends;
+	case TRUST_STAT_PATHS_TRIED: return r->budget.paths;
+	case TRUST_STAT_NC_CHECKS: return r->budget.nc;
+	}
+	return -1;
+}
+
+const char *trust_result_budget_hit(const trust_result *r)
+{
+	return r ? r->budget.hit : NULL;
 }
 
 int64_t trust_result_time(const trust_result *r)

@@ -9,7 +9,7 @@
  */
 #include "bench_common.h"
 
-#include "trust.h"
+#include <trust.h>
 
 #include <stdio.h>
 #include <stdlib.h>

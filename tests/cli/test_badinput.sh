@@ -12,19 +12,13 @@ fx=${TRUST_FIXTURES:?TRUST_FIXTURES is not set}
 h=${BUILD:?BUILD is not set}/hostile
 [ -f "$h/.stamp" ] || { echo "badinput-cli: $h is missing (make hostile)"; exit 1; }
 
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 good="--anchors $fx/good/root.pem --host good.example.com"
 
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL $1"
-	sed 's/^/    stdout: /' "$tmp/out" | head -5
-	sed 's/^/    stderr: /' "$tmp/err" | head -5
-}
+tb_show_out=$tmp/out
+tb_show_err=$tmp/err
 
 # run ARGS...: trustcheck under timeout; sets $rc.
 run() {
@@ -139,5 +133,4 @@ expect_rejected "mesh of cross-signs without an anchor" "budget\." \
 	"$h/mesh/leaf.pem" --anchors "$h/mesh/root.pem" --intermediates "$h/mesh/pool.pem" \
 	--host mesh.example.com
 
-echo "badinput-cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tb_done badinput-cli

@@ -2,11 +2,7 @@
 # certgen CLI: every command, its files, exit codes and JSON, checked against
 # the openssl CLI and trustcheck.  Env: CERTGEN, TRUSTCHECK (set by make cli).
 set -u
-top=$(pwd)
-CERTGEN=${CERTGEN:-build/certgen}
-TRUSTCHECK=${TRUSTCHECK:-build/trustcheck}
-case "$CERTGEN" in /*) ;; *) CERTGEN="$top/$CERTGEN" ;; esac
-case "$TRUSTCHECK" in /*) ;; *) TRUSTCHECK="$top/$TRUSTCHECK" ;; esac
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 bg=""
 cleanup() {
@@ -15,27 +11,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 cd "$tmp"
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*" >&2
-}
-# expect RC DESCRIPTION CMD...: runs CMD (output in out.txt/err.txt), checks its exit code
-expect() {
-	want=$1
-	what=$2
-	shift 2
-	"$@" >out.txt 2>err.txt
-	got=$?
-	if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, wanted $want ($(head -c 300 err.txt))"; fi
-}
-# has FILE TEXT DESCRIPTION
-has() {
-	if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; fi
-}
 json_get() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval("d"+sys.argv[2]))' "$@"; }
 mode() { stat -c %a "$1"; }
 cg() { "$CERTGEN" "$@"; }
@@ -275,5 +250,4 @@ for f in killdir/victim.example/.*.tmp.*; do
 done
 expect 0 "a new run after the kill succeeds" cg --dir killdir --force leaf victim.example
 
-echo "certgen-cli: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+tb_done certgen-cli

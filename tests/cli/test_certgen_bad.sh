@@ -3,22 +3,11 @@
 # policy trustcheck ships is rejected (exit 1) with exactly the rule id its
 # case.json names.  Env: CERTGEN, TRUSTCHECK.
 set -u
-top=$(pwd)
-CERTGEN=${CERTGEN:-build/certgen}
-TRUSTCHECK=${TRUSTCHECK:-build/trustcheck}
-case "$CERTGEN" in /*) ;; *) CERTGEN="$top/$CERTGEN" ;; esac
-case "$TRUSTCHECK" in /*) ;; *) TRUSTCHECK="$top/$TRUSTCHECK" ;; esac
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 cd "$tmp"
-pass=0
-fail=0
 pending=""
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*" >&2
-}
 # One python3 start for all cases: "kind host policy rule crl fields-ok" per line.
 cases_tsv() {
 	python3 - "$@" <<'PY'
@@ -82,5 +71,4 @@ while read -r k host policy rule crlf fields; do
 done <cases.tsv
 
 [ -n "$pending" ] && echo "certgen-bad: not yet checkable with this trustcheck:$pending"
-echo "certgen-bad: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+tb_done certgen-bad

@@ -3,9 +3,7 @@
 # a free loopback port and curl, trusting only certgen's root, must accept it;
 # a wrong-host case from `certgen bad` must be refused.  Env: CERTGEN.
 set -u
-top=$(pwd)
-CERTGEN=${CERTGEN:-build/certgen}
-case "$CERTGEN" in /*) ;; *) CERTGEN="$top/$CERTGEN" ;; esac
+. "$(dirname "$0")/lib.sh"
 tmp=$(mktemp -d)
 srv=""
 stop_server() {
@@ -23,13 +21,6 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$tmp"' EXIT INT TERM
 cd "$tmp"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-	fail=$((fail + 1))
-	echo "FAIL: $*" >&2
-}
 
 # serve CERT KEY CHAIN: starts s_server on a free port (sets $port and $srv), or returns 1.
 serve() {
@@ -106,5 +97,4 @@ else
 	bad "no free port for the wrong-host server"
 fi
 
-echo "certgen-tls: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+tb_done certgen-tls

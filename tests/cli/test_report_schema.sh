@@ -7,6 +7,7 @@ set -u
 TC=${TRUSTCHECK:?set TRUSTCHECK to the trustcheck binary}
 F=${TRUST_FIXTURES:?set TRUST_FIXTURES to the generated fixtures}
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 schema="$here/../../docs/report-schema.json"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -16,13 +17,11 @@ for p in /usr/bin/python3 python3; do
 	if "$p" -c 'import jsonschema, cbor2' 2>/dev/null; then py=$p; break; fi
 done
 if [ -z "$py" ]; then
-	echo "FAIL: no python3 with jsonschema and cbor2 (run scripts/deps.sh test)"
-	echo "report-schema: 0 passed, 1 failed"
+	bad "no python3 with jsonschema and cbor2 (run scripts/deps.sh test)"
+	tb_done report-schema
 	exit 1
 fi
 
-pass=0
-fail=0
 # One evaluation time for both runs, so the two reports describe the same evaluation.
 at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 # check NAME WANT_EXIT ARGS...
@@ -80,5 +79,4 @@ else
 	pass=$((pass + 1))
 fi
 
-echo "report-schema: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tb_done report-schema

@@ -9,11 +9,7 @@ WRAP=${TRUSTCHECK_WRAPPER:-}
 F=${TRUST_FIXTURES:?set TRUST_FIXTURES to the generated fixtures}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 
 # run NAME WANT_EXIT ARGS...: runs trustcheck, keeps stdout/stderr in $tmp.
 run() {
@@ -177,5 +173,4 @@ else
 	echo "note: script(1) not found; colour-on-terminal checks not run"
 fi
 
-echo "trustcheck-cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+tb_done trustcheck-cli

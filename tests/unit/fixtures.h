@@ -2,7 +2,7 @@
 #ifndef TESTS_FIXTURES_H
 #define TESTS_FIXTURES_H
 
-#include "trust.h"
+#include <trust.h>
 
 #include <check.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* certgen bad: every kind is rejected by libtrust for the reason its case.json names. */
 #include "../../certgen/certgen.h"
-#include "trust.h"
+#include <trust.h>
 
 #include <check.h>
 #include <jansson.h>

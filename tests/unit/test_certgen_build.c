@@ -1,6 +1,6 @@
 /* certgen's issuing commands, called in-process on a temporary state directory. */
 #include "../../certgen/certgen.h"
-#include "trust.h"
+#include <trust.h>
 
 #include <check.h>
 #include <openssl/bn.h>

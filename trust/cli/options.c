@@ -143,8 +143,14 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 			o->format = TC_FORMAT_JSON;
 		else if (strcmp(v, "cbor") == 0)
 			o->format = TC_FORMAT_CBOR;
+		else if (strcmp(v, "dot") == 0)
+			o->format = TC_FORMAT_DOT;
+		else if (strcmp(v, "svg") == 0)
+			o->format = TC_FORMAT_SVG;
+		else if (strcmp(v, "html") == 0)
+			o->format = TC_FORMAT_HTML;
 		else
-			return usage(msg, n, "--format: '%s' is not text, json or cbor", v);
+			return usage(msg, n, "--format: '%s' is not text, json, cbor, dot, svg or html", v);
 		return 0;
 	default:
 		return 0;

@@ -2,15 +2,17 @@
 #ifndef TRUSTCHECK_OPTIONS_H
 #define TRUSTCHECK_OPTIONS_H
 
-#include "trust.h"
+#include <trust.h>
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define TRUSTCHECK_VERSION "0.1.0"
+#define TRUSTCHECK_VERSION TRUST_VERSION_STRING
 
-typedef enum tc_format { TC_FORMAT_TEXT = 0, TC_FORMAT_JSON, TC_FORMAT_CBOR } tc_format;
+typedef enum tc_format {
+	TC_FORMAT_TEXT = 0, TC_FORMAT_JSON, TC_FORMAT_CBOR, TC_FORMAT_DOT, TC_FORMAT_SVG, TC_FORMAT_HTML
+} tc_format;
 
 /* Store inputs, kept in command-line order so messages follow what the user typed. */
 typedef enum tc_input_kind { TC_ANCHORS, TC_INTERMEDIATES, TC_CRL } tc_input_kind;

@@ -6,6 +6,7 @@
  * libtrust's messages already name the file.
  */
 #include "options.h"
+#include "report_graph.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -32,7 +33,8 @@ static const char usage_text[] =
 	"  --crl FILE             CRLs to check revocation against (repeatable)\n"
 	"  --at TIME              evaluate at an RFC 3339 time, e.g. 2026-01-02T03:04:05Z\n"
 	"  --max-depth N          at most N intermediates in a path (default 32)\n"
-	"  --format text|json|cbor  report format (default text)\n"
+	"  --format FORMAT        text (default), json, cbor, or the graph of paths tried:\n"
+	"                         dot, svg, html (a self-contained page for CI)\n"
 	"  --explain              also search for and list the other paths\n"
 	"  -q, --quiet            print nothing; the exit status is the answer\n"
 	"  -h, --help             show this help\n"
@@ -92,7 +94,7 @@ static int load_chain(trust_chain **out, const tc_options *o, trust_error *err)
 	return TRUST_OK;
 }
 
-static int write_report(const trust_result *r, const tc_options *o)
+static int write_report(const trust_result *r, const trust_chain *chain, const tc_options *o)
 {
 	unsigned int flags = o->explain ? TRUST_REPORT_EXPLAIN : 0;
 	int rc = TRUST_OK;
@@ -103,14 +105,16 @@ static int write_report(const trust_result *r, const tc_options *o)
 		rc = trust_report_json(&json, r, flags);
 		if (rc == TRUST_OK)
 			printf("%s\n", json);
-		free(json);
+		trust_free(json);
+	} else if (o->format != TC_FORMAT_CBOR) {
+		rc = tc_report_graph(stdout, r, chain, o->format, flags);
 	} else {
 		unsigned char *cbor = NULL;
 		size_t len = 0;
 		rc = trust_report_cbor(&cbor, &len, r, flags);
 		if (rc == TRUST_OK)
 			fwrite(cbor, 1, len, stdout);
-		free(cbor);
+		trust_free(cbor);
 	}
 	if (rc == TRUST_OK && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = TRUST_EIO;
@@ -144,11 +148,11 @@ static int run(const tc_options *o)
 	eo.ip = o->ip;
 	eo.flags = o->explain ? TRUST_EVAL_EXPLAIN : 0;
 	if (o->max_depth >= 0)
-		eo.budgets.max_depth = o->max_depth;
+		eo.budgets.max_depth = o->max_depth ? o->max_depth : TRUST_BUDGET_ZERO;
 	if (trust_evaluate(&r, store, cache, chain, &eo, &err) != TRUST_OK)
 		goto fail;
 	status = trust_result_trusted(r) ? 0 : 1;
-	if (!o->quiet && write_report(r, o) != TRUST_OK) {
+	if (!o->quiet && write_report(r, chain, o) != TRUST_OK) {
 		snprintf(err.message, sizeof(err.message), "stdout: could not write the report");
 		status = 2;
 		goto fail;
