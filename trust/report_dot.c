@@ -238,7 +238,7 @@ static void node_id(char *buf, const trust_cert *c)
 static bool presented(const trust_chain *chain, const trust_cert *c)
 {
 	for (size_t i = 0; chain && i < trust_chain_count(chain); i++)
-		if (memcmp(trust_cert_sha256(trust_chain_get0(chain, i)), trust_cert_sha256(c), 32) == 0)
+		if (memcmp(trust_cert_sha256(trust_chain_cert(chain, i)), trust_cert_sha256(c), 32) == 0)
 			return true;
 	return false;
 }
@@ -344,11 +344,10 @@ int trust_report_dot(FILE *out, const trust_result *r, const trust_chain *presen
 	for (size_t i = 0; i < g.ne; i++)
 		write_edge(out, &g, &g.edges[i]);
 
-	trust_stats st;
-	trust_result_stats(r, &st);
-	if (st.budget_hit) {
+	const char *hit = trust_result_budget_hit(r);
+	if (hit) {
 		fputs("  \"stopped\" [label=\"search stopped: ", out);
-		dot_text(out, st.budget_hit, DOT_LABEL_MAX);
+		dot_text(out, hit, DOT_LABEL_MAX);
 		fputs("\", shape=note, style=dashed, class=\"search-stopped\"];\n", out);
 	}
 	fputs("}\n", out);

@@ -199,6 +199,6 @@ int tc_report_graph(FILE *out, const trust_result *r, const trust_chain *chain, 
 	free(dot);
 	free(svg);
 	free(text);
-	free(json);
+	trust_free(json);
 	return rc;
 }
