@@ -319,6 +319,11 @@ typedef struct tpath {
 TRUST_HIDDEN tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert,
 				 const char *policy, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* Same with a va_list. */
+TRUST_HIDDEN tfinding *tpath_vadd(tpath *p, const char *id, trust_severity sev, int cert,
+				  const char *policy, const char *fmt, va_list ap);
+/* Copies s into the path's text arena (lives as long as the path); NULL on OOM. */
+TRUST_HIDDEN const char *tpath_strdup(tpath *p, const char *s);
 /* Adds a key/value parameter to a finding (value formatted like printf). */
 TRUST_HIDDEN void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -355,6 +360,8 @@ typedef struct tv_ctx {
 	const unsigned char *ip;  /* 4 or 16 bytes, or NULL */
 	size_t ip_len;
 	truleset rules;
+	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
+	bool no_ct;               /* TRUST_EVAL_NO_CT */
 } tv_ctx;
 
 /*
@@ -417,6 +424,7 @@ struct trust_result {
 	char *host;
 	char *ip;
 	const char *policy;
+	char *policy_owned;     /* the overlay's name, when one was given */
 	const char *purpose;
 };
 
