@@ -38,9 +38,10 @@ static const char *reason_name(int code)
 	return "unspecified";
 }
 
-static int verify_crl(void *obj, EVP_PKEY *pk)
+static int verify_crl(const void *crl, const trust_cert *issuer)
 {
-	return X509_CRL_verify(obj, pk);
+	EVP_PKEY *pk = tcert_pkey(issuer);
+	return pk && X509_CRL_verify((X509_CRL *)crl, pk) == 1;
 }
 
 /* Through the signature cache, keyed like certificates: the result depends
@@ -121,7 +122,7 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
 	int consulted = 0;
 	for (size_t k = 0; k < crls->n; k++) {
 		X509_CRL *crl = crls->v[k];
-		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(c->x509)) != 0)
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), tcert_issuer_name(c)) != 0)
 			continue;
 		tsig_status sig = crl_signature(ctx, crl, issuer);
 		if (sig == TSIG_ERROR) {
@@ -158,7 +159,7 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
 		consulted = 1;
 		X509_REVOKED *rev = NULL;
 		int found = X509_CRL_get0_by_serial(crl, &rev,
-						    (ASN1_INTEGER *)X509_get0_serialNumber(c->x509));
+						    (ASN1_INTEGER *)tcert_serial(c));
 		if (found == 1 && rev) {
 			report_revoked(p, i, rev);
 			break;

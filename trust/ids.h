@@ -107,6 +107,7 @@
 
 /* TLS profile rules. */
 #define TRUST_ID_TLS_KEY_USAGE_PURPOSE "tls.key-usage.purpose"
+#define TRUST_ID_TLS_LEAF_CA "tls.leaf.ca"
 
 /* Host and IP names. */
 #define TRUST_ID_NAMES_DNS "names.dns"
@@ -122,5 +123,11 @@
 #define TRUST_ID_REVOCATION_CRL_UNSUPPORTED "revocation.crl-unsupported"
 #define TRUST_ID_REVOCATION_CRL_UNUSABLE "revocation.crl-unusable"
 #define TRUST_ID_REVOCATION_REVOKED "revocation.revoked"
+
+/* App Transport Security (policy overlays). */
+#define TRUST_ID_ATS_PINNED_DOMAINS "ats.pinned-domains"
+
+/* Key pins (policy overlays). */
+#define TRUST_ID_PIN_SPKI "pin.spki"
 
 #endif

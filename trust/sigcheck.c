@@ -17,7 +17,7 @@
 #include <string.h>
 
 tsig_status tsig_check(tv_ctx *ctx, const trust_cert *issuer,
-		       const unsigned char signed_sha256[32], tsig_verify_fn verify, void *obj,
+		       const unsigned char signed_sha256[32], tsig_verify_fn verify, const void *obj,
 		       bool budgeted)
 {
 	unsigned char key[TSIG_KEY_LEN];
@@ -42,11 +42,10 @@ tsig_status tsig_check(tv_ctx *ctx, const trust_cert *issuer,
 		}
 		ctx->budget->sigs++;
 	}
-	EVP_PKEY *pk = X509_get0_pubkey(issuer->x509);
 	tsig_status st = TSIG_INVALID;
 	for (int attempt = 0; attempt < 2 && st == TSIG_INVALID; attempt++) {
 		ERR_clear_error();
-		if (pk && verify(obj, pk) == 1)
+		if (verify(obj, issuer) == 1)
 			st = TSIG_VALID;
 		else if (terr_ossl_internal())
 			st = TSIG_ERROR;
@@ -57,18 +56,18 @@ tsig_status tsig_check(tv_ctx *ctx, const trust_cert *issuer,
 	return st;
 }
 
-static int verify_x509(void *obj, EVP_PKEY *pk)
+static int verify_cert(const void *child, const trust_cert *issuer)
 {
-	return X509_verify(obj, pk);
+	return tcert_verify_signed_by(child, issuer);
 }
 
 tsig_status tsig_verify(tv_ctx *ctx, const trust_cert *issuer, const trust_cert *child)
 {
-	return tsig_check(ctx, issuer, child->sha256, verify_x509, child->x509, true);
+	return tsig_check(ctx, issuer, child->sha256, verify_cert, child, true);
 }
 
 bool tsig_self_signed(tv_ctx *ctx, const trust_cert *c)
 {
 	return c->self_issued &&
-	       tsig_check(ctx, c, c->sha256, verify_x509, c->x509, false) == TSIG_VALID;
+	       tsig_check(ctx, c, c->sha256, verify_cert, c, false) == TSIG_VALID;
 }

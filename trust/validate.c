@@ -7,6 +7,7 @@
  * lists all the problems of a path rather than the first one only.
  */
 #include "validate_checks.h"
+#include "policy.h"
 
 /*
  * Fail closed: a path is rejected if any check says so, if any error finding
@@ -30,12 +31,15 @@ int tvalidate_path(tv_ctx *ctx, tpath *p)
 	if (ctx->rules.webpki)
 		rejected |= tcheck_webpki(ctx, p);
 	rejected |= tcheck_revocation(ctx, p);
+	rejected |= tcheck_leaf_role(ctx, p);
 	int nc = tnc_check_path(ctx, p);
 	if (nc < 0)
 		return -1;
 	rejected |= nc;
 	if (ctx->rules.check_names)
 		rejected |= tnames_check_leaf(ctx, p);
+	/* Overlay rules last: they tighten what the base rules accepted. */
+	tpolicy_apply(ctx, p);
 
 	return (rejected || tv_error_count(p) > before || p->broken) ? 1 : 0;
 }
