@@ -2,7 +2,9 @@
  * trust_evaluate: the coordinator.  Checks the options, prepares the rule set
  * and the reference names, runs the path builder and finishes the result.
  */
-#include "internal.h"
+#include "policy.h"
+
+#include <stddef.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,15 @@ static truleset rules_for(const trust_eval_options *o)
 {
 	truleset r = { 0 };
 	trust_policy_base base = o->policy;
+	bool webpki = (o->flags & TRUST_EVAL_WEBPKI_STRICT) != 0;
+	/* A policy stack that names a base decides it: "apple" is tls-server,
+	 * "webpki" is tls-server with the Baseline Requirements profile. */
+	if (o->overlay && o->overlay->base == TPOLICY_BASE_WEBPKI) {
+		base = TRUST_POLICY_TLS_SERVER;
+		webpki = true;
+	} else if (o->overlay && o->overlay->base >= 0) {
+		base = (trust_policy_base)o->overlay->base;
+	}
 	if (base == TRUST_POLICY_DEFAULT)
 		base = o->purpose == TRUST_PURPOSE_CLIENT ? TRUST_POLICY_TLS_CLIENT
 							  : TRUST_POLICY_TLS_SERVER;
@@ -33,7 +44,7 @@ static truleset rules_for(const trust_eval_options *o)
 	}
 	/* The web-PKI profile is tls-server plus the Baseline Requirements'
 	 * pedantic rules; check_options refuses it for any other purpose. */
-	if ((o->flags & TRUST_EVAL_WEBPKI_STRICT) && r.eku_nid == NID_server_auth) {
+	if (webpki && r.eku_nid == NID_server_auth) {
 		r.webpki = true;
 		r.policy_name = "webpki";
 	}
@@ -46,7 +57,8 @@ static truleset rules_for(const trust_eval_options *o)
  * bumps TRUST_EVAL_OPTIONS_VERSION and adds its size here.
  */
 static const size_t options_size[TRUST_EVAL_OPTIONS_VERSION + 1] = {
-	[1] = sizeof(trust_eval_options),
+	[1] = offsetof(trust_eval_options, overlay),
+	[2] = sizeof(trust_eval_options),
 };
 
 static const trust_budgets default_budgets = {
@@ -162,8 +174,17 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.budget->lim = opts->budgets;
 	ctx.at = opts->at ? opts->at : (int64_t)time(NULL);
 	ctx.rules = rules_for(opts);
+	ctx.policy = opts->overlay;
+	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;
 	r->at = ctx.at;
 	r->policy = ctx.rules.policy_name;
+	if (ctx.policy) {
+		if (!(r->policy_owned = strdup(trust_policy_name(ctx.policy)))) {
+			trust_result_free(r);
+			return terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
+		r->policy = r->policy_owned;
+	}
 	r->purpose = opts->purpose == TRUST_PURPOSE_CLIENT ? "client" : "server";
 
 	unsigned char ipbuf[16];

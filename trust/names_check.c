@@ -108,11 +108,9 @@ int tnames_check_leaf(tv_ctx *ctx, tpath *p)
 {
 	if (!ctx->host && !ctx->ip)
 		return 0;
-	X509 *leaf = p->certs[0]->x509;
 	int crit = -1;
-	GENERAL_NAMES *gens = X509_get_ext_d2i(leaf, NID_subject_alt_name, &crit, NULL);
+	GENERAL_NAMES *gens = tcert_ext_d2i(p->certs[0], NID_subject_alt_name, &crit);
 	if (!gens && crit != -1) {
-		ERR_clear_error();
 		/* crit -2: more than once; crit >= 0 with no result: undecodable */
 		tpath_add(p, "names.san.malformed", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
 			  "the subjectAltName extension %s",

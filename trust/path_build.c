@@ -33,12 +33,12 @@ static bool budget_stop(builder *b)
 /* Same logical certificate: RFC 4158 §2.4.2 loop key (subject, SAN, SPKI). */
 static bool same_san(const trust_cert *a, const trust_cert *b)
 {
-	int ia = X509_get_ext_by_NID(a->x509, NID_subject_alt_name, -1);
-	int ib = X509_get_ext_by_NID(b->x509, NID_subject_alt_name, -1);
+	int ia = tcert_ext_index(a, NID_subject_alt_name, -1);
+	int ib = tcert_ext_index(b, NID_subject_alt_name, -1);
 	if (ia < 0 || ib < 0)
 		return ia == ib;
-	return ASN1_STRING_cmp(X509_EXTENSION_get_data(X509_get_ext(a->x509, ia)),
-			       X509_EXTENSION_get_data(X509_get_ext(b->x509, ib))) == 0;
+	return ASN1_STRING_cmp(X509_EXTENSION_get_data(X509v3_get_ext(tcert_exts(a), ia)),
+			       X509_EXTENSION_get_data(X509v3_get_ext(tcert_exts(b), ib))) == 0;
 }
 
 static bool in_path(const builder *b, const trust_cert *c)
@@ -48,7 +48,7 @@ static bool in_path(const builder *b, const trust_cert *c)
 		if (tcert_same(p, c))
 			return true;
 		if (p->subject_hash == c->subject_hash &&
-		    X509_NAME_cmp(X509_get_subject_name(p->x509), X509_get_subject_name(c->x509)) == 0 &&
+		    X509_NAME_cmp(tcert_subject_name(p), tcert_subject_name(c)) == 0 &&
 		    memcmp(trust_cert_spki_sha256(p), trust_cert_spki_sha256(c), 32) == 0 &&
 		    same_san(p, c))
 			return true;

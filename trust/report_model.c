@@ -23,6 +23,7 @@ const char *treport_origin_name(trust_origin o)
 	switch (o) {
 	case TRUST_ORIGIN_SYSTEM: return "system";
 	case TRUST_ORIGIN_USER: return "user";
+	case TRUST_ORIGIN_APP: return "app";
 	default: return NULL;
 	}
 }
@@ -179,6 +180,7 @@ static json_t *finding_model(const trust_finding *f, bool *ok)
 	for (size_t i = 0; i < f->nparams; i++)
 		put(params, f->params[i].key, jstr(f->params[i].value), ok);
 	put(o, "params", params, ok);
+	put(o, "remedy", jstr(f->remedy), ok);
 	return o;
 }
 

@@ -252,6 +252,14 @@ static void finding_line(tx *t, const trust_finding *f, int idw)
 		fputs(paint(t, RESET), t->out);
 	}
 	newline(t);
+	/* The remedy sits under a failure or warning, where the reader is looking. */
+	if (f->remedy && f->severity >= TRUST_SEV_WARNING) {
+		fprintf(t->out, "%*s", indent, "");
+		t->col = indent;
+		emit(t, "fix: ");
+		wrap(t, f->remedy, indent + 5);
+		newline(t);
+	}
 }
 
 static bool seen_policy(const trust_result *r, size_t p, size_t upto, const char *policy)
