@@ -356,7 +356,7 @@ static const char *lazy_name(_Atomic(char *) *slot, const X509_NAME *name)
 	BIO *b = BIO_new(BIO_s_mem());
 	if (!b)
 		return "";
-	X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	X509_NAME_print_ex(b, name, 0, TRUST_DN_FLAGS);
 	char *data = NULL;
 	long n = BIO_get_mem_data(b, &data);
 	char *s = malloc((size_t)n + 1);

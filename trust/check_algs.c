@@ -42,6 +42,13 @@ static const char *nid_name(int nid)
 	return s ? s : "unknown";
 }
 
+/* Signature algorithms by OpenSSL's long name, as the reports show them. */
+static const char *sig_name(int nid)
+{
+	const char *s = nid != NID_undef ? OBJ_nid2ln(nid) : NULL;
+	return s ? s : "unknown";
+}
+
 /* Returns true if an error was added. */
 static bool check_signature(tpath *p, size_t i)
 {
@@ -60,8 +67,8 @@ static bool check_signature(tpath *p, size_t i)
 		tfinding *f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR,
 					(int)i, "rfc5280",
 					"the signature algorithm (%s) is not one we accept",
-					nid_name(c->sig_nid));
-		tfinding_param(f, "algorithm", "%s", nid_name(c->sig_nid));
+					sig_name(c->sig_nid));
+		tfinding_param(f, "algorithm", "%s", sig_name(c->sig_nid));
 		return true;
 	}
 	bool eddsa = pk == NID_ED25519 || pk == NID_ED448;
@@ -73,12 +80,12 @@ static bool check_signature(tpath *p, size_t i)
 	if (weak_digest(md))
 		f = tpath_add(p, "rfc5280.signature.weak-digest", TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "signed with %s, a broken digest (%s)", nid_name(md),
-			      nid_name(c->sig_nid));
+			      sig_name(c->sig_nid));
 	else
 		f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR, (int)i,
 			      "rfc5280", "the signature algorithm %s is not one we accept",
-			      nid_name(c->sig_nid));
-	tfinding_param(f, "algorithm", "%s", nid_name(c->sig_nid));
+			      sig_name(c->sig_nid));
+	tfinding_param(f, "algorithm", "%s", sig_name(c->sig_nid));
 	tfinding_param(f, "digest", "%s", nid_name(md));
 	return true;
 }

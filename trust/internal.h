@@ -22,6 +22,10 @@
 
 #define TRUST_HIDDEN __attribute__((visibility("hidden")))
 
+/* The one DN form of every report and message: RFC 2253 order and escaping,
+ * UTF-8 kept as UTF-8 ("CN=good.example.com,O=Example"). */
+#define TRUST_DN_FLAGS (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
+
 /* Largest input file we read: a system bundle is ~220 KB and a pool of 10,000
  * intermediates ~7 MB; anything larger is refused before it is parsed. */
 #define TRUST_MAX_FILE_BYTES (8u * 1024u * 1024u)
@@ -187,10 +191,23 @@ TRUST_HIDDEN void tcert_fill_key(trust_cert *c);
 
 /* ---- loading (load.c) ---- */
 
+/* Things skipped while loading, said to the user but not errors ("DIR/key.pem:
+ * skipped, a private key"). */
+typedef struct tnotes {
+	char **v;
+	size_t n;
+} tnotes;
+
+/* Appends a formatted note (silently dropped when memory is short). */
+TRUST_HIDDEN void tnotes_add(tnotes *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+TRUST_HIDDEN void tnotes_clear(tnotes *t);
+
 typedef struct tcert_list {
 	trust_cert **v;
 	size_t n, cap;
 	bool lazy; /* load records with tcert_lazy_from_der */
+	const char *password; /* for PKCS#12 input, or NULL (borrowed) */
+	tnotes *notes;        /* where loading notes go, or NULL (borrowed) */
 } tcert_list;
 
 TRUST_HIDDEN int tcert_list_push(tcert_list *l, trust_cert *c); /* takes the reference */
@@ -202,8 +219,33 @@ TRUST_HIDDEN int tload_certs_mem(tcert_list *out, const unsigned char *data, siz
 				 const char *name, trust_error *err);
 /* 1 if the bytes contain a PEM BEGIN line. */
 TRUST_HIDDEN bool tload_is_pem(const unsigned char *data, size_t len);
+/* Containers (load_containers.c).  TLOAD_NOT_CONTAINER: plain DER, read it as such. */
+#define TLOAD_NOT_CONTAINER 1
+/* PKCS#7 or PKCS#12 DER (without a password) into `out`, or TLOAD_NOT_CONTAINER. */
+TRUST_HIDDEN int tload_container(tcert_list *out, const unsigned char *data, size_t len,
+				 const char *name, trust_error *err);
+/* The certificates of a PKCS#7 bundle (DER). */
+TRUST_HIDDEN int tload_pkcs7_der(tcert_list *out, const unsigned char *der, size_t len,
+				 const char *name, trust_error *err);
+/* The certificates of a PKCS#12 file, leaf first; password NULL tries none. */
+TRUST_HIDDEN int tload_pkcs12(tcert_list *out, const unsigned char *der, size_t len,
+			      const char *name, const char *password, trust_error *err);
 /* Loads a file or every certificate file in a directory. */
 TRUST_HIDDEN int tload_certs_path(tcert_list *out, const char *path, trust_error *err);
+
+/* ---- anchor sources (anchor_sources.c) ---- */
+
+/* Immutable once the store is finished; reference counted so results keep it. */
+typedef struct tanchor_sources tanchor_sources;
+/* Appends (origin, path, count), creating *list on first use. */
+TRUST_HIDDEN int tanchor_sources_add(tanchor_sources **list, trust_origin origin,
+				     const char *path, size_t count);
+TRUST_HIDDEN tanchor_sources *tanchor_sources_ref(tanchor_sources *l);
+TRUST_HIDDEN void tanchor_sources_unref(tanchor_sources *l);
+TRUST_HIDDEN size_t tanchor_sources_count(const tanchor_sources *l);
+TRUST_HIDDEN const trust_anchor_source *tanchor_sources_get(const tanchor_sources *l, size_t i);
+/* 1 if every anchor came from the system store (advice then differs). */
+TRUST_HIDDEN bool tanchor_sources_system_only(const tanchor_sources *l);
 
 /* ---- store (store.c) ---- */
 
@@ -247,6 +289,7 @@ struct trust_store {
 	atomic_bool ski_built;
 	struct kidx *by_ski;
 	size_t nski;
+	tanchor_sources *anchor_sources; /* what the anchors were read from */
 };
 
 TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
@@ -267,6 +310,8 @@ TRUST_HIDDEN const tcrl_list *tstore_crls(const trust_store *s);
 /* ---- presented chain (chain.c) ---- */
 struct trust_chain {
 	tcert_list certs;
+	char *password; /* trust_chain_set_password; cleansed when freed */
+	tnotes notes;
 };
 
 /* ---- signature cache (sigcache.c) ---- */
@@ -353,6 +398,7 @@ typedef struct truleset {
 
 typedef struct tv_ctx {
 	const trust_store *store;
+	const trust_chain *chain; /* what the peer sent, for advice about its order */
 	trust_sigcache *cache;    /* may be NULL */
 	tbudget *budget;
 	int64_t at;
@@ -393,6 +439,14 @@ TRUST_HIDDEN int tnc_check_path(tv_ctx *ctx, tpath *p);
  */
 TRUST_HIDDEN int tnames_check_leaf(tv_ctx *ctx, tpath *p);
 
+/* Advice for dead ends (path_advice.c). */
+/* The certificate's AIA caIssuers URL (printable), or "" if it names none. */
+TRUST_HIDDEN void tadvice_ca_issuers(char *buf, size_t n, const trust_cert *c);
+/* "in the system trust store" or "among the anchors": where an anchor was looked for. */
+TRUST_HIDDEN const char *tadvice_anchor_place(const tv_ctx *ctx);
+/* What to do when no issuer was found, worded for the anchors in use. */
+TRUST_HIDDEN const char *tadvice_missing_issuer(const tv_ctx *ctx);
+
 /* Depth-first search from the chain's leaf, recording paths in r.  (path_build.c) */
 TRUST_HIDDEN int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool explain);
 
@@ -426,6 +480,7 @@ struct trust_result {
 	const char *policy;
 	char *policy_owned;     /* the overlay's name, when one was given */
 	const char *purpose;
+	tanchor_sources *anchors; /* reference to the store's list */
 };
 
 TRUST_HIDDEN trust_result *tresult_new(void);
