@@ -30,7 +30,7 @@ static bool cidr_to_mask(const char *cidr, char *out, size_t n)
 	return snprintf(out, n, "%s/%s", addr, m) < (int)n;
 }
 
-static bool nc_add(char *nc, size_t n, const char *sub, const char *type, const char *v)
+bool cg_nc_add(char *nc, size_t n, const char *sub, const char *type, const char *v)
 {
 	char val[160];
 	if (strcmp(type, "IP") == 0) {
@@ -61,7 +61,7 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 		int m = 0;
 		for (size_t k = 0; k < sizeof ncopts / sizeof ncopts[0] && m == 0; k++) {
 			if ((m = cg_optval(argc, argv, &i, ncopts[k].opt, &v)) > 0 &&
-			    !nc_add(nc, sizeof nc, ncopts[k].sub, ncopts[k].type, v))
+			    !cg_nc_add(nc, sizeof nc, ncopts[k].sub, ncopts[k].type, v))
 				return cg_fail(CG_USAGE, "%s '%s' is not valid%s", ncopts[k].opt, v,
 					       strcmp(ncopts[k].type, "IP") == 0 ?
 						       " (use CIDR, e.g. 10.0.0.0/8 or fd00::/8)" : "");
