@@ -305,8 +305,8 @@ int cg_fx_build(const cg_opts *o, const char *src, const char *where, void *cert
 		void *vars, const char *outdir, const char *sub);
 
 /* Replaces ${name} in every string of a JSON value, in place, from vars (an object of
- * strings); 0, or -1 with a message naming an unknown variable. */
-int cg_fx_subst(void *json, void *vars);
+ * strings); 0, or -1 with the unknown variable's name copied to unknown. */
+int cg_fx_subst(void *json, void *vars, char unknown[64]);
 /* Parses a fixture document (strictly: unknown keys, duplicates and a missing "format": 1 are
  * errors naming src); a jansson json_t* to json_decref, or NULL with a message. */
 void *cg_doc_parse(const char *src, const char *text, size_t len);

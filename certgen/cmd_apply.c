@@ -53,7 +53,7 @@ int cmd_apply(const cg_opts *o, int argc, char **argv)
 		snprintf(dir, sizeof dir, "%s/fixtures/%.*s", o->dir, (int)n, base);
 	}
 	json_t *rep = json_array();
-	if (rc == CG_OK && (!rep || cg_mkdirs(dir) != 0))
+	if (rc == CG_OK && !rep)
 		rc = CG_USAGE;
 	if (rc == CG_OK)
 		rc = cg_doc_apply(o, file, doc, vars, only, dir, rep);

@@ -553,6 +553,17 @@ static int write_files(const cg_opts *o, fx_ctx *x, json_t *files, const char *o
 		if (!p || !path_ok(p) || kinds != 1)
 			return fx_err(x, "%s needs a relative path (no '..') and one of certs, key or crl",
 				      what);
+		json_t *names = json_object_get(f, "certs") ? json_object_get(f, "certs")
+			      : json_object_get(f, "crl");
+		json_t *one = json_object_get(f, "key"), *nm;
+		size_t k;
+		if (one && (!json_is_string(one) || !find(x, json_string_value(one))))
+			return fx_err(x, "file '%s': key names no certificate", p);
+		if (names && !json_is_array(names))
+			return fx_err(x, "file '%s': certs and crl are arrays of names", p);
+		json_array_foreach(names, k, nm)
+			if (!json_is_string(nm) || !find(x, json_string_value(nm)))
+				return fx_err(x, "file '%s': [%zu] names no certificate", p, k);
 		char full[8192];
 		snprintf(full, sizeof full, "%s%s%s/%s", outdir, sub ? "/" : "", sub ? sub : "", p);
 		if (!o->force && cg_exists(full)) {
@@ -599,7 +610,7 @@ static int write_files(const cg_opts *o, fx_ctx *x, json_t *files, const char *o
 	return 0;
 }
 
-int cg_fx_subst(void *json, void *vars_json)
+int cg_fx_subst(void *json, void *vars_json, char unknown[64])
 {
 	json_t *v = json, *vars = vars_json;
 	if (json_is_object(v) || json_is_array(v)) {
@@ -608,11 +619,11 @@ int cg_fx_subst(void *json, void *vars_json)
 		size_t i;
 		if (json_is_object(v)) {
 			json_object_foreach(v, k, e)
-				if (cg_fx_subst(e, vars) != 0)
+				if (cg_fx_subst(e, vars, unknown) != 0)
 					return -1;
 		} else {
 			json_array_foreach(v, i, e)
-				if (cg_fx_subst(e, vars) != 0)
+				if (cg_fx_subst(e, vars, unknown) != 0)
 					return -1;
 		}
 		return 0;
@@ -628,11 +639,15 @@ int cg_fx_subst(void *json, void *vars_json)
 			char name[64];
 			snprintf(name, sizeof name, "%.*s", (int)(end - p - 2), p + 2);
 			const char *val = json_string_value(json_object_get(vars, name));
-			if (!val)
-				return cg_fail(-1, "unknown variable ${%s}", name);
+			if (!val) {
+				memcpy(unknown, name, 64);
+				return -1;
+			}
 			j += (size_t)snprintf(out + j, sizeof out - j, "%s", val);
-			if (j >= sizeof out)
-				return cg_fail(-1, "string too long after substitution");
+			if (j >= sizeof out) {
+				memcpy(unknown, "(a value too long)", 19);
+				return -1;
+			}
 			p = end + 1;
 		} else {
 			out[j++] = *p++;
@@ -649,9 +664,13 @@ int cg_fx_build(const cg_opts *o, const char *src, const char *where, void *cert
 	fx_ctx x = { .src = src, .where = where, .now = (int64_t)time(NULL) };
 	size_t i;
 	json_t *c;
-	if ((vars && (cg_fx_subst(certs, vars) != 0 || cg_fx_subst(files, vars) != 0)) ||
-	    !json_is_array(certs) || json_array_size(certs) == 0) {
-		fx_err(&x, "certificates must be a non-empty array, with known ${variables}");
+	char unknown[64] = "";
+	if (vars && (cg_fx_subst(certs, vars, unknown) != 0 || cg_fx_subst(files, vars, unknown) != 0)) {
+		fx_err(&x, "unknown variable ${%s}; define it in vars or with --var", unknown);
+		return CG_USAGE;
+	}
+	if (!json_is_array(certs) || json_array_size(certs) == 0) {
+		fx_err(&x, "certificates must be a non-empty array");
 		return CG_USAGE;
 	}
 	x.c = calloc(json_array_size(certs), sizeof *x.c);

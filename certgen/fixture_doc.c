@@ -134,9 +134,10 @@ static int write_case_json(const char *dir, const char *name, json_t *c, json_t 
 {
 	/* The host may name variables like every other string of the case. */
 	json_t *host = json_string(str_of(c, "host", "${host}"));
-	if (!host || cg_fx_subst(host, vars) != 0) {
+	char unknown[64];
+	if (!host || cg_fx_subst(host, vars, unknown) != 0) {
 		json_decref(host);
-		return CG_USAGE;
+		return cg_fail(CG_USAGE, "case '%s': host names an unknown variable", name);
 	}
 	json_t *j = json_pack("{s:s, s:o, s:s, s:s, s:s, s:s, s:s}", "kind", name, "host", host,
 			      "purpose", "server", "policy", str_of(c, "policy", "tls-server"),
