@@ -58,7 +58,7 @@ int cmd_apply(const cg_opts *o, int argc, char **argv)
 	if (rc == CG_OK)
 		rc = cg_doc_apply(o, file, doc, vars, only, dir, rep);
 	if (rc == CG_OK && o->json) {
-		cg_print_json(json_pack("{s:s, s:s, s:s, s:O}", "file", file, "out", dir,
+		cg_print_json(json_pack("{s:s, s:s, s:O}", "file", file, "out", dir,
 					cg_doc_ncases(doc) ? "cases" : "files", rep));
 	} else if (rc == CG_OK) {
 		size_t i;
