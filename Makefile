@@ -26,6 +26,9 @@ PKGS := $(LIB_PKGS) libplist-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIB_LIBS = $(shell pkg-config --libs $(LIB_PKGS) 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Graphviz lays out trustcheck's --format svg|html graphs; only trustcheck links
+# it, and includes it as <graphviz/gvc.h> (its -I would let its types.h shadow ours).
+GVC_LIBS = $(shell pkg-config --libs libgvc 2>/dev/null)
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat-security -Wstrict-prototypes
@@ -91,8 +94,12 @@ $(SHARED_LIB): $(LIB_OBJ)
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	-e 's|@REQUIRES@|$(LIB_PKGS)|g'
 
+# Built-in policies: the source tree's policies/ first, then the installed copy.
+$(CLI_OBJ): CFLAGS_ALL += -DTRUSTBENCH_POLICY_SRC_DIR='"$(CURDIR)/policies"' \
+	-DTRUSTBENCH_POLICY_SHARE_DIR='"$(PREFIX)/share/trustbench/policies"'
+
 $(TRUSTCHECK): $(CLI_OBJ) $(STATIC_LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PKG_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PKG_LIBS) $(GVC_LIBS)
 
 $(CERTGEN): $(CERTGEN_OBJ) $(STATIC_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CERTGEN_OBJ) $(STATIC_LIB) $(PKG_LIBS)
@@ -127,7 +134,8 @@ asan:
 test: deps
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory unit cli conformance corpus-replay valgrind
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) --no-print-directory asan
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) --no-print-directory asan
 	@echo "make test: all suites passed"
 
 demo: deps

@@ -256,7 +256,7 @@ static int name_constraints(fx_ctx *x, fx_cert *c, char *nc, size_t n)
 			return fx_err(x, "%s.%s must be an array", what, keys[k]);
 		json_array_foreach(arr, i, e) {
 			const char *s = json_string_value(e), *colon = s ? strchr(s, ':') : NULL;
-			char type[8];
+			char type[8], net[80] = "";
 			if (colon && (size_t)(colon - s) < sizeof type) {
 				memcpy(type, s, (size_t)(colon - s));
 				type[colon - s] = '\0';
@@ -264,9 +264,9 @@ static int name_constraints(fx_ctx *x, fx_cert *c, char *nc, size_t n)
 			if (!colon || (size_t)(colon - s) >= sizeof type ||
 			    (strcmp(type, "DNS") != 0 && strcmp(type, "IP") != 0 &&
 			     strcmp(type, "email") != 0 && strcmp(type, "URI") != 0) ||
-			    !cg_nc_add(nc, n, keys[k], type, colon + 1))
-				return fx_err(x, "%s.%s[%zu] must be DNS:name, IP:cidr, email:x or URI:host",
-					      what, keys[k], i);
+			    !cg_nc_add(nc, n, keys[k], type, colon + 1, net, sizeof net))
+				return fx_err(x, "%s.%s[%zu] must be DNS:name, IP:cidr, email:x or URI:host%s%s",
+					      what, keys[k], i, net[0] ? "; the network is " : "", net);
 		}
 	}
 	return 0;

@@ -85,6 +85,9 @@ static int globals(cg_opts *o, int argc, char **argv)
 				return cg_fail(-1, "%s needs a value", a);
 			const char *v = argv[++i];
 			if (a[2] == 'd') {
+				/* "--dir $UNSET" must not quietly mean ./pki. */
+				if (!*v)
+					return cg_fail(-1, "--dir needs a directory, not an empty string");
 				o->dir = v;
 			} else if (strcmp(v, "json") == 0 || strcmp(v, "text") == 0) {
 				o->json = strcmp(v, "json") == 0;
@@ -112,10 +115,15 @@ int main(int argc, char **argv)
 	argc = globals(&o, argc, argv);
 	if (argc < 0)
 		return CG_USAGE;
-	if (!o.dir)
+	if (!o.dir) {
 		o.dir = getenv("CERTGEN_DIR");
-	if (!o.dir || !*o.dir)
+		if (o.dir && !*o.dir)
+			return cg_fail(CG_USAGE, "CERTGEN_DIR is set but empty; unset it (./pki) or name a "
+						 "directory");
+	}
+	if (!o.dir)
 		o.dir = CG_DEFAULT_DIR;
+	cg_set_root(o.dir);
 	if (argc < 2) {
 		usage(stderr);
 		return CG_USAGE;
@@ -135,7 +143,7 @@ int main(int argc, char **argv)
 	}
 	const cg_cmd *c = cg_cmd_find(argv[1]);
 	if (!c) {
-		fprintf(stderr, "certgen: unknown command '%s'\n", argv[1]);
+		cg_fail(CG_USAGE, "unknown command '%s'", argv[1]);
 		usage(stderr);
 		return CG_USAGE;
 	}

@@ -9,9 +9,16 @@
  *  - Out-parameters come first.  Functions returning int return TRUST_OK (0)
  *    or a negative trust_err_code; the optional trust_error *err receives the
  *    code and a one-line human message (never parse it; test the code).
- *  - x_new()/x_free() pairs; every _free accepts NULL.
- *  - get0 returns a borrowed pointer valid while its owner lives; get1 returns
- *    a new reference the caller must release.
+ *  - Ownership: the caller owns only what a function's comment says it owns:
+ *    objects from x_new(), trust_store_builder_finish() and trust_evaluate()
+ *    (release with the matching x_free(), which accepts NULL) and report
+ *    buffers (release with trust_free()).  Every other pointer a function
+ *    returns is borrowed: it stays valid while the object it was read from
+ *    lives and must not be freed.  (No function hands out a new reference,
+ *    so there is no get0/get1 distinction in the names.)
+ *  - Option structs are versioned (libgit2's rule): set `version` with the
+ *    _INIT macro or the _init() function; the library accepts every version
+ *    from 1 to the one it was built with, so old callers keep working.
  *  - A finished trust_store is immutable: any number of threads may evaluate
  *    against one store and one trust_sigcache at the same time.
  */
@@ -48,12 +55,15 @@ typedef enum trust_err_code {
 
 /* A code and a one-line message naming the input and the problem. */
 typedef struct trust_error {
-	int code;
+	trust_err_code code;
 	char message[512];
 } trust_error;
 
-/* Short constant name of an error code ("parse error", ...). */
-TRUST_API const char *trust_err_name(int code);
+/* Short name of an error code ("parse error", ...); a static string. */
+TRUST_API const char *trust_err_name(trust_err_code code);
+
+/* Releases a buffer libtrust allocated for the caller (the reports); NULL-safe. */
+TRUST_API void trust_free(void *p);
 
 /* ---- certificates ------------------------------------------------------ */
 
@@ -64,11 +74,12 @@ typedef struct trust_cert trust_cert;
 typedef enum trust_origin {
 	TRUST_ORIGIN_NONE = 0,   /* not an anchor */
 	TRUST_ORIGIN_SYSTEM = 1, /* the platform bundle: publicly trusted */
-	TRUST_ORIGIN_USER = 2    /* added by the user: a private CA */
+	TRUST_ORIGIN_USER = 2,   /* added by the user or an administrator: a private CA */
+	TRUST_ORIGIN_APP = 3     /* supplied by the app itself (SecTrustSetAnchorCertificates) */
 } trust_origin;
 
-/* Borrowed OpenSSL certificate behind a trust_cert (valid while the cert lives). */
-TRUST_API struct x509_st *trust_cert_get0_x509(const trust_cert *cert);
+/* OpenSSL certificate behind a trust_cert; borrowed (X509_up_ref it to keep it). */
+TRUST_API struct x509_st *trust_cert_x509(const trust_cert *cert);
 /* One-line RFC 2253 subject ("CN=example.com,O=Example"); owned by the cert. */
 TRUST_API const char *trust_cert_subject(const trust_cert *cert);
 /* One-line RFC 2253 issuer; owned by the cert. */
@@ -79,9 +90,9 @@ TRUST_API const char *trust_cert_source(const trust_cert *cert);
 TRUST_API const unsigned char *trust_cert_sha256(const trust_cert *cert);
 /* SHA-256 of the SubjectPublicKeyInfo (32 bytes, owned by the cert): the pin. */
 TRUST_API const unsigned char *trust_cert_spki_sha256(const trust_cert *cert);
-/* notBefore as seconds since the epoch. */
+/* notBefore as seconds since the epoch (0 for NULL). */
 TRUST_API int64_t trust_cert_not_before(const trust_cert *cert);
-/* notAfter as seconds since the epoch. */
+/* notAfter as seconds since the epoch (0 for NULL). */
 TRUST_API int64_t trust_cert_not_after(const trust_cert *cert);
 
 /* ---- store ------------------------------------------------------------- */
@@ -89,37 +100,39 @@ TRUST_API int64_t trust_cert_not_after(const trust_cert *cert);
 typedef struct trust_store_builder trust_store_builder;
 typedef struct trust_store trust_store;
 
-/* New empty builder; free with trust_store_builder_free. */
+/* New empty builder, owned by the caller (trust_store_builder_free), or NULL. */
 TRUST_API trust_store_builder *trust_store_builder_new(void);
 /* Frees a builder that was not finished (NULL-safe). */
 TRUST_API void trust_store_builder_free(trust_store_builder *b);
-/* Adds every certificate in a PEM/DER file or directory as an anchor with `origin`. */
+/* Adds every certificate in a PEM/DER file or directory as an anchor with `origin`.
+ * The certificates are copied; `path` is not kept. */
 TRUST_API int trust_store_builder_add_anchors(trust_store_builder *b, const char *path,
 					      trust_origin origin, trust_error *err);
 /* Adds OpenSSL's default certificate bundle and directory as anchors of origin SYSTEM. */
 TRUST_API int trust_store_builder_add_system_anchors(trust_store_builder *b, trust_error *err);
-/* Adds PEM or DER bytes as anchors; `name` labels them in messages. */
+/* Adds PEM or DER bytes as anchors; `name` labels them in messages; nothing is kept. */
 TRUST_API int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data,
 						  size_t len, const char *name,
 						  trust_origin origin, trust_error *err);
 /* Adds every certificate in a PEM/DER file or directory to the untrusted pool. */
 TRUST_API int trust_store_builder_add_intermediates(trust_store_builder *b, const char *path,
 						    trust_error *err);
-/* Adds PEM or DER bytes to the untrusted pool; `name` labels them in messages. */
+/* Adds PEM or DER bytes to the untrusted pool; `name` labels them; nothing is kept. */
 TRUST_API int trust_store_builder_add_intermediates_mem(trust_store_builder *b, const void *data,
 							size_t len, const char *name,
 							trust_error *err);
 /* Adds the CRLs (PEM or DER, one or many) in a file. */
 TRUST_API int trust_store_builder_add_crl(trust_store_builder *b, const char *path,
 					  trust_error *err);
-/* Freezes the builder into *out (caller frees with trust_store_free); consumes b. */
+/* Freezes the builder into *out (owned by the caller: trust_store_free); consumes b
+ * whatever the outcome. */
 TRUST_API int trust_store_builder_finish(trust_store **out, trust_store_builder *b,
 					 trust_error *err);
 /* Releases a store (NULL-safe); results that reference its certificates stay valid. */
 TRUST_API void trust_store_free(trust_store *store);
-/* Number of distinct anchors in the store. */
+/* Number of distinct anchors in the store (0 for NULL). */
 TRUST_API size_t trust_store_anchor_count(const trust_store *store);
-/* Number of distinct untrusted intermediates in the store. */
+/* Number of distinct untrusted intermediates in the store (0 for NULL). */
 TRUST_API size_t trust_store_intermediate_count(const trust_store *store);
 
 /* ---- presented chain ---------------------------------------------------- */
@@ -127,7 +140,7 @@ TRUST_API size_t trust_store_intermediate_count(const trust_store *store);
 /* The certificates a peer sent: the first is the leaf, the rest are untrusted hints. */
 typedef struct trust_chain trust_chain;
 
-/* New empty chain; free with trust_chain_free. */
+/* New empty chain, owned by the caller (trust_chain_free), or NULL. */
 TRUST_API trust_chain *trust_chain_new(void);
 /* Releases a chain (NULL-safe). */
 TRUST_API void trust_chain_free(trust_chain *chain);
@@ -138,17 +151,18 @@ TRUST_API int trust_chain_add_mem(trust_chain *chain, const void *data, size_t l
 				  const char *name, trust_error *err);
 /* Appends an OpenSSL certificate (takes a new reference; the caller keeps its own). */
 TRUST_API int trust_chain_add_x509(trust_chain *chain, struct x509_st *x509, trust_error *err);
-/* Number of certificates in the chain. */
+/* Number of certificates in the chain (0 for NULL). */
 TRUST_API size_t trust_chain_count(const trust_chain *chain);
-/* Borrowed certificate at index i (0 is the leaf), or NULL. */
-TRUST_API const trust_cert *trust_chain_get0(const trust_chain *chain, size_t i);
+/* Certificate at index i (0 is the leaf), borrowed from the chain, or NULL. */
+TRUST_API const trust_cert *trust_chain_cert(const trust_chain *chain, size_t i);
 
 /* ---- signature cache ---------------------------------------------------- */
 
 /* Thread-safe cache of signature results keyed by (issuer key, signed data). */
 typedef struct trust_sigcache trust_sigcache;
 
-/* New cache holding up to `capacity` results (0 picks 65536); free with trust_sigcache_free. */
+/* New cache of up to `capacity` results (0 picks 65536), owned by the caller
+ * (trust_sigcache_free), or NULL. */
 TRUST_API trust_sigcache *trust_sigcache_new(size_t capacity);
 /* Releases a cache (NULL-safe); no evaluation may be using it. */
 TRUST_API void trust_sigcache_free(trust_sigcache *cache);
@@ -168,12 +182,42 @@ typedef enum trust_policy_base {
 	TRUST_POLICY_TLS_CLIENT = 3  /* rfc5280 + clientAuth */
 } trust_policy_base;
 
+/*
+ * A stack of policy files (docs/policy-format.md): rules with ids, scopes and
+ * remedies, App Transport Security settings and SPKI pins, layered on the
+ * base rule set.  Immutable once built; any number of evaluations may share it.
+ */
+typedef struct trust_policy trust_policy;
+
+/* Loads a policy file and the files it includes into a new *out (free with trust_policy_free). */
+TRUST_API int trust_policy_load_file(trust_policy **out, const char *path, trust_error *err);
+/* Same from JSON bytes; `name` labels messages and resolves includes (its directory). */
+TRUST_API int trust_policy_load_mem(trust_policy **out, const void *json, size_t len,
+				    const char *name, trust_error *err);
+/* Stacks `top` onto `onto` (later rules and settings win; `top` is not consumed). */
+TRUST_API int trust_policy_stack(trust_policy *onto, const trust_policy *top, trust_error *err);
+/* Releases a policy (NULL-safe); results of evaluations made with it stay valid. */
+TRUST_API void trust_policy_free(trust_policy *p);
+/* Name of the stack ("apple", "tls-server+mine"); owned by the policy. */
+TRUST_API const char *trust_policy_name(const trust_policy *p);
+/* The top file's one-line description; owned by the policy. */
+TRUST_API const char *trust_policy_description(const trust_policy *p);
+/* Number of effective rules after stacking. */
+TRUST_API size_t trust_policy_rule_count(const trust_policy *p);
+/* Id of effective rule i ("apple.validity-max-private"), or NULL; owned by the policy. */
+TRUST_API const char *trust_policy_rule_id(const trust_policy *p, size_t i);
+
 /* Flags for trust_eval_options.flags. */
 #define TRUST_EVAL_EXPLAIN 0x1u       /* keep searching after success to list other paths */
-#define TRUST_EVAL_WEBPKI_STRICT 0x2u /* web-PKI profile: leaf EKU required, serverAuth only */
+#define TRUST_EVAL_WEBPKI_STRICT 0x2u /* policy webpki: tls-server + CA/B Forum BR rules (server only) */
 #define TRUST_EVAL_NO_SIGCACHE 0x4u   /* ignore the cache (benchmarks, tests) */
+#define TRUST_EVAL_NO_CT 0x8u         /* skip Certificate Transparency rules (reported as not checked) */
 
-/* Work limits; exceeding one fails closed and becomes the headline reason. */
+/*
+ * Work limits; exceeding one fails closed and becomes the headline reason.
+ * 0 means the library's default (in brackets), so a zeroed struct is sane;
+ * TRUST_BUDGET_ZERO asks for a limit of zero; other negative values are refused.
+ */
 typedef struct trust_budgets {
 	int max_depth;            /* intermediates in a path, self-issued ones not counted (32) */
 	int max_signatures;       /* signature verifications not answered by the cache (100) */
@@ -183,33 +227,47 @@ typedef struct trust_budgets {
 	int max_presented;        /* certificates in the presented chain (32) */
 } trust_budgets;
 
-#define TRUST_BUDGETS_INIT { 32, 100, 200, 32, 250000L, 32 }
+#define TRUST_BUDGET_ZERO (-1)
+#define TRUST_BUDGETS_INIT { 0, 0, 0, 0, 0L, 0 }
 
-#define TRUST_EVAL_OPTIONS_VERSION 1
+/* The options layout this header describes; the library accepts 1..this.
+ * Version 2 appended `overlay`. */
+#define TRUST_EVAL_OPTIONS_VERSION 2
 
-/* Transparent, versioned options; initialise with TRUST_EVAL_OPTIONS_INIT. */
+/*
+ * Transparent, versioned options.  Initialise with TRUST_EVAL_OPTIONS_INIT or
+ * trust_eval_options_init(); zero in any field means its default (in brackets).
+ * New fields are only ever appended, with a new version.  Nothing is kept
+ * after trust_evaluate returns, so the strings may be freed then.
+ */
 typedef struct trust_eval_options {
 	unsigned int version;     /* TRUST_EVAL_OPTIONS_VERSION */
-	int64_t at;               /* evaluation time, seconds since epoch; 0 means now */
-	trust_purpose purpose;    /* SERVER */
-	trust_policy_base policy; /* DEFAULT */
+	int64_t at;               /* evaluation time, seconds since epoch [now] */
+	trust_purpose purpose;    /* [SERVER] */
+	trust_policy_base policy; /* [DEFAULT] */
 	const char *host;         /* DNS name to match against SAN dNSName, or NULL */
 	const char *ip;           /* IPv4/IPv6 literal to match against SAN iPAddress, or NULL */
-	unsigned int flags;       /* TRUST_EVAL_* */
-	trust_budgets budgets;    /* TRUST_BUDGETS_INIT */
+	unsigned int flags;       /* TRUST_EVAL_* [0] */
+	trust_budgets budgets;    /* [the defaults above] */
+	const trust_policy *overlay; /* version 2: policy stack on top of `policy` [NULL]; borrowed */
 } trust_eval_options;
 
 #define TRUST_EVAL_OPTIONS_INIT \
 	{ TRUST_EVAL_OPTIONS_VERSION, 0, TRUST_PURPOSE_SERVER, TRUST_POLICY_DEFAULT, \
-	  NULL, NULL, 0u, TRUST_BUDGETS_INIT }
+	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL }
+
+/* Sets *opts to the defaults of layout `version` (1..TRUST_EVAL_OPTIONS_VERSION), for
+ * callers that cannot use the macro; TRUST_EUSAGE for NULL or another version. */
+TRUST_API int trust_eval_options_init(trust_eval_options *opts, unsigned int version);
 
 typedef struct trust_result trust_result;
 
 /*
  * Builds and validates paths from the chain's leaf to an anchor of `store`.
- * `cache` may be NULL.  On TRUST_OK *out holds a result (trusted or not) that
- * the caller frees with trust_result_free; a negative code means the inputs
- * could not be evaluated at all (bad options, empty chain).
+ * `cache` may be NULL.  On TRUST_OK *out holds a result (trusted or not) owned
+ * by the caller (trust_result_free); a negative code means the inputs could not
+ * be evaluated at all (bad options, empty chain) and *out is NULL.  The result
+ * holds its own references to the certificates: store and chain may be freed first.
  */
 TRUST_API int trust_evaluate(trust_result **out, const trust_store *store,
 			     trust_sigcache *cache, const trust_chain *chain,
@@ -229,7 +287,8 @@ typedef struct trust_param {
 	const char *value;
 } trust_param;
 
-/* One rule outcome.  `id` is stable (e.g. "rfc5280.validity.expired"); `message` is for people. */
+/* One rule outcome, borrowed from its result (every string too).  `id` is stable
+ * (e.g. "rfc5280.validity.expired"); `message` is for people. */
 typedef struct trust_finding {
 	const char *id;
 	trust_severity severity;
@@ -238,38 +297,41 @@ typedef struct trust_finding {
 	const char *message;
 	size_t nparams;
 	const trust_param *params;
+	const char *remedy;     /* what to change when the rule fails, or NULL */
 } trust_finding;
 
-typedef struct trust_stats {
-	int signatures_checked;  /* verifications performed (cache misses) */
-	int signature_cache_hits;
-	int appends;             /* issuer-append steps */
-	int paths_tried;         /* complete paths validated */
-	long nc_checks;          /* name-constraint comparisons */
-	const char *budget_hit;  /* id of the budget that stopped the search, or NULL */
-} trust_stats;
+/* Counters of the search, read with trust_result_stat (new ones are only appended). */
+typedef enum trust_stat {
+	TRUST_STAT_SIGNATURES_CHECKED = 0, /* verifications performed (cache misses) */
+	TRUST_STAT_SIGNATURE_CACHE_HITS = 1,
+	TRUST_STAT_APPENDS = 2,            /* issuer-append steps */
+	TRUST_STAT_PATHS_TRIED = 3,        /* complete paths validated */
+	TRUST_STAT_NC_CHECKS = 4           /* name-constraint comparisons */
+} trust_stat;
 
 /* Releases a result (NULL-safe). */
 TRUST_API void trust_result_free(trust_result *r);
-/* 1 if a path was accepted, else 0. */
+/* 1 if a path was accepted, else 0 (also for NULL). */
 TRUST_API int trust_result_trusted(const trust_result *r);
-/* Stable id of the headline reason ("ok" when trusted). */
+/* Stable id of the headline reason ("ok" when trusted); borrowed from the result. */
 TRUST_API const char *trust_result_reason(const trust_result *r);
-/* Human sentence for the headline reason; owned by the result. */
+/* Human sentence for the headline reason; borrowed from the result. */
 TRUST_API const char *trust_result_reason_message(const trust_result *r);
 /* Index (in the reported path) of the certificate the headline reason concerns, or -1. */
 TRUST_API int trust_result_reason_cert(const trust_result *r);
-/* Counters for the search. */
-TRUST_API void trust_result_stats(const trust_result *r, trust_stats *out);
+/* One counter of the search; -1 for a NULL result or a counter this library lacks. */
+TRUST_API int64_t trust_result_stat(const trust_result *r, trust_stat which);
+/* Id of the budget that stopped the search ("budget.depth", ...), or NULL; static. */
+TRUST_API const char *trust_result_budget_hit(const trust_result *r);
 /* Evaluation time actually used (seconds since epoch). */
 TRUST_API int64_t trust_result_time(const trust_result *r);
-/* Host name the result was checked against (A-label form), or NULL. */
+/* Host name the result was checked against (A-label form), or NULL; borrowed. */
 TRUST_API const char *trust_result_host(const trust_result *r);
-/* IP address the result was checked against, or NULL. */
+/* IP address the result was checked against, or NULL; borrowed. */
 TRUST_API const char *trust_result_ip(const trust_result *r);
-/* Name of the base policy used ("tls-server", ...). */
+/* Name of the policy used ("tls-server", or the overlay stack's name such as "apple"); borrowed. */
 TRUST_API const char *trust_result_policy(const trust_result *r);
-/* Purpose checked ("server" or "client"). */
+/* Purpose checked ("server" or "client"); static. */
 TRUST_API const char *trust_result_purpose(const trust_result *r);
 /* Number of paths recorded (accepted, rejected and abandoned partial ones). */
 TRUST_API size_t trust_result_path_count(const trust_result *r);
@@ -279,19 +341,19 @@ TRUST_API int trust_result_chosen_path(const trust_result *r);
 TRUST_API int trust_result_path_accepted(const trust_result *r, size_t p);
 /* 1 if path p reached an anchor (a complete path), 0 if it was abandoned. */
 TRUST_API int trust_result_path_complete(const trust_result *r, size_t p);
-/* Stable id of the reason path p was rejected ("ok" if accepted). */
+/* Stable id of the reason path p was rejected ("ok" if accepted); borrowed. */
 TRUST_API const char *trust_result_path_reason(const trust_result *r, size_t p);
 /* Certificate index in path p that its reason concerns, or -1. */
 TRUST_API int trust_result_path_reason_cert(const trust_result *r, size_t p);
 /* Number of certificates in path p (leaf first, anchor last when complete). */
 TRUST_API size_t trust_result_path_length(const trust_result *r, size_t p);
-/* Borrowed certificate i of path p (valid while the result lives). */
+/* Certificate i of path p, borrowed from the result (which keeps it alive), or NULL. */
 TRUST_API const trust_cert *trust_result_path_cert(const trust_result *r, size_t p, size_t i);
 /* Anchor origin of certificate i of path p (NONE for non-anchors). */
 TRUST_API trust_origin trust_result_path_origin(const trust_result *r, size_t p, size_t i);
 /* Number of findings recorded on path p. */
 TRUST_API size_t trust_result_finding_count(const trust_result *r, size_t p);
-/* Borrowed finding i of path p. */
+/* Finding i of path p, borrowed from the result, or NULL. */
 TRUST_API const trust_finding *trust_result_finding(const trust_result *r, size_t p, size_t i);
 
 /* ---- reports ------------------------------------------------------------- */
@@ -300,11 +362,21 @@ TRUST_API const trust_finding *trust_result_finding(const trust_result *r, size_
 #define TRUST_REPORT_EXPLAIN 0x2u /* list the other paths tried */
 #define TRUST_REPORT_QUIET 0x4u   /* verdict line only */
 
-/* Writes the human report to `out`. */
+/* Writes the human report to the caller's stream `out`. */
 TRUST_API int trust_report_text(FILE *out, const trust_result *r, unsigned int flags);
-/* Renders the JSON report (docs/report-schema.md) into *out; caller frees with free(). */
+/* Renders the JSON report (docs/report-schema.md) into *out, a NUL-terminated string
+ * owned by the caller (trust_free). */
 TRUST_API int trust_report_json(char **out, const trust_result *r, unsigned int flags);
-/* Renders the CBOR report (same data as JSON) into *out and *len; caller frees with free(). */
+/*
+ * Writes the graph the path builder explored as Graphviz DOT to the caller's
+ * stream `out`: one node per certificate, one edge per issuer tried, classed by
+ * outcome, the reported chain bold.  `presented` (may be NULL) marks the peer's
+ * certificates.
+ */
+TRUST_API int trust_report_dot(FILE *out, const trust_result *r, const trust_chain *presented,
+			       unsigned int flags);
+/* Renders the CBOR report (same data as JSON) into *out and *len; *out is owned by the
+ * caller (trust_free). */
 TRUST_API int trust_report_cbor(unsigned char **out, size_t *len, const trust_result *r,
 				unsigned int flags);
 

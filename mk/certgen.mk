@@ -23,6 +23,13 @@ BENCH_CERTGEN_RUNS ?= 20
 bench-certgen: $(CERTGEN)
 	@sh certgen/bench.sh $(CERTGEN) $(BENCH_CERTGEN_RUNS)
 
+# The certgen kill loop at length: `make unit` runs 200 random kills; this runs
+# CRASH_RUNS (default 2000) and prints the counts.
+CRASH_RUNS ?= 2000
+.PHONY: crash-certgen
+crash-certgen: $(BUILD)/tests/test_certgen_crash
+	CERTGEN_KILL_RUNS=$(CRASH_RUNS) $(BUILD)/tests/test_certgen_crash
+
 # The bad catalogue, fixtures/bad.json, is compiled in: certgen bad needs no data files, and
 # certgen apply fixtures/bad.json builds the same cases from the same description.
 CATALOGUE_C := $(BUILD)/gen/bad_catalogue.c

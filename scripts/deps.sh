@@ -4,7 +4,7 @@
 set -eu
 want=${1:-test}
 
-PKGS_BUILD="build-essential pkg-config libssl-dev libcbor-dev libjansson-dev libplist-dev libpsl-dev libidn2-dev openssl"
+PKGS_BUILD="build-essential pkg-config libssl-dev libcbor-dev libjansson-dev libplist-dev libpsl-dev libidn2-dev libgraphviz-dev openssl"
 PKGS_TEST="check libsubunit-dev valgrind curl python3 python3-jsonschema python3-cbor2 ca-certificates"
 PKGS_FUZZ="clang libclang-rt-14-dev"
 
@@ -23,7 +23,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
 	done
 else
 	# Not Debian: check by pkg-config module and command instead.
-	for m in openssl libcbor jansson libplist-2.0 libpsl libidn2 check; do
+	for m in openssl libcbor jansson libplist-2.0 libpsl libidn2 libgvc check; do
 		pkg-config --exists "$m" 2>/dev/null || missing="$missing $m"
 	done
 	if [ -n "$missing" ]; then

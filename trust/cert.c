@@ -329,7 +329,7 @@ static const char *lazy_name(_Atomic(char *) *slot, const X509_NAME *name)
 	return s;
 }
 
-X509 *trust_cert_get0_x509(const trust_cert *cert)
+X509 *trust_cert_x509(const trust_cert *cert)
 {
 	return cert && tcert_ready(cert) ? cert->x509 : NULL;
 }

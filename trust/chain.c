@@ -47,7 +47,7 @@ size_t trust_chain_count(const trust_chain *chain)
 	return chain ? chain->certs.n : 0;
 }
 
-const trust_cert *trust_chain_get0(const trust_chain *chain, size_t i)
+const trust_cert *trust_chain_cert(const trust_chain *chain, size_t i)
 {
 	return chain && i < chain->certs.n ? chain->certs.v[i] : NULL;
 }

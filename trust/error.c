@@ -19,7 +19,7 @@ int terr_set(trust_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
-const char *trust_err_name(int code)
+const char *trust_err_name(trust_err_code code)
 {
 	switch (code) {
 	case TRUST_OK: return "ok";

@@ -2,7 +2,9 @@
  * trust_evaluate: the coordinator.  Checks the options, prepares the rule set
  * and the reference names, runs the path builder and finishes the result.
  */
-#include "internal.h"
+#include "policy.h"
+
+#include <stddef.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,15 @@ static truleset rules_for(const trust_eval_options *o)
 {
 	truleset r = { 0 };
 	trust_policy_base base = o->policy;
+	bool webpki = (o->flags & TRUST_EVAL_WEBPKI_STRICT) != 0;
+	/* A policy stack that names a base decides it: "apple" is tls-server,
+	 * "webpki" is tls-server with the Baseline Requirements profile. */
+	if (o->overlay && o->overlay->base == TPOLICY_BASE_WEBPKI) {
+		base = TRUST_POLICY_TLS_SERVER;
+		webpki = true;
+	} else if (o->overlay && o->overlay->base >= 0) {
+		base = (trust_policy_base)o->overlay->base;
+	}
 	if (base == TRUST_POLICY_DEFAULT)
 		base = o->purpose == TRUST_PURPOSE_CLIENT ? TRUST_POLICY_TLS_CLIENT
 							  : TRUST_POLICY_TLS_SERVER;
@@ -31,24 +42,100 @@ static truleset rules_for(const trust_eval_options *o)
 		r.eku_nid = NID_server_auth;
 		break;
 	}
-	r.webpki_strict = (o->flags & TRUST_EVAL_WEBPKI_STRICT) != 0;
+	/* The web-PKI profile is tls-server plus the Baseline Requirements'
+	 * pedantic rules; check_options refuses it for any other purpose. */
+	if (webpki && r.eku_nid == NID_server_auth) {
+		r.webpki = true;
+		r.policy_name = "webpki";
+	}
 	return r;
 }
 
-static int check_options(const trust_eval_options *o, trust_error *err)
+/*
+ * Bytes of trust_eval_options that each layout version has, so an older caller's
+ * shorter struct is never read past its end.  A new version appends fields,
+ * bumps TRUST_EVAL_OPTIONS_VERSION and adds its size here.
+ */
+static const size_t options_size[TRUST_EVAL_OPTIONS_VERSION + 1] = {
+	[1] = offsetof(trust_eval_options, overlay),
+	[2] = sizeof(trust_eval_options),
+};
+
+static const trust_budgets default_budgets = {
+	.max_depth = 32,
+	.max_signatures = 100,
+	.max_appends = 200,
+	.max_paths = 32,
+	.max_nc_checks = 250000L,
+	.max_presented = 32,
+};
+
+int trust_eval_options_init(trust_eval_options *opts, unsigned int version)
 {
-	if (o->version != TRUST_EVAL_OPTIONS_VERSION)
-		return terr_set(err, TRUST_EUSAGE, "options: unsupported version %u", o->version);
+	if (!opts || version < 1 || version > TRUST_EVAL_OPTIONS_VERSION)
+		return TRUST_EUSAGE;
+	memset(opts, 0, options_size[version]);
+	opts->version = version;
+	return TRUST_OK;
+}
+
+/* 0 is the default, TRUST_BUDGET_ZERO a limit of zero; false for other negatives. */
+static bool resolve_budget(long *v, long dflt)
+{
+	if (*v == 0)
+		*v = dflt;
+	else if (*v == TRUST_BUDGET_ZERO)
+		*v = 0;
+	return *v >= 0;
+}
+
+static bool resolve_int_budget(int *v, int dflt)
+{
+	long l = *v;
+	bool ok = resolve_budget(&l, dflt);
+	*v = (int)l;
+	return ok;
+}
+
+int tbudgets_resolve(trust_budgets *b)
+{
+	const trust_budgets *d = &default_budgets;
+	bool ok = resolve_int_budget(&b->max_depth, d->max_depth);
+	ok &= resolve_int_budget(&b->max_signatures, d->max_signatures);
+	ok &= resolve_int_budget(&b->max_appends, d->max_appends);
+	ok &= resolve_int_budget(&b->max_paths, d->max_paths);
+	ok &= resolve_budget(&b->max_nc_checks, d->max_nc_checks);
+	ok &= resolve_int_budget(&b->max_presented, d->max_presented);
+	return ok ? TRUST_OK : TRUST_EUSAGE;
+}
+
+/* The caller's options, of any supported version, as a complete current struct. */
+static int resolve_options(trust_eval_options *o, const trust_eval_options *in,
+			   trust_error *err)
+{
+	if (in->version < 1 || in->version > TRUST_EVAL_OPTIONS_VERSION)
+		return terr_set(err, TRUST_EUSAGE,
+				"options: version %u is not one of 1..%d (initialise with "
+				"TRUST_EVAL_OPTIONS_INIT)", in->version, TRUST_EVAL_OPTIONS_VERSION);
+	memset(o, 0, sizeof(*o));
+	memcpy(o, in, options_size[in->version]);
 	if (o->host && o->ip)
 		return terr_set(err, TRUST_EUSAGE, "options: give a host name or an IP, not both");
-	const trust_budgets *b = &o->budgets;
-	if (b->max_depth < 0 || b->max_signatures < 0 || b->max_appends < 0 || b->max_paths < 0 ||
-	    b->max_nc_checks < 0 || b->max_presented < 1)
-		return terr_set(err, TRUST_EUSAGE, "options: budgets must not be negative");
+	if (tbudgets_resolve(&o->budgets) != TRUST_OK)
+		return terr_set(err, TRUST_EUSAGE,
+				"options: a budget is negative (0 is the default, "
+				"TRUST_BUDGET_ZERO a limit of zero)");
+	if (o->budgets.max_presented < 1)
+		return terr_set(err, TRUST_EUSAGE, "options: max_presented must be at least 1");
 	if (o->purpose != TRUST_PURPOSE_SERVER && o->purpose != TRUST_PURPOSE_CLIENT)
 		return terr_set(err, TRUST_EUSAGE, "options: unknown purpose");
 	if (o->policy < TRUST_POLICY_DEFAULT || o->policy > TRUST_POLICY_TLS_CLIENT)
 		return terr_set(err, TRUST_EUSAGE, "options: unknown base policy");
+	bool server = o->policy == TRUST_POLICY_TLS_SERVER ||
+		      (o->policy == TRUST_POLICY_DEFAULT && o->purpose == TRUST_PURPOSE_SERVER);
+	if ((o->flags & TRUST_EVAL_WEBPKI_STRICT) && !server)
+		return terr_set(err, TRUST_EUSAGE,
+				"options: the webpki profile applies to TLS server certificates only");
 	return TRUST_OK;
 }
 
@@ -63,12 +150,15 @@ static void reject_presented(trust_result *r, size_t n, int limit)
 }
 
 int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache *cache,
-		   const trust_chain *chain, const trust_eval_options *opts, trust_error *err)
+		   const trust_chain *chain, const trust_eval_options *caller_opts,
+		   trust_error *err)
 {
 	*out = NULL;
-	if (!store || !chain || !opts)
+	if (!store || !chain || !caller_opts)
 		return terr_set(err, TRUST_EUSAGE, "evaluate: store, chain and options are required");
-	int rc = check_options(opts, err);
+	trust_eval_options resolved;
+	const trust_eval_options *opts = &resolved;
+	int rc = resolve_options(&resolved, caller_opts, err);
 	if (rc != TRUST_OK)
 		return rc;
 	if (chain->certs.n == 0)
@@ -84,8 +174,17 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.budget->lim = opts->budgets;
 	ctx.at = opts->at ? opts->at : (int64_t)time(NULL);
 	ctx.rules = rules_for(opts);
+	ctx.policy = opts->overlay;
+	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;
 	r->at = ctx.at;
 	r->policy = ctx.rules.policy_name;
+	if (ctx.policy) {
+		if (!(r->policy_owned = strdup(trust_policy_name(ctx.policy)))) {
+			trust_result_free(r);
+			return terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
+		r->policy = r->policy_owned;
+	}
 	r->purpose = opts->purpose == TRUST_PURPOSE_CLIENT ? "client" : "server";
 
 	unsigned char ipbuf[16];

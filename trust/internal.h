@@ -232,6 +232,11 @@ typedef struct tpath {
 TRUST_HIDDEN tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert,
 				 const char *policy, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* Same with a va_list. */
+TRUST_HIDDEN tfinding *tpath_vadd(tpath *p, const char *id, trust_severity sev, int cert,
+				  const char *policy, const char *fmt, va_list ap);
+/* Copies s into the path's text arena (lives as long as the path); NULL on OOM. */
+TRUST_HIDDEN const char *tpath_strdup(tpath *p, const char *s);
 /* Adds a key/value parameter to a finding (value formatted like printf). */
 TRUST_HIDDEN void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -247,12 +252,16 @@ typedef struct tbudget {
 	const char *hit;   /* id of the exhausted budget */
 } tbudget;
 
+/* Replaces 0 by each budget's default and TRUST_BUDGET_ZERO by 0; TRUST_EUSAGE if
+ * a budget is otherwise negative.  (evaluate.c) */
+TRUST_HIDDEN int tbudgets_resolve(trust_budgets *b);
+
 /* Rule set selected from the base policy and flags. */
 typedef struct truleset {
-	const char *policy_name; /* "rfc5280", "tls-server", "tls-client" */
+	const char *policy_name; /* "rfc5280", "tls-server", "tls-client", "webpki" */
 	bool check_names;        /* host / IP against SAN */
 	int eku_nid;             /* NID_server_auth, NID_client_auth, or NID_undef for none */
-	bool webpki_strict;      /* TRUST_EVAL_WEBPKI_STRICT */
+	bool webpki;             /* CA/B Forum profile (TRUST_EVAL_WEBPKI_STRICT): check_webpki*.c */
 } truleset;
 
 typedef struct tv_ctx {
@@ -264,6 +273,8 @@ typedef struct tv_ctx {
 	const unsigned char *ip;  /* 4 or 16 bytes, or NULL */
 	size_t ip_len;
 	truleset rules;
+	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
+	bool no_ct;               /* TRUST_EVAL_NO_CT */
 } tv_ctx;
 
 /*
@@ -305,6 +316,11 @@ TRUST_HIDDEN int tnames_normalize_host(char **out, const char *host, trust_error
 TRUST_HIDDEN bool tnames_dns_match(const char *pattern, size_t plen, const char *host);
 /* Parses an IPv4/IPv6 literal into bytes (4 or 16); 0 on success. */
 TRUST_HIDDEN int tnames_parse_ip(unsigned char out[16], size_t *len, const char *ip);
+/* Whether a name is a well-formed SAN dNSName (IDNs as A-labels): the LDH
+ * labels tnames_dns_match accepts, none beginning or ending in '-', every
+ * "xn--" label a valid A-label, a wildcard over no public suffix.  NULL if
+ * so, else why not (static text).  certgen asks before issuing. */
+TRUST_HIDDEN const char *tnames_host_syntax(const char *name);
 
 /* ---- result internals (result.c) ---- */
 
@@ -321,6 +337,7 @@ struct trust_result {
 	char *host;
 	char *ip;
 	const char *policy;
+	char *policy_owned;     /* the overlay's name, when one was given */
 	const char *purpose;
 };
 

@@ -93,6 +93,9 @@ static cbor_item_t *to_cbor(const json_t *j)
 	}
 }
 
+/* A report larger than this is refused rather than grown without end. */
+#define TREPORT_CBOR_MAX ((size_t)1 << 30)
+
 int trust_report_cbor(unsigned char **out, size_t *len, const trust_result *r, unsigned int flags)
 {
 	(void)flags; /* same data as the JSON report */
@@ -109,9 +112,18 @@ int trust_report_cbor(unsigned char **out, size_t *len, const trust_result *r, u
 	json_decref(m);
 	if (!item)
 		return TRUST_ENOMEM;
+	/* Serialised into our own malloc'd buffer, not libcbor's allocator, so that
+	 * trust_free is free(); libcbor 0.8 cannot size an item first, so the buffer
+	 * doubles until cbor_serialize (0 when out of room) fits. */
 	unsigned char *buf = NULL;
-	size_t cap = 0;
-	size_t n = cbor_serialize_alloc(item, &buf, &cap);
+	size_t n = 0;
+	for (size_t cap = 4096; n == 0 && cap <= TREPORT_CBOR_MAX; cap *= 2) {
+		free(buf);
+		buf = malloc(cap);
+		if (!buf)
+			break;
+		n = cbor_serialize(item, buf, cap);
+	}
 	cbor_decref(&item);
 	if (n == 0) {
 		free(buf);

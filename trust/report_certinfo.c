@@ -207,7 +207,7 @@ static int serial_get(treport_certinfo *ci, X509 *x)
 
 int treport_certinfo_get(treport_certinfo *out, const trust_cert *c)
 {
-	X509 *x = trust_cert_get0_x509(c);
+	X509 *x = trust_cert_x509(c);
 	if (!x)
 		return TRUST_EINTERNAL;
 	key_get(out, x);

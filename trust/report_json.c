@@ -14,7 +14,15 @@ int trust_report_json(char **out, const trust_result *r, unsigned int flags)
 	json_t *m = treport_model(r);
 	if (!m)
 		return TRUST_ENOMEM;
-	*out = json_dumps(m, JSON_INDENT(2));
+	/* Dumped into a malloc'd buffer, not jansson's allocator: trust_free is free. */
+	size_t n = json_dumpb(m, NULL, 0, JSON_INDENT(2));
+	char *buf = n ? malloc(n + 1) : NULL;
+	if (buf && json_dumpb(m, buf, n, JSON_INDENT(2)) == n) {
+		buf[n] = '\0';
+		*out = buf;
+	} else {
+		free(buf);
+	}
 	json_decref(m);
 	return *out ? TRUST_OK : TRUST_ENOMEM;
 }

@@ -23,6 +23,7 @@ const char *treport_origin_name(trust_origin o)
 	switch (o) {
 	case TRUST_ORIGIN_SYSTEM: return "system";
 	case TRUST_ORIGIN_USER: return "user";
+	case TRUST_ORIGIN_APP: return "app";
 	default: return NULL;
 	}
 }
@@ -179,6 +180,7 @@ static json_t *finding_model(const trust_finding *f, bool *ok)
 	for (size_t i = 0; i < f->nparams; i++)
 		put(params, f->params[i].key, jstr(f->params[i].value), ok);
 	put(o, "params", params, ok);
+	put(o, "remedy", jstr(f->remedy), ok);
 	return o;
 }
 
@@ -203,15 +205,15 @@ static json_t *path_model(const trust_result *r, size_t p, bool *ok)
 
 static json_t *stats_model(const trust_result *r, bool *ok)
 {
-	trust_stats st;
-	trust_result_stats(r, &st);
 	json_t *o = json_object();
-	put(o, "signatures_checked", json_integer(st.signatures_checked), ok);
-	put(o, "signature_cache_hits", json_integer(st.signature_cache_hits), ok);
-	put(o, "appends", json_integer(st.appends), ok);
-	put(o, "paths_tried", json_integer(st.paths_tried), ok);
-	put(o, "nc_checks", json_integer(st.nc_checks), ok);
-	put(o, "budget_hit", jstr(st.budget_hit), ok);
+	put(o, "signatures_checked",
+	    json_integer(trust_result_stat(r, TRUST_STAT_SIGNATURES_CHECKED)), ok);
+	put(o, "signature_cache_hits",
+	    json_integer(trust_result_stat(r, TRUST_STAT_SIGNATURE_CACHE_HITS)), ok);
+	put(o, "appends", json_integer(trust_result_stat(r, TRUST_STAT_APPENDS)), ok);
+	put(o, "paths_tried", json_integer(trust_result_stat(r, TRUST_STAT_PATHS_TRIED)), ok);
+	put(o, "nc_checks", json_integer(trust_result_stat(r, TRUST_STAT_NC_CHECKS)), ok);
+	put(o, "budget_hit", jstr(trust_result_budget_hit(r)), ok);
 	return o;
 }
 
@@ -244,4 +246,10 @@ json_t *treport_model(const trust_result *r)
 		return NULL;
 	}
 	return o;
+}
+
+/* Report buffers come from malloc (report_json.c, report_cbor.c dump into their own). */
+void trust_free(void *p)
+{
+	free(p);
 }

@@ -8,6 +8,7 @@
  */
 #include "report_model.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,6 +252,14 @@ static void finding_line(tx *t, const trust_finding *f, int idw)
 		fputs(paint(t, RESET), t->out);
 	}
 	newline(t);
+	/* The remedy sits under a failure or warning, where the reader is looking. */
+	if (f->remedy && f->severity >= TRUST_SEV_WARNING) {
+		fprintf(t->out, "%*s", indent, "");
+		t->col = indent;
+		emit(t, "fix: ");
+		wrap(t, f->remedy, indent + 5);
+		newline(t);
+	}
 }
 
 static bool seen_policy(const trust_result *r, size_t p, size_t upto, const char *policy)
@@ -325,15 +334,17 @@ static void explain_section(tx *t, const trust_result *r, int chosen)
 			newline(t);
 		}
 	}
-	trust_stats st;
-	trust_result_stats(r, &st);
+	const char *hit = trust_result_budget_hit(r);
 	char line[512];
 	snprintf(line, sizeof(line),
-		 "search: %d signatures checked, %d from cache, %d issuer appends, %d paths "
-		 "validated, %ld name-constraint checks%s%s",
-		 st.signatures_checked, st.signature_cache_hits, st.appends, st.paths_tried,
-		 st.nc_checks, st.budget_hit ? "; budget hit: " : "",
-		 st.budget_hit ? st.budget_hit : "");
+		 "search: %" PRId64 " signatures checked, %" PRId64 " from cache, %" PRId64
+		 " issuer appends, %" PRId64 " paths validated, %" PRId64
+		 " name-constraint checks%s%s",
+		 trust_result_stat(r, TRUST_STAT_SIGNATURES_CHECKED),
+		 trust_result_stat(r, TRUST_STAT_SIGNATURE_CACHE_HITS),
+		 trust_result_stat(r, TRUST_STAT_APPENDS), trust_result_stat(r, TRUST_STAT_PATHS_TRIED),
+		 trust_result_stat(r, TRUST_STAT_NC_CHECKS), hit ? "; budget hit: " : "",
+		 hit ? hit : "");
 	newline(t);
 	wrap(t, line, 8);
 	newline(t);

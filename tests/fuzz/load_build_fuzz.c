@@ -22,11 +22,13 @@
  * RFC 5280 §6, which does not list the AKI, only ranks the candidate lower).
  */
 #include <trust.h>
+#include "internal.h" /* tbudgets_resolve: the limits trust_evaluate applied */
 #include "fuzz_embed.h"
 
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,15 +110,17 @@ static void check_error(int rc, const trust_error *err, const char *name)
 
 static void check_result(const trust_result *r, const trust_eval_options *o)
 {
-	trust_stats st;
-	trust_result_stats(r, &st);
-	const trust_budgets *b = &o->budgets;
-	FUZZ_CHECK(st.signatures_checked <= b->max_signatures, "signatures %d > %d",
-		   st.signatures_checked, b->max_signatures);
-	FUZZ_CHECK(st.appends <= b->max_appends, "appends %d > %d", st.appends, b->max_appends);
-	FUZZ_CHECK(st.paths_tried <= b->max_paths, "paths %d > %d", st.paths_tried, b->max_paths);
-	FUZZ_CHECK(st.nc_checks <= b->max_nc_checks, "nc %ld > %ld", st.nc_checks,
-		   b->max_nc_checks);
+	/* The limits trust_evaluate applied: 0 is a default, TRUST_BUDGET_ZERO a zero. */
+	trust_budgets b = o->budgets;
+	FUZZ_CHECK(tbudgets_resolve(&b) == TRUST_OK, "negative budget in the harness");
+	int64_t sigs = trust_result_stat(r, TRUST_STAT_SIGNATURES_CHECKED);
+	int64_t appends = trust_result_stat(r, TRUST_STAT_APPENDS);
+	int64_t paths = trust_result_stat(r, TRUST_STAT_PATHS_TRIED);
+	int64_t nc = trust_result_stat(r, TRUST_STAT_NC_CHECKS);
+	FUZZ_CHECK(sigs <= b.max_signatures, "signatures %" PRId64 " > %d", sigs, b.max_signatures);
+	FUZZ_CHECK(appends <= b.max_appends, "appends %" PRId64 " > %d", appends, b.max_appends);
+	FUZZ_CHECK(paths <= b.max_paths, "paths %" PRId64 " > %d", paths, b.max_paths);
+	FUZZ_CHECK(nc <= b.max_nc_checks, "nc %" PRId64 " > %ld", nc, b.max_nc_checks);
 	const char *reason = trust_result_reason(r);
 	FUZZ_CHECK(reason != NULL && trust_result_reason_message(r) != NULL, "no reason");
 	int chosen = trust_result_chosen_path(r);
@@ -132,17 +136,18 @@ static void check_result(const trust_result *r, const trust_eval_options *o)
 			   "trusted path does not end at an anchor");
 		int mids = 0;
 		for (size_t i = 1; i + 1 < n; i++) {
-			X509 *x = trust_cert_get0_x509(trust_result_path_cert(r, p, i));
+			X509 *x = trust_cert_x509(trust_result_path_cert(r, p, i));
 			/* RFC 5280 §6.1.4(l): self-issued intermediates do not count. */
 			mids += X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) != 0;
 		}
-		FUZZ_CHECK(mids <= b->max_depth, "path with %d intermediates exceeds depth %d", mids,
-			   b->max_depth);
+		FUZZ_CHECK(mids <= b.max_depth, "path with %d intermediates exceeds depth %d", mids,
+			   b.max_depth);
 	} else {
 		FUZZ_CHECK(strcmp(reason, "ok") != 0, "not trusted, but the reason is ok");
-		if (st.budget_hit)
-			FUZZ_CHECK(strcmp(reason, st.budget_hit) == 0,
-				   "budget %s hit but headline is %s", st.budget_hit, reason);
+		const char *hit = trust_result_budget_hit(r);
+		if (hit)
+			FUZZ_CHECK(strcmp(reason, hit) == 0, "budget %s hit but headline is %s", hit,
+				   reason);
 	}
 	for (size_t p = 0; p < trust_result_path_count(r); p++)
 		for (size_t i = 0; i < trust_result_path_length(r, p); i++)
@@ -155,12 +160,12 @@ static void render(const trust_result *r, unsigned flags)
 	char *json = NULL;
 	if (trust_report_json(&json, r, flags) == TRUST_OK)
 		FUZZ_CHECK(json != NULL, "json report ok but NULL");
-	free(json);
+	trust_free(json);
 	unsigned char *cbor = NULL;
 	size_t len = 0;
 	if (trust_report_cbor(&cbor, &len, r, flags) == TRUST_OK)
 		FUZZ_CHECK(cbor != NULL && len > 0, "cbor report ok but empty");
-	free(cbor);
+	trust_free(cbor);
 }
 
 static trust_result *evaluate(const trust_store *s, trust_sigcache *cache, const trust_chain *c,
@@ -200,23 +205,23 @@ static void differential(const trust_result *r)
 	if (n < 2)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		X509 *x = trust_cert_get0_x509(trust_result_path_cert(r, p, i));
+		X509 *x = trust_cert_x509(trust_result_path_cert(r, p, i));
 		if (has_policy_extensions(x))
 			return;
 		if (i + 1 < n &&
-		    !akid_agrees(trust_cert_get0_x509(trust_result_path_cert(r, p, i + 1)), x))
+		    !akid_agrees(trust_cert_x509(trust_result_path_cert(r, p, i + 1)), x))
 			return;
 	}
 	X509_STORE *st = X509_STORE_new();
 	STACK_OF(X509) *untrusted = sk_X509_new_null();
 	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	FUZZ_CHECK(st && untrusted && ctx, "out of memory");
-	FUZZ_CHECK(X509_STORE_add_cert(st, trust_cert_get0_x509(trust_result_path_cert(r, p, n - 1))),
+	FUZZ_CHECK(X509_STORE_add_cert(st, trust_cert_x509(trust_result_path_cert(r, p, n - 1))),
 		   "cannot add the anchor");
 	for (size_t i = 1; i + 1 < n; i++)
-		FUZZ_CHECK(sk_X509_push(untrusted, trust_cert_get0_x509(trust_result_path_cert(r, p, i))),
+		FUZZ_CHECK(sk_X509_push(untrusted, trust_cert_x509(trust_result_path_cert(r, p, i))),
 			   "out of memory");
-	X509 *leaf = trust_cert_get0_x509(trust_result_path_cert(r, p, 0));
+	X509 *leaf = trust_cert_x509(trust_result_path_cert(r, p, 0));
 	FUZZ_CHECK(X509_STORE_CTX_init(ctx, st, leaf, untrusted), "cannot init");
 	X509_STORE_CTX_set_time(ctx, 0, (time_t)FUZZ_AT);
 	X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_PARTIAL_CHAIN);
@@ -293,9 +298,7 @@ static void as_store_contents(const uint8_t *data, size_t size)
 	trust_result *r = evaluate(s, NULL, g_good, &o);
 	/* Backtracking reaches the real anchor whatever else the store holds,
 	 * unless the extra candidates exhaust a budget (which fails closed). */
-	trust_stats st;
-	trust_result_stats(r, &st);
-	FUZZ_CHECK(trust_result_trusted(r) || st.budget_hit,
+	FUZZ_CHECK(trust_result_trusted(r) || trust_result_budget_hit(r),
 		   "extra store contents broke the good chain: %s", trust_result_reason(r));
 	trust_result_free(r);
 	trust_store_free(s);

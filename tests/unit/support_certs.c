@@ -112,6 +112,7 @@ void sc_ctx(tv_ctx *ctx, tbudget *budget, const char *policy)
 	memset(ctx, 0, sizeof(*ctx));
 	memset(budget, 0, sizeof(*budget));
 	trust_budgets lim = TRUST_BUDGETS_INIT;
+	tbudgets_resolve(&lim);
 	budget->lim = lim;
 	ctx->budget = budget;
 	ctx->at = (int64_t)time(NULL);

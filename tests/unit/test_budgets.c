@@ -126,13 +126,6 @@ static trust_result *eval_linear(const linear *l, const trust_budgets *b, trust_
 	return r;
 }
 
-static trust_stats stats_of(const trust_result *r)
-{
-	trust_stats st;
-	trust_result_stats(r, &st);
-	return st;
-}
-
 static void assert_trusted(trust_result *r)
 {
 	ck_assert_msg(trust_result_trusted(r), "not trusted: %s (%s)", trust_result_reason(r),
@@ -196,13 +189,13 @@ START_TEST(test_budgets__signature_budget_fits_exactly_one_verification_per_edge
 	b.max_signatures = 4;
 	trust_result *r = eval_linear(&l, &b, NULL);
 	assert_trusted(r);
-	ck_assert_int_eq(stats_of(r).signatures_checked, 4);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_SIGNATURES_CHECKED), 4);
 	trust_result_free(r);
 	b.max_signatures = 3;
 	r = eval_linear(&l, &b, NULL);
 	assert_budget(r, "budget.signatures");
-	ck_assert_int_eq(stats_of(r).signatures_checked, 3);
-	ck_assert_str_eq(stats_of(r).budget_hit, "budget.signatures");
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_SIGNATURES_CHECKED), 3);
+	ck_assert_str_eq(trust_result_budget_hit(r), "budget.signatures");
 	trust_result_free(r);
 	linear_free(&l);
 }
@@ -216,14 +209,14 @@ START_TEST(test_budgets__signature_budget_counts_only_cache_misses)
 	trust_budgets b = TRUST_BUDGETS_INIT;
 	trust_result *r = eval_linear(&l, &b, cache);
 	assert_trusted(r);
-	ck_assert_int_eq(stats_of(r).signatures_checked, 4);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_SIGNATURES_CHECKED), 4);
 	trust_result_free(r);
 	/* Warm cache: the same chain needs no verification, so a zero budget holds. */
-	b.max_signatures = 0;
+	b.max_signatures = TRUST_BUDGET_ZERO;
 	r = eval_linear(&l, &b, cache);
 	assert_trusted(r);
-	ck_assert_int_eq(stats_of(r).signatures_checked, 0);
-	ck_assert_int_eq(stats_of(r).signature_cache_hits, 4);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_SIGNATURES_CHECKED), 0);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_SIGNATURE_CACHE_HITS), 4);
 	trust_result_free(r);
 	trust_sigcache_free(cache);
 	linear_free(&l);
@@ -239,12 +232,12 @@ START_TEST(test_budgets__append_budget_fits_exactly_one_step_per_edge)
 	b.max_appends = 6;
 	trust_result *r = eval_linear(&l, &b, NULL);
 	assert_trusted(r);
-	ck_assert_int_eq(stats_of(r).appends, 6);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_APPENDS), 6);
 	trust_result_free(r);
 	b.max_appends = 5;
 	r = eval_linear(&l, &b, NULL);
 	assert_budget(r, "budget.appends");
-	ck_assert_int_eq(stats_of(r).appends, 5);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_APPENDS), 5);
 	trust_result_free(r);
 	linear_free(&l);
 }
@@ -295,7 +288,7 @@ START_TEST(test_budgets__the_32nd_complete_path_is_still_validated_by_default)
 {
 	trust_result *r = eval_paths(32, 0);
 	assert_trusted(r);
-	ck_assert_int_eq(stats_of(r).paths_tried, 32);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_PATHS_TRIED), 32);
 	trust_result_free(r);
 }
 END_TEST
@@ -304,7 +297,7 @@ START_TEST(test_budgets__a_33rd_complete_path_exceeds_the_default_path_budget)
 {
 	trust_result *r = eval_paths(33, 0);
 	assert_budget(r, "budget.paths");
-	ck_assert_int_eq(stats_of(r).paths_tried, 32);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_PATHS_TRIED), 32);
 	trust_result_free(r);
 }
 END_TEST
@@ -383,17 +376,17 @@ START_TEST(test_budgets__name_constraint_budget_at_the_measured_count_and_one_be
 {
 	trust_result *r = eval_nc(20, 20, 0);
 	assert_trusted(r);
-	long need = stats_of(r).nc_checks;
+	long need = trust_result_stat(r, TRUST_STAT_NC_CHECKS);
 	/* Every SAN meets every subtree at least once. */
 	ck_assert_int_ge(need, 20 * 20);
 	trust_result_free(r);
 	r = eval_nc(20, 20, need);
 	assert_trusted(r);
-	ck_assert_int_eq(stats_of(r).nc_checks, need);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_NC_CHECKS), need);
 	trust_result_free(r);
 	r = eval_nc(20, 20, need - 1);
 	assert_budget(r, "budget.name-constraints");
-	ck_assert_int_le(stats_of(r).nc_checks, need - 1);
+	ck_assert_int_le(trust_result_stat(r, TRUST_STAT_NC_CHECKS), need - 1);
 	trust_result_free(r);
 }
 END_TEST
@@ -402,7 +395,7 @@ START_TEST(test_budgets__a_500_by_501_name_constraint_product_exceeds_the_defaul
 {
 	trust_result *r = eval_nc(500, 501, 0);
 	assert_budget(r, "budget.name-constraints");
-	ck_assert_int_le(stats_of(r).nc_checks, 250000);
+	ck_assert_int_le(trust_result_stat(r, TRUST_STAT_NC_CHECKS), 250000);
 	trust_result_free(r);
 }
 END_TEST
@@ -457,7 +450,7 @@ START_TEST(test_budgets__33_presented_certificates_exceed_the_default)
 	trust_result *r = eval_presented(33, 0);
 	assert_budget(r, "budget.presented");
 	/* Fails before any work: nothing was verified. */
-	ck_assert_int_eq(stats_of(r).signatures_checked, 0);
+	ck_assert_int_eq(trust_result_stat(r, TRUST_STAT_SIGNATURES_CHECKED), 0);
 	trust_result_free(r);
 }
 END_TEST
@@ -494,10 +487,9 @@ START_TEST(test_budgets__a_cycle_of_cross_signs_terminates_without_a_budget)
 	trust_chain *c = sv_chain(chain);
 	trust_result *r = sv_eval(s, c, TRUST_POLICY_RFC5280, TRUST_EVAL_EXPLAIN);
 	ck_assert(!trust_result_trusted(r));
-	trust_stats st = stats_of(r);
-	ck_assert_msg(st.budget_hit == NULL, "the cycle ran into %s", st.budget_hit);
+	ck_assert_msg(trust_result_budget_hit(r) == NULL, "the cycle ran into %s", trust_result_budget_hit(r));
 	ck_assert_str_eq(trust_result_reason(r), "path.loop");
-	ck_assert_int_le(st.appends, 4);
+	ck_assert_int_le(trust_result_stat(r, TRUST_STAT_APPENDS), 4);
 	trust_result_free(r);
 	trust_chain_free(c);
 	trust_store_free(s);
@@ -553,11 +545,10 @@ START_TEST(test_budgets__a_mesh_of_cross_signs_without_an_anchor_fails_closed_on
 	trust_chain *c = sv_chain(chain);
 	trust_result *r = sv_eval(s, c, TRUST_POLICY_RFC5280, TRUST_EVAL_EXPLAIN);
 	ck_assert(!trust_result_trusted(r));
-	trust_stats st = stats_of(r);
-	ck_assert_ptr_nonnull(st.budget_hit);
-	ck_assert_str_eq(trust_result_reason(r), st.budget_hit);
-	ck_assert_int_le(st.appends, 200);
-	ck_assert_int_le(st.signatures_checked, 100);
+	ck_assert_ptr_nonnull(trust_result_budget_hit(r));
+	ck_assert_str_eq(trust_result_reason(r), trust_result_budget_hit(r));
+	ck_assert_int_le(trust_result_stat(r, TRUST_STAT_APPENDS), 200);
+	ck_assert_int_le(trust_result_stat(r, TRUST_STAT_SIGNATURES_CHECKED), 100);
 	trust_result_free(r);
 	trust_chain_free(c);
 	trust_store_free(s);
@@ -576,7 +567,7 @@ START_TEST(test_budgets__negative_budgets_are_a_usage_error)
 	trust_store *s = sv_store(anchors, NULL, NULL);
 	trust_chain *c = sv_chain(chain);
 	trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
-	o.budgets.max_appends = -1;
+	o.budgets.max_appends = -2; /* -1 is TRUST_BUDGET_ZERO */
 	trust_result *r = NULL;
 	trust_error err = { 0 };
 	ck_assert_int_eq(trust_evaluate(&r, s, NULL, c, &o, &err), TRUST_EUSAGE);

@@ -29,7 +29,7 @@ static void teardown(void)
 static cg_entry entry(const char *name, const char *serial, bool revoked)
 {
 	cg_entry e = { (char *)name, (char *)"leaf", (char *)serial, (char *)"ca", 1900000000,
-		       revoked, (char *)(revoked ? "keyCompromise" : ""), revoked ? 1800000000 : 0 };
+		       revoked, (char *)(revoked ? "keyCompromise" : ""), revoked ? 1800000000 : 0, false };
 	return e;
 }
 
@@ -59,15 +59,41 @@ START_TEST(test_certgen_state__round_trip_keeps_every_field)
 }
 END_TEST
 
-START_TEST(test_certgen_state__putting_a_name_again_replaces_the_entry)
+START_TEST(test_certgen_state__a_reissue_supersedes_and_keeps_the_revoked_serial)
 {
-	cg_state st = { 0 };
-	cg_entry a = entry("localhost", "01", false), b = entry("localhost", "02", false);
+	cg_state st = { 0 }, back = { 0 };
+	cg_entry a = entry("localhost", "01", true), b = entry("localhost", "02", false);
 	ck_assert_int_eq(cg_state_put(&st, &a), 0);
 	ck_assert_int_eq(cg_state_put(&st, &b), 0);
-	ck_assert_uint_eq(st.n, 1);
-	ck_assert_str_eq(st.e[0].serial, "02");
+	ck_assert_uint_eq(st.n, 2);
+	ck_assert_str_eq(cg_state_find(&st, "localhost")->serial, "02");
+	ck_assert_int_eq(cg_state_save(&st, dir), 0);
+	ck_assert_int_eq(cg_state_load(&back, dir), 0);
+	cg_entry *old = cg_state_find_serial(&back, "0x0001");
+	ck_assert_ptr_nonnull(old);
+	ck_assert(old->superseded);
+	ck_assert(old->revoked);
+	ck_assert_str_eq(old->reason, "keyCompromise");
+	ck_assert(!cg_state_find_serial(&back, "02")->superseded);
+	ck_assert_ptr_eq(cg_state_find(&back, "localhost"), cg_state_find_serial(&back, "02"));
 	cg_state_free(&st);
+	cg_state_free(&back);
+}
+END_TEST
+
+START_TEST(test_certgen_state__the_journal_survives_a_save_and_a_load)
+{
+	cg_state st = { 0 }, back = { 0 };
+	ck_assert_int_eq(cg_state_add_op(&st, ".stage.www", "www", ".old.www"), 0);
+	ck_assert_int_eq(cg_state_add_op(&st, ".stage.ca.pem", "ca.pem", NULL), 0);
+	ck_assert_int_eq(cg_state_save(&st, dir), 0);
+	ck_assert_int_eq(cg_state_load(&back, dir), 0);
+	ck_assert_uint_eq(back.nops, 2);
+	ck_assert_str_eq(back.ops[0].aside, ".old.www");
+	ck_assert_str_eq(back.ops[1].to, "ca.pem");
+	ck_assert_str_eq(back.ops[1].aside, "");
+	cg_state_free(&st);
+	cg_state_free(&back);
 }
 END_TEST
 
@@ -198,7 +224,8 @@ int main(void)
 	TCase *tc = tcase_create("state");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_certgen_state__round_trip_keeps_every_field);
-	tcase_add_test(tc, test_certgen_state__putting_a_name_again_replaces_the_entry);
+	tcase_add_test(tc, test_certgen_state__a_reissue_supersedes_and_keeps_the_revoked_serial);
+	tcase_add_test(tc, test_certgen_state__the_journal_survives_a_save_and_a_load);
 	tcase_add_test(tc, test_certgen_state__malformed_or_truncated_cbor_is_rejected);
 	tcase_add_test(tc, test_certgen_state__absent_file_is_an_empty_state_and_garbage_is_an_error);
 	tcase_add_test(tc, test_certgen_atomic__existing_file_is_refused_without_force);

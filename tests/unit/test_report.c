@@ -35,7 +35,7 @@ static json_t *json_of(const trust_result *r)
 	json_error_t e;
 	json_t *j = json_loads(text, 0, &e);
 	ck_assert_msg(j != NULL, "report is not JSON: %s (line %d)", e.text, e.line);
-	free(text);
+	trust_free(text);
 	return j;
 }
 
@@ -91,7 +91,7 @@ static void check_certificate(const json_t *jc, const trust_cert *c, size_t i, s
 	ck_assert_str_eq(str(jc, "subject"), trust_cert_subject(c));
 	ck_assert_str_eq(str(jc, "issuer"), trust_cert_issuer(c));
 
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(trust_cert_get0_x509(c)), NULL);
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(trust_cert_x509(c)), NULL);
 	char *hex = BN_bn2hex(bn);
 	ck_assert_str_eq(str(jc, "serial"), hex);
 	OPENSSL_free(hex);
@@ -321,7 +321,7 @@ static void check_cbor_matches_json(const char *chain, const char *anchors, cons
 	ck_assert_uint_eq(res.read, len); /* one item, nothing after it */
 	same(j, c, "$");
 	cbor_decref(&c);
-	free(buf);
+	trust_free(buf);
 	json_decref(j);
 	trust_result_free(r);
 }

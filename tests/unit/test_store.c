@@ -74,9 +74,9 @@ START_TEST(test_store__chain_keeps_file_order_and_der_matches)
 {
 	trust_chain *c = fx_chain(FX("good/chain.pem"));
 	ck_assert_uint_eq(trust_chain_count(c), 2);
-	ck_assert_ptr_nonnull(strstr(trust_cert_subject(trust_chain_get0(c, 0)), "good.example.com"));
-	ck_assert_ptr_nonnull(strstr(trust_cert_subject(trust_chain_get0(c, 1)), "Fixture Intermediate"));
-	ck_assert_ptr_null(trust_chain_get0(c, 2));
+	ck_assert_ptr_nonnull(strstr(trust_cert_subject(trust_chain_cert(c, 0)), "good.example.com"));
+	ck_assert_ptr_nonnull(strstr(trust_cert_subject(trust_chain_cert(c, 1)), "Fixture Intermediate"));
+	ck_assert_ptr_null(trust_chain_cert(c, 2));
 	trust_chain_free(c);
 }
 END_TEST

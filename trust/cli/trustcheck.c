@@ -5,7 +5,9 @@
  * not be read.  Every error is one line on stderr, "trustcheck: <problem>";
  * libtrust's messages already name the file.
  */
+#include "cli_policy.h"
 #include "options.h"
+#include "report_graph.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -24,15 +26,24 @@ static const char usage_text[] =
 	"\n"
 	"  --host NAME            check the leaf's SAN dNSName against NAME\n"
 	"  --ip ADDR              check the leaf's SAN iPAddress against ADDR\n"
-	"  --policy NAME          rfc5280, tls-server or tls-client (default follows --purpose)\n"
+	"  --policy NAME|PATH     a built-in policy (see --list-policies) or a policy file;\n"
+	"                         repeat to stack them, later ones on top (default follows --purpose)\n"
+	"  --list-policies        list the built-in policies and exit\n"
+	"  --ats-plist FILE       apply an app's NSAppTransportSecurity (Info.plist, XML or\n"
+	"                         binary) for --host; implies --policy ats when none is given\n"
+	"  --ct on|off            check Certificate Transparency SCTs (default on)\n"
 	"  --purpose server|client  EKU to require (default server)\n"
-	"  --anchors FILE|DIR     trust the certificates in FILE or DIR (repeatable)\n"
-	"  --system-anchors       trust OpenSSL's default certificate bundle\n"
+	"  --anchors FILE|DIR     trust the certificates in FILE or DIR as user- or\n"
+	"                         administrator-installed roots (repeatable)\n"
+	"  --system-anchors       trust OpenSSL's default certificate bundle as the OS store\n"
+	"  --system-anchors=FILE|DIR  treat these roots as built into the OS (repeatable)\n"
+	"  --app-anchors FILE|DIR trust these roots as anchors the app sets in code (repeatable)\n"
 	"  --intermediates FILE|DIR  more untrusted intermediates (repeatable)\n"
 	"  --crl FILE             CRLs to check revocation against (repeatable)\n"
 	"  --at TIME              evaluate at an RFC 3339 time, e.g. 2026-01-02T03:04:05Z\n"
 	"  --max-depth N          at most N intermediates in a path (default 32)\n"
-	"  --format text|json|cbor  report format (default text)\n"
+	"  --format FORMAT        text (default), json, cbor, or the graph of paths tried:\n"
+	"                         dot, svg, html (a self-contained page for CI)\n"
 	"  --explain              also search for and list the other paths\n"
 	"  -q, --quiet            print nothing; the exit status is the answer\n"
 	"  -h, --help             show this help\n"
@@ -60,6 +71,10 @@ static int load_store(trust_store **out, const tc_options *o, trust_error *err)
 		const tc_input *in = &o->inputs[i];
 		if (in->kind == TC_ANCHORS)
 			rc = trust_store_builder_add_anchors(b, in->path, TRUST_ORIGIN_USER, err);
+		else if (in->kind == TC_SYSTEM_ANCHORS)
+			rc = trust_store_builder_add_anchors(b, in->path, TRUST_ORIGIN_SYSTEM, err);
+		else if (in->kind == TC_APP_ANCHORS)
+			rc = trust_store_builder_add_anchors(b, in->path, TRUST_ORIGIN_APP, err);
 		else if (in->kind == TC_INTERMEDIATES)
 			rc = trust_store_builder_add_intermediates(b, in->path, err);
 		else
@@ -92,7 +107,7 @@ static int load_chain(trust_chain **out, const tc_options *o, trust_error *err)
 	return TRUST_OK;
 }
 
-static int write_report(const trust_result *r, const tc_options *o)
+static int write_report(const trust_result *r, const trust_chain *chain, const tc_options *o)
 {
 	unsigned int flags = o->explain ? TRUST_REPORT_EXPLAIN : 0;
 	int rc = TRUST_OK;
@@ -103,17 +118,40 @@ static int write_report(const trust_result *r, const tc_options *o)
 		rc = trust_report_json(&json, r, flags);
 		if (rc == TRUST_OK)
 			printf("%s\n", json);
-		free(json);
+		trust_free(json);
+	} else if (o->format != TC_FORMAT_CBOR) {
+		rc = tc_report_graph(stdout, r, chain, o->format, flags);
 	} else {
 		unsigned char *cbor = NULL;
 		size_t len = 0;
 		rc = trust_report_cbor(&cbor, &len, r, flags);
 		if (rc == TRUST_OK)
 			fwrite(cbor, 1, len, stdout);
-		free(cbor);
+		trust_free(cbor);
 	}
 	if (rc == TRUST_OK && (fflush(stdout) != 0 || ferror(stdout)))
 		rc = TRUST_EIO;
+	return rc;
+}
+
+/* The --policy stack, with the Info.plist's ATS settings on top. */
+static int load_policy(trust_policy **out, const tc_options *o, trust_error *err)
+{
+	static const char *const ats[] = { "ats" };
+	const char *const *names = o->policies;
+	size_t n = o->npolicies;
+	if (n == 0 && o->ats_plist) {
+		names = ats;
+		n = 1;
+	}
+	int rc = tc_policy_stack(out, names, n, err);
+	if (rc != TRUST_OK || !o->ats_plist)
+		return rc;
+	trust_policy *plist = NULL;
+	rc = tc_ats_plist_policy(&plist, o->ats_plist, err);
+	if (rc == TRUST_OK)
+		rc = trust_policy_stack(*out, plist, err);
+	trust_policy_free(plist);
 	return rc;
 }
 
@@ -125,9 +163,11 @@ static int run(const tc_options *o)
 	trust_store *store = NULL;
 	trust_sigcache *cache = NULL;
 	trust_result *r = NULL;
+	trust_policy *policy = NULL;
 	int status = 2;
 
-	if (load_chain(&chain, o, &err) != TRUST_OK || load_store(&store, o, &err) != TRUST_OK)
+	if (load_policy(&policy, o, &err) != TRUST_OK || load_chain(&chain, o, &err) != TRUST_OK ||
+	    load_store(&store, o, &err) != TRUST_OK)
 		goto fail;
 	if (trust_store_anchor_count(store) == 0) {
 		snprintf(err.message, sizeof(err.message),
@@ -139,16 +179,16 @@ static int run(const tc_options *o)
 	trust_eval_options eo = TRUST_EVAL_OPTIONS_INIT;
 	eo.at = o->at;
 	eo.purpose = o->purpose;
-	eo.policy = o->policy;
+	eo.overlay = policy;
 	eo.host = o->host;
 	eo.ip = o->ip;
-	eo.flags = o->explain ? TRUST_EVAL_EXPLAIN : 0;
+	eo.flags = (o->explain ? TRUST_EVAL_EXPLAIN : 0u) | (o->ct_off ? TRUST_EVAL_NO_CT : 0u);
 	if (o->max_depth >= 0)
-		eo.budgets.max_depth = o->max_depth;
+		eo.budgets.max_depth = o->max_depth ? o->max_depth : TRUST_BUDGET_ZERO;
 	if (trust_evaluate(&r, store, cache, chain, &eo, &err) != TRUST_OK)
 		goto fail;
 	status = trust_result_trusted(r) ? 0 : 1;
-	if (!o->quiet && write_report(r, o) != TRUST_OK) {
+	if (!o->quiet && write_report(r, chain, o) != TRUST_OK) {
 		snprintf(err.message, sizeof(err.message), "stdout: could not write the report");
 		status = 2;
 		goto fail;
@@ -158,6 +198,7 @@ fail:
 	fprintf(stderr, "trustcheck: %s\n", err.message[0] ? err.message : "failed");
 done:
 	trust_result_free(r);
+	trust_policy_free(policy);
 	trust_sigcache_free(cache);
 	trust_store_free(store);
 	trust_chain_free(chain);
@@ -173,6 +214,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "trustcheck: %s" HINT "\n", msg);
 	} else if (o.help) {
 		fputs(usage_text, stdout);
+	} else if (o.list_policies) {
+		status = tc_list_policies(stdout);
 	} else if (o.version) {
 		printf("trustcheck " TRUSTCHECK_VERSION " (libtrust " TRUST_VERSION_STRING
 		       ", OpenSSL %s)\n", OpenSSL_version(OPENSSL_VERSION_STRING));
