@@ -53,7 +53,8 @@ int cmd_apply(const cg_opts *o, int argc, char **argv)
 		snprintf(dir, sizeof dir, "%s/fixtures/%.*s", o->dir, (int)n, base);
 	}
 	json_t *rep = json_array();
-	if (rc == CG_OK && !rep)
+	/* The state directory itself first: paths below it are created relative to it. */
+	if (rc == CG_OK && (!rep || (!out && cg_mkdirs(o->dir) != 0)))
 		rc = CG_USAGE;
 	if (rc == CG_OK)
 		rc = cg_doc_apply(o, file, doc, vars, only, dir, rep);

@@ -76,9 +76,10 @@ int cmd_bad(const cg_opts *o, int argc, char **argv)
 		const char *dot = strrchr(host, '.');
 		json_t *vars = json_pack("{s:s, s:s}", "host", host, "tld", dot ? dot + 1 : host);
 		json_t *rep = json_array();
-		rc = vars && rep && cg_mkdirs(dir) == 0 ? cg_doc_apply(o, "fixtures/bad.json", doc, vars,
-								   all ? NULL : kind, dir, rep)
-							: CG_USAGE;
+		/* The state directory itself first: paths below it are created relative to it. */
+		bool ready = vars && rep && (all || out || cg_mkdirs(o->dir) == 0) && cg_mkdirs(dir) == 0;
+		rc = ready ? cg_doc_apply(o, "fixtures/bad.json", doc, vars, all ? NULL : kind, dir, rep)
+			   : CG_USAGE;
 		size_t i;
 		json_t *c;
 		json_array_foreach(rep, i, c)
