@@ -47,6 +47,8 @@ static const cg_cmd commands[] = {
 	  .summary = "build a hierarchy declared in a JSON file (docs/fixtures.md)" },
 	{ .name = "list", .run = cmd_list, .help = HELP_LIST,
 	  .summary = "show what exists, with expiry" },
+	{ .name = "serve", .run = cmd_serve, .help = HELP_SERVE, .standalone = true,
+	  .summary = "offline badssl: serve every bad case over TLS" },
 };
 
 const cg_cmd *cg_cmd_find(const char *name)
