@@ -72,7 +72,9 @@
 	"usage: certgen revoke NAME|SERIAL [--reason R]\n\n" \
 	"Records a revocation in the state. R: unspecified (default), keyCompromise, cACompromise,\n" \
 	"affiliationChanged, superseded, cessationOfOperation, certificateHold, privilegeWithdrawn,\n" \
-	"aACompromise. Publish it with certgen crl or certgen ocsp.\n\nexamples:\n" \
+	"aACompromise. Publish it with certgen crl or certgen ocsp. A NAME is its current\n" \
+	"certificate; a SERIAL (hex, from 'certgen list --all') may be any certificate ever\n" \
+	"issued here, also one a reissue superseded; every CRL keeps it until it expires.\n\nexamples:\n" \
 	"  certgen revoke localhost --reason keyCompromise && certgen crl\n" HELP_GLOBAL
 
 #define HELP_CRL \
@@ -165,7 +167,9 @@
 	HELP_GLOBAL
 
 #define HELP_LIST \
-	"usage: certgen list\n\nShows the state directory's layout and every certificate with kind,\n" \
-	"expiry and status.\n\nexamples:\n  certgen list\n  certgen --format json list\n" HELP_GLOBAL
+	"usage: certgen list [--all]\n\nShows the state directory's layout and every current certificate\n" \
+	"with kind, expiry, status and serial; --all adds the ones a reissue superseded (they stay\n" \
+	"in the state, revocable by serial).\n\nexamples:\n  certgen list\n  certgen list --all\n" \
+	"  certgen --format json list\n" HELP_GLOBAL
 
 #endif
