@@ -139,8 +139,8 @@ void tcheck_client_names(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 		tpolicy_pass(p, r, 0, "the client's subject %s is allowed", subject);
 		return;
 	}
-	GENERAL_NAMES *gens = X509_get_ext_d2i(c->x509, NID_subject_alt_name, NULL, NULL);
-	ERR_clear_error();
+	int crit = -1;
+	GENERAL_NAMES *gens = tcert_ext_d2i(c, NID_subject_alt_name, &crit);
 	char buf[512];
 	const char *hit = NULL;
 	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens) && !hit; i++) {

@@ -21,12 +21,6 @@
 
 #include <string.h>
 
-static bool ext_critical(const trust_cert *c, int nid)
-{
-	int idx = X509_get_ext_by_NID(c->x509, nid, -1);
-	return idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(c->x509, idx));
-}
-
 void tcheck_leaf_eku_present(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
 	(void)ctx;
@@ -58,7 +52,7 @@ void tcheck_leaf_eku_not_critical(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	const trust_cert *c = p->certs[0];
 	if (!c->has_eku || !tv_ext_reliable(c))
 		return;
-	if (ext_critical(c, NID_ext_key_usage))
+	if (tcert_ext_critical(c, NID_ext_key_usage))
 		tpolicy_fail(p, r, 0, "the leaf's extendedKeyUsage is critical");
 	else
 		tpolicy_pass(p, r, 0, "the leaf's extendedKeyUsage is not critical");

@@ -45,20 +45,11 @@ static const char *key_word(const trust_cert *c)
 		return "ed25519";
 	case EVP_PKEY_ED448:
 		return "ed448";
-	case EVP_PKEY_EC: {
-		char group[64];
-		size_t len = 0;
-		const EVP_PKEY *pk = X509_get0_pubkey(c->x509);
-		bool named = pk && EVP_PKEY_get_group_name(pk, group, sizeof(group), &len) == 1;
-		ERR_clear_error();
-		if (named && strcmp(group, "prime256v1") == 0)
-			return "p256";
-		if (named && strcmp(group, "secp384r1") == 0)
-			return "p384";
-		if (named && strcmp(group, "secp521r1") == 0)
-			return "p521";
-		return NULL;
-	}
+	case EVP_PKEY_EC:
+		return c->curve_nid == NID_X9_62_prime256v1 ? "p256"
+		       : c->curve_nid == NID_secp384r1	    ? "p384"
+		       : c->curve_nid == NID_secp521r1	    ? "p521"
+							    : NULL;
 	default:
 		return NULL;
 	}
@@ -66,13 +57,7 @@ static const char *key_word(const trust_cert *c)
 
 static const char *key_label(const trust_cert *c, char *buf, size_t len)
 {
-	const EVP_PKEY *pk = X509_get0_pubkey(c->x509);
-	size_t n = 0;
-	if (c->pkey_type == EVP_PKEY_EC && pk &&
-	    EVP_PKEY_get_group_name(pk, buf, len, &n) == 1)
-		return buf;
-	ERR_clear_error();
-	int nid = c->pkey_type;
+	int nid = c->pkey_type == EVP_PKEY_EC ? c->curve_nid : c->pkey_type;
 	const char *sn = nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
 	snprintf(buf, len, "%s", sn ? sn : "unknown");
 	return buf;

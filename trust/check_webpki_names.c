@@ -89,9 +89,8 @@ static bool host_shaped(const char *cn, size_t len)
 
 static GENERAL_NAMES *leaf_sans(const trust_cert *c)
 {
-	GENERAL_NAMES *gens = X509_get_ext_d2i(c->x509, NID_subject_alt_name, NULL, NULL);
-	ERR_clear_error();
-	return gens;
+	int crit = -1;
+	return tcert_ext_d2i(c, NID_subject_alt_name, &crit);
 }
 
 /* 1 if one commonName broke the rule (a finding was added at its severity). */
@@ -143,7 +142,7 @@ void tcheck_cn_in_san(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	if (!tv_ext_reliable(c))
 		return;
 	GENERAL_NAMES *gens = leaf_sans(c);
-	const X509_NAME *subj = X509_get_subject_name(c->x509);
+	const X509_NAME *subj = tcert_subject_name(c);
 	bool bad = false;
 	for (int i = X509_NAME_get_index_by_NID(subj, NID_commonName, -1); i >= 0;
 	     i = X509_NAME_get_index_by_NID(subj, NID_commonName, i))
@@ -156,7 +155,7 @@ void tcheck_cn_in_san(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 void tcheck_cn_single(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
 	(void)ctx;
-	const X509_NAME *subj = X509_get_subject_name(p->certs[0]->x509);
+	const X509_NAME *subj = tcert_subject_name(p->certs[0]);
 	int count = 0;
 	for (int i = X509_NAME_get_index_by_NID(subj, NID_commonName, -1); i >= 0;
 	     i = X509_NAME_get_index_by_NID(subj, NID_commonName, i))
