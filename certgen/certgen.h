@@ -393,6 +393,7 @@ int cmd_mobileconfig(const cg_opts *o, int argc, char **argv);
 int cmd_android(const cg_opts *o, int argc, char **argv);
 int cmd_bad(const cg_opts *o, int argc, char **argv);
 int cmd_list(const cg_opts *o, int argc, char **argv);
+int cmd_serve(const cg_opts *o, int argc, char **argv);
 
 /* Looks a command up by name (for per-command --help). */
 const cg_cmd *cg_cmd_find(const char *name);

@@ -30,6 +30,7 @@ static const cg_cmd commands[] = {
 	{ "android", cmd_android, "root as DER, <hash>.0 and network_security_config.xml", HELP_ANDROID },
 	{ "bad", cmd_bad, "make broken certificates (the offline catalogue)", HELP_BAD },
 	{ "list", cmd_list, "show what exists, with expiry", HELP_LIST },
+	{ "serve", cmd_serve, "offline badssl: serve every bad case over TLS", HELP_SERVE },
 };
 
 const cg_cmd *cg_cmd_find(const char *name)
@@ -135,6 +136,7 @@ int main(int argc, char **argv)
 	/* Only ca (and bad, pin, which need no state) may start a directory; the
 	 * others must not leave an empty one behind after a typo in --dir. */
 	if (strcmp(c->name, "ca") != 0 && strcmp(c->name, "bad") != 0 && strcmp(c->name, "pin") != 0 &&
+	    strcmp(c->name, "serve") != 0 &&
 	    !cg_exists(o.dir))
 		return cg_fail(CG_USAGE, "no state directory '%s'; run '%s ca' first, or pass --dir "
 					 "(or set CERTGEN_DIR) to an existing one", o.dir, cg_cmd_prefix(&o));

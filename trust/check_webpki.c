@@ -14,12 +14,6 @@
  */
 #include "validate_checks.h"
 
-static bool ext_critical(const trust_cert *c, int nid)
-{
-	int idx = X509_get_ext_by_NID(c->x509, nid, -1);
-	return idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(c->x509, idx));
-}
-
 static size_t check_leaf_eku(tv_ctx *ctx, tpath *p)
 {
 	const trust_cert *c = p->certs[0];
@@ -37,7 +31,7 @@ static size_t check_leaf_eku(tv_ctx *ctx, tpath *p)
 			  "the leaf's extendedKeyUsage includes anyExtendedKeyUsage");
 		bad++;
 	}
-	if (ext_critical(c, NID_ext_key_usage)) {
+	if (tcert_ext_critical(c, NID_ext_key_usage)) {
 		tpath_add(p, "webpki.eku.critical", TRUST_SEV_ERROR, 0, pol,
 			  "the leaf's extendedKeyUsage is critical");
 		bad++;

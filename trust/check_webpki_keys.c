@@ -10,17 +10,9 @@
  */
 #include "validate_checks.h"
 
-#include <string.h>
-
 static bool is_p521(const trust_cert *c)
 {
-	char group[64];
-	const EVP_PKEY *pk = X509_get0_pubkey(c->x509);
-	size_t len = 0;
-	bool p521 = pk && EVP_PKEY_get_group_name(pk, group, sizeof(group), &len) == 1 &&
-		    (strcmp(group, "secp521r1") == 0 || strcmp(group, "P-521") == 0);
-	ERR_clear_error();
-	return p521;
+	return c->curve_nid == NID_secp521r1;
 }
 
 static size_t check_key(tv_ctx *ctx, tpath *p, size_t i)

@@ -129,7 +129,7 @@ static size_t check_cn(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const A
 
 static size_t check_common_names(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 {
-	const X509_NAME *subj = X509_get_subject_name(p->certs[0]->x509);
+	const X509_NAME *subj = tcert_subject_name(p->certs[0]);
 	size_t bad = 0;
 	int count = 0;
 	for (int i = X509_NAME_get_index_by_NID(subj, NID_commonName, -1); i >= 0;
@@ -195,8 +195,8 @@ size_t twebpki_check_names(tv_ctx *ctx, tpath *p)
 	const trust_cert *c = p->certs[0];
 	if (!tv_ext_reliable(c))
 		return 0;
-	GENERAL_NAMES *gens = X509_get_ext_d2i(c->x509, NID_subject_alt_name, NULL, NULL);
-	ERR_clear_error();
+	int crit = -1;
+	GENERAL_NAMES *gens = tcert_ext_d2i(c, NID_subject_alt_name, &crit);
 	size_t bad = check_common_names(ctx, p, gens) + check_dns_sans(ctx, p, gens);
 	GENERAL_NAMES_free(gens);
 	return bad;

@@ -169,6 +169,7 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 		return terr_set(err, TRUST_ENOMEM, "out of memory");
 	tv_ctx ctx = { 0 };
 	ctx.store = store;
+	ctx.chain = chain;
 	ctx.cache = (opts->flags & TRUST_EVAL_NO_SIGCACHE) ? NULL : cache;
 	ctx.budget = &r->budget;
 	ctx.budget->lim = opts->budgets;
@@ -177,6 +178,7 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.policy = opts->overlay;
 	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;
 	r->at = ctx.at;
+	r->anchors = tanchor_sources_ref(store->anchor_sources);
 	r->policy = ctx.rules.policy_name;
 	if (ctx.policy) {
 		if (!(r->policy_owned = strdup(trust_policy_name(ctx.policy)))) {
@@ -185,7 +187,11 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 		}
 		r->policy = r->policy_owned;
 	}
-	r->purpose = opts->purpose == TRUST_PURPOSE_CLIENT ? "client" : "server";
+	/* The purpose the rules check: a tls-client policy checks client
+	 * certificates whatever opts->purpose says, and the report must agree. */
+	bool client = ctx.rules.eku_nid == NID_client_auth ||
+		      (ctx.rules.eku_nid == NID_undef && opts->purpose == TRUST_PURPOSE_CLIENT);
+	r->purpose = client ? "client" : "server";
 
 	unsigned char ipbuf[16];
 	if (opts->host) {

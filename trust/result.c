@@ -260,6 +260,7 @@ void trust_result_free(trust_result *r)
 	free(r->reason_msg);
 	free(r->host);
 	free(r->ip);
+	tanchor_sources_unref(r->anchors);
 	free(r->policy_owned);
 	free(r);
 }

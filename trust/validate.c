@@ -25,6 +25,7 @@ int tvalidate_path(tv_ctx *ctx, tpath *p)
 	if (ctx->rules.webpki)
 		tcheck_webpki(ctx, p);
 	tcheck_revocation(ctx, p);
+	tcheck_leaf_role(ctx, p);
 
 	/* Name constraints and host names live in their own files; their return
 	 * values count too, in case a rejection carries no error finding. */

@@ -83,6 +83,8 @@ TRUST_HIDDEN void tcheck_extensions(tv_ctx *ctx, tpath *p);
 TRUST_HIDDEN void tcheck_ca(tv_ctx *ctx, tpath *p);
 /* Extended key usage for the rule set's purpose, intermediates included (check_eku.c). */
 TRUST_HIDDEN void tcheck_eku(tv_ctx *ctx, tpath *p);
+/* Under a TLS policy, a warning when the leaf is a CA certificate (check_leaf.c). */
+TRUST_HIDDEN void tcheck_leaf_role(tv_ctx *ctx, tpath *p);
 /* Revocation of every non-anchor certificate against the store's CRLs (check_revocation.c). */
 TRUST_HIDDEN void tcheck_revocation(tv_ctx *ctx, tpath *p);
 
