@@ -72,7 +72,9 @@
 	"usage: certgen revoke NAME|SERIAL [--reason R]\n\n" \
 	"Records a revocation in the state. R: unspecified (default), keyCompromise, cACompromise,\n" \
 	"affiliationChanged, superseded, cessationOfOperation, certificateHold, privilegeWithdrawn,\n" \
-	"aACompromise. Publish it with certgen crl or certgen ocsp.\n\nexamples:\n" \
+	"aACompromise. Publish it with certgen crl or certgen ocsp. A NAME is its current\n" \
+	"certificate; a SERIAL (hex, from 'certgen list --all') may be any certificate ever\n" \
+	"issued here, also one a reissue superseded; every CRL keeps it until it expires.\n\nexamples:\n" \
 	"  certgen revoke localhost --reason keyCompromise && certgen crl\n" HELP_GLOBAL
 
 #define HELP_CRL \
@@ -134,6 +136,17 @@
 	"  trustcheck --anchors /tmp/bad/expired/anchor.pem --host bad.example /tmp/bad/expired/fullchain.pem\n" \
 	HELP_GLOBAL
 
+#define HELP_APPLY \
+	"usage: certgen apply FILE.json [--out DIR] [--var NAME=VALUE]... [--case NAME]\n\n" \
+	"Builds every certificate a fixture document declares (roots, intermediates, leaves,\n" \
+	"cross-signs, CRLs, deliberate defects) and writes the files it lists under DIR (default\n" \
+	"STATE/fixtures/NAME for NAME.json). A catalogue document (template + cases) writes each\n" \
+	"case into DIR/CASE/ with case.json; --case builds one. Parsing is strict: an unknown key\n" \
+	"or a dangling name is an error and nothing is written. Format: docs/fixtures.md.\n\n" \
+	"examples:\n  certgen apply fixtures/mtls.json --out /tmp/mtls\n" \
+	"  certgen apply fixtures/bad.json --case expired --var host=test.example --out /tmp/bad\n" \
+	HELP_GLOBAL
+
 #define HELP_SERVE \
 	"usage: certgen serve [--port N] [--bind ADDR] [--ports] [--out DIR]\n" \
 	"           [--duration SECONDS] [--max-connections N] [--list]\n\n" \
@@ -154,7 +167,9 @@
 	HELP_GLOBAL
 
 #define HELP_LIST \
-	"usage: certgen list\n\nShows the state directory's layout and every certificate with kind,\n" \
-	"expiry and status.\n\nexamples:\n  certgen list\n  certgen --format json list\n" HELP_GLOBAL
+	"usage: certgen list [--all]\n\nShows the state directory's layout and every current certificate\n" \
+	"with kind, expiry, status and serial; --all adds the ones a reissue superseded (they stay\n" \
+	"in the state, revocable by serial).\n\nexamples:\n  certgen list\n  certgen list --all\n" \
+	"  certgen --format json list\n" HELP_GLOBAL
 
 #endif

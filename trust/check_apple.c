@@ -217,8 +217,7 @@ void tcheck_key_usage_rule(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 void tcheck_san_required(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
 	(void)ctx;
-	X509 *x = tcert_x509(p->certs[0]);
-	GENERAL_NAMES *gens = x ? X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL) : NULL;
+	GENERAL_NAMES *gens = tcert_ext_d2i(p->certs[0], NID_subject_alt_name, NULL);
 	int usable = 0;
 	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens); i++) {
 		int t = sk_GENERAL_NAME_value(gens, i)->type;
@@ -276,8 +275,7 @@ void tcheck_sct_count(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	if (c->not_after < ctx->at)
 		return; /* trustd skips CT for an expired leaf; expiry is reported anyway */
 	int crit = 0;
-	X509 *x = tcert_x509(c);
-	STACK_OF(SCT) *scts = x ? X509_get_ext_d2i(x, NID_ct_precert_scts, &crit, NULL) : NULL;
+	STACK_OF(SCT) *scts = tcert_ext_d2i(c, NID_ct_precert_scts, &crit);
 	int have = scts ? sk_SCT_num(scts) : 0;
 	SCT_LIST_free(scts);
 	ERR_clear_error();

@@ -162,8 +162,7 @@ void tcheck_ats_settings(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	if (!h.requires_ct || tpolicy_path_origin(p) == TPO_SYSTEM || ctx->no_ct)
 		return;
 	/* Legacy behaviour (A10): two SCTs even for a private chain. */
-	X509 *x = tcert_x509(p->certs[0]);
-	STACK_OF(SCT) *scts = x ? X509_get_ext_d2i(x, NID_ct_precert_scts, NULL, NULL) : NULL;
+	STACK_OF(SCT) *scts = tcert_ext_d2i(p->certs[0], NID_ct_precert_scts, NULL);
 	int have = scts ? sk_SCT_num(scts) : 0;
 	SCT_LIST_free(scts);
 	ERR_clear_error();

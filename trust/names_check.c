@@ -50,10 +50,7 @@ static void describe_sans(char *buf, size_t len, const GENERAL_NAMES *gens)
  * the one place TLS clients no longer look, and the fix is a SAN. */
 static bool host_only_in_cn(const tv_ctx *ctx, const trust_cert *leaf)
 {
-	X509 *x = tcert_x509(leaf);
-	if (!x)
-		return false;
-	const X509_NAME *subj = X509_get_subject_name(x);
+	const X509_NAME *subj = tcert_subject_name(leaf);
 	for (int i = -1; (i = X509_NAME_get_index_by_NID(subj, NID_commonName, i)) >= 0;) {
 		const ASN1_STRING *cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i));
 		if (tnames_dns_match((const char *)ASN1_STRING_get0_data(cn),

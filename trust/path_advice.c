@@ -12,8 +12,8 @@
 void tadvice_ca_issuers(char *buf, size_t n, const trust_cert *c)
 {
 	buf[0] = '\0';
-	X509 *x = tcert_x509(c);
-	AUTHORITY_INFO_ACCESS *aia = x ? X509_get_ext_d2i(x, NID_info_access, NULL, NULL) : NULL;
+	int crit = -1;
+	AUTHORITY_INFO_ACCESS *aia = tcert_ext_d2i(c, NID_info_access, &crit);
 	ERR_clear_error();
 	for (int i = 0; aia && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
 		const ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);

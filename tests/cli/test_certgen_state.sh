@@ -138,6 +138,10 @@ killat committed leaf new.example.com
 expect 0 "list after a new leaf killed at committed" cg list
 has out.txt "new.example.com" "a committed new leaf is in the state"
 same_key pki/new.example.com/cert.pem pki/new.example.com/key.pem && ok || bad "new leaf key matches"
+killat between p12 new.example.com
+expect 0 "list after p12 killed between its two files" cg list
+[ -e pki/new.example.com/new.example.com.p12 ] && [ -e pki/new.example.com/new.example.com.p12.pass ] && ok ||
+	bad "a killed p12 leaves both files (the journal finishes it), never one"
 killat staged leaf gone.example.com
 expect 0 "list after a new leaf killed at staged" cg list
 [ -e pki/gone.example.com ] && bad "a leaf killed before its commit left a folder" || ok
