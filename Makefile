@@ -147,8 +147,9 @@ install: all
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libtrust.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libtrust.so.$(SOMAJOR)
 	ln -sf libtrust.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libtrust.so
-	$(PC_SED) libtrust.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtrust.pc
-	chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtrust.pc
+	for pc in libtrust libtrust-static; do \
+		$(PC_SED) $$pc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc && \
+		chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc || exit 1; done
 	install -m 0755 $(TRUSTCHECK) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(CERTGEN_SRC),install -m 0755 $(CERTGEN) $(DESTDIR)$(PREFIX)/bin/)
 	for m in $(wildcard docs/*.1); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
