@@ -94,6 +94,10 @@ $(SHARED_LIB): $(LIB_OBJ)
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	-e 's|@REQUIRES@|$(LIB_PKGS)|g'
 
+# Built-in policies: the source tree's policies/ first, then the installed copy.
+$(CLI_OBJ): CFLAGS_ALL += -DTRUSTBENCH_POLICY_SRC_DIR='"$(CURDIR)/policies"' \
+	-DTRUSTBENCH_POLICY_SHARE_DIR='"$(PREFIX)/share/trustbench/policies"'
+
 $(TRUSTCHECK): $(CLI_OBJ) $(STATIC_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJ) $(STATIC_LIB) $(PKG_LIBS) $(GVC_LIBS)
 

@@ -7,8 +7,10 @@
  *   NAME/cert.pem key.pem        every other certificate (intermediate, leaf, client)
  *   NAME/chain.pem               its issuers up to, not including, the root
  *   NAME/fullchain.pem           cert + chain: what a server sends
- *   state.cbor                   issued serials, revocations, CRL numbers
+ *   state.cbor                   every serial ever issued, revocations, CRL numbers,
+ *                                and the journal of a change being switched in
  *   .lock                        held (flock) while a command runs
+ *   .stage.*, .old.*             a change being built or switched (txn.c)
  *
  * Exit codes: 0 ok, 1 refused (exists, policy rejects, locked), 2 usage or input error.
  */
@@ -83,20 +85,40 @@ const char *cg_time_str(char *buf, size_t n, int64_t t);
 
 /* ---- atomic files (atomic.c) ---- */
 /*
+ * The state directory: paths below it are opened component by component
+ * with O_NOFOLLOW relative to its descriptor, so no symbolic link under it
+ * is ever followed (the directory's own path may be one).  Set by main and
+ * cg_begin; paths elsewhere (--out) are opened as given.
+ */
+void cg_set_root(const char *dir);
+/*
  * Writes data to path through a temporary file in the same directory, fsync
  * and rename, then fsyncs the directory.  Existing files are refused (returns
- * CG_REFUSED with a message) unless force.  mode is applied to the temp file
- * at creation, so a key is never readable by others, even briefly.
+ * CG_REFUSED with a message) unless force; a symbolic link is always refused.
+ * A private mode (no group/other bits, e.g. 0600) is applied to the temp file
+ * at creation, so a key is never readable by others, even briefly; any other
+ * mode means "public": 0666 less the umask.
  */
 int cg_write_file(const char *path, const void *data, size_t len, int mode, bool force);
 /* Fsyncs the directories cg_write_file renamed into (call once before exiting). */
 void cg_sync_dirs(void);
 /* Reads a whole file (at most 8 MiB); NULL with a message printed on failure. */
 unsigned char *cg_read_file(const char *path, size_t *len);
-/* mkdir -p with mode 0755; 0 or -1 with a message. */
+/* Like cg_read_file, but prints nothing (errno set) when quiet. */
+unsigned char *cg_slurp(const char *path, size_t *len, bool quiet);
+/* mkdir -p (0777 less the umask); 0 or -1 with a message. */
 int cg_mkdirs(const char *path);
-/* True if the path exists. */
+/* True if the path exists (a symbolic link counts; it is not followed). */
 bool cg_exists(const char *path);
+/* True if the path, or a directory on the way to it below the root, is a symbolic link. */
+bool cg_is_link(const char *path);
+/* Directory descriptor of a path's parent (walked as above) and the last component; -1 with a message. */
+int cg_open_parent(const char *path, char *leaf, size_t n);
+/* Removes a file or directory tree named `name` in dirfd without following links; 0 or -1. */
+int cg_remove_tree(int dirfd, const char *name);
+/* Test hook: CERTGEN_TEST_PAUSE=STEP makes the process announce "test pause at STEP"
+ * on stderr and sleep CERTGEN_TEST_PAUSE_SECONDS (default 30) when it reaches STEP. */
+void cg_test_pause(const char *step);
 
 /* ---- lock (lock.c) ---- */
 /* Takes the directory's lock (waits up to CERTGEN_LOCK_TIMEOUT seconds, default 10):
@@ -115,6 +137,7 @@ typedef struct cg_entry {
 	bool revoked;
 	char *reason;   /* CRL reason name, when revoked */
 	int64_t revoked_at;
+	bool superseded; /* a later certificate took its name; it stays here for revocation */
 } cg_entry;
 
 typedef struct cg_crlnum {
@@ -122,26 +145,44 @@ typedef struct cg_crlnum {
 	long number;
 } cg_crlnum;
 
+/* One step of the journal: rename `from` to `to` (a file or a directory),
+ * moving an existing `to` to `aside` first when aside is non-empty, then
+ * removing `aside`.  Paths are relative to the state directory. */
+typedef struct cg_op {
+	char *from, *to, *aside;
+} cg_op;
+
 typedef struct cg_state {
-	cg_entry *e;
+	cg_entry *e;       /* every certificate ever issued, oldest first */
 	size_t n, cap;
 	cg_crlnum *crl;
 	size_t ncrl;
+	cg_op *ops;        /* the journal: staged, not yet switched in */
+	size_t nops;
+	bool dirty;        /* changed (through the functions below) since loaded or saved */
+	bool saved;        /* saved by this command (cg_end need not, unless dirty again) */
 } cg_state;
 
 /* Loads DIR/state.cbor (an absent file is an empty state); -1 with a message. */
 int cg_state_load(cg_state *st, const char *dir);
 /* Rewrites DIR/state.cbor atomically; -1 with a message. */
-int cg_state_save(const cg_state *st, const char *dir);
+int cg_state_save(cg_state *st, const char *dir);
 /* Encodes to CBOR bytes (malloc'd); used by save and tests. */
 int cg_state_encode(const cg_state *st, unsigned char **out, size_t *len);
 /* Decodes CBOR bytes; -1 on malformed input. */
 int cg_state_decode(cg_state *st, const unsigned char *buf, size_t len);
 void cg_state_free(cg_state *st);
-/* Adds (copies) an entry, replacing one with the same name. */
+/* Adds (copies) an entry; one with the same serial is replaced, a current one
+ * with the same name is marked superseded (never dropped). */
 int cg_state_put(cg_state *st, const cg_entry *e);
+/* The current (not superseded) entry of a name. */
 cg_entry *cg_state_find(cg_state *st, const char *name);
+/* Any entry, current or superseded, by serial (hex, any case, leading zeros ignored). */
 cg_entry *cg_state_find_serial(cg_state *st, const char *serial_hex);
+/* Appends a journal step (copies the strings; aside may be NULL). */
+int cg_state_add_op(cg_state *st, const char *from, const char *to, const char *aside);
+/* Empties the journal. */
+void cg_state_clear_ops(cg_state *st);
 /* Next CRL number for an issuer (increments it). */
 long cg_state_next_crl(cg_state *st, const char *issuer);
 
@@ -226,8 +267,9 @@ void cg_ent_path(char *out, size_t n, const cg_opts *o, const char *name, const 
 /* Loads an entity (cert, key if want_key, chain and root); -1 with a message. */
 int cg_ent_load(cg_ent *e, const cg_opts *o, const char *name, bool want_key);
 void cg_ent_free(cg_ent *e);
-/* Writes cert/key/chain/fullchain for a non-root entity (no-overwrite unless force). */
-int cg_ent_write(const cg_opts *o, const char *name, X509 *cert, EVP_PKEY *key,
+/* Stages cert/key/chain/fullchain for a non-root entity in a new directory
+ * and journals its switch into NAME/ (cg_txn_commit does it). */
+int cg_ent_write(const cg_opts *o, cg_state *st, const char *name, X509 *cert, EVP_PKEY *key,
 		 STACK_OF(X509) *chain);
 /* Resolves the chain for a new certificate issued by `issuer`: issuer's chain plus itself if not root. */
 STACK_OF(X509) *cg_chain_for(const cg_ent *issuer);
@@ -278,10 +320,40 @@ int64_t cg_not_after(const X509 *x);
 int cg_check(X509 *root, X509 *cert, STACK_OF(X509) *chain, bool client, const char *host,
 	     const char *ip, char *reason, size_t rn, char *message, size_t mn);
 
+/* ---- names (names.c) ---- */
+/* Refuses (message, CG_USAGE or CG_REFUSED) an entity name that collides with
+ * the state's own files or another name's directory, whose directory is a
+ * symbolic link, or that exists without --force; CG_OK if it may be written. */
+int cg_name_usable(const cg_opts *o, cg_state *st, const char *name);
+/* Checks one leaf/client name (DNS, IP, e-mail, URI) with libtrust's name
+ * syntax; NULL if fine, else why not (static text). */
+const char *cg_name_syntax(const char *name);
+/* Encodes a nameConstraints value (OpenSSL config syntax) and checks every
+ * subtree with libtrust's rules; CG_OK, or CG_USAGE naming the bad one. */
+int cg_nc_check(const char *nc_conf);
+/* s with control characters (C0, DEL, C1) as \xHH, in one of a few rotating buffers. */
+const char *cg_esc(const char *s);
+
 /* ---- transaction helper (txn.c) ---- */
-/* Locks DIR and loads its state; CG_REFUSED if another certgen holds the lock, CG_USAGE on errors. */
+/*
+ * Locks DIR, loads its state, and finishes a change a killed certgen left
+ * journalled (or removes one it left unjournalled); CG_REFUSED if another
+ * certgen holds the lock, CG_USAGE on errors.
+ */
 int cg_begin(const cg_opts *o, cg_state *st, int *lockfd);
-/* Saves (if save) and unlocks; returns rc or an error code. */
+/* Creates an empty staging directory DIR/.stage.D for entity directory D; its path in out. */
+int cg_txn_stage_dir(const cg_opts *o, const char *d, char *out, size_t n);
+/* Stages one file to replace DIR/REL (written beside it as .stage.NAME) and journals the switch. */
+int cg_txn_stage_file(const cg_opts *o, cg_state *st, const char *rel, const void *data,
+		      size_t len, int mode);
+/*
+ * The switch: saves the state with its journal (the commit point), performs
+ * the journal's renames, then saves the state without it.  A kill before the
+ * first save leaves the old state (staged files are removed by the next
+ * command); after it, the next command finishes the renames.
+ */
+int cg_txn_commit(const cg_opts *o, cg_state *st);
+/* Saves (if save and the state changed) and unlocks; returns rc or an error code. */
 int cg_end(const cg_opts *o, cg_state *st, int lockfd, bool save, int rc);
 
 /* ---- bad catalogue (bad_kinds.c) ---- */
@@ -321,6 +393,7 @@ int cmd_mobileconfig(const cg_opts *o, int argc, char **argv);
 int cmd_android(const cg_opts *o, int argc, char **argv);
 int cmd_bad(const cg_opts *o, int argc, char **argv);
 int cmd_list(const cg_opts *o, int argc, char **argv);
+int cmd_serve(const cg_opts *o, int argc, char **argv);
 
 /* Looks a command up by name (for per-command --help). */
 const cg_cmd *cg_cmd_find(const char *name);

@@ -79,12 +79,15 @@ int cmd_ca(const cg_opts *o, int argc, char **argv)
 	char *pem = x ? cg_cert_pem(x, &n) : NULL;
 	char *kpem = x ? cg_key_pem(key, &kn) : NULL;
 	if (pem && kpem) {
-		/* Key first: a root certificate without its key would be useless. */
-		rc = cg_write_file(keyp, kpem, kn, 0600, o->force);
+		/* Staged beside the old root, switched in by the journal: a kill
+		 * never leaves a key that does not match ca.pem. */
+		rc = cg_txn_stage_file(o, &st, "ca-key.pem", kpem, kn, 0600);
 		if (rc == CG_OK)
-			rc = cg_write_file(root, pem, n, 0644, o->force);
+			rc = cg_txn_stage_file(o, &st, "ca.pem", pem, n, 0644);
 		if (rc == CG_OK)
 			rc = cg_record(&st, CG_ROOT_NAME, "root", serial, "", x) == 0 ? CG_OK : CG_USAGE;
+		if (rc == CG_OK)
+			rc = cg_txn_commit(o, &st);
 	}
 	if (kpem)
 		OPENSSL_cleanse(kpem, kn);

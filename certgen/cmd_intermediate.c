@@ -8,8 +8,10 @@
 #include <time.h>
 
 /* "10.0.0.0/8" -> "10.0.0.0/255.0.0.0": OpenSSL's config syntax for an
- * iPAddress constraint is address and mask (RFC 5280 §4.2.1.10). */
-static bool cidr_to_mask(const char *cidr, char *out, size_t n)
+ * iPAddress constraint is address and mask (RFC 5280 §4.2.1.10).  Host bits
+ * are refused ("10.1.2.3/8" is a typo for a host or for 10.0.0.0/8): the
+ * network is put in `net` for the message. */
+static bool cidr_to_mask(const char *cidr, char *out, size_t n, char *net, size_t netn)
 {
 	char addr[64];
 	const char *slash = strchr(cidr, '/');
@@ -24,17 +26,28 @@ static bool cidr_to_mask(const char *cidr, char *out, size_t n)
 		return false;
 	for (long i = 0; i < bits; i++)
 		mask[i / 8] |= (unsigned char)(0x80 >> (i % 8));
+	bool host_bits = false;
+	for (long i = 0; i < max / 8; i++) {
+		host_bits = host_bits || (buf[i] & ~mask[i]);
+		buf[i] &= mask[i];
+	}
 	char m[64];
+	if (host_bits) {
+		if (inet_ntop(af, buf, m, sizeof m))
+			snprintf(net, netn, "%s/%ld", m, bits);
+		return false;
+	}
 	if (!inet_ntop(af, mask, m, sizeof m))
 		return false;
 	return snprintf(out, n, "%s/%s", addr, m) < (int)n;
 }
 
-static bool nc_add(char *nc, size_t n, const char *sub, const char *type, const char *v)
+static bool nc_add(char *nc, size_t n, const char *sub, const char *type, const char *v,
+		   char *net, size_t netn)
 {
 	char val[160];
 	if (strcmp(type, "IP") == 0) {
-		if (!cidr_to_mask(v, val, sizeof val))
+		if (!cidr_to_mask(v, val, sizeof val, net, netn))
 			return false;
 	} else if (strchr(v, ',') || strchr(v, '\n') || !*v) {
 		return false;
@@ -60,11 +73,16 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		int m = 0;
 		for (size_t k = 0; k < sizeof ncopts / sizeof ncopts[0] && m == 0; k++) {
+			char net[80] = "";
 			if ((m = cg_optval(argc, argv, &i, ncopts[k].opt, &v)) > 0 &&
-			    !nc_add(nc, sizeof nc, ncopts[k].sub, ncopts[k].type, v))
+			    !nc_add(nc, sizeof nc, ncopts[k].sub, ncopts[k].type, v, net, sizeof net)) {
+				if (net[0])
+					return cg_fail(CG_USAGE, "%s '%s' has host bits set; the network is %s",
+						       ncopts[k].opt, v, net);
 				return cg_fail(CG_USAGE, "%s '%s' is not valid%s", ncopts[k].opt, v,
 					       strcmp(ncopts[k].type, "IP") == 0 ?
 						       " (use CIDR, e.g. 10.0.0.0/8 or fd00::/8)" : "");
+			}
 		}
 		if (m < 0)
 			return CG_USAGE;
@@ -103,6 +121,8 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 	if (!name || !*name || cg_is_root(name))
 		return cg_fail(CG_USAGE, "intermediate needs a NAME other than '%s'; e.g. 'certgen "
 					 "intermediate issuing-1'", CG_ROOT_NAME);
+	if (strcmp(nc, "critical") != 0 && cg_nc_check(nc) != CG_OK)
+		return CG_USAGE;
 	int64_t nb, na;
 	if (cg_validity_resolve(&val, &nb, &na) != CG_OK)
 		return CG_USAGE;

@@ -1,27 +1,9 @@
 /* certgen leaf (server) and certgen client: end-entity certificates. */
 #include "certgen.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Host names: LDH labels (plus '_', which private DNS uses), a '*' only as
- * the whole left-most label (RFC 6125 §6.4.3), non-ASCII left to libidn2. */
-static bool dns_ok(const char *n)
-{
-	size_t len = strlen(n);
-	if (len == 0 || len > 253 || n[0] == '.' || strstr(n, ".."))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)n[i];
-		if (c == '*' && !(i == 0 && n[1] == '.'))
-			return false;
-		if (c < 0x80 && !isalnum(c) && c != '-' && c != '.' && c != '_' && c != '*')
-			return false;
-	}
-	return true;
-}
 
 typedef struct leaf_args {
 	const char *issuer, *keytype, *email, *cert_file, *key_file;
@@ -61,10 +43,12 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 			const char *n = argv[i];
 			if (client && a->nnames > 0)
 				return cg_fail(CG_USAGE, "client takes one NAME (got '%s' too)", n);
-			if (!client && strcmp(cg_san_type(n), "DNS") == 0 && !dns_ok(n))
-				return cg_fail(CG_USAGE, "'%s' is not a host name, IP address, e-mail address "
-							 "or URI; a wildcard must be the whole first label "
-							 "(*.example.com)", n);
+			/* libtrust's own name syntax: certgen never issues a name
+			 * trustcheck would refuse to match. */
+			const char *why = client ? NULL : cg_name_syntax(n);
+			if (why)
+				return cg_fail(CG_USAGE, "'%s' (%s) cannot be issued: %s", n,
+					       cg_san_type(n), why);
 			if (strchr(n, '\n') || strlen(a->san) + strlen(n) + 2 > sizeof a->san)
 				return cg_fail(CG_USAGE, "too many or too long names");
 			if (!client) {
@@ -90,8 +74,10 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 	if (rc != CG_OK)
 		return rc;
 	if (client && a.email) {
-		if (!strchr(a.email, '@') || strchr(a.email, '\n'))
-			return cg_fail(CG_USAGE, "--email '%s' is not an e-mail address", a.email);
+		const char *why = strcmp(cg_san_type(a.email), "email") == 0 ? cg_name_syntax(a.email)
+									    : "no '@'";
+		if (why)
+			return cg_fail(CG_USAGE, "--email '%s' is not an e-mail address: %s", a.email, why);
 		snprintf(a.san, sizeof a.san, "%s\n", a.email);
 	}
 	int64_t nb, na;

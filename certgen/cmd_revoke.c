@@ -186,24 +186,33 @@ int cmd_crl(const cg_opts *o, int argc, char **argv)
 	cg_ent is;
 	if (cg_ent_load(&is, o, issuer, true) != 0)
 		return cg_end(o, &st, lockfd, false, CG_USAGE);
+	/* Every revoked serial of this issuer that has not expired, whether its
+	 * name was reissued since or not (RFC 5280 §5: a CRL may drop an entry
+	 * only after the certificate expires). */
 	const cg_entry **rev = calloc(st.n + 1, sizeof *rev);
 	size_t nrev = 0;
+	int64_t now = (int64_t)time(NULL);
 	for (size_t i = 0; rev && i < st.n; i++)
-		if (st.e[i].revoked && strcmp(st.e[i].issuer, issuer) == 0)
+		if (st.e[i].revoked && strcmp(st.e[i].issuer, issuer) == 0 && st.e[i].not_after >= now)
 			rev[nrev++] = &st.e[i];
 	long number = cg_state_next_crl(&st, issuer);
 	X509_CRL *crl = rev && number > 0 ? cg_crl_build(is.cert, is.key, rev, nrev, number, days) : NULL;
 	int rc = crl ? CG_OK : cg_fail(CG_USAGE, "cannot build the CRL for '%s'", issuer);
-	char path[4096];
+	char path[4096], rel[600], d[512];
+	cg_ent_dirname(d, sizeof d, issuer);
 	if (cg_is_root(issuer))
-		snprintf(path, sizeof path, "%s/crl.pem", o->dir);
+		snprintf(rel, sizeof rel, "crl.pem");
 	else
-		cg_ent_path(path, sizeof path, o, issuer, "crl.pem");
+		snprintf(rel, sizeof rel, "%s/crl.pem", d);
+	snprintf(path, sizeof path, "%s/%s", o->dir, rel);
 	if (rc == CG_OK) {
 		size_t n = 0;
 		char *pem = cg_crl_pem(crl, &n);
-		/* A CRL is meant to be reissued: it replaces the previous one without --force. */
-		rc = pem ? cg_write_file(path, pem, n, 0644, true) : CG_USAGE;
+		/* A CRL is meant to be reissued: it replaces the previous one without
+		 * --force, switched in with the CRL number that names it. */
+		rc = pem ? cg_txn_stage_file(o, &st, rel, pem, n, 0644) : CG_USAGE;
+		if (rc == CG_OK)
+			rc = cg_txn_commit(o, &st);
 		free(pem);
 	}
 	if (rc == CG_OK) {

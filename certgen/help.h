@@ -72,7 +72,9 @@
 	"usage: certgen revoke NAME|SERIAL [--reason R]\n\n" \
 	"Records a revocation in the state. R: unspecified (default), keyCompromise, cACompromise,\n" \
 	"affiliationChanged, superseded, cessationOfOperation, certificateHold, privilegeWithdrawn,\n" \
-	"aACompromise. Publish it with certgen crl or certgen ocsp.\n\nexamples:\n" \
+	"aACompromise. Publish it with certgen crl or certgen ocsp. A NAME is its current\n" \
+	"certificate; a SERIAL (hex, from 'certgen list --all') may be any certificate ever\n" \
+	"issued here, also one a reissue superseded; every CRL keeps it until it expires.\n\nexamples:\n" \
 	"  certgen revoke localhost --reason keyCompromise && certgen crl\n" HELP_GLOBAL
 
 #define HELP_CRL \
@@ -134,8 +136,29 @@
 	"  trustcheck --anchors /tmp/bad/expired/anchor.pem --host bad.example /tmp/bad/expired/fullchain.pem\n" \
 	HELP_GLOBAL
 
+#define HELP_SERVE \
+	"usage: certgen serve [--port N] [--bind ADDR] [--ports] [--out DIR]\n" \
+	"           [--duration SECONDS] [--max-connections N] [--list]\n\n" \
+	"An offline badssl: an HTTPS server (127.0.0.1:8443 by default) offering every 'bad' kind\n" \
+	"and connection-level cases (TLS 1.0/1.1 only, TLS 1.2 without forward secrecy,\n" \
+	"intermediates in the wrong order, stapled OCSP revoked/good, no SCTs). The client's SNI\n" \
+	"name picks the case: KIND.bad.test; GET / lists every case and the verdict a correct\n" \
+	"client reaches, /cases.json the same as JSON. Certificates are made fresh under DIR\n" \
+	"(default STATE/serve) at each start; each case's root is in the listing.\n" \
+	"  --port N         0 picks a free port (printed as 'listening on ADDR:PORT')\n" \
+	"  --ports          one port per case from N up (for clients that cannot set SNI)\n" \
+	"  --list           make the cases, print the mapping as JSON and exit\n" \
+	"  --duration S, --max-connections N   stop by itself\n\nexamples:\n" \
+	"  certgen serve --port 8443 --duration 600 &\n" \
+	"  curl --cacert pki/serve/pki/ca.pem --resolve good.bad.test:8443:127.0.0.1 \\\n" \
+	"      https://good.bad.test:8443/\n" \
+	"  certgen serve --list\n" \
+	HELP_GLOBAL
+
 #define HELP_LIST \
-	"usage: certgen list\n\nShows the state directory's layout and every certificate with kind,\n" \
-	"expiry and status.\n\nexamples:\n  certgen list\n  certgen --format json list\n" HELP_GLOBAL
+	"usage: certgen list [--all]\n\nShows the state directory's layout and every current certificate\n" \
+	"with kind, expiry, status and serial; --all adds the ones a reissue superseded (they stay\n" \
+	"in the state, revocable by serial).\n\nexamples:\n  certgen list\n  certgen list --all\n" \
+	"  certgen --format json list\n" HELP_GLOBAL
 
 #endif

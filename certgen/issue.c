@@ -81,6 +81,9 @@ int cg_write_copies(const cg_opts *o, X509 *cert, EVP_PKEY *key, const char *cer
 
 int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 {
+	int rc = cg_name_usable(o, st, q->name);
+	if (rc != CG_OK)
+		return rc;
 	cg_spec s = *q->spec;
 	cg_ent *is = q->issuer;
 	int crc = cg_copies_ok(o, q->cert_file, q->key_file);
@@ -117,7 +120,7 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 	if (!x)
 		return CG_USAGE;
 	STACK_OF(X509) *chain = cg_chain_for(is);
-	int rc = chain ? CG_OK : CG_USAGE;
+	rc = chain ? CG_OK : CG_USAGE;
 	if (rc == CG_OK && q->check) {
 		char reason[128], msg[512];
 		int t = cg_check(is->root, x, chain, q->client, q->host, q->ip, reason, sizeof reason,
@@ -134,11 +137,15 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 		}
 	}
 	if (rc == CG_OK)
-		rc = cg_ent_write(o, q->name, x, q->nokey ? NULL : q->spec->key, chain);
-	if (rc == CG_OK)
-		rc = cg_write_copies(o, x, q->nokey ? NULL : q->spec->key, q->cert_file, q->key_file);
+		rc = cg_ent_write(o, st, q->name, x, q->nokey ? NULL : q->spec->key, chain);
 	if (rc == CG_OK && cg_record(st, q->name, q->kind, serial, is->name, x) != 0)
 		rc = CG_USAGE;
+	if (rc == CG_OK)
+		rc = cg_txn_commit(o, st);
+	/* Copies outside the state directory follow the commit: never a copy of
+	 * a certificate the state does not know. */
+	if (rc == CG_OK)
+		rc = cg_write_copies(o, x, q->nokey ? NULL : q->spec->key, q->cert_file, q->key_file);
 	if (rc == CG_OK) {
 		char dir[4096], t[32];
 		cg_ent_path(dir, sizeof dir, o, q->name, "");

@@ -92,40 +92,68 @@ char *cg_cert_pem(const X509 *x, size_t *len)
 	return bio_text(b, len);
 }
 
+/* A file's bytes as a memory BIO, read through cg_slurp (no link followed). */
+static BIO *file_bio(const char *path, unsigned char **buf)
+{
+	size_t n = 0;
+	*buf = cg_slurp(path, &n, true);
+	BIO *b = *buf ? BIO_new_mem_buf(*buf, (int)n) : NULL;
+	if (!b) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return b;
+}
+
+static void bio_done(BIO *b, unsigned char *buf)
+{
+	BIO_free(b);
+	free(buf);
+	ERR_clear_error();
+}
+
+static const char *why_not(const char *path)
+{
+	return cg_is_link(path) ? "a symbolic link, which certgen does not follow under its state directory"
+				: "missing or not PEM";
+}
+
 EVP_PKEY *cg_key_load(const char *path)
 {
-	BIO *b = BIO_new_file(path, "r");
+	unsigned char *buf = NULL;
+	BIO *b = file_bio(path, &buf);
 	EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
-	BIO_free(b);
-	ERR_clear_error();
+	if (buf)
+		OPENSSL_cleanse(buf, strlen((char *)buf));
+	bio_done(b, buf);
 	if (!k)
-		cg_fail(CG_USAGE, "%s: cannot read a private key (missing or not PEM)", path);
+		cg_fail(CG_USAGE, "%s: cannot read a private key (%s)", path, why_not(path));
 	return k;
 }
 
 X509 *cg_cert_load(const char *path)
 {
-	BIO *b = BIO_new_file(path, "r");
+	unsigned char *buf = NULL;
+	BIO *b = file_bio(path, &buf);
 	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
-	BIO_free(b);
-	ERR_clear_error();
+	bio_done(b, buf);
 	if (!x)
-		cg_fail(CG_USAGE, "%s: cannot read a certificate (missing or not PEM)", path);
+		cg_fail(CG_USAGE, "%s: cannot read a certificate (%s)", path, why_not(path));
 	return x;
 }
 
 STACK_OF(X509) *cg_certs_load(const char *path)
 {
-	BIO *b = BIO_new_file(path, "r");
+	unsigned char *buf = NULL;
+	BIO *b = file_bio(path, &buf);
 	if (!b) {
-		cg_fail(CG_USAGE, "%s: cannot open", path);
+		cg_fail(CG_USAGE, "%s: cannot open (%s)", path, why_not(path));
 		return NULL;
 	}
 	STACK_OF(X509) *sk = sk_X509_new_null();
 	X509 *x;
 	while (sk && (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL)
 		sk_X509_push(sk, x);
-	ERR_clear_error();
-	BIO_free(b);
+	bio_done(b, buf);
 	return sk;
 }

@@ -18,7 +18,7 @@ int cg_lock(const char *dir)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/.lock", dir);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return cg_fail(-1, "%s: cannot open lock file: %s", path, strerror(errno));
 	long timeout = 10;

@@ -30,6 +30,7 @@ static const cg_cmd commands[] = {
 	{ "android", cmd_android, "root as DER, <hash>.0 and network_security_config.xml", HELP_ANDROID },
 	{ "bad", cmd_bad, "make broken certificates (the offline catalogue)", HELP_BAD },
 	{ "list", cmd_list, "show what exists, with expiry", HELP_LIST },
+	{ "serve", cmd_serve, "offline badssl: serve every bad case over TLS", HELP_SERVE },
 };
 
 const cg_cmd *cg_cmd_find(const char *name)
@@ -68,6 +69,9 @@ static int globals(cg_opts *o, int argc, char **argv)
 				return cg_fail(-1, "%s needs a value", a);
 			const char *v = argv[++i];
 			if (a[2] == 'd') {
+				/* "--dir $UNSET" must not quietly mean ./pki. */
+				if (!*v)
+					return cg_fail(-1, "--dir needs a directory, not an empty string");
 				o->dir = v;
 			} else if (strcmp(v, "json") == 0 || strcmp(v, "text") == 0) {
 				o->json = strcmp(v, "json") == 0;
@@ -95,10 +99,15 @@ int main(int argc, char **argv)
 	argc = globals(&o, argc, argv);
 	if (argc < 0)
 		return CG_USAGE;
-	if (!o.dir)
+	if (!o.dir) {
 		o.dir = getenv("CERTGEN_DIR");
-	if (!o.dir || !*o.dir)
+		if (o.dir && !*o.dir)
+			return cg_fail(CG_USAGE, "CERTGEN_DIR is set but empty; unset it (./pki) or name a "
+						 "directory");
+	}
+	if (!o.dir)
 		o.dir = CG_DEFAULT_DIR;
+	cg_set_root(o.dir);
 	if (argc < 2) {
 		usage(stderr);
 		return CG_USAGE;
@@ -118,7 +127,7 @@ int main(int argc, char **argv)
 	}
 	const cg_cmd *c = cg_cmd_find(argv[1]);
 	if (!c) {
-		fprintf(stderr, "certgen: unknown command '%s'\n", argv[1]);
+		cg_fail(CG_USAGE, "unknown command '%s'", argv[1]);
 		usage(stderr);
 		return CG_USAGE;
 	}
@@ -127,6 +136,7 @@ int main(int argc, char **argv)
 	/* Only ca (and bad, pin, which need no state) may start a directory; the
 	 * others must not leave an empty one behind after a typo in --dir. */
 	if (strcmp(c->name, "ca") != 0 && strcmp(c->name, "bad") != 0 && strcmp(c->name, "pin") != 0 &&
+	    strcmp(c->name, "serve") != 0 &&
 	    !cg_exists(o.dir))
 		return cg_fail(CG_USAGE, "no state directory '%s'; run '%s ca' first, or pass --dir "
 					 "(or set CERTGEN_DIR) to an existing one", o.dir, cg_cmd_prefix(&o));

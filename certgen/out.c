@@ -8,13 +8,32 @@
 #include <string.h>
 #include <time.h>
 
+/*
+ * Messages echo names, paths and arguments: control characters in them are
+ * written as \xHH so a hostile file name cannot drive the terminal (newlines
+ * are kept only where the message itself has them: cg_say).
+ */
+static void emit(FILE *f, const char *prefix, bool keep_newlines, const char *fmt, va_list ap)
+{
+	char buf[8192];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	fputs(prefix, f);
+	for (const unsigned char *p = (const unsigned char *)buf; *p; p++) {
+		bool c1 = p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F;
+		if ((*p < 0x20 && !(keep_newlines && *p == '\n')) || *p == 0x7F || c1)
+			fprintf(f, "\\x%02x", c1 ? *++p : *p);
+		else
+			fputc(*p, f);
+	}
+	if (!keep_newlines)
+		fputc('\n', f);
+}
+
 int cg_fail(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("certgen: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	emit(stderr, "certgen: ", false, fmt, ap);
 	va_end(ap);
 	return code;
 }
@@ -25,9 +44,7 @@ void cg_warn(const cg_opts *o, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("certgen: warning: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	emit(stderr, "certgen: warning: ", false, fmt, ap);
 	va_end(ap);
 }
 
@@ -37,7 +54,7 @@ void cg_say(const cg_opts *o, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	emit(stdout, "", true, fmt, ap);
 	va_end(ap);
 }
 

@@ -2,6 +2,7 @@
 #include "certgen.h"
 
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,46 +135,40 @@ static char *pem_join(X509 *cert, STACK_OF(X509) *chain, size_t *len)
 	return out;
 }
 
-int cg_ent_write(const cg_opts *o, const char *name, X509 *cert, EVP_PKEY *key,
+int cg_ent_write(const cg_opts *o, cg_state *st, const char *name, X509 *cert, EVP_PKEY *key,
 		 STACK_OF(X509) *chain)
 {
-	char p[4096], dir[4096], d[512];
+	char stage[4096], p[4200], d[512], rel[1100];
 	cg_ent_dirname(d, sizeof d, name);
-	snprintf(dir, sizeof dir, "%s/%s", o->dir, d);
-	if (cg_mkdirs(dir) != 0)
-		return CG_USAGE;
-	/* Check all targets first so a refusal leaves nothing half-written. */
+	int rc = cg_txn_stage_dir(o, d, stage, sizeof stage);
+	/* Key first: a certificate without its key would be useless. */
 	static const char *files[] = { "key.pem", "cert.pem", "chain.pem", "fullchain.pem" };
-	for (size_t i = 0; !o->force && i < 4; i++) {
-		cg_ent_path(p, sizeof p, o, name, files[i]);
-		if ((key || i > 0) && cg_exists(p))
-			return cg_fail(CG_REFUSED, "%s already exists; use --force to replace it, or "
-						   "pick another name", p);
-	}
-	size_t n = 0;
-	int rc = CG_OK;
-	if (key) {
-		char *k = cg_key_pem(key, &n);
-		cg_ent_path(p, sizeof p, o, name, "key.pem");
-		rc = k ? cg_write_file(p, k, n, 0600, o->force) : CG_USAGE;
-		OPENSSL_cleanse(k, k ? n : 0);
-		free(k);
-	}
-	char *c = NULL;
-	if (rc == CG_OK && (c = pem_join(cert, NULL, &n)) != NULL) {
-		cg_ent_path(p, sizeof p, o, name, "cert.pem");
-		rc = cg_write_file(p, c, n, 0644, o->force);
+	for (size_t i = 0; rc == CG_OK && i < 4; i++) {
+		size_t n = 0;
+		char *c = i == 0 ? (key ? cg_key_pem(key, &n) : NULL)
+			: pem_join(i == 2 ? NULL : cert, i == 1 ? NULL : chain, &n);
+		if (i == 0 && !key)
+			continue;
+		snprintf(p, sizeof p, "%s/%s", stage, files[i]);
+		rc = c ? cg_write_file(p, c, n, i == 0 ? 0600 : 0644, false) : CG_USAGE;
+		if (c)
+			OPENSSL_cleanse(c, n);
 		free(c);
 	}
-	if (rc == CG_OK && (c = pem_join(NULL, chain, &n)) != NULL) {
-		cg_ent_path(p, sizeof p, o, name, "chain.pem");
-		rc = cg_write_file(p, c, n, 0644, o->force);
-		free(c);
-	}
-	if (rc == CG_OK && (c = pem_join(cert, chain, &n)) != NULL) {
-		cg_ent_path(p, sizeof p, o, name, "fullchain.pem");
-		rc = cg_write_file(p, c, n, 0644, o->force);
-		free(c);
+	char from[600], aside[600];
+	snprintf(from, sizeof from, ".stage.%s", d);
+	snprintf(aside, sizeof aside, ".old.%s", d);
+	snprintf(rel, sizeof rel, "%s", d);
+	if (rc == CG_OK && cg_state_add_op(st, from, rel, aside) != 0)
+		rc = cg_fail(CG_USAGE, "out of memory");
+	if (rc != CG_OK) {
+		/* Nothing is journalled yet: the staged directory simply goes. */
+		char leaf[256];
+		int dfd = cg_open_parent(stage, leaf, sizeof leaf);
+		if (dfd >= 0) {
+			cg_remove_tree(dfd, leaf);
+			close(dfd);
+		}
 	}
 	return rc;
 }

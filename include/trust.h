@@ -74,7 +74,8 @@ typedef struct trust_cert trust_cert;
 typedef enum trust_origin {
 	TRUST_ORIGIN_NONE = 0,   /* not an anchor */
 	TRUST_ORIGIN_SYSTEM = 1, /* the platform bundle: publicly trusted */
-	TRUST_ORIGIN_USER = 2    /* added by the user: a private CA */
+	TRUST_ORIGIN_USER = 2,   /* added by the user or an administrator: a private CA */
+	TRUST_ORIGIN_APP = 3     /* supplied by the app itself (SecTrustSetAnchorCertificates) */
 } trust_origin;
 
 /* OpenSSL certificate behind a trust_cert; borrowed (X509_up_ref it to keep it). */
@@ -123,6 +124,10 @@ TRUST_API int trust_store_builder_add_intermediates_mem(trust_store_builder *b, 
 /* Adds the CRLs (PEM or DER, one or many) in a file. */
 TRUST_API int trust_store_builder_add_crl(trust_store_builder *b, const char *path,
 					  trust_error *err);
+/* Number of notes about inputs skipped while loading (a private key in an anchors directory). */
+TRUST_API size_t trust_store_builder_note_count(const trust_store_builder *b);
+/* Note i ("dir/key.pem: skipped, a private key, not a certificate"), owned by the builder. */
+TRUST_API const char *trust_store_builder_note(const trust_store_builder *b, size_t i);
 /* Freezes the builder into *out (owned by the caller: trust_store_free); consumes b
  * whatever the outcome. */
 TRUST_API int trust_store_builder_finish(trust_store **out, trust_store_builder *b,
@@ -134,6 +139,14 @@ TRUST_API size_t trust_store_anchor_count(const trust_store *store);
 /* Number of distinct untrusted intermediates in the store (0 for NULL). */
 TRUST_API size_t trust_store_intermediate_count(const trust_store *store);
 
+/* One input the anchors came from, as reports name it. */
+typedef struct trust_anchor_source {
+	trust_origin origin; /* SYSTEM or USER */
+	const char *path;    /* file or directory (the system bundle with links resolved), or the
+			      * name given to a _mem call */
+	size_t count;        /* certificates read from it */
+} trust_anchor_source;
+
 /* ---- presented chain ---------------------------------------------------- */
 
 /* The certificates a peer sent: the first is the leaf, the rest are untrusted hints. */
@@ -143,13 +156,23 @@ typedef struct trust_chain trust_chain;
 TRUST_API trust_chain *trust_chain_new(void);
 /* Releases a chain (NULL-safe). */
 TRUST_API void trust_chain_free(trust_chain *chain);
-/* Appends every certificate in a PEM/DER file, in file order. */
+/*
+ * Password for PKCS#12 input added after this call (NULL: try none); the
+ * chain keeps a copy and wipes it when freed.  PKCS#7 bundles need none.
+ */
+TRUST_API int trust_chain_set_password(trust_chain *chain, const char *password,
+				       trust_error *err);
+/* Appends every certificate in a PEM/DER file (or PKCS#7 / PKCS#12 bundle), in file order. */
 TRUST_API int trust_chain_add_file(trust_chain *chain, const char *path, trust_error *err);
 /* Appends every certificate in PEM or DER bytes; `name` labels them in messages. */
 TRUST_API int trust_chain_add_mem(trust_chain *chain, const void *data, size_t len,
 				  const char *name, trust_error *err);
 /* Appends an OpenSSL certificate (takes a new reference; the caller keeps its own). */
 TRUST_API int trust_chain_add_x509(trust_chain *chain, struct x509_st *x509, trust_error *err);
+/* Number of notes about inputs skipped while loading (as for the store builder). */
+TRUST_API size_t trust_chain_note_count(const trust_chain *chain);
+/* Note i, owned by the chain. */
+TRUST_API const char *trust_chain_note(const trust_chain *chain, size_t i);
 /* Number of certificates in the chain (0 for NULL). */
 TRUST_API size_t trust_chain_count(const trust_chain *chain);
 /* Certificate at index i (0 is the leaf), borrowed from the chain, or NULL. */
@@ -181,10 +204,36 @@ typedef enum trust_policy_base {
 	TRUST_POLICY_TLS_CLIENT = 3  /* rfc5280 + clientAuth */
 } trust_policy_base;
 
+/*
+ * A stack of policy files (docs/policy-format.md): rules with ids, scopes and
+ * remedies, App Transport Security settings and SPKI pins, layered on the
+ * base rule set.  Immutable once built; any number of evaluations may share it.
+ */
+typedef struct trust_policy trust_policy;
+
+/* Loads a policy file and the files it includes into a new *out (free with trust_policy_free). */
+TRUST_API int trust_policy_load_file(trust_policy **out, const char *path, trust_error *err);
+/* Same from JSON bytes; `name` labels messages and resolves includes (its directory). */
+TRUST_API int trust_policy_load_mem(trust_policy **out, const void *json, size_t len,
+				    const char *name, trust_error *err);
+/* Stacks `top` onto `onto` (later rules and settings win; `top` is not consumed). */
+TRUST_API int trust_policy_stack(trust_policy *onto, const trust_policy *top, trust_error *err);
+/* Releases a policy (NULL-safe); results of evaluations made with it stay valid. */
+TRUST_API void trust_policy_free(trust_policy *p);
+/* Name of the stack ("apple", "tls-server+mine"); owned by the policy. */
+TRUST_API const char *trust_policy_name(const trust_policy *p);
+/* The top file's one-line description; owned by the policy. */
+TRUST_API const char *trust_policy_description(const trust_policy *p);
+/* Number of effective rules after stacking. */
+TRUST_API size_t trust_policy_rule_count(const trust_policy *p);
+/* Id of effective rule i ("apple.validity-max-private"), or NULL; owned by the policy. */
+TRUST_API const char *trust_policy_rule_id(const trust_policy *p, size_t i);
+
 /* Flags for trust_eval_options.flags. */
 #define TRUST_EVAL_EXPLAIN 0x1u       /* keep searching after success to list other paths */
-#define TRUST_EVAL_WEBPKI_STRICT 0x2u /* web-PKI profile: leaf EKU required, serverAuth only */
+#define TRUST_EVAL_WEBPKI_STRICT 0x2u /* policy webpki: tls-server + CA/B Forum BR rules (server only) */
 #define TRUST_EVAL_NO_SIGCACHE 0x4u   /* ignore the cache (benchmarks, tests) */
+#define TRUST_EVAL_NO_CT 0x8u         /* skip Certificate Transparency rules (reported as not checked) */
 
 /*
  * Work limits; exceeding one fails closed and becomes the headline reason.
@@ -203,8 +252,9 @@ typedef struct trust_budgets {
 #define TRUST_BUDGET_ZERO (-1)
 #define TRUST_BUDGETS_INIT { 0, 0, 0, 0, 0L, 0 }
 
-/* The options layout this header describes; the library accepts 1..this. */
-#define TRUST_EVAL_OPTIONS_VERSION 1
+/* The options layout this header describes; the library accepts 1..this.
+ * Version 2 appended `overlay`. */
+#define TRUST_EVAL_OPTIONS_VERSION 2
 
 /*
  * Transparent, versioned options.  Initialise with TRUST_EVAL_OPTIONS_INIT or
@@ -221,11 +271,12 @@ typedef struct trust_eval_options {
 	const char *ip;           /* IPv4/IPv6 literal to match against SAN iPAddress, or NULL */
 	unsigned int flags;       /* TRUST_EVAL_* [0] */
 	trust_budgets budgets;    /* [the defaults above] */
+	const trust_policy *overlay; /* version 2: policy stack on top of `policy` [NULL]; borrowed */
 } trust_eval_options;
 
 #define TRUST_EVAL_OPTIONS_INIT \
 	{ TRUST_EVAL_OPTIONS_VERSION, 0, TRUST_PURPOSE_SERVER, TRUST_POLICY_DEFAULT, \
-	  NULL, NULL, 0u, TRUST_BUDGETS_INIT }
+	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL }
 
 /* Sets *opts to the defaults of layout `version` (1..TRUST_EVAL_OPTIONS_VERSION), for
  * callers that cannot use the macro; TRUST_EUSAGE for NULL or another version. */
@@ -268,6 +319,7 @@ typedef struct trust_finding {
 	const char *message;
 	size_t nparams;
 	const trust_param *params;
+	const char *remedy;     /* what to change when the rule fails, or NULL */
 } trust_finding;
 
 /* Counters of the search, read with trust_result_stat (new ones are only appended). */
@@ -299,10 +351,14 @@ TRUST_API int64_t trust_result_time(const trust_result *r);
 TRUST_API const char *trust_result_host(const trust_result *r);
 /* IP address the result was checked against, or NULL; borrowed. */
 TRUST_API const char *trust_result_ip(const trust_result *r);
-/* Name of the base policy used ("tls-server", ...); borrowed. */
+/* Name of the policy used ("tls-server", or the overlay stack's name such as "apple"); borrowed. */
 TRUST_API const char *trust_result_policy(const trust_result *r);
 /* Purpose checked ("server" or "client"); static. */
 TRUST_API const char *trust_result_purpose(const trust_result *r);
+/* Number of inputs the store's anchors came from (0 for a store without anchors). */
+TRUST_API size_t trust_result_anchor_source_count(const trust_result *r);
+/* Borrowed anchor source i (valid while the result lives), or NULL. */
+TRUST_API const trust_anchor_source *trust_result_anchor_source(const trust_result *r, size_t i);
 /* Number of paths recorded (accepted, rejected and abandoned partial ones). */
 TRUST_API size_t trust_result_path_count(const trust_result *r);
 /* Index of the path that is reported as "the chain" (the accepted one, else the best failure), or -1. */

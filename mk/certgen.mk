@@ -21,3 +21,10 @@ BENCH_CERTGEN_RUNS ?= 20
 .PHONY: bench-certgen
 bench-certgen: $(CERTGEN)
 	@sh certgen/bench.sh $(CERTGEN) $(BENCH_CERTGEN_RUNS)
+
+# The certgen kill loop at length: `make unit` runs 200 random kills; this runs
+# CRASH_RUNS (default 2000) and prints the counts.
+CRASH_RUNS ?= 2000
+.PHONY: crash-certgen
+crash-certgen: $(BUILD)/tests/test_certgen_crash
+	CERTGEN_KILL_RUNS=$(CRASH_RUNS) $(BUILD)/tests/test_certgen_crash

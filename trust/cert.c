@@ -1,6 +1,8 @@
 /*
- * One record per certificate, parsed once: path building and validation read
- * these fields instead of asking OpenSSL again for every candidate.
+ * One record per certificate: the DER as received, libtrust's template parse
+ * of it (raw TBS and SPKI, names, extensions) and the facts path building
+ * and validation read on every candidate.  The X509 and the public key are
+ * made only when something asks for them (tcert_x509, tcert_pkey).
  */
 #include "internal.h"
 
@@ -21,71 +23,37 @@ static int64_t asn1_time_to_epoch(const ASN1_TIME *t, bool *ok)
 	return (int64_t)timegm(&tm);
 }
 
-static bool ext_critical(X509 *x, int nid)
-{
-	int idx = X509_get_ext_by_NID(x, nid, -1);
-	if (idx < 0)
-		return false;
-	return X509_EXTENSION_get_critical(X509_get_ext(x, idx)) != 0;
-}
-
-static void fill_key(trust_cert *c)
-{
-	EVP_PKEY *pk = X509_get0_pubkey(c->x509);
-	c->pkey_type = pk ? EVP_PKEY_get_base_id(pk) : NID_undef;
-	c->pkey_bits = pk ? EVP_PKEY_get_bits(pk) : 0;
-	int md = NID_undef, pknid = NID_undef;
-	c->sig_nid = X509_get_signature_nid(c->x509);
-	if (!OBJ_find_sigid_algs(c->sig_nid, &md, &pknid))
-		md = NID_undef;
-	c->sig_md_nid = md;
-}
-
 /*
- * Fills every field from c->x509.  A lazy record already has its DER hash and
- * subject hash, and other threads may be reading them, so they are not
- * rewritten.  0 on success.
+ * Fills every field from the template parse c->t.  A lazy record already has
+ * its DER hash and subject hash, and other threads may be reading them, so
+ * they are not rewritten.  0 on success.
  */
-static int fill(trust_cert *c, const unsigned char *der, size_t len, trust_error *err,
-		const char *where)
+static int fill(trust_cert *c, trust_error *err, const char *where)
 {
-	X509 *x = c->x509;
+	const TASN1_TBS *tbs = c->t->tbs;
 	int ok = 1;
 	if (!c->lazy_subject) {
-		tsha256(der, len, c->sha256);
-		c->subject_hash = X509_NAME_hash_ex(X509_get_subject_name(x), NULL, NULL, &ok);
+		tsha256(c->der, c->der_len, c->sha256);
+		c->subject_hash = X509_NAME_hash_ex(tbs->subject, NULL, NULL, &ok);
 		if (!ok)
 			return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded",
 					where);
 	}
-	c->issuer_hash = X509_NAME_hash_ex(X509_get_issuer_name(x), NULL, NULL, &ok);
+	c->issuer_hash = X509_NAME_hash_ex(tbs->issuer, NULL, NULL, &ok);
 	if (!ok)
 		return terr_set(err, TRUST_EPARSE, "%s: issuer name cannot be encoded", where);
 
 	bool tok = true;
-	c->not_before = asn1_time_to_epoch(X509_get0_notBefore(x), &tok);
-	c->not_after = asn1_time_to_epoch(X509_get0_notAfter(x), &tok);
+	c->not_before = asn1_time_to_epoch(tbs->validity->notBefore, &tok);
+	c->not_after = asn1_time_to_epoch(tbs->validity->notAfter, &tok);
 	if (!tok)
 		return terr_set(err, TRUST_EPARSE, "%s: validity dates are malformed", where);
 
-	c->version = X509_get_version(x);
-	c->self_issued = X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0;
-
-	/* X509_get_extension_flags runs OpenSSL's extension cache once. */
-	c->ex_flags = X509_get_extension_flags(x);
-	c->has_bc = (c->ex_flags & EXFLAG_BCONS) != 0;
-	c->is_ca = (c->ex_flags & EXFLAG_CA) != 0;
-	c->bc_critical = c->has_bc && ext_critical(x, NID_basic_constraints);
-	c->pathlen = c->is_ca ? X509_get_pathlen(x) : -1;
-	c->ku = X509_get_key_usage(x);
-	if (!(c->ex_flags & EXFLAG_KUSAGE))
-		c->ku = TCERT_KU_ABSENT;
-	c->has_eku = (c->ex_flags & EXFLAG_XKUSAGE) != 0;
-	c->xku = c->has_eku ? X509_get_extended_key_usage(x) : 0;
-	c->ski = X509_get0_subject_key_id(x);
-	c->aki_keyid = X509_get0_authority_key_id(x);
-	fill_key(c);
-	return TRUST_OK;
+	/* X509_get_version: the INTEGER's value, 0 when the field is absent. */
+	c->version = tbs->version ? ASN1_INTEGER_get(tbs->version) : 0;
+	c->self_issued = X509_NAME_cmp(tbs->subject, tbs->issuer) == 0;
+	tcert_fill_key(c);
+	return tcert_fill_extensions(c);
 }
 
 static trust_cert *alloc_cert(const char *source)
@@ -98,12 +66,25 @@ static trust_cert *alloc_cert(const char *source)
 	atomic_init(&c->subject_str, NULL);
 	atomic_init(&c->issuer_str, NULL);
 	atomic_init(&c->spki_sha256, NULL);
+	atomic_init(&c->x509, NULL);
+	atomic_init(&c->pkey, NULL);
 	c->source = strdup(source ? source : "memory");
 	if (!c->source) {
 		free(c);
 		return NULL;
 	}
 	return c;
+}
+
+/* Copies the DER into the record. */
+static bool keep_der(trust_cert *c, const unsigned char *der, size_t len)
+{
+	c->der = malloc(len ? len : 1);
+	if (!c->der)
+		return false;
+	memcpy(c->der, der, len);
+	c->der_len = len;
+	return true;
 }
 
 trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *source,
@@ -117,25 +98,33 @@ trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *sou
 		return NULL;
 	}
 	trust_cert *c = alloc_cert(source);
-	if (!c) {
+	if (!c || !keep_der(c, der, len)) {
+		tcert_unref(c);
 		terr_set(err, TRUST_ENOMEM, "out of memory");
 		return NULL;
 	}
+	/* Trailing bytes fail the parse too; say so when they are the reason. */
 	const unsigned char *p = der;
-	c->x509 = d2i_X509(NULL, &p, (long)len);
-	if (!c->x509) {
-		ERR_clear_error();
+	long plen = 0;
+	int tag = 0, cls = 0;
+	int r = ASN1_get_object(&p, &plen, &tag, &cls, (long)len);
+	ERR_clear_error();
+	size_t first = (r & 0x80) ? len : (size_t)(p - der) + (size_t)plen;
+	c->t = tasn1_cert_parse(der, len);
+	TASN1_CERT *prefix = !c->t && first < len ? tasn1_cert_parse(der, first) : NULL;
+	if (prefix) {
+		tasn1_cert_free(prefix);
+		terr_set(err, TRUST_EPARSE, "%s: %zu trailing bytes after the certificate", where,
+			 len - first);
+		tcert_unref(c);
+		return NULL;
+	}
+	if (!c->t) {
 		terr_set(err, TRUST_EPARSE, "%s: not a valid DER certificate", where);
 		tcert_unref(c);
 		return NULL;
 	}
-	if ((size_t)(p - der) != len) {
-		terr_set(err, TRUST_EPARSE, "%s: %zu trailing bytes after the certificate", where,
-			 len - (size_t)(p - der));
-		tcert_unref(c);
-		return NULL;
-	}
-	if (fill(c, der, len, err, where) != TRUST_OK) {
+	if (fill(c, err, where) != TRUST_OK) {
 		tcert_unref(c);
 		return NULL;
 	}
@@ -145,27 +134,17 @@ trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *sou
 
 trust_cert *tcert_from_x509(X509 *x509, const char *source, trust_error *err)
 {
-	trust_cert *c = alloc_cert(source);
-	if (!c) {
-		terr_set(err, TRUST_ENOMEM, "out of memory");
-		return NULL;
-	}
 	unsigned char *der = NULL;
 	int len = i2d_X509(x509, &der);
 	if (len <= 0) {
-		terr_set(err, TRUST_EPARSE, "%s: certificate cannot be encoded", c->source);
-		tcert_unref(c);
+		terr_set(err, TRUST_EPARSE, "%s: certificate cannot be encoded",
+			 source ? source : "memory");
 		return NULL;
 	}
-	X509_up_ref(x509);
-	c->x509 = x509;
-	int rc = fill(c, der, (size_t)len, err, c->source);
+	trust_cert *c = tcert_from_der(der, (size_t)len, source, 0, err);
 	OPENSSL_free(der);
-	if (rc != TRUST_OK) {
-		tcert_unref(c);
-		return NULL;
-	}
-	atomic_store_explicit(&c->ready, true, memory_order_release);
+	if (c && X509_up_ref(x509))
+		atomic_store(&c->x509, x509);
 	return c;
 }
 
@@ -225,16 +204,14 @@ trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len, const char
 	c->lazy_subject = d2i_X509_NAME(NULL, &subj, slen);
 	if (c->lazy_subject)
 		c->subject_hash = X509_NAME_hash_ex(c->lazy_subject, NULL, NULL, &ok);
-	c->der = malloc(len);
-	if (!c->lazy_subject || !ok || !c->der) {
+	bool kept = keep_der(c, der, len);
+	if (!c->lazy_subject || !ok || !kept) {
 		ERR_clear_error();
-		terr_set(err, c->der ? TRUST_EPARSE : TRUST_ENOMEM,
+		terr_set(err, kept ? TRUST_EPARSE : TRUST_ENOMEM,
 			 "%s: certificate %zu: malformed subject name", src, index + 1);
 		tcert_unref(c);
 		return NULL;
 	}
-	memcpy(c->der, der, len);
-	c->der_len = len;
 	tsha256(der, len, c->sha256);
 	return c;
 }
@@ -245,28 +222,93 @@ bool tcert_ready(const trust_cert *cert)
 {
 	trust_cert *c = (trust_cert *)cert;
 	if (atomic_load_explicit(&c->ready, memory_order_acquire))
-		return c->x509 != NULL;
+		return c->t != NULL;
 	pthread_mutex_lock(&ready_mu);
 	if (!atomic_load_explicit(&c->ready, memory_order_relaxed)) {
-		const unsigned char *p = c->der;
-		c->x509 = d2i_X509(NULL, &p, (long)c->der_len);
-		if (c->x509 && ((size_t)(p - c->der) != c->der_len ||
-				fill(c, c->der, c->der_len, NULL, c->source) != TRUST_OK)) {
-			X509_free(c->x509);
-			c->x509 = NULL;
+		c->t = tasn1_cert_parse(c->der, c->der_len);
+		if (c->t && fill(c, NULL, c->source) != TRUST_OK) {
+			tasn1_cert_free(c->t);
+			c->t = NULL;
 		}
 		ERR_clear_error();
-		free(c->der);
-		c->der = NULL;
 		atomic_store_explicit(&c->ready, true, memory_order_release);
 	}
 	pthread_mutex_unlock(&ready_mu);
-	return c->x509 != NULL;
+	return c->t != NULL;
 }
 
 const X509_NAME *tcert_subject_name(const trust_cert *c)
 {
-	return c->lazy_subject ? c->lazy_subject : X509_get_subject_name(c->x509);
+	return c->lazy_subject ? c->lazy_subject : c->t->tbs->subject;
+}
+
+const X509_NAME *tcert_issuer_name(const trust_cert *c)
+{
+	return c->t->tbs->issuer;
+}
+
+const ASN1_INTEGER *tcert_serial(const trust_cert *c)
+{
+	return c->t->tbs->serial;
+}
+
+const X509_ALGOR *tcert_sigalg(const trust_cert *c)
+{
+	return c->t->sigalg;
+}
+
+const X509_ALGOR *tcert_tbs_sigalg(const trust_cert *c)
+{
+	return c->t->tbs->sigalg;
+}
+
+const STACK_OF(X509_EXTENSION) *tcert_exts(const trust_cert *c)
+{
+	return c->t->tbs->exts;
+}
+
+int tcert_ext_index(const trust_cert *c, int nid, int lastpos)
+{
+	return X509v3_get_ext_by_NID(c->t->tbs->exts, nid, lastpos);
+}
+
+void *tcert_ext_d2i(const trust_cert *c, int nid, int *crit)
+{
+	void *v = X509V3_get_d2i(c->t->tbs->exts, nid, crit, NULL);
+	ERR_clear_error();
+	return v;
+}
+
+bool tcert_ext_critical(const trust_cert *c, int nid)
+{
+	int idx = tcert_ext_index(c, nid, -1);
+	return idx >= 0 &&
+	       X509_EXTENSION_get_critical(X509v3_get_ext(c->t->tbs->exts, idx)) != 0;
+}
+
+/* Made from the same bytes the template accepted, so it normally succeeds;
+ * when it does not, callers get NULL and fail closed. */
+X509 *tcert_x509(const trust_cert *cert)
+{
+	trust_cert *c = (trust_cert *)cert;
+	X509 *x = atomic_load_explicit(&c->x509, memory_order_acquire);
+	if (x || !c->der)
+		return x;
+	const unsigned char *p = c->der;
+	x = d2i_X509(NULL, &p, (long)c->der_len);
+	if (x && (size_t)(p - c->der) != c->der_len) {
+		X509_free(x);
+		x = NULL;
+	}
+	ERR_clear_error();
+	if (!x)
+		return NULL;
+	X509 *expected = NULL;
+	if (!atomic_compare_exchange_strong(&c->x509, &expected, x)) {
+		X509_free(x);
+		return expected;
+	}
+	return x;
 }
 
 trust_cert *tcert_ref(trust_cert *c)
@@ -280,7 +322,11 @@ void tcert_unref(trust_cert *c)
 {
 	if (!c || atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
 		return;
-	X509_free(c->x509);
+	X509_free(atomic_load(&c->x509));
+	EVP_PKEY_free(atomic_load(&c->pkey));
+	tasn1_cert_free(c->t);
+	ASN1_OCTET_STRING_free(c->ski);
+	AUTHORITY_KEYID_free(c->aki);
 	X509_NAME_free(c->lazy_subject);
 	free(c->der);
 	free(atomic_load(&c->subject_str));
@@ -293,7 +339,7 @@ void tcert_unref(trust_cert *c)
 bool tcert_names_chain(const trust_cert *issuer, const trust_cert *child)
 {
 	return issuer->subject_hash == child->issuer_hash &&
-	       X509_NAME_cmp(tcert_subject_name(issuer), X509_get_issuer_name(child->x509)) == 0;
+	       X509_NAME_cmp(tcert_subject_name(issuer), tcert_issuer_name(child)) == 0;
 }
 
 bool tcert_same(const trust_cert *a, const trust_cert *b)
@@ -310,7 +356,7 @@ static const char *lazy_name(_Atomic(char *) *slot, const X509_NAME *name)
 	BIO *b = BIO_new(BIO_s_mem());
 	if (!b)
 		return "";
-	X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	X509_NAME_print_ex(b, name, 0, TRUST_DN_FLAGS);
 	char *data = NULL;
 	long n = BIO_get_mem_data(b, &data);
 	char *s = malloc((size_t)n + 1);
@@ -331,7 +377,7 @@ static const char *lazy_name(_Atomic(char *) *slot, const X509_NAME *name)
 
 X509 *trust_cert_x509(const trust_cert *cert)
 {
-	return cert && tcert_ready(cert) ? cert->x509 : NULL;
+	return cert && tcert_ready(cert) ? tcert_x509(cert) : NULL;
 }
 
 const char *trust_cert_subject(const trust_cert *cert)
@@ -345,7 +391,7 @@ const char *trust_cert_issuer(const trust_cert *cert)
 	trust_cert *c = (trust_cert *)cert;
 	if (!tcert_ready(c))
 		return "";
-	return lazy_name(&c->issuer_str, X509_get_issuer_name(c->x509));
+	return lazy_name(&c->issuer_str, tcert_issuer_name(c));
 }
 
 const char *trust_cert_source(const trust_cert *cert)
@@ -371,11 +417,8 @@ const unsigned char *trust_cert_spki_sha256(const trust_cert *cert)
 		free(h);
 		return NULL;
 	}
-	unsigned char *der = NULL;
-	int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(c->x509), &der);
-	if (len > 0)
-		tsha256(der, (size_t)len, h);
-	OPENSSL_free(der);
+	const TASN1_SPKI *spki = c->t->tbs->spki;
+	tsha256(spki->enc.enc, (size_t)spki->enc.len, h);
 	unsigned char *expected = NULL;
 	if (!atomic_compare_exchange_strong(&c->spki_sha256, &expected, h)) {
 		free(h);

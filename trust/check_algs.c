@@ -42,13 +42,18 @@ static const char *nid_name(int nid)
 	return s ? s : "unknown";
 }
 
+/* Signature algorithms by OpenSSL's long name, as the reports show them. */
+static const char *sig_name(int nid)
+{
+	const char *s = nid != NID_undef ? OBJ_nid2ln(nid) : NULL;
+	return s ? s : "unknown";
+}
+
 /* Returns true if an error was added. */
 static bool check_signature(tpath *p, size_t i)
 {
 	trust_cert *c = p->certs[i];
-	const X509_ALGOR *outer = NULL;
-	X509_get0_signature(NULL, &outer, c->x509);
-	if (!outer || X509_ALGOR_cmp(outer, X509_get0_tbs_sigalg(c->x509)) != 0) {
+	if (X509_ALGOR_cmp(tcert_sigalg(c), tcert_tbs_sigalg(c)) != 0) {
 		tpath_add(p, "rfc5280.signature.algorithm-mismatch", TRUST_SEV_ERROR, (int)i,
 			  "rfc5280",
 			  "the outer signatureAlgorithm differs from the one inside the signed part");
@@ -57,15 +62,13 @@ static bool check_signature(tpath *p, size_t i)
 	if (tv_is_anchor(p, i))
 		return false;
 
-	int md = NID_undef, pk = NID_undef, secbits = 0;
-	uint32_t flags = 0;
-	if (!X509_get_signature_info(c->x509, &md, &pk, &secbits, &flags)) {
-		ERR_clear_error();
+	int md = NID_undef, pk = NID_undef;
+	if (!tcert_signature_info(c, &md, &pk)) {
 		tfinding *f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR,
 					(int)i, "rfc5280",
 					"the signature algorithm (%s) is not one we accept",
-					nid_name(c->sig_nid));
-		tfinding_param(f, "algorithm", "%s", nid_name(c->sig_nid));
+					sig_name(c->sig_nid));
+		tfinding_param(f, "algorithm", "%s", sig_name(c->sig_nid));
 		return true;
 	}
 	bool eddsa = pk == NID_ED25519 || pk == NID_ED448;
@@ -77,25 +80,24 @@ static bool check_signature(tpath *p, size_t i)
 	if (weak_digest(md))
 		f = tpath_add(p, "rfc5280.signature.weak-digest", TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "signed with %s, a broken digest (%s)", nid_name(md),
-			      nid_name(c->sig_nid));
+			      sig_name(c->sig_nid));
 	else
 		f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR, (int)i,
 			      "rfc5280", "the signature algorithm %s is not one we accept",
-			      nid_name(c->sig_nid));
-	tfinding_param(f, "algorithm", "%s", nid_name(c->sig_nid));
+			      sig_name(c->sig_nid));
+	tfinding_param(f, "algorithm", "%s", sig_name(c->sig_nid));
 	tfinding_param(f, "digest", "%s", nid_name(md));
 	return true;
 }
 
-static bool allowed_curve(EVP_PKEY *pk, char *name, size_t len)
+static bool allowed_curve(const trust_cert *c, char *name, size_t len)
 {
-	size_t got = 0;
-	if (!EVP_PKEY_get_group_name(pk, name, len, &got)) {
-		ERR_clear_error();
+	int nid = c->curve_nid;
+	if (nid == NID_undef) {
 		snprintf(name, len, "explicit parameters");
 		return false;
 	}
-	int nid = OBJ_txt2nid(name);
+	snprintf(name, len, "%s", OBJ_nid2sn(nid));
 	return nid == NID_X9_62_prime256v1 || nid == NID_secp384r1 || nid == NID_secp521r1;
 }
 
@@ -103,14 +105,12 @@ static bool allowed_curve(EVP_PKEY *pk, char *name, size_t len)
 static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 {
 	trust_cert *c = p->certs[i];
-	EVP_PKEY *pk = X509_get0_pubkey(c->x509);
-	ERR_clear_error();
-	if (!pk) {
+	if (!c->key_ok) {
 		tpath_add(p, "rfc5280.key.unreadable", TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the public key cannot be decoded");
 		return true;
 	}
-	int type = EVP_PKEY_get_base_id(pk);
+	int type = c->pkey_type;
 	tfinding *f;
 	switch (type) {
 	case EVP_PKEY_RSA:
@@ -127,7 +127,7 @@ static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 	}
 	case EVP_PKEY_EC: {
 		char curve[64];
-		if (allowed_curve(pk, curve, sizeof(curve)))
+		if (allowed_curve(c, curve, sizeof(curve)))
 			return false;
 		f = tpath_add(p, "rfc5280.key.forbidden-curve", TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "EC key on %s; only P-256, P-384 and P-521 are accepted", curve);

@@ -50,9 +50,7 @@ bool tv_self_signed(tv_ctx *ctx, const trust_cert *c)
 		if (st != TSIG_UNKNOWN)
 			return st == TSIG_VALID;
 	}
-	EVP_PKEY *pk = X509_get0_pubkey(c->x509);
-	tsig_status st = (pk && X509_verify(c->x509, pk) == 1) ? TSIG_VALID : TSIG_INVALID;
-	ERR_clear_error();
+	tsig_status st = tcert_verify_signed_by(c, c) ? TSIG_VALID : TSIG_INVALID;
 	if (ctx->cache)
 		tsigcache_put(ctx->cache, key, st);
 	return st == TSIG_VALID;

@@ -7,8 +7,8 @@
  *    anyExtendedKeyUsage constrains everything below it, so the path fails.
  *    RFC 5280 is silent here; this is what Go (checkChainForKeyUsage),
  *    Chromium/BoringSSL and Apple do, and CAs rely on it.
- *  - With TRUST_EVAL_WEBPKI_STRICT (CA/B Forum BR §7.1.2): the leaf MUST have a
- *    non-critical EKU without anyExtendedKeyUsage, and a root MUST NOT have EKU.
+ *  - The webpki policy's stricter EKU rules (EKU required on the leaf, no
+ *    anyExtendedKeyUsage, none on a root) live in check_webpki.c.
  *  - Under the TLS profiles a non-CA leaf whose keyUsage is present must allow
  *    a TLS handshake key use (digitalSignature, keyEncipherment or
  *    keyAgreement; clients cannot use keyEncipherment).
@@ -25,47 +25,19 @@ static const char *purpose_name(int nid)
 	return nid == NID_client_auth ? "clientAuth" : "serverAuth";
 }
 
-static bool eku_critical(const trust_cert *c)
-{
-	int idx = X509_get_ext_by_NID(c->x509, NID_ext_key_usage, -1);
-	return idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(c->x509, idx));
-}
-
 static size_t check_leaf(tv_ctx *ctx, tpath *p)
 {
 	const trust_cert *c = p->certs[0];
 	const char *pol = ctx->rules.policy_name;
 	const char *want = purpose_name(ctx->rules.eku_nid);
-	bool strict = ctx->rules.webpki_strict;
-	size_t bad = 0;
-	if (!tv_ext_reliable(c))
+	if (!c->has_eku || !tv_ext_reliable(c))
 		return 0;
-	if (!c->has_eku) {
-		if (!strict)
-			return 0;
-		tpath_add(p, "webpki.eku.missing", TRUST_SEV_ERROR, 0, pol,
-			  "the leaf has no extendedKeyUsage; the web PKI requires %s", want);
-		return 1;
-	}
-	bool has = (c->xku & purpose_bit(ctx->rules.eku_nid)) != 0;
-	bool any = (c->xku & XKU_ANYEKU) != 0;
-	if (!has && !any) {
-		tfinding *f = tpath_add(p, "rfc5280.eku.missing-purpose", TRUST_SEV_ERROR, 0, pol,
-					"the leaf's extendedKeyUsage does not include %s", want);
-		tfinding_param(f, "purpose", "%s", want);
-		bad++;
-	}
-	if (strict && any) {
-		tpath_add(p, "webpki.eku.any", TRUST_SEV_ERROR, 0, pol,
-			  "the leaf's extendedKeyUsage includes anyExtendedKeyUsage");
-		bad++;
-	}
-	if (strict && eku_critical(c)) {
-		tpath_add(p, "webpki.eku.critical", TRUST_SEV_ERROR, 0, pol,
-			  "the leaf's extendedKeyUsage is critical");
-		bad++;
-	}
-	return bad;
+	if (c->xku & (purpose_bit(ctx->rules.eku_nid) | XKU_ANYEKU))
+		return 0;
+	tfinding *f = tpath_add(p, "rfc5280.eku.missing-purpose", TRUST_SEV_ERROR, 0, pol,
+				"the leaf's extendedKeyUsage does not include %s", want);
+	tfinding_param(f, "purpose", "%s", want);
+	return 1;
 }
 
 static size_t check_leaf_key_usage(tv_ctx *ctx, tpath *p)
@@ -92,12 +64,6 @@ static size_t check_issuers(tv_ctx *ctx, tpath *p)
 		const trust_cert *c = p->certs[i];
 		if (!c->has_eku || !tv_ext_reliable(c))
 			continue;
-		if (ctx->rules.webpki_strict && i == p->n - 1 && tv_is_anchor(p, i)) {
-			tpath_add(p, "webpki.eku.root", TRUST_SEV_ERROR, (int)i, pol,
-				  "the root carries extendedKeyUsage (CA/B BR §7.1.2.1.2)");
-			bad++;
-			continue;
-		}
 		if (c->xku & (purpose_bit(ctx->rules.eku_nid) | XKU_ANYEKU))
 			continue;
 		tfinding *f = tpath_add(p, "rfc5280.eku.issuer-lacks-purpose", TRUST_SEV_ERROR,

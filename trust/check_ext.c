@@ -151,17 +151,17 @@ static const char *malformed(X509_EXTENSION *ext, int nid, bool cert_invalid)
 /* Duplicates, decoding, criticality; returns the number of errors added. */
 static size_t check_each(tpath *p, size_t i)
 {
-	X509 *x = p->certs[i]->x509;
+	const STACK_OF(X509_EXTENSION) *exts = tcert_exts(p->certs[i]);
 	bool invalid = !tv_ext_reliable(p->certs[i]);
-	int count = X509_get_ext_count(x);
+	int count = sk_X509_EXTENSION_num(exts);
 	size_t bad = 0;
 	for (int k = 0; k < count; k++) {
-		X509_EXTENSION *ext = X509_get_ext(x, k);
+		X509_EXTENSION *ext = sk_X509_EXTENSION_value(exts, k);
 		const ASN1_OBJECT *obj = X509_EXTENSION_get_object(ext);
 		int nid = OBJ_obj2nid(obj);
 		bool dup = false;
 		for (int j = 0; j < k && !dup; j++)
-			dup = OBJ_cmp(obj, X509_EXTENSION_get_object(X509_get_ext(x, j))) == 0;
+			dup = OBJ_cmp(obj, X509_EXTENSION_get_object(sk_X509_EXTENSION_value(exts, j))) == 0;
 		if (dup) {
 			ext_error(p, i, "rfc5280.extensions.duplicate", ext, "appears more than once");
 			bad++;
@@ -204,11 +204,10 @@ static size_t check_each(tpath *p, size_t i)
 static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 {
 	const trust_cert *c = p->certs[i];
-	X509 *x = c->x509;
 	size_t bad = 0;
 	if (!tv_ext_reliable(c))
 		return 0;
-	bool has_aki = X509_get_ext_by_NID(x, NID_authority_key_identifier, -1) >= 0;
+	bool has_aki = tcert_ext_index(c, NID_authority_key_identifier, -1) >= 0;
 	/* For an anchor, OpenSSL's EXFLAG_SS (self-issued, key type fits the
 	 * signature) is enough: its signature is never relied on, and this spares a
 	 * verification per evaluation for the many roots without AKI. */
@@ -225,7 +224,7 @@ static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 		bad++;
 	}
 	if (has_aki && tv_br_profile(ctx) &&
-	    (X509_get0_authority_issuer(x) || X509_get0_authority_serial(x))) {
+	    c->aki && (c->aki->issuer || c->aki->serial)) {
 		tpath_add(p, "webpki.aki.issuer-serial", tv_profile_sev(p, i), (int)i,
 			  ctx->rules.policy_name,
 			  "the authorityKeyIdentifier names an issuer and serial (CA/B BR §7.1.2)");
@@ -250,10 +249,10 @@ static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 
 static size_t check_san(tv_ctx *ctx, tpath *p, size_t i)
 {
-	X509 *x = p->certs[i]->x509;
-	int idx = X509_get_ext_by_NID(x, NID_subject_alt_name, -1);
-	bool empty_subject = X509_NAME_entry_count(X509_get_subject_name(x)) == 0;
-	bool critical = idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(x, idx));
+	const trust_cert *c = p->certs[i];
+	int idx = tcert_ext_index(c, NID_subject_alt_name, -1);
+	bool empty_subject = X509_NAME_entry_count(tcert_subject_name(c)) == 0;
+	bool critical = tcert_ext_critical(c, NID_subject_alt_name);
 	if (empty_subject && idx < 0) {
 		tpath_add(p, "rfc5280.san.missing-empty-subject", TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the subject is empty and there is no subjectAltName");

@@ -32,7 +32,7 @@ static size_t check_serial(tpath *p, size_t i)
 {
 	if (tv_is_anchor(p, i) && i > 0)
 		return 0;
-	const ASN1_INTEGER *s = X509_get0_serialNumber(p->certs[i]->x509);
+	const ASN1_INTEGER *s = tcert_serial(p->certs[i]);
 	if (!s)
 		return 0;
 	bool neg = false, zero = false;
@@ -58,7 +58,7 @@ static size_t check_version(tv_ctx *ctx, tpath *p, size_t i)
 	const trust_cert *c = p->certs[i];
 	size_t bad = 0;
 	/* §4.1.2.9: extensions appear only in v3 certificates. */
-	if (c->version < 2 && X509_get_ext_count(c->x509) > 0) {
+	if (c->version < 2 && sk_X509_EXTENSION_num(tcert_exts(c)) > 0) {
 		tpath_add(p, "rfc5280.version.extensions-before-v3", TRUST_SEV_ERROR, (int)i,
 			  "rfc5280", "a version %ld certificate carries extensions",
 			  c->version + 1);
@@ -81,13 +81,13 @@ static size_t check_names(tpath *p, size_t i)
 	const trust_cert *c = p->certs[i];
 	size_t bad = 0;
 	/* §4.1.2.4: the issuer field MUST contain a non-empty distinguished name. */
-	if (X509_NAME_entry_count(X509_get_issuer_name(c->x509)) == 0) {
+	if (X509_NAME_entry_count(tcert_issuer_name(c)) == 0) {
 		tpath_add(p, "rfc5280.issuer.empty", TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the issuer name is empty");
 		bad++;
 	}
 	/* §4.1.2.6: a CA's subject MUST be a non-empty distinguished name. */
-	if (c->is_ca && X509_NAME_entry_count(X509_get_subject_name(c->x509)) == 0) {
+	if (c->is_ca && X509_NAME_entry_count(tcert_subject_name(c)) == 0) {
 		tpath_add(p, "rfc5280.subject.empty-ca", TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "a CA certificate with an empty subject name");
 		bad++;

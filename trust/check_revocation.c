@@ -54,7 +54,7 @@ static bool crl_signature_ok(tv_ctx *ctx, X509_CRL *crl, const trust_cert *issue
 		if (st != TSIG_UNKNOWN)
 			return st == TSIG_VALID;
 	}
-	EVP_PKEY *pk = X509_get0_pubkey(issuer->x509);
+	EVP_PKEY *pk = tcert_pkey(issuer);
 	tsig_status st = (pk && X509_CRL_verify(crl, pk) == 1) ? TSIG_VALID : TSIG_INVALID;
 	ERR_clear_error();
 	if (cacheable)
@@ -128,7 +128,7 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
 	int consulted = 0;
 	for (size_t k = 0; k < crls->n; k++) {
 		X509_CRL *crl = crls->v[k];
-		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(c->x509)) != 0)
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), tcert_issuer_name(c)) != 0)
 			continue;
 		if (!crl_signature_ok(ctx, crl, issuer))
 			continue; /* another key under the same name: not this issuer's CRL */
@@ -155,7 +155,7 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
 		consulted = 1;
 		X509_REVOKED *rev = NULL;
 		int found = X509_CRL_get0_by_serial(crl, &rev,
-						    (ASN1_INTEGER *)X509_get0_serialNumber(c->x509));
+						    (ASN1_INTEGER *)tcert_serial(c));
 		if (found == 1 && rev) {
 			report_revoked(p, i, rev);
 			break;

@@ -2,7 +2,9 @@
  * trust_evaluate: the coordinator.  Checks the options, prepares the rule set
  * and the reference names, runs the path builder and finishes the result.
  */
-#include "internal.h"
+#include "policy.h"
+
+#include <stddef.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,15 @@ static truleset rules_for(const trust_eval_options *o)
 {
 	truleset r = { 0 };
 	trust_policy_base base = o->policy;
+	bool webpki = (o->flags & TRUST_EVAL_WEBPKI_STRICT) != 0;
+	/* A policy stack that names a base decides it: "apple" is tls-server,
+	 * "webpki" is tls-server with the Baseline Requirements profile. */
+	if (o->overlay && o->overlay->base == TPOLICY_BASE_WEBPKI) {
+		base = TRUST_POLICY_TLS_SERVER;
+		webpki = true;
+	} else if (o->overlay && o->overlay->base >= 0) {
+		base = (trust_policy_base)o->overlay->base;
+	}
 	if (base == TRUST_POLICY_DEFAULT)
 		base = o->purpose == TRUST_PURPOSE_CLIENT ? TRUST_POLICY_TLS_CLIENT
 							  : TRUST_POLICY_TLS_SERVER;
@@ -31,7 +42,12 @@ static truleset rules_for(const trust_eval_options *o)
 		r.eku_nid = NID_server_auth;
 		break;
 	}
-	r.webpki_strict = (o->flags & TRUST_EVAL_WEBPKI_STRICT) != 0;
+	/* The web-PKI profile is tls-server plus the Baseline Requirements'
+	 * pedantic rules; check_options refuses it for any other purpose. */
+	if (webpki && r.eku_nid == NID_server_auth) {
+		r.webpki = true;
+		r.policy_name = "webpki";
+	}
 	return r;
 }
 
@@ -41,7 +57,8 @@ static truleset rules_for(const trust_eval_options *o)
  * bumps TRUST_EVAL_OPTIONS_VERSION and adds its size here.
  */
 static const size_t options_size[TRUST_EVAL_OPTIONS_VERSION + 1] = {
-	[1] = sizeof(trust_eval_options),
+	[1] = offsetof(trust_eval_options, overlay),
+	[2] = sizeof(trust_eval_options),
 };
 
 static const trust_budgets default_budgets = {
@@ -114,6 +131,11 @@ static int resolve_options(trust_eval_options *o, const trust_eval_options *in,
 		return terr_set(err, TRUST_EUSAGE, "options: unknown purpose");
 	if (o->policy < TRUST_POLICY_DEFAULT || o->policy > TRUST_POLICY_TLS_CLIENT)
 		return terr_set(err, TRUST_EUSAGE, "options: unknown base policy");
+	bool server = o->policy == TRUST_POLICY_TLS_SERVER ||
+		      (o->policy == TRUST_POLICY_DEFAULT && o->purpose == TRUST_PURPOSE_SERVER);
+	if ((o->flags & TRUST_EVAL_WEBPKI_STRICT) && !server)
+		return terr_set(err, TRUST_EUSAGE,
+				"options: the webpki profile applies to TLS server certificates only");
 	return TRUST_OK;
 }
 
@@ -147,14 +169,29 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 		return terr_set(err, TRUST_ENOMEM, "out of memory");
 	tv_ctx ctx = { 0 };
 	ctx.store = store;
+	ctx.chain = chain;
 	ctx.cache = (opts->flags & TRUST_EVAL_NO_SIGCACHE) ? NULL : cache;
 	ctx.budget = &r->budget;
 	ctx.budget->lim = opts->budgets;
 	ctx.at = opts->at ? opts->at : (int64_t)time(NULL);
 	ctx.rules = rules_for(opts);
+	ctx.policy = opts->overlay;
+	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;
 	r->at = ctx.at;
+	r->anchors = tanchor_sources_ref(store->anchor_sources);
 	r->policy = ctx.rules.policy_name;
-	r->purpose = opts->purpose == TRUST_PURPOSE_CLIENT ? "client" : "server";
+	if (ctx.policy) {
+		if (!(r->policy_owned = strdup(trust_policy_name(ctx.policy)))) {
+			trust_result_free(r);
+			return terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
+		r->policy = r->policy_owned;
+	}
+	/* The purpose the rules check: a tls-client policy checks client
+	 * certificates whatever opts->purpose says, and the report must agree. */
+	bool client = ctx.rules.eku_nid == NID_client_auth ||
+		      (ctx.rules.eku_nid == NID_undef && opts->purpose == TRUST_PURPOSE_CLIENT);
+	r->purpose = client ? "client" : "server";
 
 	unsigned char ipbuf[16];
 	if (opts->host) {

@@ -9,6 +9,8 @@
 
 #include <trust.h>
 
+#include <openssl/asn1t.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <openssl/err.h>
@@ -20,6 +22,10 @@
 
 #define TRUST_HIDDEN __attribute__((visibility("hidden")))
 
+/* The one DN form of every report and message: RFC 2253 order and escaping,
+ * UTF-8 kept as UTF-8 ("CN=good.example.com,O=Example"). */
+#define TRUST_DN_FLAGS (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
+
 /* Largest input file we read: a system bundle is ~220 KB and a pool of 10,000
  * intermediates ~7 MB; anything larger is refused before it is parsed. */
 #define TRUST_MAX_FILE_BYTES (8u * 1024u * 1024u)
@@ -30,10 +36,56 @@
 TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* ---- certificate template (cert_asn1.c) ---- */
+
+/*
+ * libtrust's own ASN.1 template for Certificate (RFC 5280 §4.1), built from
+ * OpenSSL's asn1t.h macros with the same shape as OpenSSL's X509 item, so
+ * d2i accepts and rejects the same bytes.  Two differences are the point:
+ * the SubjectPublicKeyInfo stays raw (OpenSSL 3.0 runs its provider decoder
+ * on every key it parses, three quarters of a d2i_X509), and there is no
+ * extension cache, SHA-1 fingerprint or one-line name to build.  The TBS and
+ * SPKI keep their received encoding (ASN1_SEQUENCE_enc), so a signature is
+ * checked over exactly the bytes that arrived.
+ */
+typedef struct tasn1_spki {
+	X509_ALGOR *alg;
+	ASN1_BIT_STRING *key;
+	ASN1_ENCODING enc;
+} TASN1_SPKI;
+
+typedef struct tasn1_tbs {
+	ASN1_INTEGER *version;   /* NULL for v1 */
+	ASN1_INTEGER *serial;
+	X509_ALGOR *sigalg;      /* the signature field inside the signed part */
+	X509_NAME *issuer;
+	X509_VAL *validity;
+	X509_NAME *subject;
+	TASN1_SPKI *spki;
+	ASN1_BIT_STRING *issuer_uid;
+	ASN1_BIT_STRING *subject_uid;
+	STACK_OF(X509_EXTENSION) *exts; /* NULL if absent */
+	ASN1_ENCODING enc;
+} TASN1_TBS;
+
+typedef struct tasn1_cert {
+	TASN1_TBS *tbs;
+	X509_ALGOR *sigalg;      /* the outer signatureAlgorithm */
+	ASN1_BIT_STRING *sig;
+} TASN1_CERT;
+
+/* Parses exactly `len` bytes of DER; NULL (errors cleared) if it is not one certificate. */
+TRUST_HIDDEN TASN1_CERT *tasn1_cert_parse(const unsigned char *der, size_t len);
+TRUST_HIDDEN void tasn1_cert_free(TASN1_CERT *t);
+/* X509_verify's checks over the received TBS bytes: 1 valid, 0 not. */
+TRUST_HIDDEN int tasn1_cert_verify(const TASN1_CERT *t, EVP_PKEY *issuer_key);
+/* RSAPublicKey modulus size in bits from the raw key bytes; 0 if malformed. */
+TRUST_HIDDEN int tasn1_rsa_bits(const unsigned char *key, size_t len);
+
 /* SHA-256 through a digest fetched once (hash.c). */
 TRUST_HIDDEN void tsha256(const void *data, size_t len, unsigned char out[32]);
 
-/* ---- certificate record (cert.c) ---- */
+/* ---- certificate record (cert.c, cert_ext.c, cert_key.c) ---- */
 
 /* keyUsage bits as X509_get_key_usage reports them (KU_*), or TCERT_KU_ABSENT. */
 #define TCERT_KU_ABSENT 0xFFFFFFFFu
@@ -41,17 +93,21 @@ TRUST_HIDDEN void tsha256(const void *data, size_t len, unsigned char out[32]);
 struct trust_cert {
 	atomic_int refs;
 	/*
+	 * A record is a set of DER slices plus the few facts path building reads
+	 * on every candidate; anything costlier is made on first use.
+	 *
 	 * Anchors and pool entries are "lazy": loading keeps only the DER, its
-	 * hash and the parsed subject name, which is all the index needs; the
-	 * full parse happens when path building first touches the certificate
-	 * (tcert_ready).  A system bundle then costs a base64 decode, not 150
-	 * d2i_X509 calls.  Presented certificates are parsed at once.
+	 * hash and the subject name, which is all the index needs; the template
+	 * parse happens when path building first touches the certificate
+	 * (tcert_ready).  Presented certificates are parsed at once.
 	 */
 	atomic_bool ready;       /* every field below is valid */
-	unsigned char *der;      /* lazy only, until ready */
+	unsigned char *der;      /* the certificate as received, owned */
 	size_t der_len;
 	X509_NAME *lazy_subject; /* lazy only: owned, immutable */
-	X509 *x509;
+	TASN1_CERT *t;           /* template parse; NULL until ready (or if malformed) */
+	_Atomic(X509 *) x509;    /* made on first use: API callers, CRL checks */
+	_Atomic(EVP_PKEY *) pkey; /* decoded on first signature check with this key */
 	_Atomic(char *) subject_str;  /* RFC 2253 one-liner, made on first use */
 	_Atomic(char *) issuer_str;
 	_Atomic(unsigned char *) spki_sha256; /* 32 bytes, made on first use */
@@ -60,8 +116,11 @@ struct trust_cert {
 				       * data's part of the signature-cache key */
 	unsigned long subject_hash;   /* X509_NAME_hash_ex: canonical DN bucket */
 	unsigned long issuer_hash;
-	const ASN1_OCTET_STRING *ski; /* borrowed from x509, NULL if absent */
-	const ASN1_OCTET_STRING *aki_keyid;
+	/* Extension facts, with the meaning OpenSSL's extension cache gives them
+	 * (cert_ext.c); owned. */
+	ASN1_OCTET_STRING *ski;       /* NULL if absent */
+	AUTHORITY_KEYID *aki;         /* NULL if absent */
+	const ASN1_OCTET_STRING *aki_keyid; /* in aki, NULL if absent */
 	int64_t not_before, not_after;
 	long version;            /* 0 = v1, 2 = v3 */
 	bool self_issued;        /* subject == issuer (canonical) */
@@ -70,12 +129,15 @@ struct trust_cert {
 	bool bc_critical;
 	long pathlen;            /* -1 if absent */
 	uint32_t ku;             /* KU_* bits, or TCERT_KU_ABSENT */
-	uint32_t xku;            /* XKU_* bits from OpenSSL; meaningful if has_eku */
+	uint32_t xku;            /* XKU_* bits; meaningful if has_eku */
 	bool has_eku;
-	uint32_t ex_flags;       /* X509_get_extension_flags */
-	int pkey_type;           /* EVP_PKEY_base_id */
+	uint32_t ex_flags;       /* EXFLAG_* as OpenSSL's cache would set them */
+	/* Subject key facts read from the SPKI without decoding the key (cert_key.c). */
+	bool key_ok;             /* the key would decode */
+	int pkey_type;           /* EVP_PKEY_base_id equivalent */
 	int pkey_bits;
-	int sig_nid;             /* signature algorithm (X509_get_signature_nid) */
+	int curve_nid;           /* EC named curve, NID_undef otherwise */
+	int sig_nid;             /* signature algorithm */
 	int sig_md_nid;          /* digest of the signature, NID_undef for Ed25519 */
 };
 
@@ -87,8 +149,6 @@ TRUST_HIDDEN trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t le
 					     const char *source, size_t index, trust_error *err);
 /* Completes a lazy record (thread-safe); false if the certificate cannot be parsed. */
 TRUST_HIDDEN bool tcert_ready(const trust_cert *c);
-/* Subject name, available without a full parse. */
-TRUST_HIDDEN const X509_NAME *tcert_subject_name(const trust_cert *c);
 /* Wraps an X509 (takes a reference). */
 TRUST_HIDDEN trust_cert *tcert_from_x509(X509 *x509, const char *source, trust_error *err);
 TRUST_HIDDEN trust_cert *tcert_ref(trust_cert *c);
@@ -98,12 +158,56 @@ TRUST_HIDDEN bool tcert_names_chain(const trust_cert *issuer, const trust_cert *
 /* 1 if the two records carry the same DER. */
 TRUST_HIDDEN bool tcert_same(const trust_cert *a, const trust_cert *b);
 
+/* Accessors on a ready record.  Decoded fields are owned by the record. */
+/* Subject name, available without a full parse. */
+TRUST_HIDDEN const X509_NAME *tcert_subject_name(const trust_cert *c);
+TRUST_HIDDEN const X509_NAME *tcert_issuer_name(const trust_cert *c);
+TRUST_HIDDEN const ASN1_INTEGER *tcert_serial(const trust_cert *c);
+/* Outer signatureAlgorithm and the one inside the signed part. */
+TRUST_HIDDEN const X509_ALGOR *tcert_sigalg(const trust_cert *c);
+TRUST_HIDDEN const X509_ALGOR *tcert_tbs_sigalg(const trust_cert *c);
+/* The extension list (never NULL for a ready record; may be empty). */
+TRUST_HIDDEN const STACK_OF(X509_EXTENSION) *tcert_exts(const trust_cert *c);
+/* Index of the first extension with this NID after lastpos, or -1. */
+TRUST_HIDDEN int tcert_ext_index(const trust_cert *c, int nid, int lastpos);
+/* X509_get_ext_d2i on the record: a new decoded value the caller frees, or NULL
+ * (*crit: -1 absent, -2 more than one, else the criticality). */
+TRUST_HIDDEN void *tcert_ext_d2i(const trust_cert *c, int nid, int *crit);
+/* 1 if the extension with this NID is present and critical. */
+TRUST_HIDDEN bool tcert_ext_critical(const trust_cert *c, int nid);
+/* The X509 for OpenSSL APIs, made on first use; NULL if it cannot be. */
+TRUST_HIDDEN X509 *tcert_x509(const trust_cert *c);
+/* The subject public key, decoded once on first use; NULL if it does not decode. */
+TRUST_HIDDEN EVP_PKEY *tcert_pkey(const trust_cert *c);
+/* Signature on `child` under `issuer`'s key, no cache: 1 valid, 0 not. */
+TRUST_HIDDEN int tcert_verify_signed_by(const trust_cert *child, const trust_cert *issuer);
+/* Signature info as X509_get_signature_info gives it; false if unsupported. */
+TRUST_HIDDEN bool tcert_signature_info(const trust_cert *c, int *md, int *pk);
+
+/* Extension facts (cert_ext.c): fills ski, aki, ku, xku, bc, ex_flags. */
+TRUST_HIDDEN int tcert_fill_extensions(trust_cert *c);
+/* Key facts (cert_key.c): fills key_ok, pkey_type, pkey_bits, curve_nid, sig_*. */
+TRUST_HIDDEN void tcert_fill_key(trust_cert *c);
+
 /* ---- loading (load.c) ---- */
+
+/* Things skipped while loading, said to the user but not errors ("DIR/key.pem:
+ * skipped, a private key"). */
+typedef struct tnotes {
+	char **v;
+	size_t n;
+} tnotes;
+
+/* Appends a formatted note (silently dropped when memory is short). */
+TRUST_HIDDEN void tnotes_add(tnotes *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+TRUST_HIDDEN void tnotes_clear(tnotes *t);
 
 typedef struct tcert_list {
 	trust_cert **v;
 	size_t n, cap;
 	bool lazy; /* load records with tcert_lazy_from_der */
+	const char *password; /* for PKCS#12 input, or NULL (borrowed) */
+	tnotes *notes;        /* where loading notes go, or NULL (borrowed) */
 } tcert_list;
 
 TRUST_HIDDEN int tcert_list_push(tcert_list *l, trust_cert *c); /* takes the reference */
@@ -115,8 +219,33 @@ TRUST_HIDDEN int tload_certs_mem(tcert_list *out, const unsigned char *data, siz
 				 const char *name, trust_error *err);
 /* 1 if the bytes contain a PEM BEGIN line. */
 TRUST_HIDDEN bool tload_is_pem(const unsigned char *data, size_t len);
+/* Containers (load_containers.c).  TLOAD_NOT_CONTAINER: plain DER, read it as such. */
+#define TLOAD_NOT_CONTAINER 1
+/* PKCS#7 or PKCS#12 DER (without a password) into `out`, or TLOAD_NOT_CONTAINER. */
+TRUST_HIDDEN int tload_container(tcert_list *out, const unsigned char *data, size_t len,
+				 const char *name, trust_error *err);
+/* The certificates of a PKCS#7 bundle (DER). */
+TRUST_HIDDEN int tload_pkcs7_der(tcert_list *out, const unsigned char *der, size_t len,
+				 const char *name, trust_error *err);
+/* The certificates of a PKCS#12 file, leaf first; password NULL tries none. */
+TRUST_HIDDEN int tload_pkcs12(tcert_list *out, const unsigned char *der, size_t len,
+			      const char *name, const char *password, trust_error *err);
 /* Loads a file or every certificate file in a directory. */
 TRUST_HIDDEN int tload_certs_path(tcert_list *out, const char *path, trust_error *err);
+
+/* ---- anchor sources (anchor_sources.c) ---- */
+
+/* Immutable once the store is finished; reference counted so results keep it. */
+typedef struct tanchor_sources tanchor_sources;
+/* Appends (origin, path, count), creating *list on first use. */
+TRUST_HIDDEN int tanchor_sources_add(tanchor_sources **list, trust_origin origin,
+				     const char *path, size_t count);
+TRUST_HIDDEN tanchor_sources *tanchor_sources_ref(tanchor_sources *l);
+TRUST_HIDDEN void tanchor_sources_unref(tanchor_sources *l);
+TRUST_HIDDEN size_t tanchor_sources_count(const tanchor_sources *l);
+TRUST_HIDDEN const trust_anchor_source *tanchor_sources_get(const tanchor_sources *l, size_t i);
+/* 1 if every anchor came from the system store (advice then differs). */
+TRUST_HIDDEN bool tanchor_sources_system_only(const tanchor_sources *l);
 
 /* ---- store (store.c) ---- */
 
@@ -160,6 +289,7 @@ struct trust_store {
 	atomic_bool ski_built;
 	struct kidx *by_ski;
 	size_t nski;
+	tanchor_sources *anchor_sources; /* what the anchors were read from */
 };
 
 TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
@@ -180,6 +310,8 @@ TRUST_HIDDEN const tcrl_list *tstore_crls(const trust_store *s);
 /* ---- presented chain (chain.c) ---- */
 struct trust_chain {
 	tcert_list certs;
+	char *password; /* trust_chain_set_password; cleansed when freed */
+	tnotes notes;
 };
 
 /* ---- signature cache (sigcache.c) ---- */
@@ -232,6 +364,11 @@ typedef struct tpath {
 TRUST_HIDDEN tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert,
 				 const char *policy, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* Same with a va_list. */
+TRUST_HIDDEN tfinding *tpath_vadd(tpath *p, const char *id, trust_severity sev, int cert,
+				  const char *policy, const char *fmt, va_list ap);
+/* Copies s into the path's text arena (lives as long as the path); NULL on OOM. */
+TRUST_HIDDEN const char *tpath_strdup(tpath *p, const char *s);
 /* Adds a key/value parameter to a finding (value formatted like printf). */
 TRUST_HIDDEN void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -253,14 +390,15 @@ TRUST_HIDDEN int tbudgets_resolve(trust_budgets *b);
 
 /* Rule set selected from the base policy and flags. */
 typedef struct truleset {
-	const char *policy_name; /* "rfc5280", "tls-server", "tls-client" */
+	const char *policy_name; /* "rfc5280", "tls-server", "tls-client", "webpki" */
 	bool check_names;        /* host / IP against SAN */
 	int eku_nid;             /* NID_server_auth, NID_client_auth, or NID_undef for none */
-	bool webpki_strict;      /* TRUST_EVAL_WEBPKI_STRICT */
+	bool webpki;             /* CA/B Forum profile (TRUST_EVAL_WEBPKI_STRICT): check_webpki*.c */
 } truleset;
 
 typedef struct tv_ctx {
 	const trust_store *store;
+	const trust_chain *chain; /* what the peer sent, for advice about its order */
 	trust_sigcache *cache;    /* may be NULL */
 	tbudget *budget;
 	int64_t at;
@@ -268,6 +406,8 @@ typedef struct tv_ctx {
 	const unsigned char *ip;  /* 4 or 16 bytes, or NULL */
 	size_t ip_len;
 	truleset rules;
+	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
+	bool no_ct;               /* TRUST_EVAL_NO_CT */
 } tv_ctx;
 
 /*
@@ -299,6 +439,14 @@ TRUST_HIDDEN int tnc_check_path(tv_ctx *ctx, tpath *p);
  */
 TRUST_HIDDEN int tnames_check_leaf(tv_ctx *ctx, tpath *p);
 
+/* Advice for dead ends (path_advice.c). */
+/* The certificate's AIA caIssuers URL (printable), or "" if it names none. */
+TRUST_HIDDEN void tadvice_ca_issuers(char *buf, size_t n, const trust_cert *c);
+/* "in the system trust store" or "among the anchors": where an anchor was looked for. */
+TRUST_HIDDEN const char *tadvice_anchor_place(const tv_ctx *ctx);
+/* What to do when no issuer was found, worded for the anchors in use. */
+TRUST_HIDDEN const char *tadvice_missing_issuer(const tv_ctx *ctx);
+
 /* Depth-first search from the chain's leaf, recording paths in r.  (path_build.c) */
 TRUST_HIDDEN int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool explain);
 
@@ -309,6 +457,11 @@ TRUST_HIDDEN int tnames_normalize_host(char **out, const char *host, trust_error
 TRUST_HIDDEN bool tnames_dns_match(const char *pattern, size_t plen, const char *host);
 /* Parses an IPv4/IPv6 literal into bytes (4 or 16); 0 on success. */
 TRUST_HIDDEN int tnames_parse_ip(unsigned char out[16], size_t *len, const char *ip);
+/* Whether a name is a well-formed SAN dNSName (IDNs as A-labels): the LDH
+ * labels tnames_dns_match accepts, none beginning or ending in '-', every
+ * "xn--" label a valid A-label, a wildcard over no public suffix.  NULL if
+ * so, else why not (static text).  certgen asks before issuing. */
+TRUST_HIDDEN const char *tnames_host_syntax(const char *name);
 
 /* ---- result internals (result.c) ---- */
 
@@ -325,7 +478,9 @@ struct trust_result {
 	char *host;
 	char *ip;
 	const char *policy;
+	char *policy_owned;     /* the overlay's name, when one was given */
 	const char *purpose;
+	tanchor_sources *anchors; /* reference to the store's list */
 };
 
 TRUST_HIDDEN trust_result *tresult_new(void);

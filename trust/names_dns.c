@@ -165,3 +165,45 @@ bool tnames_dns_match(const char *pattern, size_t plen, const char *host)
 	free(p);
 	return match;
 }
+
+/* An "xn--" label must decode, and encode back to itself (RFC 5890 §2.3.2.1). */
+static bool a_label_ok(const char *l, size_t n)
+{
+	char buf[DNS_MAX_LABEL + 1], *u = NULL, *back = NULL;
+	memcpy(buf, l, n);
+	buf[n] = '\0';
+	bool ok = idn2_to_unicode_8z8z(buf, &u, 0) == IDN2_OK &&
+		  idn2_to_ascii_8z(u, &back, IDN2_NONTRANSITIONAL) == IDN2_OK && strcmp(back, buf) == 0;
+	idn2_free(u);
+	idn2_free(back);
+	return ok;
+}
+
+const char *tnames_host_syntax(const char *name)
+{
+	bool wild = name[0] == '*' && name[1] == '.';
+	const char *rest = wild ? name + 2 : name;
+	int rc = IDN2_OK;
+	bool ascii_only = true;
+	for (const char *c = rest; *c && ascii_only; c++)
+		ascii_only = (unsigned char)*c < 0x80;
+	char *c = ascii_only ? canonical(rest, strlen(rest), false) : to_a_labels(rest, &rc);
+	const char *why = NULL;
+	if (!c)
+		why = "not a DNS name: labels of letters, digits, '-' and '_', 1 to 63 bytes, 253 in all; "
+		      "'*' only as the whole first label";
+	for (const char *l = c; !why && l && *l;) {
+		const char *dot = strchr(l, '.');
+		size_t n = dot ? (size_t)(dot - l) : strlen(l);
+		if (l[0] == '-' || l[n - 1] == '-')
+			why = "a DNS label may not begin or end with '-'";
+		else if (n >= 4 && strncmp(l, "xn--", 4) == 0 && !a_label_ok(l, n))
+			why = "an 'xn--' label is not a valid A-label (IDNA punycode)";
+		l = dot ? dot + 1 : NULL;
+	}
+	if (!why && wild && !wildcard_allowed(c))
+		why = "a wildcard needs two labels after it, not a public suffix ('*.com', '*.co.uk' "
+		      "match nothing)";
+	free(c);
+	return why;
+}

@@ -243,7 +243,7 @@ static bool sans_of(nc_run *r, size_t j, GENERAL_NAMES **out)
 {
 	if (r->san_state[j] == 0) {
 		int crit = -1;
-		r->sans[j] = X509_get_ext_d2i(r->p->certs[j]->x509, NID_subject_alt_name, &crit, NULL);
+		r->sans[j] = tcert_ext_d2i(r->p->certs[j], NID_subject_alt_name, &crit);
 		r->san_state[j] = (!r->sans[j] && crit != -1) ? -1 : 1;
 		ERR_clear_error();
 	}
@@ -254,7 +254,8 @@ static bool sans_of(nc_run *r, size_t j, GENERAL_NAMES **out)
 /* Certificate j under the CA's constraints: subject DN, subject emails, SAN entries. */
 static int check_cert(nc_run *r, size_t j)
 {
-	X509_NAME *subj = X509_get_subject_name(r->p->certs[j]->x509);
+	/* GENERAL_NAME holds a non-const pointer; the name is only read. */
+	X509_NAME *subj = (X509_NAME *)tcert_subject_name(r->p->certs[j]);
 	GENERAL_NAME g;
 	int rc = 0;
 	if (X509_NAME_entry_count(subj) > 0) {
@@ -308,7 +309,7 @@ int tnc_check_path(tv_ctx *ctx, tpath *p)
 		return 0;
 	int worst = 0;
 	const trust_cert *leaf = p->certs[0];
-	if (p->n > 1 && !leaf->is_ca && X509_get_ext_by_NID(leaf->x509, NID_name_constraints, -1) >= 0) {
+	if (p->n > 1 && !leaf->is_ca && tcert_ext_index(leaf, NID_name_constraints, -1) >= 0) {
 		tpath_add(p, "rfc5280.nc.in-leaf", TRUST_SEV_ERROR, 0, NC_POLICY,
 			  "nameConstraints appears in end-entity certificate 0 (RFC 5280 §4.2.1.10: CA certificates only)");
 		worst = 1;
@@ -317,11 +318,11 @@ int tnc_check_path(tv_ctx *ctx, tpath *p)
 	bool any = false;
 	/* From the anchor down, the order in which §6.1 processes the path. */
 	for (size_t i = p->n - 1; i >= 1 && worst >= 0; i--) {
-		X509 *x = p->certs[i]->x509;
-		if (X509_get_ext_by_NID(x, NID_name_constraints, -1) < 0)
+		const trust_cert *ca = p->certs[i];
+		if (tcert_ext_index(ca, NID_name_constraints, -1) < 0)
 			continue;
 		int crit = -1;
-		NAME_CONSTRAINTS *nc = X509_get_ext_d2i(x, NID_name_constraints, &crit, NULL);
+		NAME_CONSTRAINTS *nc = tcert_ext_d2i(ca, NID_name_constraints, &crit);
 		any = true;
 		if (!nc) {
 			ERR_clear_error();

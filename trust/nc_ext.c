@@ -16,7 +16,7 @@
 
 #include <string.h>
 
-static bool subtree_ok(const GENERAL_SUBTREE *st)
+bool nc_subtree_ok(const GENERAL_SUBTREE *st)
 {
 	if (st->maximum || (st->minimum && ASN1_INTEGER_get(st->minimum) != 0))
 		return false;
@@ -62,7 +62,7 @@ int nc_check_extension(size_t *nsubtrees, tv_ctx *ctx, tpath *p, size_t i,
 	for (int k = 0; k < np + ne; k++) {
 		const GENERAL_SUBTREE *st = k < np ? sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, k)
 						   : sk_GENERAL_SUBTREE_value(nc->excludedSubtrees, k - np);
-		if (!subtree_ok(st)) {
+		if (!nc_subtree_ok(st)) {
 			char c[300];
 			nc_name_text(c, sizeof(c), st->base, true);
 			tfinding *f = tpath_add(p, "rfc5280.nc.invalid", TRUST_SEV_ERROR, (int)i, "rfc5280",

@@ -51,6 +51,10 @@ TRUST_HIDDEN const char *nc_form_word(int type);
 /* RFC 2253 text of a DN. */
 TRUST_HIDDEN const char *nc_dn_text(char *buf, size_t len, const X509_NAME *n);
 
+/* One subtree's value is well formed and its minimum/maximum as RFC 5280
+ * requires (nc_ext.c); certgen checks what it will encode with it. */
+TRUST_HIDDEN bool nc_subtree_ok(const GENERAL_SUBTREE *st);
+
 /*
  * Structural rules for certificate i's nameConstraints (nc_ext.c): adds
  * error findings and returns 1 if the extension is unusable, else 0 with

@@ -33,12 +33,12 @@ static bool budget_stop(builder *b)
 /* Same logical certificate: RFC 4158 §2.4.2 loop key (subject, SAN, SPKI). */
 static bool same_san(const trust_cert *a, const trust_cert *b)
 {
-	int ia = X509_get_ext_by_NID(a->x509, NID_subject_alt_name, -1);
-	int ib = X509_get_ext_by_NID(b->x509, NID_subject_alt_name, -1);
+	int ia = tcert_ext_index(a, NID_subject_alt_name, -1);
+	int ib = tcert_ext_index(b, NID_subject_alt_name, -1);
 	if (ia < 0 || ib < 0)
 		return ia == ib;
-	return ASN1_STRING_cmp(X509_EXTENSION_get_data(X509_get_ext(a->x509, ia)),
-			       X509_EXTENSION_get_data(X509_get_ext(b->x509, ib))) == 0;
+	return ASN1_STRING_cmp(X509_EXTENSION_get_data(X509v3_get_ext(tcert_exts(a), ia)),
+			       X509_EXTENSION_get_data(X509v3_get_ext(tcert_exts(b), ib))) == 0;
 }
 
 static bool in_path(const builder *b, const trust_cert *c)
@@ -48,7 +48,7 @@ static bool in_path(const builder *b, const trust_cert *c)
 		if (tcert_same(p, c))
 			return true;
 		if (p->subject_hash == c->subject_hash &&
-		    X509_NAME_cmp(X509_get_subject_name(p->x509), X509_get_subject_name(c->x509)) == 0 &&
+		    X509_NAME_cmp(tcert_subject_name(p), tcert_subject_name(c)) == 0 &&
 		    memcmp(trust_cert_spki_sha256(p), trust_cert_spki_sha256(c), 32) == 0 &&
 		    same_san(p, c))
 			return true;
@@ -101,6 +101,8 @@ static void record_no_issuer(builder *b, const trust_cert *top)
 	tpath *p = record(b, false);
 	if (p) {
 		tfinding *f;
+		char url[512];
+		tadvice_ca_issuers(url, sizeof(url), top);
 		if (same_key)
 			f = tpath_add(p, "path.no-issuer", TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
 				      "no certificate is named %s, the issuer of %s; %s has the key "
@@ -109,14 +111,27 @@ static void record_no_issuer(builder *b, const trust_cert *top)
 				      trust_cert_subject(same_key));
 		else
 			f = tpath_add(p, "path.no-issuer", TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
-				      "no trusted or supplied certificate issued %s (is an "
-				      "intermediate missing?)",
-				      trust_cert_subject(top));
+				      "its issuer %s is neither in the chain nor %s: %s%s%s%s",
+				      trust_cert_issuer(top), tadvice_anchor_place(b->ctx),
+				      tadvice_missing_issuer(b->ctx),
+				      url[0] ? " (its caIssuers URL: " : "", url, url[0] ? ")" : "");
 		tfinding_param(f, "issuer", "%s", trust_cert_issuer(top));
+		if (url[0])
+			tfinding_param(f, "ca-issuers", "%s", url);
 		if (same_key)
 			tfinding_param(f, "key-id-match", "%s", trust_cert_subject(same_key));
 	}
 	tcandidates_clear(&byid);
+}
+
+static void record_untrusted_root(builder *b, const trust_cert *top)
+{
+	tpath *p = record(b, false);
+	if (p)
+		tpath_add(p, "path.untrusted-root", TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
+			  "the root %s is self-issued but not %s: if it is your private root, "
+			  "trust it with --anchors FILE",
+			  trust_cert_subject(top), tadvice_anchor_place(b->ctx));
 }
 
 static void record_budget(builder *b)
@@ -321,9 +336,7 @@ static void extend(builder *b)
 				"the path needs more than the allowed intermediates above %s",
 				trust_cert_subject(top));
 	else if (top->self_issued)
-		record_dead_end(b, "path.untrusted-root",
-				"%s is self-issued but is not a trusted anchor",
-				trust_cert_subject(top));
+		record_untrusted_root(b, top);
 	else if (loops)
 		record_dead_end(b, "path.loop", "every issuer of %s is already in the path (a loop)",
 				trust_cert_subject(top));

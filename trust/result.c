@@ -48,8 +48,8 @@ static void fix_params(tpath *p)
 		p->f[i].pub.params = p->f[i].params;
 }
 
-tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert, const char *policy,
-		    const char *fmt, ...)
+tfinding *tpath_vadd(tpath *p, const char *id, trust_severity sev, int cert, const char *policy,
+		     const char *fmt, va_list ap)
 {
 	if (p->nf == p->capf) {
 		size_t cap = p->capf ? p->capf * 2 : 16;
@@ -65,10 +65,7 @@ tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert, cons
 	tfinding *f = &p->f[p->nf];
 	memset(f, 0, sizeof(*f));
 	f->arena = p->text;
-	va_list ap;
-	va_start(ap, fmt);
 	char *msg = arena_vfmt(p->text, fmt, ap);
-	va_end(ap);
 	f->pub.id = id;
 	f->pub.severity = sev;
 	f->pub.cert = cert;
@@ -81,6 +78,34 @@ tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert, cons
 		p->reason_cert = cert;
 	}
 	return f;
+}
+
+tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert, const char *policy,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	tfinding *f = tpath_vadd(p, id, sev, cert, policy, fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+static char *arena_fmt(tarena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vfmt(a, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+const char *tpath_strdup(tpath *p, const char *s)
+{
+	if (!s)
+		return NULL;
+	if (!p->text && !(p->text = calloc(1, sizeof(*p->text))))
+		return NULL;
+	return arena_fmt(p->text, "%s", s);
 }
 
 void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
@@ -235,6 +260,8 @@ void trust_result_free(trust_result *r)
 	free(r->reason_msg);
 	free(r->host);
 	free(r->ip);
+	tanchor_sources_unref(r->anchors);
+	free(r->policy_owned);
 	free(r);
 }
 

@@ -18,9 +18,7 @@ tsig_status tsig_verify(tv_ctx *ctx, const trust_cert *issuer, const trust_cert 
 		return TSIG_UNKNOWN;
 	}
 	ctx->budget->sigs++;
-	EVP_PKEY *pk = X509_get0_pubkey(issuer->x509);
-	tsig_status st = (pk && X509_verify(child->x509, pk) == 1) ? TSIG_VALID : TSIG_INVALID;
-	ERR_clear_error();
+	tsig_status st = tcert_verify_signed_by(child, issuer) ? TSIG_VALID : TSIG_INVALID;
 	if (ctx->cache)
 		tsigcache_put(ctx->cache, key, st);
 	return st;

@@ -7,6 +7,7 @@
  * lists all the problems of a path rather than the first one only.
  */
 #include "validate_checks.h"
+#include "policy.h"
 
 int tvalidate_path(tv_ctx *ctx, tpath *p)
 {
@@ -21,7 +22,10 @@ int tvalidate_path(tv_ctx *ctx, tpath *p)
 	tcheck_ca(ctx, p);
 	if (ctx->rules.eku_nid != NID_undef)
 		tcheck_eku(ctx, p);
+	if (ctx->rules.webpki)
+		tcheck_webpki(ctx, p);
 	tcheck_revocation(ctx, p);
+	tcheck_leaf_role(ctx, p);
 
 	/* Name constraints and host names live in their own files; their return
 	 * values count too, in case a rejection carries no error finding. */
@@ -29,6 +33,8 @@ int tvalidate_path(tv_ctx *ctx, tpath *p)
 	if (nc < 0)
 		return -1;
 	int names = ctx->rules.check_names ? tnames_check_leaf(ctx, p) : 0;
+	/* Overlay rules last: they tighten what the base rules accepted. */
+	tpolicy_apply(ctx, p);
 
 	return (tv_error_count(p) > before || nc > 0 || names > 0) ? 1 : 0;
 }

@@ -8,8 +8,8 @@
  * "rfc5280".  Key-strength rules tighten under both TLS policies.  Rules from
  * the CA/Browser Forum Baseline Requirements (ids "webpki.*") apply to TLS
  * server paths only, the certificates the BRs govern: private client PKIs are
- * not held to them.  They carry the policy's name; the pedantic ones apply
- * only with TRUST_EVAL_WEBPKI_STRICT.
+ * not held to them.  They carry the policy's name.  The webpki policy
+ * (TRUST_EVAL_WEBPKI_STRICT) adds the pedantic ones in check_webpki*.c.
  */
 #ifndef TRUST_VALIDATE_CHECKS_H
 #define TRUST_VALIDATE_CHECKS_H
@@ -83,7 +83,21 @@ TRUST_HIDDEN void tcheck_extensions(tv_ctx *ctx, tpath *p);
 TRUST_HIDDEN void tcheck_ca(tv_ctx *ctx, tpath *p);
 /* Extended key usage for the rule set's purpose, intermediates included (check_eku.c). */
 TRUST_HIDDEN void tcheck_eku(tv_ctx *ctx, tpath *p);
+/* Under a TLS policy, a warning when the leaf is a CA certificate (check_leaf.c). */
+TRUST_HIDDEN void tcheck_leaf_role(tv_ctx *ctx, tpath *p);
 /* Revocation of every non-anchor certificate against the store's CRLs (check_revocation.c). */
 TRUST_HIDDEN void tcheck_revocation(tv_ctx *ctx, tpath *p);
+
+/* The webpki policy's Baseline Requirements rules, all groups (check_webpki.c). */
+TRUST_HIDDEN void tcheck_webpki(tv_ctx *ctx, tpath *p);
+/* Leaf CN against its SAN, underscores, public-suffix wildcards; returns errors added
+ * (check_webpki_names.c). */
+TRUST_HIDDEN size_t twebpki_check_names(tv_ctx *ctx, tpath *p);
+/* RSA modulus in whole bytes, P-256/P-384/Ed25519 only; returns errors added
+ * (check_webpki_keys.c). */
+TRUST_HIDDEN size_t twebpki_check_keys(tv_ctx *ctx, tpath *p);
+/* SC-081 maximum leaf validity by issuance date, system anchors only
+ * (check_webpki_validity.c). */
+TRUST_HIDDEN void twebpki_check_validity(tv_ctx *ctx, tpath *p);
 
 #endif

@@ -81,6 +81,8 @@ typedef struct bench_driver {
 } bench_driver;
 
 /* Parses argv, reads inputs, runs the loop, prints RESULT; returns the exit status. */
+/* One verification, out of line so callgrind can count it alone (bench_common.c). */
+void bench_measured_iteration(const bench_driver *d, void *st, const bench_args *a, size_t seq);
 int bench_main(int argc, char **argv, const bench_driver *d);
 
 /* Name of a mode as printed ("warm", ...). */

@@ -10,10 +10,13 @@
  *                               those without extended_key_usage expect serverAuth
  *                               (rfc5280::eku::ee-wrong-eku)
  *   max_chain_depth          -> budgets.max_depth
- *   features pedantic-webpki* -> TRUST_EVAL_WEBPKI_STRICT
+ *   id webpki::*, or a feature pedantic-webpki*
+ *                            -> policy webpki (TRUST_EVAL_WEBPKI_STRICT): the
+ *                               vector is written for the CA/B Forum profile
  *   feature rfc5280-incompatible-with-webpki -> policy rfc5280: the vector
  *                               holds for the bare RFC 5280 profile only (its
  *                               webpki twin expects the opposite verdict)
+ *   anything else            -> tls-server
  */
 #include "limbo_case.h"
 
@@ -110,10 +113,15 @@ static int set_options(trust_eval_options *o, json_t *tc, limbo_outcome *out)
 	if (json_is_integer(depth))
 		o->budgets.max_depth = json_integer_value(depth) ? (int)json_integer_value(depth)
 								 : TRUST_BUDGET_ZERO;
-	if (has_feature(tc, "pedantic-webpki"))
-		o->flags |= TRUST_EVAL_WEBPKI_STRICT;
+	const char *id = json_string_value(json_object_get(tc, "id"));
 	if (has_feature(tc, "rfc5280-incompatible-with-webpki"))
 		o->policy = TRUST_POLICY_RFC5280;
+	else if (!client && ((id && strncmp(id, "webpki::", 8) == 0) ||
+			     has_feature(tc, "pedantic-webpki")))
+		o->flags |= TRUST_EVAL_WEBPKI_STRICT;
+	out->policy = o->policy == TRUST_POLICY_RFC5280 ? "rfc5280"
+		      : (o->flags & TRUST_EVAL_WEBPKI_STRICT) ? "webpki"
+		      : client ? "tls-client" : "tls-server";
 	return 0;
 }
 

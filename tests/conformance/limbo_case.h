@@ -8,6 +8,7 @@
 typedef struct limbo_outcome {
 	bool ran;            /* false if the inputs could not be built (error[] says why) */
 	bool trusted;
+	const char *policy;  /* the policy the testcase ran under (static text) */
 	char reason[128];    /* headline reason id */
 	char message[512];   /* its human message */
 	char error[512];

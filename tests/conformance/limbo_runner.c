@@ -67,9 +67,21 @@ static bool skipped(const skiplist *s, const char *id)
 	return false;
 }
 
+/* Testcases run per policy, so a change in the mapping shows in the summary. */
+static const char *const policies[] = { "tls-server", "tls-client", "webpki", "rfc5280" };
+#define NPOLICIES (sizeof(policies) / sizeof(policies[0]))
+
 typedef struct tally {
 	int passed, failed, skipped, false_accepts;
+	int by_policy[NPOLICIES];
 } tally;
+
+static void count_policy(tally *t, const char *policy)
+{
+	for (size_t i = 0; policy && i < NPOLICIES; i++)
+		if (strcmp(policies[i], policy) == 0)
+			t->by_policy[i]++;
+}
 
 static void run_one(tally *t, json_t *tc, const skiplist *skip, bool verbose)
 {
@@ -88,25 +100,27 @@ static void run_one(tally *t, json_t *tc, const skiplist *skip, bool verbose)
 	}
 	limbo_outcome o;
 	limbo_case_run(&o, tc);
+	count_policy(t, o.policy);
+	const char *pol = o.policy ? o.policy : "-";
 	/* Inputs libtrust refuses to load (unparsable certificates) are a rejection. */
 	const char *got = o.ran && o.trusted ? "SUCCESS" : "FAILURE";
 	bool agree = strcmp(got, expected) == 0;
 	if (agree) {
 		t->passed++;
 		if (verbose)
-			printf("ok    %s: %s (%s) [%s]\n", id, got, o.ran ? o.reason : o.error,
-			       o.detail);
+			printf("ok    %s under %s: %s (%s) [%s]\n", id, pol, got,
+			       o.ran ? o.reason : o.error, o.detail);
 		return;
 	}
 	t->failed++;
 	if (strcmp(got, "SUCCESS") == 0)
 		t->false_accepts++;
 	if (o.ran)
-		printf("FAIL  %s: expected %s, got %s (%s: %s) [%s]\n", id, expected, got,
-		       o.reason, o.message, o.detail);
+		printf("FAIL  %s under %s: expected %s, got %s (%s: %s) [%s]\n", id, pol, expected,
+		       got, o.reason, o.message, o.detail);
 	else
-		printf("FAIL  %s: expected %s, got %s (inputs rejected: %s)\n", id, expected, got,
-		       o.error);
+		printf("FAIL  %s under %s: expected %s, got %s (inputs rejected: %s)\n", id, pol,
+		       expected, got, o.error);
 }
 
 int main(int argc, char **argv)
@@ -161,6 +175,10 @@ int main(int argc, char **argv)
 	}
 	printf("conformance: %d passed, %d failed, %d skipped\n", t.passed, t.failed, t.skipped);
 	printf("conformance: %d accepted that must be rejected\n", t.false_accepts);
+	printf("conformance: run under");
+	for (size_t k = 0; k < NPOLICIES; k++)
+		printf("%s %s %d", k ? "," : "", policies[k], t.by_policy[k]);
+	printf("\n");
 	skip_free(&skip);
 	json_decref(root);
 	return t.failed ? 1 : 0;

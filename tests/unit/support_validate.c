@@ -79,8 +79,13 @@ X509 *sv_cert(const sv_spec *sp)
 		from = -1;
 		to = 365;
 	}
-	ck_assert(X509_gmtime_adj(X509_getm_notBefore(x), from * 86400L));
-	ck_assert(X509_gmtime_adj(X509_getm_notAfter(x), to * 86400L));
+	if (sp->not_after) {
+		ck_assert(ASN1_TIME_set(X509_getm_notBefore(x), (time_t)sp->not_before));
+		ck_assert(ASN1_TIME_set(X509_getm_notAfter(x), (time_t)sp->not_after));
+	} else {
+		ck_assert(X509_gmtime_adj(X509_getm_notBefore(x), from * 86400L));
+		ck_assert(X509_gmtime_adj(X509_getm_notAfter(x), to * 86400L));
+	}
 	set_name(X509_get_subject_name(x), sp->cn);
 	if (sp->issuer)
 		ck_assert(X509_set_issuer_name(x, X509_get_subject_name(sp->issuer)));

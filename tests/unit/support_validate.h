@@ -24,6 +24,7 @@ typedef struct sv_spec {
 	X509 *issuer;             /* NULL: self-signed with `key` */
 	EVP_PKEY *issuer_key;
 	long from_days, to_days;  /* validity relative to now (default -1 .. 365 when both 0) */
+	int64_t not_before, not_after; /* absolute validity (seconds), instead, when not_after != 0 */
 	const EVP_MD *md;         /* NULL: SHA-256 (none for EdDSA keys) */
 	const char *const *exts;  /* name/value pairs, NULL-terminated */
 	long serial;              /* 0: a fresh positive serial */

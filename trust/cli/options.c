@@ -14,8 +14,9 @@
 #include <string.h>
 
 typedef enum opt_id {
-	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_INTER, O_AT, O_PURPOSE, O_DEPTH, O_CRL,
-	O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_COUNT
+	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_APP_ANCHORS, O_INTER, O_AT, O_PURPOSE,
+	O_DEPTH, O_CRL, O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_LIST_POLICIES, O_CT,
+	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -23,14 +24,16 @@ typedef struct opt_def {
 	char shortname;
 	bool takes_value;
 	bool repeatable;
+	bool optional_value; /* only as "--name=value" */
 } opt_def;
 
 static const opt_def defs[O_COUNT] = {
 	[O_HOST] = { "host", 0, true, false },
 	[O_IP] = { "ip", 0, true, false },
-	[O_POLICY] = { "policy", 0, true, false },
+	[O_POLICY] = { "policy", 0, true, true },
 	[O_ANCHORS] = { "anchors", 0, true, true },
-	[O_SYSTEM] = { "system-anchors", 0, false, true },
+	[O_SYSTEM] = { "system-anchors", 0, false, true, true },
+	[O_APP_ANCHORS] = { "app-anchors", 0, true, true },
 	[O_INTER] = { "intermediates", 0, true, true },
 	[O_AT] = { "at", 0, true, false },
 	[O_PURPOSE] = { "purpose", 0, true, false },
@@ -41,6 +44,11 @@ static const opt_def defs[O_COUNT] = {
 	[O_QUIET] = { "quiet", 'q', false, true },
 	[O_HELP] = { "help", 'h', false, true },
 	[O_VERSION] = { "version", 'V', false, true },
+	[O_LIST_POLICIES] = { "list-policies", 0, false, true },
+	[O_CT] = { "ct", 0, true, false },
+	[O_ATS_PLIST] = { "ats-plist", 0, true, false },
+	[O_PASSWORD] = { "password", 0, true, false },
+	[O_PASSWORD_FILE] = { "password-file", 0, true, false },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -76,20 +84,6 @@ static int lookup(const char *arg, const char **inline_value)
 	return -1;
 }
 
-static int set_policy(tc_options *o, const char *v, char *msg, size_t n)
-{
-	if (strcmp(v, "rfc5280") == 0)
-		o->policy = TRUST_POLICY_RFC5280;
-	else if (strcmp(v, "tls-server") == 0)
-		o->policy = TRUST_POLICY_TLS_SERVER;
-	else if (strcmp(v, "tls-client") == 0)
-		o->policy = TRUST_POLICY_TLS_CLIENT;
-	else
-		return usage(msg, n, "--policy: unknown policy '%s' (rfc5280, tls-server or tls-client)",
-			     v);
-	return 0;
-}
-
 static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t n)
 {
 	switch (id) {
@@ -102,14 +96,31 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 		o->ip = v;
 		return 0;
 	case O_POLICY:
-		return set_policy(o, v, msg, n);
+		if (!*v)
+			return usage(msg, n, "--policy: empty policy name");
+		o->policies[o->npolicies++] = v;
+		return 0;
 	case O_ANCHORS:
+	case O_APP_ANCHORS:
+	case O_SYSTEM:
 	case O_INTER:
 	case O_CRL:
+		if (!*v)
+			return usage(msg, n, "--%s: empty path", defs[id].name);
 		o->inputs[o->ninputs].kind = id == O_ANCHORS ? TC_ANCHORS
+					     : id == O_APP_ANCHORS ? TC_APP_ANCHORS
+					     : id == O_SYSTEM ? TC_SYSTEM_ANCHORS
 					     : id == O_INTER ? TC_INTERMEDIATES : TC_CRL;
 		o->inputs[o->ninputs++].path = v;
-		o->have_anchors |= id == O_ANCHORS;
+		o->have_anchors |= id == O_ANCHORS || id == O_APP_ANCHORS || id == O_SYSTEM;
+		return 0;
+	case O_CT:
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			return usage(msg, n, "--ct: '%s' is not on or off", v);
+		o->ct_off = strcmp(v, "off") == 0;
+		return 0;
+	case O_ATS_PLIST:
+		o->ats_plist = v;
 		return 0;
 	case O_AT:
 		if (tc_parse_rfc3339(&o->at, v) != 0)
@@ -136,6 +147,12 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 		o->max_depth = (int)d;
 		return 0;
 	}
+	case O_PASSWORD:
+		o->password = v;
+		return 0;
+	case O_PASSWORD_FILE:
+		o->password_file = v;
+		return 0;
 	case O_FORMAT:
 		if (strcmp(v, "text") == 0)
 			o->format = TC_FORMAT_TEXT;
@@ -165,6 +182,7 @@ static void set_flag(tc_options *o, opt_id id)
 	case O_QUIET: o->quiet = true; break;
 	case O_HELP: o->help = true; break;
 	case O_VERSION: o->version = true; break;
+	case O_LIST_POLICIES: o->list_policies = true; break;
 	default: break;
 	}
 }
@@ -176,7 +194,8 @@ int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msg
 	size_t cap = argc > 0 ? (size_t)argc : 1;
 	o->chains = calloc(cap, sizeof(*o->chains));
 	o->inputs = calloc(cap, sizeof(*o->inputs));
-	if (!o->chains || !o->inputs)
+	o->policies = calloc(cap, sizeof(*o->policies));
+	if (!o->chains || !o->inputs || !o->policies)
 		return usage(msg, msglen, "out of memory");
 	bool seen[O_COUNT] = { false };
 	bool options_done = false;
@@ -198,6 +217,12 @@ int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msg
 		if (seen[id] && !d->repeatable)
 			return usage(msg, msglen, "--%s given more than once", d->name);
 		seen[id] = true;
+		if (d->optional_value && v) {
+			int rc = set_value(o, (opt_id)id, v, msg, msglen);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (!d->takes_value) {
 			if (v)
 				return usage(msg, msglen, "--%s takes no value", d->name);
@@ -213,10 +238,13 @@ int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msg
 		if (rc)
 			return rc;
 	}
-	if (o->help || o->version)
+	if (o->help || o->version || o->list_policies)
 		return 0;
 	if (o->host && o->ip)
 		return usage(msg, msglen, "give --host or --ip, not both");
+	if (o->password && o->password_file)
+		return usage(msg, msglen, "give --password or --password-file, not both");
+	o->purpose_given = seen[O_PURPOSE];
 	return 0;
 }
 
@@ -224,6 +252,8 @@ void tc_options_cleanup(tc_options *o)
 {
 	free(o->chains);
 	free(o->inputs);
+	free(o->policies);
 	o->chains = NULL;
 	o->inputs = NULL;
+	o->policies = NULL;
 }

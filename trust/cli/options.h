@@ -15,7 +15,13 @@ typedef enum tc_format {
 } tc_format;
 
 /* Store inputs, kept in command-line order so messages follow what the user typed. */
-typedef enum tc_input_kind { TC_ANCHORS, TC_INTERMEDIATES, TC_CRL } tc_input_kind;
+typedef enum tc_input_kind {
+	TC_ANCHORS,        /* user- or administrator-installed roots */
+	TC_SYSTEM_ANCHORS, /* --system-anchors=FILE|DIR: roots treated as built into the OS */
+	TC_APP_ANCHORS,    /* roots the app sets in code */
+	TC_INTERMEDIATES,
+	TC_CRL
+} tc_input_kind;
 
 typedef struct tc_input {
 	tc_input_kind kind;
@@ -27,14 +33,21 @@ typedef struct tc_options {
 	size_t nchains;
 	tc_input *inputs;
 	size_t ninputs;
-	bool have_anchors;        /* at least one --anchors */
-	bool system_anchors;
+	bool have_anchors;        /* at least one --anchors, --app-anchors or --system-anchors=PATH */
+	bool system_anchors;      /* plain --system-anchors: OpenSSL's default bundle */
 	const char *host;
 	const char *ip;
-	trust_policy_base policy; /* DEFAULT follows the purpose */
+	const char **policies;    /* --policy NAME|PATH in order, borrowed from argv */
+	size_t npolicies;
+	const char *ats_plist;    /* --ats-plist FILE, or NULL */
+	bool ct_off;              /* --ct off */
+	bool list_policies;
 	trust_purpose purpose;
+	bool purpose_given;       /* --purpose was on the command line */
 	int64_t at;               /* 0: now */
 	int max_depth;            /* -1: library default */
+	const char *password;      /* PKCS#12 password, or NULL */
+	const char *password_file; /* file whose first line is the password, or NULL */
 	tc_format format;
 	bool explain, quiet, help, version;
 } tc_options;

@@ -1,0 +1,219 @@
+/*
+ * Extension facts of a certificate record, read from the template's
+ * extension list with the meaning OpenSSL's extension cache
+ * (ossl_x509v3_cache_extensions) gives them, so the checks that used
+ * X509_get_extension_flags, X509_get_key_usage and friends see the same
+ * values: EXFLAG_INVALID when an extension this cache decodes is malformed
+ * or repeated, an empty keyUsage, a negative pathLenConstraint; EXFLAG_SS
+ * for a self-issued certificate whose AKI fits its SKI and whose key type
+ * fits its signature algorithm.  The SHA-1 fingerprint and the
+ * distribution-point setup are not needed and not made.
+ */
+#include "internal.h"
+
+#include <openssl/objects.h>
+
+/* Decodes the extension with `nid` if present; sets EXFLAG_INVALID when it is
+ * there but does not decode or appears twice. */
+static void *cached_d2i(trust_cert *c, int nid)
+{
+	int crit = -1;
+	void *v = tcert_ext_d2i(c, nid, &crit);
+	if (!v && crit != -1)
+		c->ex_flags |= EXFLAG_INVALID;
+	return v;
+}
+
+static void basic_constraints(trust_cert *c)
+{
+	c->pathlen = -1;
+	BASIC_CONSTRAINTS *bs = cached_d2i(c, NID_basic_constraints);
+	if (!bs)
+		return;
+	if (bs->ca)
+		c->ex_flags |= EXFLAG_CA;
+	if (bs->pathlen) {
+		if (bs->pathlen->type == V_ASN1_NEG_INTEGER)
+			c->ex_flags |= EXFLAG_INVALID;
+		else
+			c->pathlen = ASN1_INTEGER_get(bs->pathlen);
+	}
+	BASIC_CONSTRAINTS_free(bs);
+	c->ex_flags |= EXFLAG_BCONS;
+}
+
+static void key_usage(trust_cert *c)
+{
+	ASN1_BIT_STRING *ku = cached_d2i(c, NID_key_usage);
+	c->ku = TCERT_KU_ABSENT;
+	if (!ku)
+		return;
+	uint32_t bits = 0;
+	if (ku->length > 0)
+		bits = ku->data[0];
+	if (ku->length > 1)
+		bits |= (uint32_t)ku->data[1] << 8;
+	ASN1_BIT_STRING_free(ku);
+	c->ku = bits;
+	c->ex_flags |= EXFLAG_KUSAGE;
+	if (bits == 0)
+		c->ex_flags |= EXFLAG_INVALID; /* RFC 5280 §4.2.1.3: at least one bit */
+}
+
+static uint32_t xku_bit(int nid)
+{
+	switch (nid) {
+	case NID_server_auth: return XKU_SSL_SERVER;
+	case NID_client_auth: return XKU_SSL_CLIENT;
+	case NID_email_protect: return XKU_SMIME;
+	case NID_code_sign: return XKU_CODE_SIGN;
+	case NID_ms_sgc:
+	case NID_ns_sgc: return XKU_SGC;
+	case NID_OCSP_sign: return XKU_OCSP_SIGN;
+	case NID_time_stamp: return XKU_TIMESTAMP;
+	case NID_dvcs: return XKU_DVCS;
+	case NID_anyExtendedKeyUsage: return XKU_ANYEKU;
+	default: return 0;
+	}
+}
+
+static void extended_key_usage(trust_cert *c)
+{
+	EXTENDED_KEY_USAGE *eku = cached_d2i(c, NID_ext_key_usage);
+	c->xku = 0;
+	if (!eku)
+		return;
+	c->ex_flags |= EXFLAG_XKUSAGE;
+	for (int i = 0; i < sk_ASN1_OBJECT_num(eku); i++)
+		c->xku |= xku_bit(OBJ_obj2nid(sk_ASN1_OBJECT_value(eku, i)));
+	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
+}
+
+/* Decoded only to be validated, as OpenSSL's cache decodes them. */
+static void validate_only(trust_cert *c, int nid)
+{
+	int crit = -1;
+	void *v = tcert_ext_d2i(c, nid, &crit);
+	if (!v) {
+		if (crit != -1)
+			c->ex_flags |= EXFLAG_INVALID;
+		return;
+	}
+	const X509V3_EXT_METHOD *m = X509V3_EXT_get_nid(nid);
+	if (m && m->it)
+		ASN1_item_free(v, ASN1_ITEM_ptr(m->it));
+	else if (m && m->ext_free)
+		m->ext_free(v);
+}
+
+static void proxy_cert_info(trust_cert *c)
+{
+	PROXY_CERT_INFO_EXTENSION *pci = cached_d2i(c, NID_proxyCertInfo);
+	if (!pci)
+		return;
+	if ((c->ex_flags & EXFLAG_CA) || tcert_ext_index(c, NID_subject_alt_name, -1) >= 0 ||
+	    tcert_ext_index(c, NID_issuer_alt_name, -1) >= 0)
+		c->ex_flags |= EXFLAG_INVALID;
+	PROXY_CERT_INFO_EXTENSION_free(pci);
+	c->ex_flags |= EXFLAG_PROXY;
+}
+
+/* Each distribution point needs a name or a CRL issuer (OpenSSL's setup_dp). */
+static void crl_distribution_points(trust_cert *c)
+{
+	STACK_OF(DIST_POINT) *dps = cached_d2i(c, NID_crl_distribution_points);
+	for (int i = 0; i < sk_DIST_POINT_num(dps); i++) {
+		const DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
+		if (!dp->distpoint && sk_GENERAL_NAME_num(dp->CRLissuer) <= 0)
+			c->ex_flags |= EXFLAG_INVALID;
+	}
+	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
+}
+
+/* X509_check_akid(x, x->akid) == X509_V_OK for a self-issued certificate. */
+static bool akid_fits_self(const trust_cert *c)
+{
+	const AUTHORITY_KEYID *akid = c->aki;
+	if (!akid)
+		return true;
+	if (akid->keyid && c->ski && ASN1_OCTET_STRING_cmp(akid->keyid, c->ski) != 0)
+		return false;
+	if (akid->serial && ASN1_INTEGER_cmp(tcert_serial(c), akid->serial) != 0)
+		return false;
+	if (akid->issuer) {
+		/* Only the first directoryName counts, as in X509_check_akid. */
+		for (int i = 0; i < sk_GENERAL_NAME_num(akid->issuer); i++) {
+			const GENERAL_NAME *g = sk_GENERAL_NAME_value(akid->issuer, i);
+			if (g->type == GEN_DIRNAME)
+				return X509_NAME_cmp(g->d.dirn, tcert_issuer_name(c)) == 0;
+		}
+	}
+	return true;
+}
+
+/* check_sig_alg_match(own key, own signature) without decoding the key. */
+static bool sig_fits_own_key(const trust_cert *c)
+{
+	int pk = NID_undef;
+	if (!c->key_ok ||
+	    !OBJ_find_sigid_algs(OBJ_obj2nid(tcert_tbs_sigalg(c)->algorithm), NULL, &pk))
+		return false;
+	return c->pkey_type == EVP_PKEY_type(pk) ||
+	       (c->pkey_type == EVP_PKEY_RSA && pk == NID_rsassaPss);
+}
+
+int tcert_fill_extensions(trust_cert *c)
+{
+	c->ex_flags = 0;
+	if (c->version == 0)
+		c->ex_flags |= EXFLAG_V1;
+	basic_constraints(c);
+	proxy_cert_info(c);
+	key_usage(c);
+	extended_key_usage(c);
+	validate_only(c, NID_netscape_cert_type);
+	int crit = -1;
+	c->ski = tcert_ext_d2i(c, NID_subject_key_identifier, &crit);
+	if (!c->ski && crit != -1)
+		c->ex_flags |= EXFLAG_INVALID;
+	c->aki = tcert_ext_d2i(c, NID_authority_key_identifier, &crit);
+	if (!c->aki && crit != -1)
+		c->ex_flags |= EXFLAG_INVALID;
+	c->aki_keyid = c->aki ? c->aki->keyid : NULL;
+	if (c->self_issued) {
+		c->ex_flags |= EXFLAG_SI;
+		if (akid_fits_self(c) && sig_fits_own_key(c))
+			c->ex_flags |= EXFLAG_SS;
+	}
+	validate_only(c, NID_subject_alt_name);
+	validate_only(c, NID_name_constraints);
+	crl_distribution_points(c);
+	validate_only(c, NID_sbgp_ipAddrBlock);
+	validate_only(c, NID_sbgp_autonomousSysNum);
+	const STACK_OF(X509_EXTENSION) *exts = tcert_exts(c);
+	for (int i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
+		X509_EXTENSION *ex = sk_X509_EXTENSION_value(exts, i);
+		if (OBJ_obj2nid(X509_EXTENSION_get_object(ex)) == NID_freshest_crl)
+			c->ex_flags |= EXFLAG_FRESHEST;
+		if (X509_EXTENSION_get_critical(ex) && !X509_supported_extension(ex)) {
+			c->ex_flags |= EXFLAG_CRITICAL;
+			break;
+		}
+	}
+	c->has_bc = (c->ex_flags & EXFLAG_BCONS) != 0;
+	c->is_ca = (c->ex_flags & EXFLAG_CA) != 0;
+	c->bc_critical = c->has_bc && tcert_ext_critical(c, NID_basic_constraints);
+	if (!c->is_ca)
+		c->pathlen = -1;
+	c->has_eku = (c->ex_flags & EXFLAG_XKUSAGE) != 0;
+	/* X509_get_key_usage and X509_get_extended_key_usage answer 0, and
+	 * X509_get_pathlen -1, for a certificate the cache marked invalid. */
+	if (c->ex_flags & EXFLAG_INVALID) {
+		c->pathlen = -1;
+		if (c->ku != TCERT_KU_ABSENT)
+			c->ku = 0;
+		c->xku = 0;
+	}
+	ERR_clear_error();
+	return TRUST_OK;
+}

@@ -1,0 +1,151 @@
+/*
+ * The subject public key of a record: facts read from the raw SPKI for the
+ * key checks (type, size, curve, whether it would decode) without building
+ * an EVP_PKEY, and the EVP_PKEY itself, decoded once, on the first signature
+ * check that uses it.  A leaf's key is never decoded: nothing in path
+ * validation verifies with it.
+ */
+#include "internal.h"
+
+#include <openssl/ec.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <string.h>
+
+/* Allowed named curves, each EC_GROUP made once for point checks. */
+static const int curve_nids[] = { NID_X9_62_prime256v1, NID_secp384r1, NID_secp521r1 };
+static EC_GROUP *curve_groups[3];
+static pthread_once_t curves_once = PTHREAD_ONCE_INIT;
+
+static void make_groups(void)
+{
+	for (size_t i = 0; i < 3; i++)
+		curve_groups[i] = EC_GROUP_new_by_curve_name(curve_nids[i]);
+}
+
+static const EC_GROUP *known_group(int nid)
+{
+	pthread_once(&curves_once, make_groups);
+	for (size_t i = 0; i < 3; i++)
+		if (curve_nids[i] == nid)
+			return curve_groups[i];
+	return NULL;
+}
+
+/* The point must decode and lie on the curve, as the provider decoder demands. */
+static bool ec_point_ok(const EC_GROUP *g, const unsigned char *pt, size_t len)
+{
+	EC_POINT *p = EC_POINT_new(g);
+	bool ok = p && EC_POINT_oct2point(g, p, pt, len, NULL) == 1 &&
+		  !EC_POINT_is_at_infinity(g, p);
+	EC_POINT_free(p);
+	ERR_clear_error();
+	return ok;
+}
+
+/* Everything that is not a common key type: decode it, as OpenSSL would. */
+static void facts_from_pkey(trust_cert *c)
+{
+	EVP_PKEY *pk = tcert_pkey(c);
+	c->key_ok = pk != NULL;
+	c->pkey_type = pk ? EVP_PKEY_get_base_id(pk) : NID_undef;
+	c->pkey_bits = pk ? EVP_PKEY_get_bits(pk) : 0;
+	c->curve_nid = NID_undef;
+	char name[80];
+	size_t got = 0;
+	if (pk && c->pkey_type == EVP_PKEY_EC &&
+	    EVP_PKEY_get_group_name(pk, name, sizeof(name), &got))
+		c->curve_nid = OBJ_txt2nid(name);
+	ERR_clear_error();
+}
+
+void tcert_fill_key(trust_cert *c)
+{
+	const TASN1_SPKI *spki = c->t->tbs->spki;
+	const ASN1_OBJECT *alg = NULL;
+	int ptype = V_ASN1_UNDEF;
+	const void *pval = NULL;
+	X509_ALGOR_get0(&alg, &ptype, &pval, spki->alg);
+	const unsigned char *key = ASN1_STRING_get0_data(spki->key);
+	size_t klen = (size_t)ASN1_STRING_length(spki->key);
+	int md = NID_undef, pknid = NID_undef;
+	c->sig_nid = OBJ_obj2nid(c->t->sigalg->algorithm);
+	if (!OBJ_find_sigid_algs(c->sig_nid, &md, &pknid))
+		md = NID_undef;
+	c->sig_md_nid = md;
+	c->curve_nid = NID_undef;
+	switch (OBJ_obj2nid(alg)) {
+	case NID_rsaEncryption:
+		c->pkey_type = EVP_PKEY_RSA;
+		c->pkey_bits = tasn1_rsa_bits(key, klen);
+		c->key_ok = c->pkey_bits > 0;
+		return;
+	case NID_X9_62_id_ecPublicKey: {
+		int curve = ptype == V_ASN1_OBJECT ? OBJ_obj2nid(pval) : NID_undef;
+		const EC_GROUP *g = known_group(curve);
+		if (!g)
+			break;
+		c->pkey_type = EVP_PKEY_EC;
+		c->curve_nid = curve;
+		c->pkey_bits = EC_GROUP_order_bits(g);
+		c->key_ok = ec_point_ok(g, key, klen);
+		return;
+	}
+	case NID_ED25519:
+	case NID_ED448: {
+		bool ed25519 = OBJ_obj2nid(alg) == NID_ED25519;
+		c->pkey_type = ed25519 ? EVP_PKEY_ED25519 : EVP_PKEY_ED448;
+		c->pkey_bits = ed25519 ? 253 : 456;
+		c->key_ok = ptype == V_ASN1_UNDEF && klen == (ed25519 ? 32u : 57u);
+		return;
+	}
+	default:
+		break;
+	}
+	facts_from_pkey(c);
+}
+
+EVP_PKEY *tcert_pkey(const trust_cert *cert)
+{
+	trust_cert *c = (trust_cert *)cert;
+	EVP_PKEY *pk = atomic_load_explicit(&c->pkey, memory_order_acquire);
+	if (pk || !c->t)
+		return pk;
+	const TASN1_SPKI *spki = c->t->tbs->spki;
+	const unsigned char *p = spki->enc.enc;
+	pk = p ? d2i_PUBKEY(NULL, &p, spki->enc.len) : NULL;
+	ERR_clear_error();
+	if (!pk)
+		return NULL;
+	EVP_PKEY *expected = NULL;
+	if (!atomic_compare_exchange_strong(&c->pkey, &expected, pk)) {
+		EVP_PKEY_free(pk);
+		return expected;
+	}
+	return pk;
+}
+
+bool tcert_signature_info(const trust_cert *c, int *md, int *pk)
+{
+	*md = NID_undef;
+	*pk = NID_undef;
+	if (!OBJ_find_sigid_algs(c->sig_nid, md, pk))
+		return false;
+	if (*md != NID_undef)
+		return EVP_get_digestbynid(*md) != NULL;
+	if (*pk == NID_ED25519 || *pk == NID_ED448)
+		return true;
+	/* RSA-PSS and the like: the digest is in the parameters. */
+	X509 *x = tcert_x509(c);
+	uint32_t flags = 0;
+	int secbits = 0;
+	bool ok = x && X509_get_signature_info(x, md, pk, &secbits, &flags);
+	ERR_clear_error();
+	return ok;
+}
+
+int tcert_verify_signed_by(const trust_cert *child, const trust_cert *issuer)
+{
+	EVP_PKEY *pk = tcert_pkey(issuer);
+	return pk && child->t && tasn1_cert_verify(child->t, pk);
+}
