@@ -109,7 +109,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJ) $(STATIC_LIB) $(PKG_LIBS) $(CHECK_LIBS)
 
 # Test certificates are generated, never committed, so their dates are fresh.
-$(FIXTURES): scripts/make-fixtures.sh $(if $(CERTGEN_SRC),$(CERTGEN))
+$(FIXTURES): scripts/make-fixtures.sh $(wildcard fixtures/*.json) $(CERTGEN)
 	sh scripts/make-fixtures.sh $(BUILD)/fixtures $(CERTGEN)
 	@touch $@
 

@@ -136,6 +136,17 @@
 	"  trustcheck --anchors /tmp/bad/expired/anchor.pem --host bad.example /tmp/bad/expired/fullchain.pem\n" \
 	HELP_GLOBAL
 
+#define HELP_APPLY \
+	"usage: certgen apply FILE.json [--out DIR] [--var NAME=VALUE]... [--case NAME]\n\n" \
+	"Builds every certificate a fixture document declares (roots, intermediates, leaves,\n" \
+	"cross-signs, CRLs, deliberate defects) and writes the files it lists under DIR (default\n" \
+	"STATE/fixtures/NAME for NAME.json). A catalogue document (template + cases) writes each\n" \
+	"case into DIR/CASE/ with case.json; --case builds one. Parsing is strict: an unknown key\n" \
+	"or a dangling name is an error and nothing is written. Format: docs/fixtures.md.\n\n" \
+	"examples:\n  certgen apply fixtures/mtls.json --out /tmp/mtls\n" \
+	"  certgen apply fixtures/bad.json --case expired --var host=test.example --out /tmp/bad\n" \
+	HELP_GLOBAL
+
 #define HELP_SERVE \
 	"usage: certgen serve [--port N] [--bind ADDR] [--ports] [--out DIR]\n" \
 	"           [--duration SECONDS] [--max-connections N] [--list]\n\n" \

@@ -158,9 +158,10 @@ static int add_profile(X509 *x, X509V3_CTX *ctx, const cg_spec *s)
 		return -1;
 	if (*eku && add_ext(x, ctx, NID_ext_key_usage, eku) != 0)
 		return -1;
-	if (add_ext(x, ctx, NID_subject_key_identifier, "hash") != 0)
+	if (!s->no_ski && add_ext(x, ctx, NID_subject_key_identifier, s->ski ? s->ski : "hash") != 0)
 		return -1;
-	if (s->issuer && add_ext(x, ctx, NID_authority_key_identifier, "keyid:always") != 0)
+	if (s->issuer && !s->no_aki &&
+	    add_ext(x, ctx, NID_authority_key_identifier, "keyid:always") != 0)
 		return -1;
 	if (s->nc && *s->nc && add_ext(x, ctx, NID_name_constraints, s->nc) != 0)
 		return -1;
