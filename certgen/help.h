@@ -192,7 +192,9 @@
 #define HELP_LIST \
 	"usage: certgen list [--all]\n\nShows the state directory's layout and every current certificate\n" \
 	"with kind, expiry, status and serial; --all adds the ones a reissue superseded (they stay\n" \
-	"in the state, revocable by serial).\n\nexamples:\n  certgen list\n  certgen list --all\n" \
-	"  certgen --format json list\n" HELP_GLOBAL
+	"in the state, revocable by serial). --format dot draws the hierarchy as a Graphviz graph\n" \
+	"(revoked in red, cross-signs tied to their CA by a dotted 'same key' line).\n\nexamples:\n" \
+	"  certgen list\n  certgen list --all\n  certgen --format json list\n" \
+	"  certgen list --all --format dot > pki.dot\n" HELP_GLOBAL
 
 #endif

@@ -97,8 +97,11 @@ static int globals(cg_opts *o, int argc, char **argv)
 				o->dir = v;
 			} else if (strcmp(v, "json") == 0 || strcmp(v, "text") == 0) {
 				o->json = strcmp(v, "json") == 0;
+			} else if (strcmp(v, "dot") == 0) {
+				o->dot = true;
 			} else {
-				return cg_fail(-1, "--format must be text or json, not '%s'", v);
+				return cg_fail(-1, "--format must be text, json or dot (list only), not '%s'",
+					       cg_esc(v));
 			}
 		} else if (strcmp(a, "--force") == 0) {
 			o->force = true;
@@ -155,6 +158,8 @@ int main(int argc, char **argv)
 	}
 	if (cg_want_help(c, argc - 1, argv + 1))
 		return CG_OK;
+	if (o.dot && strcmp(c->name, "list") != 0)
+		return cg_fail(CG_USAGE, "--format dot is for list only");
 	/* Only ca (and the commands that need no state) may start a directory; the
 	 * others must not leave an empty one behind after a typo in --dir. */
 	if (!c->standalone && !cg_exists(o.dir))

@@ -17,7 +17,6 @@
 #include "policy.h"
 #include "validate_checks.h"
 
-#include <arpa/inet.h>
 #include <fnmatch.h>
 #include <openssl/evp.h>
 #include <string.h>
@@ -105,10 +104,7 @@ static const char *san_text(char *buf, size_t len, const GENERAL_NAME *g)
 	case GEN_URI: s = g->d.uniformResourceIdentifier; tag = "URI"; break;
 	case GEN_IPADD: {
 		char ip[64];
-		int n = ASN1_STRING_length(g->d.iPAddress);
-		if ((n != 4 && n != 16) || !inet_ntop(n == 4 ? AF_INET : AF_INET6,
-						      ASN1_STRING_get0_data(g->d.iPAddress), ip,
-						      sizeof(ip)))
+		if (!*tnames_ip_text(ip, sizeof(ip), g->d.iPAddress))
 			return NULL;
 		snprintf(buf, len, "IP:%s", ip);
 		return buf;

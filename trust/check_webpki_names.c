@@ -25,17 +25,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* The BRs' text form of a SAN iPAddress, or "" if it is not 4 or 16 bytes. */
-static const char *ip_text(char *buf, size_t len, const ASN1_OCTET_STRING *a)
-{
-	int n = ASN1_STRING_length(a);
-	buf[0] = '\0';
-	if ((n == 4 || n == 16) &&
-	    !inet_ntop(n == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(a), buf, (socklen_t)len))
-		buf[0] = '\0';
-	return buf;
-}
-
 static bool same_text(const ASN1_IA5STRING *s, const char *cn, size_t len)
 {
 	return (size_t)ASN1_STRING_length(s) == len && memcmp(ASN1_STRING_get0_data(s), cn, len) == 0;
@@ -62,7 +51,7 @@ static const char *near_miss(char *buf, size_t len, const GENERAL_NAMES *gens, c
 		if (iplen && g->type == GEN_IPADD &&
 		    (size_t)ASN1_STRING_length(g->d.iPAddress) == iplen &&
 		    memcmp(ASN1_STRING_get0_data(g->d.iPAddress), ip, iplen) == 0) {
-			found = ip_text(buf, len, g->d.iPAddress);
+			found = tnames_ip_text(buf, len, g->d.iPAddress);
 		} else if (alabel && g->type == GEN_DNS) {
 			const char *d = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
 			int dl = ASN1_STRING_length(g->d.dNSName);
@@ -110,7 +99,7 @@ static bool check_cn(tpath *p, const tpolicy_rule *r, const GENERAL_NAMES *gens,
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 		char ip[64];
 		if ((g->type == GEN_DNS && same_text(g->d.dNSName, cn, (size_t)len)) ||
-		    (g->type == GEN_IPADD && strcmp(ip_text(ip, sizeof(ip), g->d.iPAddress), cn) == 0)) {
+		    (g->type == GEN_IPADD && strcmp(tnames_ip_text(ip, sizeof(ip), g->d.iPAddress), cn) == 0)) {
 			OPENSSL_free(utf8);
 			return false;
 		}
