@@ -436,6 +436,8 @@ void cg_list_dot(const cg_state *st, bool all);
 int cmd_apply(const cg_opts *o, int argc, char **argv);
 int cmd_sign(const cg_opts *o, int argc, char **argv);
 int cmd_renew(const cg_opts *o, int argc, char **argv);
+int cmd_install(const cg_opts *o, int argc, char **argv);
+int cmd_uninstall(const cg_opts *o, int argc, char **argv);
 int cmd_serve(const cg_opts *o, int argc, char **argv);
 
 /* Looks a command up by name (for per-command --help). */
