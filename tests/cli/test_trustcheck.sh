@@ -70,6 +70,9 @@ run "cross-signed, expired old root" 0 "$F/cross/chain.pem" --anchors "$F/cross/
 	--host cross.example.com --explain
 out_has "explain lists the other path" "other paths (--explain)"
 out_has "explain names the expired path" "rfc5280.validity.expired"
+# Policy rules that read extensions (SAN, SCTs) work on lazily parsed records.
+run "apple policy" 0 "$F/good/chain.pem" $A $H --policy apple
+run "ats policy" 0 "$F/good/chain.pem" $A $H --policy ats
 run "system anchors do not trust a private root" 1 "$F/good/chain.pem" --system-anchors $H
 
 # Time, depth and revocation
