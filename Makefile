@@ -160,6 +160,11 @@ install: all
 	for m in $(wildcard docs/*.1); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for m in $(wildcard docs/*.3); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man3/; done
 	for p in $(wildcard policies/*.json); do install -m 0644 $$p $(DESTDIR)$(PREFIX)/share/trustbench/policies/; done
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	for t in trustcheck certgen; do \
+		install -m 0644 completions/$$t.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; \
+		install -m 0644 completions/_$$t $(DESTDIR)$(PREFIX)/share/zsh/site-functions/; done
 
 clean:
 	rm -rf $(BUILD) build/asan build/fuzz-clang build/tsan
