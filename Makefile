@@ -129,7 +129,8 @@ cli: all $(FIXTURES)
 # The sanitizer pass rebuilds everything in build/asan and runs unit + CLI tests there.
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli corpus-replay
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli corpus-replay \
+		fault-sweep
 
 test: deps
 	$(MAKE) --no-print-directory all
