@@ -130,7 +130,7 @@ cli: all $(FIXTURES)
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli corpus-replay \
-		fault-sweep
+		fault-sweep FAULT_STRIDE=$(ASAN_FAULT_STRIDE)
 
 test: deps
 	$(MAKE) --no-print-directory all

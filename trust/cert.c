@@ -33,7 +33,8 @@ static int fill(trust_cert *c, trust_error *err, const char *where)
 	const TASN1_TBS *tbs = c->t->tbs;
 	int ok = 1;
 	if (!c->lazy_subject) {
-		tsha256(c->der, c->der_len, c->sha256);
+		if (!tsha256(c->der, c->der_len, c->sha256))
+			return terr_set(err, TRUST_ENOMEM, "%s: out of memory", where);
 		c->subject_hash = X509_NAME_hash_ex(tbs->subject, NULL, NULL, &ok);
 		if (!ok)
 			return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded",
@@ -212,7 +213,11 @@ trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len, const char
 		tcert_unref(c);
 		return NULL;
 	}
-	tsha256(der, len, c->sha256);
+	if (!tsha256(der, len, c->sha256)) {
+		terr_set(err, TRUST_ENOMEM, "%s: certificate %zu: out of memory", src, index + 1);
+		tcert_unref(c);
+		return NULL;
+	}
 	return c;
 }
 
@@ -420,7 +425,10 @@ const unsigned char *trust_cert_spki_sha256(const trust_cert *cert)
 		return NULL;
 	}
 	const TASN1_SPKI *spki = c->t->tbs->spki;
-	tsha256(spki->enc.enc, (size_t)spki->enc.len, h);
+	if (!tsha256(spki->enc.enc, (size_t)spki->enc.len, h)) {
+		free(h);
+		return NULL;
+	}
 	unsigned char *expected = NULL;
 	if (!atomic_compare_exchange_strong(&c->spki_sha256, &expected, h)) {
 		free(h);

@@ -91,8 +91,9 @@ TRUST_HIDDEN int tasn1_cert_verify(const TASN1_CERT *t, EVP_PKEY *issuer_key);
 /* RSAPublicKey modulus size in bits from the raw key bytes; 0 if malformed. */
 TRUST_HIDDEN int tasn1_rsa_bits(const unsigned char *key, size_t len);
 
-/* SHA-256 through a digest fetched once (hash.c). */
-TRUST_HIDDEN void tsha256(const void *data, size_t len, unsigned char out[32]);
+/* SHA-256 through a digest fetched once (hash.c); false if it could not be
+ * computed (no memory), and then `out` must not be used. */
+TRUST_HIDDEN bool tsha256(const void *data, size_t len, unsigned char out[32]);
 
 /* ---- certificate record (cert.c, cert_ext.c, cert_key.c) ---- */
 

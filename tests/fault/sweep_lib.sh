@@ -5,10 +5,12 @@
 #                     if the process died before exit) and injected (1 or 0)
 #
 # Sanitizer reports get exit statuses of their own so that they cannot pass
-# for trustcheck's "not trusted" (1) or "error" (2).
-ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86:detect_leaks=1"
+# for trustcheck's "not trusted" (1) or "error" (2).  Full stacks (OpenSSL has
+# no frame pointers) so that tests/lsan.supp can name the one OpenSSL leak.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86:detect_leaks=1:fast_unwind_on_malloc=0"
 UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=87:print_stacktrace=1"
-export ASAN_OPTIONS UBSAN_OPTIONS
+LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(cd "$(dirname "$0")/.." && pwd)/lsan.supp}
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
 fails=0
 points=0
