@@ -14,7 +14,8 @@
  *   - the record's derived facts disagree with what OpenSSL's extension cache
  *     and key decoder report: EXFLAG_INVALID, CA, pathlen, keyUsage,
  *     extended key usage, SKI, AKI key id, self-issued, self-signed, whether
- *     the key decodes, its type, size and curve, and the signature digest.
+ *     the key decodes, its type, size and curve, the decoded key itself, and
+ *     the signature digest.
  */
 #include <trust.h>
 #include "internal.h"
@@ -158,6 +159,10 @@ static void compare_record(const trust_cert *c, X509 *x)
 			curve = OBJ_txt2nid(group);
 		ERR_clear_error();
 		ORACLE(c->pkey_type != EVP_PKEY_EC || curve == c->curve_nid, "curve differs");
+		/* The key libtrust verifies with is the key OpenSSL decoded. */
+		EVP_PKEY *mine = tcert_pkey(c);
+		ORACLE(mine && EVP_PKEY_eq(mine, pk) == 1, "decoded key differs");
+		ERR_clear_error();
 	}
 	int md = 0, pknid = 0, secbits = 0, md2 = 0, pk2 = 0;
 	uint32_t sflags = 0;
