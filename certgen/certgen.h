@@ -220,6 +220,7 @@ typedef struct cg_spec {
 	const char *ku;       /* keyUsage override in config syntax, NULL for profile default */
 	const EVP_MD *md;     /* NULL: follow the issuer key */
 	const char *ski;      /* subjectKeyIdentifier in hex, NULL: hash of the key */
+	const X509 *same_as;  /* renew: copy this certificate's extensions instead of the profile */
 	bool bc_noncritical;  /* deliberate defects (bad kinds, fixtures) */
 	bool no_bc;
 	bool no_ski;
@@ -314,6 +315,8 @@ int cg_copies_ok(const cg_opts *o, const char *cert_file, const char *key_file);
 /* Writes cert (0644) and key (0600, if both given) to the --cert-file/--key-file paths. */
 int cg_write_copies(const cg_opts *o, X509 *cert, EVP_PKEY *key, const char *cert_file,
 		    const char *key_file);
+/* Sets q's host or ip to what a leaf named first must match (a wildcard: www.DOMAIN) (cmd_leaf.c). */
+void cg_check_target(cg_issue_req *q, const char *first, char *host, size_t n);
 /* Signs, checks, writes and records one certificate; returns an exit code. */
 int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q);
 /* Warns when a leaf's validity passes a platform limit, naming the platform. */
@@ -428,6 +431,8 @@ int cmd_android(const cg_opts *o, int argc, char **argv);
 int cmd_bad(const cg_opts *o, int argc, char **argv);
 int cmd_list(const cg_opts *o, int argc, char **argv);
 int cmd_apply(const cg_opts *o, int argc, char **argv);
+int cmd_sign(const cg_opts *o, int argc, char **argv);
+int cmd_renew(const cg_opts *o, int argc, char **argv);
 int cmd_serve(const cg_opts *o, int argc, char **argv);
 
 /* Looks a command up by name (for per-command --help). */

@@ -57,6 +57,29 @@
 	HELP_TIMES HELP_FILES "\n" \
 	"examples:\n  certgen client alice --email alice@example.com\n  certgen p12 alice\n" HELP_GLOBAL
 
+#define HELP_SIGN \
+	"usage: certgen sign CSR.pem [--name NAME] [--issuer NAME] [--client] [--days N]\n" \
+	"           [--not-before T] [--not-after T] [--cert-file F]\n\n" \
+	"Issues a leaf for the key in a PKCS#10 request (PEM or DER) into DIR/NAME/ (cert.pem,\n" \
+	"chain.pem, fullchain.pem; the key stays with whoever made the request). The request's\n" \
+	"signature must verify. Only its subjectAltName entries are used (or a host name CN when it\n" \
+	"has none); every other requested extension is ignored, with a warning naming it: the\n" \
+	"server (or --client) profile decides. NAME defaults to the first name.\n" HELP_TIMES \
+	"\nexamples:\n" \
+	"  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout app-key.pem \\\n" \
+	"      -subj /CN=app.test -addext subjectAltName=DNS:app.test -out app.csr\n" \
+	"  certgen sign app.csr --cert-file app.pem\n" HELP_GLOBAL
+
+#define HELP_RENEW \
+	"usage: certgen renew NAME [--days N] [--not-before T] [--not-after T] [--cert-file F]\n" \
+	"           [--key-file F]\n\n" \
+	"Reissues NAME (an intermediate, leaf, client or signed CSR) with the same subject, key and\n" \
+	"extensions, a new serial and new dates (by default as long as the old one), under the same\n" \
+	"issuer. The old certificate stays in the state, superseded: 'certgen list --all' shows it\n" \
+	"and 'certgen revoke SERIAL' can still revoke it.\n" HELP_TIMES \
+	"\nexamples:\n  certgen leaf renew.test\n  certgen renew renew.test --days 30\n" \
+	"  certgen list --all\n" HELP_GLOBAL
+
 #define HELP_CROSS \
 	"usage: certgen cross NAME --issuer OTHER [--days N]\n\n" \
 	"Cross-signs CA NAME (same subject, same key) under OTHER: a CA in this directory or another\n" \

@@ -170,6 +170,24 @@ static int add_profile(X509 *x, X509V3_CTX *ctx, const cg_spec *s)
 	return 0;
 }
 
+/* A reissue (renew): the extensions certgen put in the earlier certificate, except the
+ * authorityKeyIdentifier, which is made anew from the issuer as it is now. */
+static int copy_extensions(X509 *x, const cg_spec *s)
+{
+	for (int i = 0; i < X509_get_ext_count(s->same_as); i++) {
+		X509_EXTENSION *e = X509_get_ext(s->same_as, i);
+		if (OBJ_obj2nid(X509_EXTENSION_get_object(e)) == NID_authority_key_identifier)
+			continue;
+		if (!X509_add_ext(x, e, -1))
+			return -1;
+	}
+	X509V3_CTX ctx;
+	X509V3_set_ctx(&ctx, s->issuer ? s->issuer : x, x, NULL, NULL, 0);
+	if (s->issuer && add_ext(x, &ctx, NID_authority_key_identifier, "keyid:always") != 0)
+		return -1;
+	return 0;
+}
+
 static void corrupt(X509 *x)
 {
 	const ASN1_BIT_STRING *sig = NULL;
@@ -202,7 +220,10 @@ X509 *cg_build(const cg_spec *s, char serial_hex[80])
 	    !ASN1_TIME_set(X509_getm_notAfter(x), (time_t)s->not_after) ||
 	    !X509_set_pubkey(x, s->key))
 		goto fail;
-	if (!s->v1 && s->profile != CG_PROF_NONE) {
+	if (s->same_as) {
+		if (copy_extensions(x, s) != 0)
+			goto fail;
+	} else if (!s->v1 && s->profile != CG_PROF_NONE) {
 		X509V3_CTX ctx;
 		X509V3_set_ctx(&ctx, s->issuer ? s->issuer : x, x, NULL, NULL, 0);
 		if (add_profile(x, &ctx, s) != 0)

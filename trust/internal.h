@@ -457,6 +457,9 @@ TRUST_HIDDEN int tnames_normalize_host(char **out, const char *host, trust_error
 TRUST_HIDDEN bool tnames_dns_match(const char *pattern, size_t plen, const char *host);
 /* Parses an IPv4/IPv6 literal into bytes (4 or 16); 0 on success. */
 TRUST_HIDDEN int tnames_parse_ip(unsigned char out[16], size_t *len, const char *ip);
+/* A SAN iPAddress in its canonical text (IPv4 dotted decimal, IPv6 RFC 5952)
+ * into buf (at least 46 bytes); "" if it is not 4 or 16 bytes.  Returns buf. */
+TRUST_HIDDEN const char *tnames_ip_text(char *buf, size_t len, const ASN1_OCTET_STRING *a);
 /* Whether a name is a well-formed SAN dNSName (IDNs as A-labels): the LDH
  * labels tnames_dns_match accepts, none beginning or ending in '-', every
  * "xn--" label a valid A-label, a wildcard over no public suffix.  NULL if

@@ -88,16 +88,7 @@ TRUST_HIDDEN void tcheck_leaf_role(tv_ctx *ctx, tpath *p);
 /* Revocation of every non-anchor certificate against the store's CRLs (check_revocation.c). */
 TRUST_HIDDEN void tcheck_revocation(tv_ctx *ctx, tpath *p);
 
-/* The webpki policy's Baseline Requirements rules, all groups (check_webpki.c). */
+/* The webpki rules built in for TRUST_EVAL_WEBPKI_STRICT / base "webpki" (check_webpki.c). */
 TRUST_HIDDEN void tcheck_webpki(tv_ctx *ctx, tpath *p);
-/* Leaf CN against its SAN, underscores, public-suffix wildcards; returns errors added
- * (check_webpki_names.c). */
-TRUST_HIDDEN size_t twebpki_check_names(tv_ctx *ctx, tpath *p);
-/* RSA modulus in whole bytes, P-256/P-384/Ed25519 only; returns errors added
- * (check_webpki_keys.c). */
-TRUST_HIDDEN size_t twebpki_check_keys(tv_ctx *ctx, tpath *p);
-/* SC-081 maximum leaf validity by issuance date, system anchors only
- * (check_webpki_validity.c). */
-TRUST_HIDDEN void twebpki_check_validity(tv_ctx *ctx, tpath *p);
 
 #endif
