@@ -47,6 +47,7 @@ typedef struct cg_opts {
 	bool force;
 	bool quiet;
 	bool json;
+	bool dot;   /* --format dot (list only) */
 } cg_opts;
 
 /* A command: argv[0] is the command name. */
@@ -430,9 +431,13 @@ int cmd_mobileconfig(const cg_opts *o, int argc, char **argv);
 int cmd_android(const cg_opts *o, int argc, char **argv);
 int cmd_bad(const cg_opts *o, int argc, char **argv);
 int cmd_list(const cg_opts *o, int argc, char **argv);
+/* The state's hierarchy as Graphviz DOT on stdout (list_dot.c); superseded entries with all. */
+void cg_list_dot(const cg_state *st, bool all);
 int cmd_apply(const cg_opts *o, int argc, char **argv);
 int cmd_sign(const cg_opts *o, int argc, char **argv);
 int cmd_renew(const cg_opts *o, int argc, char **argv);
+int cmd_install(const cg_opts *o, int argc, char **argv);
+int cmd_uninstall(const cg_opts *o, int argc, char **argv);
 int cmd_serve(const cg_opts *o, int argc, char **argv);
 
 /* Looks a command up by name (for per-command --help). */

@@ -80,6 +80,31 @@
 	"\nexamples:\n  certgen leaf renew.test\n  certgen renew renew.test --days 30\n" \
 	"  certgen list --all\n" HELP_GLOBAL
 
+#define HELP_INSTALL_OPTS \
+	"  --yes            make the system-wide changes (system store, the system Java keystore);\n" \
+	"                   without it certgen lists them and exits 1\n" \
+	"  --trust-root DIR every system path below DIR instead of / (also $CERTGEN_TRUST_ROOT)\n" \
+	"  --nss DIR        this NSS database (repeatable; default ~/.pki/nssdb and Firefox profiles)\n" \
+	"  --java KEYSTORE  this Java keystore (default /etc/ssl/certs/java/cacerts or\n" \
+	"                   $JAVA_HOME/lib/security/cacerts), --storepass P (default changeit)\n"
+
+#define HELP_INSTALL \
+	"usage: certgen install [--yes] [--trust-root DIR] [--nss DIR]... [--java KEYSTORE]\n\n" \
+	"Adds the root (DIR/ca.pem) to every trust store found: Debian/Ubuntu\n" \
+	"(/usr/local/share/ca-certificates + update-ca-certificates), Fedora/RHEL\n" \
+	"(/etc/pki/ca-trust/source/anchors + update-ca-trust), NSS databases with certutil and a\n" \
+	"Java keystore with keytool, each when present; prints every change. The entries are\n" \
+	"named certgen-FINGERPRINT, so 'certgen uninstall' removes exactly this root.\n" \
+	HELP_INSTALL_OPTS "\nexamples:\n  certgen install\n  sudo certgen install --yes\n" \
+	"  certgen install --trust-root /tmp/sysroot --yes\n" HELP_GLOBAL
+
+#define HELP_UNINSTALL \
+	"usage: certgen uninstall [--yes] [--trust-root DIR] [--nss DIR]... [--java KEYSTORE]\n\n" \
+	"Removes the root from the trust stores 'certgen install' put it in; an absent entry is\n" \
+	"not an error.\n" HELP_INSTALL_OPTS \
+	"\nexamples:\n  sudo certgen uninstall --yes\n  certgen uninstall --trust-root /tmp/sysroot --yes\n" \
+	HELP_GLOBAL
+
 #define HELP_CROSS \
 	"usage: certgen cross NAME --issuer OTHER [--days N]\n\n" \
 	"Cross-signs CA NAME (same subject, same key) under OTHER: a CA in this directory or another\n" \
@@ -192,7 +217,9 @@
 #define HELP_LIST \
 	"usage: certgen list [--all]\n\nShows the state directory's layout and every current certificate\n" \
 	"with kind, expiry, status and serial; --all adds the ones a reissue superseded (they stay\n" \
-	"in the state, revocable by serial).\n\nexamples:\n  certgen list\n  certgen list --all\n" \
-	"  certgen --format json list\n" HELP_GLOBAL
+	"in the state, revocable by serial). --format dot draws the hierarchy as a Graphviz graph\n" \
+	"(revoked in red, cross-signs tied to their CA by a dotted 'same key' line).\n\nexamples:\n" \
+	"  certgen list\n  certgen list --all\n  certgen --format json list\n" \
+	"  certgen list --all --format dot > pki.dot\n" HELP_GLOBAL
 
 #endif

@@ -27,6 +27,10 @@ static const cg_cmd commands[] = {
 	  .summary = "issue a leaf for the key in a CSR (copies only its SANs)" },
 	{ .name = "renew", .run = cmd_renew, .help = HELP_RENEW,
 	  .summary = "reissue a certificate with the same key and names, new dates" },
+	{ .name = "install", .run = cmd_install, .help = HELP_INSTALL,
+	  .summary = "add the root to this machine's trust stores (system, NSS, Java)" },
+	{ .name = "uninstall", .run = cmd_uninstall, .help = HELP_UNINSTALL,
+	  .summary = "remove the root from those trust stores" },
 	{ .name = "cross", .run = cmd_cross, .help = HELP_CROSS,
 	  .summary = "cross-sign an existing CA under another issuer" },
 	{ .name = "revoke", .run = cmd_revoke, .help = HELP_REVOKE,
@@ -97,8 +101,11 @@ static int globals(cg_opts *o, int argc, char **argv)
 				o->dir = v;
 			} else if (strcmp(v, "json") == 0 || strcmp(v, "text") == 0) {
 				o->json = strcmp(v, "json") == 0;
+			} else if (strcmp(v, "dot") == 0) {
+				o->dot = true;
 			} else {
-				return cg_fail(-1, "--format must be text or json, not '%s'", v);
+				return cg_fail(-1, "--format must be text, json or dot (list only), not '%s'",
+					       cg_esc(v));
 			}
 		} else if (strcmp(a, "--force") == 0) {
 			o->force = true;
@@ -155,6 +162,8 @@ int main(int argc, char **argv)
 	}
 	if (cg_want_help(c, argc - 1, argv + 1))
 		return CG_OK;
+	if (o.dot && strcmp(c->name, "list") != 0)
+		return cg_fail(CG_USAGE, "--format dot is for list only");
 	/* Only ca (and the commands that need no state) may start a directory; the
 	 * others must not leave an empty one behind after a typo in --dir. */
 	if (!c->standalone && !cg_exists(o.dir))
