@@ -16,7 +16,7 @@ static void setup(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/certgen-bad-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	cg_opts o = { dir, false, true, false };
+	cg_opts o = { .dir = dir, .quiet = true };
 	char *argv[] = { "bad", "--all", dir, NULL };
 	ck_assert_int_eq(cmd_bad(&o, 3, argv), CG_OK);
 }
@@ -100,7 +100,7 @@ END_TEST
 
 START_TEST(test_certgen_bad__regenerating_needs_force)
 {
-	cg_opts o = { dir, false, true, false };
+	cg_opts o = { .dir = dir, .quiet = true };
 	char *argv[] = { "bad", "expired", "--out", dir, NULL };
 	ck_assert_int_eq(cmd_bad(&o, 4, argv), CG_REFUSED);
 	o.force = true;
