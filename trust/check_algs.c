@@ -54,7 +54,7 @@ static bool check_signature(tpath *p, size_t i)
 {
 	trust_cert *c = p->certs[i];
 	if (X509_ALGOR_cmp(tcert_sigalg(c), tcert_tbs_sigalg(c)) != 0) {
-		tpath_add(p, "rfc5280.signature.algorithm-mismatch", TRUST_SEV_ERROR, (int)i,
+		tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_ALGORITHM_MISMATCH, TRUST_SEV_ERROR, (int)i,
 			  "rfc5280",
 			  "the outer signatureAlgorithm differs from the one inside the signed part");
 		return true;
@@ -64,7 +64,7 @@ static bool check_signature(tpath *p, size_t i)
 
 	int md = NID_undef, pk = NID_undef;
 	if (!tcert_signature_info(c, &md, &pk)) {
-		tfinding *f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_FORBIDDEN_ALGORITHM, TRUST_SEV_ERROR,
 					(int)i, "rfc5280",
 					"the signature algorithm (%s) is not one we accept",
 					sig_name(c->sig_nid));
@@ -78,11 +78,11 @@ static bool check_signature(tpath *p, size_t i)
 		return false;
 	tfinding *f;
 	if (weak_digest(md))
-		f = tpath_add(p, "rfc5280.signature.weak-digest", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		f = tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_WEAK_DIGEST, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "signed with %s, a broken digest (%s)", nid_name(md),
 			      sig_name(c->sig_nid));
 	else
-		f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR, (int)i,
+		f = tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_FORBIDDEN_ALGORITHM, TRUST_SEV_ERROR, (int)i,
 			      "rfc5280", "the signature algorithm %s is not one we accept",
 			      sig_name(c->sig_nid));
 	tfinding_param(f, "algorithm", "%s", sig_name(c->sig_nid));
@@ -106,7 +106,7 @@ static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 {
 	trust_cert *c = p->certs[i];
 	if (!c->key_ok) {
-		tpath_add(p, "rfc5280.key.unreadable", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_KEY_UNREADABLE, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the public key cannot be decoded");
 		return true;
 	}
@@ -118,7 +118,7 @@ static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 		int min = tv_tls_profile(ctx) ? RSA_MIN_WEB : RSA_MIN_RFC;
 		if (c->pkey_bits >= min)
 			return false;
-		f = tpath_add(p, "rfc5280.key.rsa-too-small", TRUST_SEV_ERROR, (int)i,
+		f = tpath_add(p, TRUST_ID_RFC5280_KEY_RSA_TOO_SMALL, TRUST_SEV_ERROR, (int)i,
 			      tv_tls_profile(ctx) ? ctx->rules.policy_name : "rfc5280",
 			      "RSA key of %d bits; at least %d are required", c->pkey_bits, min);
 		tfinding_param(f, "bits", "%d", c->pkey_bits);
@@ -129,7 +129,7 @@ static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 		char curve[64];
 		if (allowed_curve(c, curve, sizeof(curve)))
 			return false;
-		f = tpath_add(p, "rfc5280.key.forbidden-curve", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		f = tpath_add(p, TRUST_ID_RFC5280_KEY_FORBIDDEN_CURVE, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "EC key on %s; only P-256, P-384 and P-521 are accepted", curve);
 		tfinding_param(f, "curve", "%s", curve);
 		return true;
@@ -138,14 +138,14 @@ static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 	case EVP_PKEY_ED448:
 		return false;
 	default:
-		f = tpath_add(p, "rfc5280.key.forbidden-type", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		f = tpath_add(p, TRUST_ID_RFC5280_KEY_FORBIDDEN_TYPE, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "%s keys are not accepted", nid_name(type));
 		tfinding_param(f, "type", "%s", nid_name(type));
 		return true;
 	}
 }
 
-void tcheck_algorithms(tv_ctx *ctx, tpath *p)
+int tcheck_algorithms(tv_ctx *ctx, tpath *p)
 {
 	size_t bad = 0;
 	for (size_t i = 0; i < p->n; i++) {
@@ -153,7 +153,8 @@ void tcheck_algorithms(tv_ctx *ctx, tpath *p)
 		bad += check_key(ctx, p, i);
 	}
 	if (bad == 0)
-		tpath_add(p, "rfc5280.algorithms", TRUST_SEV_PASS, -1, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_ALGORITHMS, TRUST_SEV_PASS, -1, "rfc5280",
 			  "%zu certificate%s use accepted keys and signature algorithms", p->n,
 			  p->n == 1 ? "" : "s");
+	return bad != 0;
 }

@@ -118,7 +118,7 @@ void tcheck_signature_hash(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 		const char *h = hash_word(c->sig_md_nid);
 		if (!h || !tpolicy_has_word(r, "forbid", h))
 			continue;
-		bool self = tv_self_signed(ctx, c);
+		bool self = tsig_self_signed(ctx, c);
 		if (skip_self && self)
 			continue;
 		if (skip_user_top && i == p->n - 1 && p->origin[i] == TRUST_ORIGIN_USER && !self)

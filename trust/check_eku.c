@@ -34,7 +34,7 @@ static size_t check_leaf(tv_ctx *ctx, tpath *p)
 		return 0;
 	if (c->xku & (purpose_bit(ctx->rules.eku_nid) | XKU_ANYEKU))
 		return 0;
-	tfinding *f = tpath_add(p, "rfc5280.eku.missing-purpose", TRUST_SEV_ERROR, 0, pol,
+	tfinding *f = tpath_add(p, TRUST_ID_RFC5280_EKU_MISSING_PURPOSE, TRUST_SEV_ERROR, 0, pol,
 				"the leaf's extendedKeyUsage does not include %s", want);
 	tfinding_param(f, "purpose", "%s", want);
 	return 1;
@@ -50,7 +50,7 @@ static size_t check_leaf_key_usage(tv_ctx *ctx, tpath *p)
 		ok |= KU_KEY_ENCIPHERMENT;
 	if (c->ku & ok)
 		return 0;
-	tpath_add(p, "tls.key-usage.purpose", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
+	tpath_add(p, TRUST_ID_TLS_KEY_USAGE_PURPOSE, TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
 		  "the leaf's keyUsage allows no TLS %s key use", purpose_name(ctx->rules.eku_nid));
 	return 1;
 }
@@ -66,7 +66,7 @@ static size_t check_issuers(tv_ctx *ctx, tpath *p)
 			continue;
 		if (c->xku & (purpose_bit(ctx->rules.eku_nid) | XKU_ANYEKU))
 			continue;
-		tfinding *f = tpath_add(p, "rfc5280.eku.issuer-lacks-purpose", TRUST_SEV_ERROR,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_EKU_ISSUER_LACKS_PURPOSE, TRUST_SEV_ERROR,
 					(int)i, pol,
 					"this CA's extendedKeyUsage excludes %s for every certificate "
 					"below it", want);
@@ -76,15 +76,16 @@ static size_t check_issuers(tv_ctx *ctx, tpath *p)
 	return bad;
 }
 
-void tcheck_eku(tv_ctx *ctx, tpath *p)
+int tcheck_eku(tv_ctx *ctx, tpath *p)
 {
 	size_t bad = check_leaf(ctx, p) + check_issuers(ctx, p);
 	if (tv_tls_profile(ctx))
 		bad += check_leaf_key_usage(ctx, p);
 	if (bad == 0) {
-		tfinding *f = tpath_add(p, "rfc5280.eku", TRUST_SEV_PASS, -1, ctx->rules.policy_name,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_EKU, TRUST_SEV_PASS, -1, ctx->rules.policy_name,
 					"the leaf and its issuers allow %s",
 					purpose_name(ctx->rules.eku_nid));
 		tfinding_param(f, "purpose", "%s", purpose_name(ctx->rules.eku_nid));
 	}
+	return bad != 0;
 }

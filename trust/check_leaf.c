@@ -18,24 +18,25 @@ static const trust_cert *later_leaf(const tv_ctx *ctx)
 	return NULL;
 }
 
-void tcheck_leaf_role(tv_ctx *ctx, tpath *p)
+int tcheck_leaf_role(tv_ctx *ctx, tpath *p)
 {
 	const trust_cert *leaf = p->certs[0];
 	if (!tv_tls_profile(ctx) || !leaf->is_ca)
-		return;
+		return 0;
 	const trust_cert *real = later_leaf(ctx);
 	tfinding *f;
 	if (real)
-		f = tpath_add(p, "tls.leaf.ca", TRUST_SEV_WARNING, 0, ctx->rules.policy_name,
+		f = tpath_add(p, TRUST_ID_TLS_LEAF_CA, TRUST_SEV_WARNING, 0, ctx->rules.policy_name,
 			      "the first certificate, %s, is a CA certificate; the bundle looks "
 			      "reversed: put the leaf %s first",
 			      trust_cert_subject(leaf), trust_cert_subject(real));
 	else
-		f = tpath_add(p, "tls.leaf.ca", TRUST_SEV_WARNING, 0, ctx->rules.policy_name,
+		f = tpath_add(p, TRUST_ID_TLS_LEAF_CA, TRUST_SEV_WARNING, 0, ctx->rules.policy_name,
 			      "the first certificate, %s, is a CA certificate, not a TLS peer's: "
 			      "give the leaf first",
 			      trust_cert_subject(leaf));
 	tfinding_param(f, "subject", "%s", trust_cert_subject(leaf));
 	if (real)
 		tfinding_param(f, "leaf", "%s", trust_cert_subject(real));
+	return 0; /* a warning: the key-usage and webpki rules decide */
 }

@@ -139,8 +139,9 @@ static const struct {
 		    "from 2026-03-15): `certgen leaf HOST --days 199`" },
 };
 
-void tcheck_webpki(tv_ctx *ctx, tpath *p)
+int tcheck_webpki(tv_ctx *ctx, tpath *p)
 {
+	size_t before = tv_error_count(p);
 	unsigned origin = tpolicy_path_origin(p);
 	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++) {
 		tpolicy_rule r = { 0 };
@@ -165,4 +166,5 @@ void tcheck_webpki(tv_ctx *ctx, tpath *p)
 		if (r.origins & origin)
 			r.kind->check(ctx, p, &r);
 	}
+	return tv_error_count(p) > before;
 }

@@ -7,6 +7,8 @@
 #ifndef TRUST_INTERNAL_H
 #define TRUST_INTERNAL_H
 
+#include "ids.h"
+
 #include <trust.h>
 
 #include <openssl/asn1t.h>
@@ -35,6 +37,9 @@
 /* ---- error helpers (error.c) ---- */
 TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* true if OpenSSL's error queue says the last call failed inside the library
+ * (no memory, internal error) rather than on its input.  Empties the queue. */
+TRUST_HIDDEN bool terr_ossl_internal(void);
 
 /* ---- certificate template (cert_asn1.c) ---- */
 
@@ -316,15 +321,19 @@ struct trust_chain {
 
 /* ---- signature cache (sigcache.c) ---- */
 
-typedef enum tsig_status { TSIG_UNKNOWN = 0, TSIG_VALID = 1, TSIG_INVALID = 2 } tsig_status;
+/* TSIG_ERROR: the verification itself failed (no memory); never cached. */
+typedef enum tsig_status {
+	TSIG_UNKNOWN = 0,
+	TSIG_VALID = 1,
+	TSIG_INVALID = 2,
+	TSIG_ERROR = 3
+} tsig_status;
 
 /* Cache key: the issuer's SPKI hash then the signed object's DER hash.  Both
  * are SHA-256 outputs already, so the pair is collision-resistant as it is. */
 #define TSIG_KEY_LEN 64
 TRUST_HIDDEN tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN]);
 TRUST_HIDDEN void tsigcache_put(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN], tsig_status s);
-/* Key for (issuer key, signed child). */
-TRUST_HIDDEN void tsig_key(unsigned char key[TSIG_KEY_LEN], const trust_cert *issuer, const trust_cert *child);
 
 /* ---- findings and paths (result.c) ---- */
 
@@ -353,6 +362,7 @@ typedef struct tpath {
 	size_t n;
 	bool complete;
 	bool accepted;
+	bool broken;            /* a check failed internally: never accepted */
 	const char *reason;     /* id of the first error finding, or "ok" */
 	int reason_cert;
 	tfinding *f;
@@ -360,7 +370,8 @@ typedef struct tpath {
 	tarena *text;
 } tpath;
 
-/* Appends a finding; returns it so params can be added, or NULL on OOM. */
+/* Appends a finding; returns it so params can be added, or NULL on OOM (the
+ * path then carries internal.no-memory instead and is never accepted). */
 TRUST_HIDDEN tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert,
 				 const char *policy, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -372,8 +383,12 @@ TRUST_HIDDEN const char *tpath_strdup(tpath *p, const char *s);
 /* Adds a key/value parameter to a finding (value formatted like printf). */
 TRUST_HIDDEN void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* 1 if the path has any error finding. */
+/* 1 if the path has any error finding or an internal failure. */
 TRUST_HIDDEN bool tpath_failed(const tpath *p);
+/* Records that a check could not run (`what` failed in OpenSSL or for want of
+ * memory): an internal.error finding on certificate `cert`, and the path is
+ * never accepted, even if the finding itself cannot be stored. */
+TRUST_HIDDEN void tpath_fail_internal(tpath *p, int cert, const char *what);
 
 /* ---- search budget and evaluation context ---- */
 
@@ -410,12 +425,23 @@ typedef struct tv_ctx {
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
 } tv_ctx;
 
+/* Verifies obj (a trust_cert or an X509_CRL) with issuer's key; 1 if the signature is good. */
+typedef int (*tsig_verify_fn)(const void *obj, const trust_cert *issuer);
 /*
- * Signature check of `child` by `issuer`, through the cache.  Returns
- * TSIG_VALID / TSIG_INVALID, or TSIG_UNKNOWN when the signature budget is
- * spent (budget->hit is then set).  (sigcheck.c)
+ * The one signature check (sigcheck.c): the cache (ctx->cache, may be NULL)
+ * under (issuer's SPKI hash, SHA-256 of the signed DER; NULL: uncached), then, if `budgeted`,
+ * the signature budget, then `verify`, OpenSSL's error queue cleared, and the
+ * answer cached.  TSIG_VALID / TSIG_INVALID; TSIG_ERROR if OpenSSL failed
+ * internally (not cached); TSIG_UNKNOWN when the budget is spent (budget->hit set).
  */
+TRUST_HIDDEN tsig_status tsig_check(tv_ctx *ctx, const trust_cert *issuer,
+				    const unsigned char signed_sha256[32], tsig_verify_fn verify,
+				    const void *obj, bool budgeted);
+/* Signature of `child` by `issuer`'s key, budgeted. */
 TRUST_HIDDEN tsig_status tsig_verify(tv_ctx *ctx, const trust_cert *issuer, const trust_cert *child);
+/* 1 if the certificate is self-issued and its own key verifies it (not budgeted:
+ * most roots lack an AKI, and this runs for each evaluation that reaches them). */
+TRUST_HIDDEN bool tsig_self_signed(tv_ctx *ctx, const trust_cert *c);
 
 /*
  * RFC 5280 §6 validation plus the rule set's names and EKU on a complete path
@@ -493,7 +519,8 @@ TRUST_HIDDEN void tpath_clear(tpath *p);
 /* Copies certs[0..n) into p (taking references). */
 TRUST_HIDDEN int tpath_set_certs(tpath *p, trust_cert *const *certs, const trust_origin *origin,
 				 size_t n);
-/* Picks chosen path, headline reason and message (budget errors first). */
-TRUST_HIDDEN void tresult_finish(trust_result *r);
+/* Picks chosen path, headline reason and message (budget errors first);
+ * TRUST_ENOMEM if the message cannot be stored. */
+TRUST_HIDDEN int tresult_finish(trust_result *r);
 
 #endif

@@ -70,7 +70,7 @@ static int check_host(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 		const char *pat = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
 		size_t plen = (size_t)ASN1_STRING_length(g->d.dNSName);
 		if (tnames_dns_match(pat, plen, ctx->host)) {
-			tfinding *f = tpath_add(p, "names.dns", TRUST_SEV_PASS, 0, policy,
+			tfinding *f = tpath_add(p, TRUST_ID_NAMES_DNS, TRUST_SEV_PASS, 0, policy,
 						"%s matches SAN DNS:%.*s", ctx->host, (int)plen, pat);
 			tfinding_param(f, "host", "%s", ctx->host);
 			tfinding_param(f, "san", "%.*s", (int)plen, pat);
@@ -81,13 +81,13 @@ static int check_host(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 	describe_sans(sans, sizeof(sans), gens);
 	tfinding *f;
 	if (host_only_in_cn(ctx, p->certs[0]))
-		f = tpath_add(p, "names.dns.mismatch", TRUST_SEV_ERROR, 0, policy,
+		f = tpath_add(p, TRUST_ID_NAMES_DNS_MISMATCH, TRUST_SEV_ERROR, 0, policy,
 			      "%s is only in the subject CN, which is ignored (RFC 6125 section "
 			      "6.4.4): reissue the certificate with a SAN DNS:%s (it has %s)",
 			      ctx->host, ctx->host,
 			      gens ? (sans[0] ? sans : "no DNS or IP names") : "no subjectAltName");
 	else
-		f = tpath_add(p, "names.dns.mismatch", TRUST_SEV_ERROR, 0, policy,
+		f = tpath_add(p, TRUST_ID_NAMES_DNS_MISMATCH, TRUST_SEV_ERROR, 0, policy,
 			      "%s does not match the certificate's names (%s)", ctx->host,
 			      gens ? (sans[0] ? sans : "no DNS or IP names") : "no subjectAltName");
 	tfinding_param(f, "host", "%s", ctx->host);
@@ -108,7 +108,7 @@ static int check_ip(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const unsi
 		    memcmp(ASN1_STRING_get0_data(a), ip, ip_len) == 0) {
 			char s[64];
 			ip_text(s, sizeof(s), a);
-			tfinding *f = tpath_add(p, "names.ip", TRUST_SEV_PASS, 0, policy,
+			tfinding *f = tpath_add(p, TRUST_ID_NAMES_IP, TRUST_SEV_PASS, 0, policy,
 						"%s matches SAN IP:%s", s, s);
 			tfinding_param(f, "ip", "%s", s);
 			return 0;
@@ -118,7 +118,7 @@ static int check_ip(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const unsi
 	describe_sans(sans, sizeof(sans), gens);
 	char ipbuf[64] = "";
 	inet_ntop(ip_len == 4 ? AF_INET : AF_INET6, ip, ipbuf, sizeof(ipbuf));
-	tfinding *f = tpath_add(p, "names.ip.mismatch", TRUST_SEV_ERROR, 0, policy,
+	tfinding *f = tpath_add(p, TRUST_ID_NAMES_IP_MISMATCH, TRUST_SEV_ERROR, 0, policy,
 				"%s is not among the certificate's IP addresses (%s)", ipbuf,
 				gens ? (sans[0] ? sans : "no DNS or IP names") : "no subjectAltName");
 	tfinding_param(f, "ip", "%s", ipbuf);
@@ -134,7 +134,7 @@ int tnames_check_leaf(tv_ctx *ctx, tpath *p)
 	GENERAL_NAMES *gens = tcert_ext_d2i(p->certs[0], NID_subject_alt_name, &crit);
 	if (!gens && crit != -1) {
 		/* crit -2: more than once; crit >= 0 with no result: undecodable */
-		tpath_add(p, "names.san.malformed", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
+		tpath_add(p, TRUST_ID_NAMES_SAN_MALFORMED, TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
 			  "the subjectAltName extension %s",
 			  crit == -2 ? "appears more than once" : "cannot be decoded");
 		return 1;

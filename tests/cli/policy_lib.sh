@@ -45,7 +45,7 @@ tcj() {
 	rc=$?
 }
 
-# sev ID: severity of the first finding ID on the chosen path ("none" if absent).
+# sev ID: the highest severity of findings ID on the chosen path ("none" if absent).
 sev() {
 	python3 - "$1" <<'PY'
 import json, sys
@@ -54,11 +54,12 @@ try:
 except Exception:
     print("unreadable"); sys.exit()
 p = d["paths"][d["chosen_path"]] if d.get("chosen_path") is not None else {"findings": []}
+order = ["none", "pass", "info", "warning", "error"]
+worst = "none"
 for f in p["findings"]:
-    if f["id"] == sys.argv[1]:
-        print(f["severity"]); break
-else:
-    print("none")
+    if f["id"] == sys.argv[1] and order.index(f["severity"]) > order.index(worst):
+        worst = f["severity"]
+print(worst)
 PY
 }
 

@@ -281,6 +281,13 @@ has out.json '"remedy": "reissue with a validity of at most 825 days' "remedy in
 "$TRUSTCHECK" --policy apple $USER --at "$(at "$(ep 2025-01-01T00:00:00Z)")" --host p826.test \
 	pki/p826.test/fullchain.pem >out.txt 2>&1
 has out.txt "fix: reissue with a validity of at most 825 days" "remedy under the text failure"
+# The remedies' certgen commands give certificates that pass.
+"$CERTGEN" -q --dir pki leaf fix825.test --days 824 || bad "certgen --days 824"
+tcj --policy apple $USER --host fix825.test pki/fix825.test/fullchain.pem
+want "remedy: --days 824 passes the private maximum" 0 apple.validity-max-private pass
+"$CERTGEN" -q --dir pki leaf fix397.test --days 397 || bad "certgen --days 397"
+tcj --policy apple $SYS --ct off --host fix397.test pki/fix397.test/fullchain.pem
+want "remedy: --days 397 passes the system maximum" 0 apple.validity-max-system pass
 python3 - "$top/policies" <<'PY' && ok || bad "every apple/ats rule has a remedy"
 import json, sys
 for name in ("apple", "ats"):

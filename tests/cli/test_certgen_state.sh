@@ -264,4 +264,15 @@ else
 	echo "certgen-state: full tmpfs: mount not permitted here; the injected ENOSPC above stands in"
 fi
 
+# ---- the help examples of list and revoke run as printed
+mkdir ex && cd ex
+cg -q ca && cg -q leaf localhost
+for c in revoke list; do
+	cg "$c" --help | sed -n '/^examples/,/^$/p' | grep '^  certgen' >ex.sh
+	[ -s ex.sh ] && ok || bad "$c --help has examples"
+	PATH="$(dirname "$CERTGEN"):$PATH" sh -e ex.sh >ex.out 2>ex.err && ok ||
+		bad "$c --help examples run as printed ($(cat ex.err))"
+done
+cd ..
+
 tb_done certgen-state

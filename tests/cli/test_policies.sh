@@ -201,4 +201,56 @@ PY
 tcj --ats-plist pin.plist --anchors pki/ca.pem --host api.example.com $CHAIN
 want "pins from a binary Info.plist" 1 ats.pinned-domains error
 
+# ---- more ATS keys ----
+mkats nofs '{ "NSExceptionDomains": { "api.example.com": { "NSExceptionRequiresForwardSecrecy": false } } }'
+tcj --policy ats --anchors pki/ca.pem --host api.example.com $CHAIN
+want "ats.key-size runs by default" 0 ats.key-size pass
+tcj --policy ./nofs.json --anchors pki/ca.pem --host api.example.com $CHAIN
+want "ats.key-size is removed by NSExceptionRequiresForwardSecrecy NO" 0 ats.key-size none
+has out.json "RSA key-transport suites are also accepted" "ats: forward secrecy off recorded"
+mkats ct '{ "NSExceptionDomains": { "api.example.com": { "NSRequiresCertificateTransparency": true } } }'
+tcj --policy ./ct.json --anchors pki/ca.pem --host api.example.com $CHAIN
+want "ats: NSRequiresCertificateTransparency YES on a private chain (legacy)" 1 ats.settings error
+has out.json "NSRequiresCertificateTransparency is obsolete" "ats: obsolete key warned"
+tcj --policy ./ct.json --anchors pki/ca.pem --ct off --host api.example.com $CHAIN
+want "ats: --ct off skips the legacy CT rule (the obsolete key still warns)" 0 ats.settings warning
+mkleaf sha224 20250101000000Z 20450101000000Z "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+subjectAltName=DNS:sha224.test" EC:P-256 sha224
+tcj --policy ats --anchors pki/ca.pem --host sha224.test sha224.pem
+want "ats.sha256-min: SHA-224 fails under ATS" 1 ats.sha256-min error
+want "apple.sha2-required: SHA-224 is not on trustd's list" 1 apple.sha2-required pass
+
+# ---- the README's commands, as printed ----
+mkdir readme
+"$CERTGEN" -q --dir readme ca && "$CERTGEN" -q --dir readme leaf api.example.com 127.0.0.1 ||
+	bad "README: the tour's PKI"
+python3 - "$top/README.md" "$tmp/readme" "$CERTGEN" "$TRUSTCHECK" "$top" <<'PY' && ok || bad "README: ATS commands"
+import subprocess, sys
+readme, pki, certgen, trustcheck, top = sys.argv[1:]
+text = open(readme).read()
+section = text.split("### Will iOS and macOS accept it?")[1].split("The same search as a picture")[0]
+lines = section.splitlines()
+cmds, i = [], 0
+while i < len(lines):
+    if lines[i].startswith("$ "):
+        cmd = lines[i][2:]
+        while cmd.endswith("\\"):
+            i += 1
+            cmd = cmd[:-1] + lines[i].strip()
+        expect = lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith(("$", "```")) else None
+        cmds.append((cmd, expect))
+    i += 1
+assert len(cmds) >= 3, cmds
+for cmd, expect in cmds:
+    cmd = cmd.replace("/tmp/pki", pki).replace("build/certgen", certgen).replace("build/trustcheck", trustcheck)
+    out = subprocess.run(cmd, shell=True, cwd=top, capture_output=True, text=True)
+    first = out.stdout.splitlines()[0] if out.stdout else ""
+    if expect and first != expect:
+        sys.exit(f"README: '{cmd}' printed '{first}', README shows '{expect}'")
+    if "--policy ats" in cmd and "fix: reissue with a validity of at most 825 days" not in out.stdout:
+        sys.exit("README: the fix line is missing")
+PY
+
 tb_done policies

@@ -313,7 +313,11 @@ START_TEST(test_certgen_txn__begin_finishes_a_journal_and_sweeps_what_none_names
 	snprintf(p, sizeof p, "%s/.stage.other", dir);
 	ck_assert_int_eq(mkdir(p, 0755), 0);
 	put_file(".stage.other/key.pem", "orphan");
-	put_file(".state.cbor.tmp.123", "x");
+	put_file(".state.cbor.tmp.1000000000", "x"); /* a pid no process has */
+	/* A live writer's temporary (a command that takes no lock) stays. */
+	char live[64];
+	snprintf(live, sizeof live, ".bundle.pem.tmp.%ld", (long)getpid());
+	put_file(live, "x");
 	cg_state st = { 0 };
 	cg_entry e = entry("www", "01", false);
 	ck_assert_int_eq(cg_state_put(&st, &e), 0);
@@ -333,7 +337,8 @@ START_TEST(test_certgen_txn__begin_finishes_a_journal_and_sweeps_what_none_names
 	ck_assert(!there(".old.www"));
 	ck_assert(!there(".stage.www"));
 	ck_assert(!there(".stage.other"));
-	ck_assert(!there(".state.cbor.tmp.123"));
+	ck_assert(!there(".state.cbor.tmp.1000000000"));
+	ck_assert(there(live));
 	/* The journal is gone from the file too. */
 	ck_assert_int_eq(cg_state_load(&st, dir), 0);
 	ck_assert_uint_eq(st.nops, 0);
