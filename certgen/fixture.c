@@ -204,17 +204,22 @@ static X509_NAME *parse_dn(fx_ctx *x, fx_cert *c, const char *dn)
 	return name;
 }
 
-static const struct {
-	const char *name;
-	size_t off;
-} defects[] = {
-	{ "bad-signature", offsetof(cg_spec, corrupt_signature) },
-	{ "basic-constraints-not-critical", offsetof(cg_spec, bc_noncritical) },
-	{ "no-basic-constraints", offsetof(cg_spec, no_bc) },
-	{ "no-san", offsetof(cg_spec, no_san) },
-	{ "no-ski", offsetof(cg_spec, no_ski) },
-	{ "no-aki", offsetof(cg_spec, no_aki) },
-	{ "v1", offsetof(cg_spec, v1) },
+/* Index of v in a NULL-terminated list of names, -1 if absent. */
+static int index_of(const char *const *names, const char *v)
+{
+	for (int i = 0; names[i]; i++)
+		if (strcmp(names[i], v) == 0)
+			return i;
+	return -1;
+}
+
+static const char *const defect_names[] = { "bad-signature", "basic-constraints-not-critical",
+					    "no-basic-constraints", "no-san", "no-ski", "no-aki", "v1",
+					    NULL };
+static const size_t defect_fields[] = {
+	offsetof(cg_spec, corrupt_signature), offsetof(cg_spec, bc_noncritical),
+	offsetof(cg_spec, no_bc), offsetof(cg_spec, no_san), offsetof(cg_spec, no_ski),
+	offsetof(cg_spec, no_aki), offsetof(cg_spec, v1),
 };
 
 static int set_defects(fx_ctx *x, fx_cert *c, cg_spec *s)
@@ -227,13 +232,11 @@ static int set_defects(fx_ctx *x, fx_cert *c, cg_spec *s)
 		return fx_err(x, "certificate '%s': defects must be an array", c->name);
 	json_array_foreach(arr, i, v) {
 		const char *d = json_string_value(v);
-		size_t k = 0;
-		while (d && k < sizeof defects / sizeof defects[0] && strcmp(defects[k].name, d) != 0)
-			k++;
-		if (!d || k == sizeof defects / sizeof defects[0])
+		int k = d ? index_of(defect_names, d) : -1;
+		if (k < 0)
 			return fx_err(x, "certificate '%s': unknown defect '%s' (docs/fixtures.md lists "
 					 "them)", c->name, d ? d : "?");
-		*(bool *)((char *)s + defects[k].off) = true;
+		*(bool *)((char *)s + defect_fields[k]) = true;
 	}
 	return 0;
 }
@@ -272,21 +275,12 @@ static int name_constraints(fx_ctx *x, fx_cert *c, char *nc, size_t n)
 	return 0;
 }
 
-static const struct {
-	const char *name;
-	cg_profile p;
-} profiles[] = {
-	{ "root", CG_PROF_ROOT }, { "ca", CG_PROF_CA }, { "server", CG_PROF_SERVER },
-	{ "client", CG_PROF_CLIENT }, { "none", CG_PROF_NONE },
-};
-
-static const struct {
-	const char *name;
-	const EVP_MD *(*md)(void);
-} digests[] = {
-	{ "sha256", EVP_sha256 }, { "sha384", EVP_sha384 }, { "sha512", EVP_sha512 },
-	{ "sha1", EVP_sha1 },
-};
+static const char *const profile_names[] = { "root", "ca", "server", "client", "none", NULL };
+static const cg_profile profile_values[] = { CG_PROF_ROOT, CG_PROF_CA, CG_PROF_SERVER,
+					     CG_PROF_CLIENT, CG_PROF_NONE };
+static const char *const digest_names[] = { "sha256", "sha384", "sha512", "sha1", NULL };
+static const EVP_MD *(*const digest_values[])(void) = { EVP_sha256, EVP_sha384, EVP_sha512,
+							 EVP_sha1 };
 
 /* Text the spec points into while one certificate is built. */
 typedef struct fx_bufs {
@@ -346,24 +340,18 @@ static int make_spec(fx_ctx *x, fx_cert *c, cg_spec *s, fx_bufs *b)
 	s->issuer = is ? is->cert : NULL;
 	s->issuer_key = is ? is->key : NULL;
 	s->profile = is ? CG_PROF_SERVER : CG_PROF_ROOT;
-	if (prof) {
-		size_t k = 0;
-		while (k < sizeof profiles / sizeof profiles[0] && strcmp(profiles[k].name, prof) != 0)
-			k++;
-		if (k == sizeof profiles / sizeof profiles[0])
-			return fx_err(x, "certificate '%s': profile must be root, ca, server, client or "
-					 "none", c->name);
-		s->profile = profiles[k].p;
-	}
-	if (dig) {
-		size_t k = 0;
-		while (k < sizeof digests / sizeof digests[0] && strcmp(digests[k].name, dig) != 0)
-			k++;
-		if (k == sizeof digests / sizeof digests[0])
-			return fx_err(x, "certificate '%s': digest must be sha256, sha384, sha512 or "
-					 "sha1", c->name);
-		s->md = digests[k].md();
-	}
+	int k = prof ? index_of(profile_names, prof) : 0;
+	if (k < 0)
+		return fx_err(x, "certificate '%s': profile must be root, ca, server, client or none",
+			      c->name);
+	if (prof)
+		s->profile = profile_values[k];
+	k = dig ? index_of(digest_names, dig) : 0;
+	if (k < 0)
+		return fx_err(x, "certificate '%s': digest must be sha256, sha384, sha512 or sha1",
+			      c->name);
+	if (dig)
+		s->md = digest_values[k]();
 	if ((v = json_object_get(c->def, "pathlen")) != NULL) {
 		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 32)
 			return fx_err(x, "certificate '%s': pathlen must be an integer from 0 to 32",

@@ -1,7 +1,8 @@
 # certgen: its objects minus main.c as a static library, so Check tests named
 # test_certgen_* can call the commands and helpers directly; and bench-certgen.
 CERTGEN_LIB := $(BUILD)/libcertgen.a
-CERTGEN_OBJ += $(BUILD)/obj/gen/bad_catalogue.o
+# trustcheck's RFC 3339 parser serves certgen's --not-before/--not-after too.
+CERTGEN_OBJ += $(BUILD)/obj/gen/bad_catalogue.o $(BUILD)/obj/trust/cli/rfc3339.o
 CERTGEN_LIB_OBJ := $(filter-out $(BUILD)/obj/certgen/main.o,$(CERTGEN_OBJ))
 
 $(CERTGEN_LIB): $(CERTGEN_LIB_OBJ)
@@ -34,7 +35,7 @@ crash-certgen: $(BUILD)/tests/test_certgen_crash
 # certgen apply fixtures/bad.json builds the same cases from the same description.
 CATALOGUE_C := $(BUILD)/gen/bad_catalogue.c
 CATALOGUE_OBJ := $(BUILD)/obj/gen/bad_catalogue.o
-$(CERTGEN) $(CERTGEN_LIB): $(CATALOGUE_OBJ)
+$(CERTGEN) $(CERTGEN_LIB): $(CATALOGUE_OBJ) $(BUILD)/obj/trust/cli/rfc3339.o
 $(CATALOGUE_C): fixtures/bad.json
 	@mkdir -p $(dir $@)
 	{ echo '/* Generated from fixtures/bad.json by mk/certgen.mk; do not edit. */'; \
