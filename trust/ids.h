@@ -1,6 +1,6 @@
 /*
  * Finding ids and budget ids: the stable names reports and callers match on
- * (docs/findings.md).  Code names them through these constants only, so a
+ * (docs/validation.md).  Code names them through these constants only, so a
  * typo is a compile error rather than a rule that silently never matches.
  */
 #ifndef TRUST_IDS_H
@@ -51,6 +51,7 @@
 #define TRUST_ID_RFC5280_ISSUER_EMPTY "rfc5280.issuer.empty"
 #define TRUST_ID_RFC5280_KEY_USAGE_KEYCERTSIGN_NOT_CA "rfc5280.key-usage.keycertsign-not-ca"
 #define TRUST_ID_RFC5280_KEY_USAGE_NO_KEYCERTSIGN "rfc5280.key-usage.no-keycertsign"
+#define TRUST_ID_RFC5280_KEY_EXPLICIT_CURVE "rfc5280.key.explicit-curve"
 #define TRUST_ID_RFC5280_KEY_FORBIDDEN_CURVE "rfc5280.key.forbidden-curve"
 #define TRUST_ID_RFC5280_KEY_FORBIDDEN_TYPE "rfc5280.key.forbidden-type"
 #define TRUST_ID_RFC5280_KEY_RSA_TOO_SMALL "rfc5280.key.rsa-too-small"
@@ -84,7 +85,7 @@
 #define TRUST_ID_RFC5280_VALIDITY_NOT_YET_VALID "rfc5280.validity.not-yet-valid"
 #define TRUST_ID_RFC5280_VERSION_EXTENSIONS_BEFORE_V3 "rfc5280.version.extensions-before-v3"
 
-/* CA/Browser Forum Baseline Requirements (tls-server). */
+/* CA/Browser Forum Baseline Requirements (tls-server; the webpki policy adds the rest). */
 #define TRUST_ID_WEBPKI_AKI_ISSUER_SERIAL "webpki.aki.issuer-serial"
 #define TRUST_ID_WEBPKI_AKI_SKI_MISMATCH "webpki.aki.ski-mismatch"
 #define TRUST_ID_WEBPKI_EKU_ANY "webpki.eku.any"
@@ -95,15 +96,12 @@
 #define TRUST_ID_WEBPKI_VERSION_NOT_V3 "webpki.version.not-v3"
 #define TRUST_ID_WEBPKI_CN_MULTIPLE "webpki.cn.multiple"
 #define TRUST_ID_WEBPKI_CN_NOT_IN_SAN "webpki.cn.not-in-san"
-#define TRUST_ID_WEBPKI_EKU "webpki.eku"
-#define TRUST_ID_WEBPKI_KEY_FORBIDDEN_CURVE "webpki.key.forbidden-curve"
-#define TRUST_ID_WEBPKI_KEY_FORBIDDEN_TYPE "webpki.key.forbidden-type"
+#define TRUST_ID_WEBPKI_KEY_FORBIDDEN "webpki.key.forbidden"
 #define TRUST_ID_WEBPKI_KEY_RSA_MODULUS "webpki.key.rsa-modulus"
-#define TRUST_ID_WEBPKI_KEYS "webpki.keys"
 #define TRUST_ID_WEBPKI_LEAF_CA "webpki.leaf.ca"
-#define TRUST_ID_WEBPKI_NAMES "webpki.names"
 #define TRUST_ID_WEBPKI_SAN_UNDERSCORE "webpki.san.underscore"
 #define TRUST_ID_WEBPKI_SAN_WILDCARD_PUBLIC_SUFFIX "webpki.san.wildcard-public-suffix"
+#define TRUST_ID_CABF_VALIDITY_SCHEDULE "cabf.validity-schedule"
 
 /* TLS profile rules. */
 #define TRUST_ID_TLS_KEY_USAGE_PURPOSE "tls.key-usage.purpose"

@@ -70,6 +70,10 @@ webpki_only() {
 
 mk cn-case "/CN=Web.Test" "DNS:web.test"
 webpki_only cn-case webpki.cn.not-in-san web.test
+# A stacked file can switch one rule off (docs/policy-format.md's example).
+echo '{ "name": "mine", "rules": [ { "id": "webpki.cn.not-in-san", "enabled": false } ] }' >mine.json
+expect 0 "webpki without the CN rule" "$TRUSTCHECK" cn-case.pem --anchors "$root" --host web.test \
+	--policy webpki --policy ./mine.json
 mk cn-hexip "/CN=0xC0A80101" "IP:192.168.1.1"
 expect 1 "CN IPv4 in hex" "$TRUSTCHECK" cn-hexip.pem --anchors "$root" --ip 192.168.1.1 \
 	--policy webpki
