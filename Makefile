@@ -1,7 +1,7 @@
 # trustbench — libtrust, trustcheck, certgen.
 #
 #   make demo      build, then show a trusted and a rejected chain
-#   make test      unit, CLI, conformance, sanitizer and fuzz-corpus tests
+#   make test      unit, CLI, conformance, docs, install, sanitizer and fuzz-corpus tests
 #   make bench     libtrust against OpenSSL's X509_verify_cert, same inputs
 #   make fuzz      libFuzzer (clang) for FUZZ_SECONDS (default 60)
 #   make install   PREFIX=/usr/local DESTDIR=
@@ -109,7 +109,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_SUPPORT_OBJ) $(STATIC_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(TEST_SUPPORT_OBJ) $(STATIC_LIB) $(PKG_LIBS) $(CHECK_LIBS)
 
 # Test certificates are generated, never committed, so their dates are fresh.
-$(FIXTURES): scripts/make-fixtures.sh $(if $(CERTGEN_SRC),$(CERTGEN))
+$(FIXTURES): scripts/make-fixtures.sh $(wildcard fixtures/*.json) $(CERTGEN)
 	sh scripts/make-fixtures.sh $(BUILD)/fixtures $(CERTGEN)
 	@touch $@
 
@@ -133,7 +133,8 @@ asan:
 
 test: deps
 	$(MAKE) --no-print-directory all
-	$(MAKE) --no-print-directory unit cli conformance corpus-replay valgrind
+	$(MAKE) --no-print-directory unit cli conformance corpus-replay valgrind \
+		docs-check install-check
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp $(MAKE) --no-print-directory asan
 	@echo "make test: all suites passed"
@@ -151,13 +152,19 @@ install: all
 	install -m 0755 $(SHARED_LIB) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libtrust.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libtrust.so.$(SOMAJOR)
 	ln -sf libtrust.so.$(SOMAJOR) $(DESTDIR)$(PREFIX)/lib/libtrust.so
-	$(PC_SED) libtrust.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtrust.pc
-	chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/libtrust.pc
+	for pc in libtrust libtrust-static; do \
+		$(PC_SED) $$pc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc && \
+		chmod 0644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$pc.pc || exit 1; done
 	install -m 0755 $(TRUSTCHECK) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(CERTGEN_SRC),install -m 0755 $(CERTGEN) $(DESTDIR)$(PREFIX)/bin/)
 	for m in $(wildcard docs/*.1); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man1/; done
 	for m in $(wildcard docs/*.3); do install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man3/; done
 	for p in $(wildcard policies/*.json); do install -m 0644 $$p $(DESTDIR)$(PREFIX)/share/trustbench/policies/; done
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
+	for t in trustcheck certgen; do \
+		install -m 0644 completions/$$t.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/$$t; \
+		install -m 0644 completions/_$$t $(DESTDIR)$(PREFIX)/share/zsh/site-functions/; done
 
 clean:
 	rm -rf $(BUILD) build/asan build/fuzz-clang build/tsan

@@ -47,6 +47,7 @@ typedef struct cg_opts {
 	bool force;
 	bool quiet;
 	bool json;
+	bool dot;   /* --format dot (list only) */
 } cg_opts;
 
 /* A command: argv[0] is the command name. */
@@ -55,6 +56,7 @@ typedef struct cg_cmd {
 	int (*run)(const cg_opts *o, int argc, char **argv);
 	const char *summary;
 	const char *help; /* usage + examples */
+	bool standalone;  /* runs without a state directory (ca creates one; bad, pin, apply...) */
 } cg_cmd;
 
 /* ---- output (out.c) ---- */
@@ -218,8 +220,12 @@ typedef struct cg_spec {
 	const char *eku;      /* "serverAuth,clientAuth", "" for none, NULL for profile default */
 	const char *ku;       /* keyUsage override in config syntax, NULL for profile default */
 	const EVP_MD *md;     /* NULL: follow the issuer key */
-	bool bc_noncritical;  /* bad kinds only */
+	const char *ski;      /* subjectKeyIdentifier in hex, NULL: hash of the key */
+	const X509 *same_as;  /* renew: copy this certificate's extensions instead of the profile */
+	bool bc_noncritical;  /* deliberate defects (bad kinds, fixtures) */
 	bool no_bc;
+	bool no_ski;
+	bool no_aki;
 	bool no_san;
 	bool corrupt_signature;
 	bool v1;              /* no extensions at all */
@@ -229,6 +235,11 @@ typedef struct cg_spec {
 
 /* Builds and signs a certificate; NULL with a message on failure.  serial_hex receives the serial. */
 X509 *cg_build(const cg_spec *s, char serial_hex[80]);
+/* Appends ",SUB;TYPE:V" to a nameConstraints config string (SUB permitted|excluded; TYPE DNS,
+ * IP with V in CIDR, email, URI); false when V is not valid or nc is full; a CIDR with host
+ * bits set also puts its network into net (cmd_intermediate.c). */
+bool cg_nc_add(char *nc, size_t n, const char *sub, const char *type, const char *v, char *net,
+	       size_t netn);
 /* Adds a SAN entry type: "DNS", "IP", "email", "URI". */
 const char *cg_san_type(const char *name);
 
@@ -305,6 +316,8 @@ int cg_copies_ok(const cg_opts *o, const char *cert_file, const char *key_file);
 /* Writes cert (0644) and key (0600, if both given) to the --cert-file/--key-file paths. */
 int cg_write_copies(const cg_opts *o, X509 *cert, EVP_PKEY *key, const char *cert_file,
 		    const char *key_file);
+/* Sets q's host or ip to what a leaf named first must match (a wildcard: www.DOMAIN) (cmd_leaf.c). */
+void cg_check_target(cg_issue_req *q, const char *first, char *host, size_t n);
 /* Signs, checks, writes and records one certificate; returns an exit code. */
 int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q);
 /* Warns when a leaf's validity passes a platform limit, naming the platform. */
@@ -356,21 +369,46 @@ int cg_txn_commit(const cg_opts *o, cg_state *st);
 /* Saves (if save and the state changed) and unlocks; returns rc or an error code. */
 int cg_end(const cg_opts *o, cg_state *st, int lockfd, bool save, int rc);
 
-/* ---- bad catalogue (bad_kinds.c) ---- */
-typedef struct cg_bad_kind {
-	const char *kind;
-	const char *policy;  /* shipped policy that catches it */
-	const char *rule;    /* rule id that policy reports */
-	const char *why;
-	const char *variant; /* which recipe in cmd_bad.c */
-} cg_bad_kind;
-extern const cg_bad_kind cg_bad_kinds[];
-extern const size_t cg_bad_nkinds;
-const cg_bad_kind *cg_bad_find(const char *kind);
+/* ---- declarative hierarchies (fixture.c, docs/fixtures.md) ---- */
+/* Fails with "SRC: WHAT: unknown key 'K'" unless obj is an object whose keys are all in keys
+ * (NULL-terminated); CG_OK or CG_USAGE. */
+int cg_fx_known_keys(const char *src, const char *what, void *obj, const char *const *keys);
+/*
+ * Builds the certificates (a jansson array) of one hierarchy and writes its files (an array)
+ * under OUTDIR[/SUB]; ${name} in strings is replaced from vars (an object, or NULL).  Every
+ * certificate is built before anything is written.  src and where (a case name or NULL) name
+ * the document in messages.  CG_OK or CG_USAGE with a message.
+ */
+int cg_fx_build(const cg_opts *o, const char *src, const char *where, void *certs, void *files,
+		void *vars, const char *outdir, const char *sub);
+
+/* Replaces ${name} in every string of a JSON value, in place, from vars (an object of
+ * strings); 0, or -1 with the unknown variable's name copied to unknown. */
+int cg_fx_subst(void *json, void *vars, char unknown[64]);
+/* Parses a fixture document (strictly: unknown keys, duplicates and a missing "format": 1 are
+ * errors naming src); a jansson json_t* to json_decref, or NULL with a message. */
+void *cg_doc_parse(const char *src, const char *text, size_t len);
+/* cg_doc_parse of a file. */
+void *cg_doc_load(const char *path);
+/* Cases of a catalogue document (0 for a single hierarchy), and a case's string field. */
+size_t cg_doc_ncases(void *doc);
+const char *cg_doc_case_field(void *doc, size_t i, const char *field);
+/*
+ * Builds a document under outdir: a hierarchy's files, or each case (only the one named
+ * `only`, when set) into outdir/CASE/ with case.json.  var_over (object or NULL) overrides the
+ * document's vars.  report (a json array or NULL) receives the files or cases written.
+ * CG_OK, CG_REFUSED (a file exists, no --force) or CG_USAGE.
+ */
+int cg_doc_apply(const cg_opts *o, const char *src, void *doc, void *var_over, const char *only,
+		 const char *outdir, void *report);
+/* The `certgen bad` catalogue: fixtures/bad.json compiled in (generated bad_catalogue.c). */
+extern const char cg_bad_catalogue[];
 
 /* A signed v2 CRL listing `revoked` (cmd_revoke.c); NULL on failure. */
 X509_CRL *cg_crl_build(X509 *issuer, EVP_PKEY *key, const cg_entry *const *revoked, size_t n,
 			long number, long days);
+/* RFC 5280 CRLReason code of a reason name (case-insensitive), -1 if unknown (cmd_revoke.c). */
+int cg_reason_code(const char *r);
 /* PEM text of a CRL, malloc'd. */
 char *cg_crl_pem(X509_CRL *crl, size_t *len);
 
@@ -393,6 +431,13 @@ int cmd_mobileconfig(const cg_opts *o, int argc, char **argv);
 int cmd_android(const cg_opts *o, int argc, char **argv);
 int cmd_bad(const cg_opts *o, int argc, char **argv);
 int cmd_list(const cg_opts *o, int argc, char **argv);
+/* The state's hierarchy as Graphviz DOT on stdout (list_dot.c); superseded entries with all. */
+void cg_list_dot(const cg_state *st, bool all);
+int cmd_apply(const cg_opts *o, int argc, char **argv);
+int cmd_sign(const cg_opts *o, int argc, char **argv);
+int cmd_renew(const cg_opts *o, int argc, char **argv);
+int cmd_install(const cg_opts *o, int argc, char **argv);
+int cmd_uninstall(const cg_opts *o, int argc, char **argv);
 int cmd_serve(const cg_opts *o, int argc, char **argv);
 
 /* Looks a command up by name (for per-command --help). */

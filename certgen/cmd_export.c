@@ -78,6 +78,20 @@ int cg_spki_pin(const X509 *x, char out[64])
 	return 0;
 }
 
+/* The subject as trustcheck's reports write it: RFC 2253, UTF-8 kept (caller frees). */
+static char *subject_text(const X509 *x)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *out = NULL, *data = NULL;
+	if (b && X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
+				    XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		long n = BIO_get_mem_data(b, &data);
+		out = n >= 0 ? strndup(data, (size_t)n) : NULL;
+	}
+	BIO_free(b);
+	return out;
+}
+
 int cmd_pin(const cg_opts *o, int argc, char **argv)
 {
 	const char *file = NULL;
@@ -98,10 +112,11 @@ int cmd_pin(const cg_opts *o, int argc, char **argv)
 	int rc = cg_spki_pin(x, pin) == 0 ? CG_OK : cg_fail(CG_USAGE, "%s: cannot encode the public key", file);
 	if (rc == CG_OK) {
 		if (o->json) {
-			char *subj = X509_NAME_oneline(X509_get_subject_name(x), NULL, 0);
-			cg_print_json(json_pack("{s:s, s:s, s:s, s:s}", "file", file, "subject",
-						subj ? subj : "", "algorithm", "sha256", "spki_sha256_base64", pin));
-			OPENSSL_free(subj);
+			char *subj = subject_text(x);
+			cg_print_json(json_pack("{s:s, s:s?, s:s, s:s}", "file", file, "subject",
+						subj && *subj ? subj : NULL, "algorithm", "sha256",
+						"spki_sha256_base64", pin));
+			free(subj);
 		} else {
 			/* The pin is the result, so --quiet keeps it. */
 			printf("%s\n", pin);

@@ -42,8 +42,8 @@ static bool cidr_to_mask(const char *cidr, char *out, size_t n, char *net, size_
 	return snprintf(out, n, "%s/%s", addr, m) < (int)n;
 }
 
-static bool nc_add(char *nc, size_t n, const char *sub, const char *type, const char *v,
-		   char *net, size_t netn)
+bool cg_nc_add(char *nc, size_t n, const char *sub, const char *type, const char *v, char *net,
+	       size_t netn)
 {
 	char val[160];
 	if (strcmp(type, "IP") == 0) {
@@ -75,7 +75,7 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 		for (size_t k = 0; k < sizeof ncopts / sizeof ncopts[0] && m == 0; k++) {
 			char net[80] = "";
 			if ((m = cg_optval(argc, argv, &i, ncopts[k].opt, &v)) > 0 &&
-			    !nc_add(nc, sizeof nc, ncopts[k].sub, ncopts[k].type, v, net, sizeof net)) {
+			    !cg_nc_add(nc, sizeof nc, ncopts[k].sub, ncopts[k].type, v, net, sizeof net)) {
 				if (net[0])
 					return cg_fail(CG_USAGE, "%s '%s' has host bits set; the network is %s",
 						       ncopts[k].opt, v, net);

@@ -5,6 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+void cg_check_target(cg_issue_req *q, const char *first, char *host, size_t n)
+{
+	const char *type = cg_san_type(first);
+	if (strcmp(type, "DNS") == 0) {
+		/* A wildcard is checked with a name it must cover. */
+		snprintf(host, n, "%s%s", first[0] == '*' ? "www" : "", first + (first[0] == '*' ? 1 : 0));
+		q->host = host;
+	} else if (strcmp(type, "IP") == 0) {
+		q->ip = first;
+	}
+}
+
 typedef struct leaf_args {
 	const char *issuer, *keytype, *email, *cert_file, *key_file;
 	cg_validity v;
@@ -112,18 +124,12 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 	if (a.client_eku)
 		s.eku = "serverAuth,clientAuth";
 	char host[300] = "";
-	const char *type = client ? "" : cg_san_type(a.first);
-	if (strcmp(type, "DNS") == 0) {
-		/* A wildcard is checked with a name it must cover. */
-		snprintf(host, sizeof host, "%s%s", a.first[0] == '*' ? "www" : "",
-			 a.first + (a.first[0] == '*' ? 1 : 0));
-	}
 	cg_issue_req q = { .name = a.first, .kind = client ? "client" : "leaf", .spec = &s,
 			   .issuer = &is, .check = true, .client = client,
 			   .exact = cg_validity_exact(&a.v), .cert_file = a.cert_file,
-			   .key_file = a.key_file,
-			   .host = host[0] ? host : NULL,
-			   .ip = strcmp(type, "IP") == 0 ? a.first : NULL };
+			   .key_file = a.key_file };
+	if (!client)
+		cg_check_target(&q, a.first, host, sizeof host);
 	rc = key ? cg_issue(o, &st, &q) : CG_USAGE;
 	EVP_PKEY_free(key);
 	cg_ent_free(&is);

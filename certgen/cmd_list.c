@@ -1,4 +1,5 @@
-/* certgen list: what the state directory holds, with expiry; --all adds superseded certificates. */
+/* certgen list: what the state directory holds, with expiry; --all adds superseded
+ * certificates; --format dot draws the hierarchy (list_dot.c). */
 #include "certgen.h"
 
 #include <jansson.h>
@@ -25,6 +26,10 @@ int cmd_list(const cg_opts *o, int argc, char **argv)
 	int begin_rc = cg_begin(o, &st, &lockfd);
 	if (begin_rc != 0)
 		return begin_rc;
+	if (o->dot) {
+		cg_list_dot(&st, all);
+		return cg_end(o, &st, lockfd, false, CG_OK);
+	}
 	int64_t now = (int64_t)time(NULL);
 	json_t *arr = o->json ? json_array() : NULL;
 	cg_say(o, "state directory %s (root: ca.pem, ca-key.pem; others: NAME/cert.pem key.pem "

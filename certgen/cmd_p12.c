@@ -107,13 +107,19 @@ int cmd_p12(const cg_opts *o, int argc, char **argv)
 	} else if (!o->force && (cg_exists(path) || (!pwfile && cg_exists(pwpath)))) {
 		rc = cg_fail(CG_REFUSED, "%s already exists; use --force to replace it", path);
 	} else {
-		rc = cg_write_file(path, der, (size_t)n, 0600, o->force);
+		/* Both files switch in together: never a PKCS#12 whose password is lost. */
+		char rel[1100];
+		snprintf(rel, sizeof rel, "%s/%s.p12", d, d);
+		rc = cg_txn_stage_file(o, &st, rel, der, (size_t)n, 0600);
 		if (rc == CG_OK && !pwfile) {
 			char line[300];
 			int ln = snprintf(line, sizeof line, "%s\n", pw);
-			rc = cg_write_file(pwpath, line, (size_t)ln, 0600, o->force);
+			snprintf(rel, sizeof rel, "%s/%s.p12.pass", d, d);
+			rc = cg_txn_stage_file(o, &st, rel, line, (size_t)ln, 0600);
 			OPENSSL_cleanse(line, sizeof line);
 		}
+		if (rc == CG_OK)
+			rc = cg_txn_commit(o, &st);
 	}
 	if (rc == CG_OK) {
 		if (o->json)

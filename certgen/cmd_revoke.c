@@ -21,7 +21,7 @@ static const char *reasons[] = { "unspecified", "keyCompromise", "cACompromise",
 				 "aACompromise" };
 #define NREASONS (sizeof reasons / sizeof reasons[0])
 
-static int reason_code(const char *r)
+int cg_reason_code(const char *r)
 {
 	for (size_t i = 0; i < NREASONS; i++)
 		if (reasons[i] && strcasecmp(reasons[i], r) == 0)
@@ -46,7 +46,7 @@ int cmd_revoke(const cg_opts *o, int argc, char **argv)
 		if ((m = cg_optval(argc, argv, &i, "--reason", &reason)) != 0) {
 			if (m < 0)
 				return CG_USAGE;
-			if (reason_code(reason) < 0 || strcmp(reason, "removeFromCRL") == 0)
+			if (cg_reason_code(reason) < 0 || strcmp(reason, "removeFromCRL") == 0)
 				return cg_fail(CG_USAGE, "--reason '%s' is not a CRL reason; use e.g. "
 							 "keyCompromise, superseded, cessationOfOperation", reason);
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -103,7 +103,7 @@ static int add_revoked(X509_CRL *crl, const cg_entry *e)
 	ASN1_ENUMERATED *code = ASN1_ENUMERATED_new();
 	int rc = (r && sn && t && code && X509_REVOKED_set_serialNumber(r, sn) &&
 		  X509_REVOKED_set_revocationDate(r, t) &&
-		  ASN1_ENUMERATED_set(code, reason_code(e->reason) < 0 ? 0 : reason_code(e->reason)) &&
+		  ASN1_ENUMERATED_set(code, cg_reason_code(e->reason) < 0 ? 0 : cg_reason_code(e->reason)) &&
 		  X509_REVOKED_add1_ext_i2d(r, NID_crl_reason, code, 0, 0) && X509_CRL_add0_revoked(crl, r))
 			 ? 0 : -1;
 	if (rc != 0)
@@ -281,7 +281,7 @@ int cmd_ocsp(const cg_opts *o, int argc, char **argv)
 	if (rc == CG_OK) {
 		int64_t now = (int64_t)time(NULL);
 		int64_t rtime = e->revoked ? e->revoked_at : now;
-		int reason = e->revoked ? reason_code(e->reason) : OCSP_REVOKED_STATUS_UNSPECIFIED;
+		int reason = e->revoked ? cg_reason_code(e->reason) : OCSP_REVOKED_STATUS_UNSPECIFIED;
 		ASN1_TIME *thisupd = ASN1_TIME_set(NULL, (time_t)(now - CG_BACKDATE_SECONDS));
 		ASN1_TIME *nextupd = ASN1_TIME_set(NULL, (time_t)(now + 7 * 86400));
 		ASN1_TIME *rev = ASN1_TIME_set(NULL, (time_t)rtime);

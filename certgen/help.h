@@ -57,6 +57,54 @@
 	HELP_TIMES HELP_FILES "\n" \
 	"examples:\n  certgen client alice --email alice@example.com\n  certgen p12 alice\n" HELP_GLOBAL
 
+#define HELP_SIGN \
+	"usage: certgen sign CSR.pem [--name NAME] [--issuer NAME] [--client] [--days N]\n" \
+	"           [--not-before T] [--not-after T] [--cert-file F]\n\n" \
+	"Issues a leaf for the key in a PKCS#10 request (PEM or DER) into DIR/NAME/ (cert.pem,\n" \
+	"chain.pem, fullchain.pem; the key stays with whoever made the request). The request's\n" \
+	"signature must verify. Only its subjectAltName entries are used (or a host name CN when it\n" \
+	"has none); every other requested extension is ignored, with a warning naming it: the\n" \
+	"server (or --client) profile decides. NAME defaults to the first name.\n" HELP_TIMES \
+	"\nexamples:\n" \
+	"  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout app-key.pem \\\n" \
+	"      -subj /CN=app.test -addext subjectAltName=DNS:app.test -out app.csr\n" \
+	"  certgen sign app.csr --cert-file app.pem\n" HELP_GLOBAL
+
+#define HELP_RENEW \
+	"usage: certgen renew NAME [--days N] [--not-before T] [--not-after T] [--cert-file F]\n" \
+	"           [--key-file F]\n\n" \
+	"Reissues NAME (an intermediate, leaf, client or signed CSR) with the same subject, key and\n" \
+	"extensions, a new serial and new dates (by default as long as the old one), under the same\n" \
+	"issuer. The old certificate stays in the state, superseded: 'certgen list --all' shows it\n" \
+	"and 'certgen revoke SERIAL' can still revoke it.\n" HELP_TIMES \
+	"\nexamples:\n  certgen leaf renew.test\n  certgen renew renew.test --days 30\n" \
+	"  certgen list --all\n" HELP_GLOBAL
+
+#define HELP_INSTALL_OPTS \
+	"  --yes            make the system-wide changes (system store, the system Java keystore);\n" \
+	"                   without it certgen lists them and exits 1\n" \
+	"  --trust-root DIR every system path below DIR instead of / (also $CERTGEN_TRUST_ROOT)\n" \
+	"  --nss DIR        this NSS database (repeatable; default ~/.pki/nssdb and Firefox profiles)\n" \
+	"  --java KEYSTORE  this Java keystore (default /etc/ssl/certs/java/cacerts or\n" \
+	"                   $JAVA_HOME/lib/security/cacerts), --storepass P (default changeit)\n"
+
+#define HELP_INSTALL \
+	"usage: certgen install [--yes] [--trust-root DIR] [--nss DIR]... [--java KEYSTORE]\n\n" \
+	"Adds the root (DIR/ca.pem) to every trust store found: Debian/Ubuntu\n" \
+	"(/usr/local/share/ca-certificates + update-ca-certificates), Fedora/RHEL\n" \
+	"(/etc/pki/ca-trust/source/anchors + update-ca-trust), NSS databases with certutil and a\n" \
+	"Java keystore with keytool, each when present; prints every change. The entries are\n" \
+	"named certgen-FINGERPRINT, so 'certgen uninstall' removes exactly this root.\n" \
+	HELP_INSTALL_OPTS "\nexamples:\n  certgen install\n  sudo certgen install --yes\n" \
+	"  certgen install --trust-root /tmp/sysroot --yes\n" HELP_GLOBAL
+
+#define HELP_UNINSTALL \
+	"usage: certgen uninstall [--yes] [--trust-root DIR] [--nss DIR]... [--java KEYSTORE]\n\n" \
+	"Removes the root from the trust stores 'certgen install' put it in; an absent entry is\n" \
+	"not an error.\n" HELP_INSTALL_OPTS \
+	"\nexamples:\n  sudo certgen uninstall --yes\n  certgen uninstall --trust-root /tmp/sysroot --yes\n" \
+	HELP_GLOBAL
+
 #define HELP_CROSS \
 	"usage: certgen cross NAME --issuer OTHER [--days N]\n\n" \
 	"Cross-signs CA NAME (same subject, same key) under OTHER: a CA in this directory or another\n" \
@@ -72,7 +120,9 @@
 	"usage: certgen revoke NAME|SERIAL [--reason R]\n\n" \
 	"Records a revocation in the state. R: unspecified (default), keyCompromise, cACompromise,\n" \
 	"affiliationChanged, superseded, cessationOfOperation, certificateHold, privilegeWithdrawn,\n" \
-	"aACompromise. Publish it with certgen crl or certgen ocsp.\n\nexamples:\n" \
+	"aACompromise. Publish it with certgen crl or certgen ocsp. A NAME is its current\n" \
+	"certificate; a SERIAL (hex, from 'certgen list --all') may be any certificate ever\n" \
+	"issued here, also one a reissue superseded; every CRL keeps it until it expires.\n\nexamples:\n" \
 	"  certgen revoke localhost --reason keyCompromise && certgen crl\n" HELP_GLOBAL
 
 #define HELP_CRL \
@@ -134,6 +184,17 @@
 	"  trustcheck --anchors /tmp/bad/expired/anchor.pem --host bad.example /tmp/bad/expired/fullchain.pem\n" \
 	HELP_GLOBAL
 
+#define HELP_APPLY \
+	"usage: certgen apply FILE.json [--out DIR] [--var NAME=VALUE]... [--case NAME]\n\n" \
+	"Builds every certificate a fixture document declares (roots, intermediates, leaves,\n" \
+	"cross-signs, CRLs, deliberate defects) and writes the files it lists under DIR (default\n" \
+	"STATE/fixtures/NAME for NAME.json). A catalogue document (template + cases) writes each\n" \
+	"case into DIR/CASE/ with case.json; --case builds one. Parsing is strict: an unknown key\n" \
+	"or a dangling name is an error and nothing is written. Format: docs/fixtures.md.\n\n" \
+	"examples:\n  certgen apply fixtures/mtls.json --out /tmp/mtls\n" \
+	"  certgen apply fixtures/bad.json --case expired --var host=test.example --out /tmp/bad\n" \
+	HELP_GLOBAL
+
 #define HELP_SERVE \
 	"usage: certgen serve [--port N] [--bind ADDR] [--ports] [--out DIR]\n" \
 	"           [--duration SECONDS] [--max-connections N] [--list]\n\n" \
@@ -154,7 +215,11 @@
 	HELP_GLOBAL
 
 #define HELP_LIST \
-	"usage: certgen list\n\nShows the state directory's layout and every certificate with kind,\n" \
-	"expiry and status.\n\nexamples:\n  certgen list\n  certgen --format json list\n" HELP_GLOBAL
+	"usage: certgen list [--all]\n\nShows the state directory's layout and every current certificate\n" \
+	"with kind, expiry, status and serial; --all adds the ones a reissue superseded (they stay\n" \
+	"in the state, revocable by serial). --format dot draws the hierarchy as a Graphviz graph\n" \
+	"(revoked in red, cross-signs tied to their CA by a dotted 'same key' line).\n\nexamples:\n" \
+	"  certgen list\n  certgen list --all\n  certgen --format json list\n" \
+	"  certgen list --all --format dot > pki.dot\n" HELP_GLOBAL
 
 #endif

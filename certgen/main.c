@@ -15,22 +15,48 @@
 #include <trust.h>
 
 static const cg_cmd commands[] = {
-	{ "ca", cmd_ca, "create the self-signed root", HELP_CA },
-	{ "intermediate", cmd_intermediate, "issue an intermediate CA", HELP_INTERMEDIATE },
-	{ "leaf", cmd_leaf, "issue a server certificate", HELP_LEAF },
-	{ "client", cmd_client, "issue a client (clientAuth) certificate", HELP_CLIENT },
-	{ "cross", cmd_cross, "cross-sign an existing CA under another issuer", HELP_CROSS },
-	{ "revoke", cmd_revoke, "mark a certificate revoked", HELP_REVOKE },
-	{ "crl", cmd_crl, "write a signed CRL", HELP_CRL },
-	{ "ocsp", cmd_ocsp, "write a signed OCSP response", HELP_OCSP },
-	{ "p12", cmd_p12, "export key + chain as PKCS#12", HELP_P12 },
-	{ "bundle", cmd_bundle, "write every CA certificate into one PEM", HELP_BUNDLE },
-	{ "pin", cmd_pin, "print a certificate's SPKI SHA-256 pin", HELP_PIN },
-	{ "mobileconfig", cmd_mobileconfig, "iOS/macOS profile that installs the root", HELP_MOBILECONFIG },
-	{ "android", cmd_android, "root as DER, <hash>.0 and network_security_config.xml", HELP_ANDROID },
-	{ "bad", cmd_bad, "make broken certificates (the offline catalogue)", HELP_BAD },
-	{ "list", cmd_list, "show what exists, with expiry", HELP_LIST },
-	{ "serve", cmd_serve, "offline badssl: serve every bad case over TLS", HELP_SERVE },
+	{ .name = "ca", .run = cmd_ca, .help = HELP_CA, .standalone = true,
+	  .summary = "create the self-signed root" },
+	{ .name = "intermediate", .run = cmd_intermediate, .help = HELP_INTERMEDIATE,
+	  .summary = "issue an intermediate CA" },
+	{ .name = "leaf", .run = cmd_leaf, .help = HELP_LEAF,
+	  .summary = "issue a server certificate" },
+	{ .name = "client", .run = cmd_client, .help = HELP_CLIENT,
+	  .summary = "issue a client (clientAuth) certificate" },
+	{ .name = "sign", .run = cmd_sign, .help = HELP_SIGN,
+	  .summary = "issue a leaf for the key in a CSR (copies only its SANs)" },
+	{ .name = "renew", .run = cmd_renew, .help = HELP_RENEW,
+	  .summary = "reissue a certificate with the same key and names, new dates" },
+	{ .name = "install", .run = cmd_install, .help = HELP_INSTALL,
+	  .summary = "add the root to this machine's trust stores (system, NSS, Java)" },
+	{ .name = "uninstall", .run = cmd_uninstall, .help = HELP_UNINSTALL,
+	  .summary = "remove the root from those trust stores" },
+	{ .name = "cross", .run = cmd_cross, .help = HELP_CROSS,
+	  .summary = "cross-sign an existing CA under another issuer" },
+	{ .name = "revoke", .run = cmd_revoke, .help = HELP_REVOKE,
+	  .summary = "mark a certificate revoked" },
+	{ .name = "crl", .run = cmd_crl, .help = HELP_CRL,
+	  .summary = "write a signed CRL" },
+	{ .name = "ocsp", .run = cmd_ocsp, .help = HELP_OCSP,
+	  .summary = "write a signed OCSP response" },
+	{ .name = "p12", .run = cmd_p12, .help = HELP_P12,
+	  .summary = "export key + chain as PKCS#12" },
+	{ .name = "bundle", .run = cmd_bundle, .help = HELP_BUNDLE,
+	  .summary = "write every CA certificate into one PEM" },
+	{ .name = "pin", .run = cmd_pin, .help = HELP_PIN, .standalone = true,
+	  .summary = "print a certificate's SPKI SHA-256 pin" },
+	{ .name = "mobileconfig", .run = cmd_mobileconfig, .help = HELP_MOBILECONFIG,
+	  .summary = "iOS/macOS profile that installs the root" },
+	{ .name = "android", .run = cmd_android, .help = HELP_ANDROID,
+	  .summary = "root as DER, <hash>.0 and network_security_config.xml" },
+	{ .name = "bad", .run = cmd_bad, .help = HELP_BAD, .standalone = true,
+	  .summary = "make broken certificates (the offline catalogue)" },
+	{ .name = "apply", .run = cmd_apply, .help = HELP_APPLY, .standalone = true,
+	  .summary = "build a hierarchy declared in a JSON file (docs/fixtures.md)" },
+	{ .name = "list", .run = cmd_list, .help = HELP_LIST,
+	  .summary = "show what exists, with expiry" },
+	{ .name = "serve", .run = cmd_serve, .help = HELP_SERVE, .standalone = true,
+	  .summary = "offline badssl: serve every bad case over TLS" },
 };
 
 const cg_cmd *cg_cmd_find(const char *name)
@@ -75,8 +101,11 @@ static int globals(cg_opts *o, int argc, char **argv)
 				o->dir = v;
 			} else if (strcmp(v, "json") == 0 || strcmp(v, "text") == 0) {
 				o->json = strcmp(v, "json") == 0;
+			} else if (strcmp(v, "dot") == 0) {
+				o->dot = true;
 			} else {
-				return cg_fail(-1, "--format must be text or json, not '%s'", v);
+				return cg_fail(-1, "--format must be text, json or dot (list only), not '%s'",
+					       cg_esc(v));
 			}
 		} else if (strcmp(a, "--force") == 0) {
 			o->force = true;
@@ -133,11 +162,11 @@ int main(int argc, char **argv)
 	}
 	if (cg_want_help(c, argc - 1, argv + 1))
 		return CG_OK;
-	/* Only ca (and bad, pin, which need no state) may start a directory; the
+	if (o.dot && strcmp(c->name, "list") != 0)
+		return cg_fail(CG_USAGE, "--format dot is for list only");
+	/* Only ca (and the commands that need no state) may start a directory; the
 	 * others must not leave an empty one behind after a typo in --dir. */
-	if (strcmp(c->name, "ca") != 0 && strcmp(c->name, "bad") != 0 && strcmp(c->name, "pin") != 0 &&
-	    strcmp(c->name, "serve") != 0 &&
-	    !cg_exists(o.dir))
+	if (!c->standalone && !cg_exists(o.dir))
 		return cg_fail(CG_USAGE, "no state directory '%s'; run '%s ca' first, or pass --dir "
 					 "(or set CERTGEN_DIR) to an existing one", o.dir, cg_cmd_prefix(&o));
 	int rc = c->run(&o, argc - 1, argv + 1);

@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,11 +98,20 @@ static int apply_all(const cg_opts *o, cg_state *st)
 	return 0;
 }
 
-/* A name certgen gave a temporary or staged file or directory. */
-static bool ours(const char *n)
+/*
+ * A name certgen gave a staged file or directory (made only under the lock),
+ * or a temporary file whose writer is dead: commands that take no lock
+ * (mobileconfig, android) may be writing theirs right now.
+ */
+static bool stale(const char *n)
 {
-	return strncmp(n, STAGE, strlen(STAGE)) == 0 || strncmp(n, OLD, strlen(OLD)) == 0 ||
-	       (n[0] == '.' && strstr(n, ".tmp.") != NULL);
+	if (strncmp(n, STAGE, strlen(STAGE)) == 0 || strncmp(n, OLD, strlen(OLD)) == 0)
+		return true;
+	const char *t = n[0] == '.' ? strstr(n, ".tmp.") : NULL;
+	long pid = 0;
+	if (!t || !cg_parse_long(t + 5, 1, 1L << 30, &pid))
+		return false;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
 /* Removes what a certgen killed before its commit point left in one directory. */
@@ -119,7 +129,7 @@ static void sweep(const cg_opts *o, const char *rel)
 		close(fd);
 	struct dirent *e;
 	while (d && (e = readdir(d)) != NULL)
-		if (ours(e->d_name))
+		if (stale(e->d_name))
 			cg_remove_tree(dfd, e->d_name);
 	if (d)
 		closedir(d);

@@ -4,67 +4,19 @@
  * to the second, e.g. Apple's 398- and 825-day limits).
  */
 #include "certgen.h"
+#include "cli/options.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static bool digits(const char *s, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
 bool cg_parse_rfc3339(const char *s, int64_t *out)
 {
-	int y, mo, d, h = 0, mi = 0, se = 0;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (!s || strlen(s) < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || !digits(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] ||
-	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
-		return false;
-	const char *p = s + 10;
-	int64_t offset = 0;
-	if (*p) {
-		/* RFC 3339 §5.6: a full date-time needs the time and a zone. */
-		if ((*p != 'T' && *p != 't' && *p != ' ') || !digits(p + 1, 2, &h) || p[3] != ':' ||
-		    !digits(p + 4, 2, &mi) || p[6] != ':' || !digits(p + 7, 2, &se) || h > 23 ||
-		    mi > 59 || se > 59)
-			return false;
-		p += 9;
-		if (*p == '.') /* fractions are accepted and dropped: X.509 times have whole seconds */
-			for (p++; isdigit((unsigned char)*p); p++)
-				;
-		int oh, om;
-		if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
-			offset = 0;
-		} else if ((*p == '+' || *p == '-') && digits(p + 1, 2, &oh) && p[3] == ':' &&
-			   digits(p + 4, 2, &om) && p[6] == '\0' && oh < 24 && om < 60) {
-			offset = (*p == '-' ? -1 : 1) * (int64_t)(oh * 3600 + om * 60);
-		} else {
-			return false;
-		}
-	}
-	*out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
-	return true;
+	/* One parser for both tools (trust/cli/rfc3339.c); a bare full-date means midnight UTC. */
+	char full[40];
+	if (s && strlen(s) == 10 && snprintf(full, sizeof full, "%sT00:00:00Z", s) > 0)
+		s = full;
+	return s && tc_parse_rfc3339(out, s) == 0;
 }
 
 int cg_validity_opt(int argc, char **argv, int *i, cg_validity *v)

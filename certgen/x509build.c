@@ -158,14 +158,33 @@ static int add_profile(X509 *x, X509V3_CTX *ctx, const cg_spec *s)
 		return -1;
 	if (*eku && add_ext(x, ctx, NID_ext_key_usage, eku) != 0)
 		return -1;
-	if (add_ext(x, ctx, NID_subject_key_identifier, "hash") != 0)
+	if (!s->no_ski && add_ext(x, ctx, NID_subject_key_identifier, s->ski ? s->ski : "hash") != 0)
 		return -1;
-	if (s->issuer && add_ext(x, ctx, NID_authority_key_identifier, "keyid:always") != 0)
+	if (s->issuer && !s->no_aki &&
+	    add_ext(x, ctx, NID_authority_key_identifier, "keyid:always") != 0)
 		return -1;
 	if (s->nc && *s->nc && add_ext(x, ctx, NID_name_constraints, s->nc) != 0)
 		return -1;
 	if (!s->no_san && s->san && *s->san && add_san(x, s->san) != 0)
 		return cg_fail(-1, "cannot encode subjectAltName");
+	return 0;
+}
+
+/* A reissue (renew): the extensions certgen put in the earlier certificate, except the
+ * authorityKeyIdentifier, which is made anew from the issuer as it is now. */
+static int copy_extensions(X509 *x, const cg_spec *s)
+{
+	for (int i = 0; i < X509_get_ext_count(s->same_as); i++) {
+		X509_EXTENSION *e = X509_get_ext(s->same_as, i);
+		if (OBJ_obj2nid(X509_EXTENSION_get_object(e)) == NID_authority_key_identifier)
+			continue;
+		if (!X509_add_ext(x, e, -1))
+			return -1;
+	}
+	X509V3_CTX ctx;
+	X509V3_set_ctx(&ctx, s->issuer ? s->issuer : x, x, NULL, NULL, 0);
+	if (s->issuer && add_ext(x, &ctx, NID_authority_key_identifier, "keyid:always") != 0)
+		return -1;
 	return 0;
 }
 
@@ -201,7 +220,10 @@ X509 *cg_build(const cg_spec *s, char serial_hex[80])
 	    !ASN1_TIME_set(X509_getm_notAfter(x), (time_t)s->not_after) ||
 	    !X509_set_pubkey(x, s->key))
 		goto fail;
-	if (!s->v1 && s->profile != CG_PROF_NONE) {
+	if (s->same_as) {
+		if (copy_extensions(x, s) != 0)
+			goto fail;
+	} else if (!s->v1 && s->profile != CG_PROF_NONE) {
 		X509V3_CTX ctx;
 		X509V3_set_ctx(&ctx, s->issuer ? s->issuer : x, x, NULL, NULL, 0);
 		if (add_profile(x, &ctx, s) != 0)

@@ -124,6 +124,10 @@ TRUST_API int trust_store_builder_add_intermediates_mem(trust_store_builder *b, 
 /* Adds the CRLs (PEM or DER, one or many) in a file. */
 TRUST_API int trust_store_builder_add_crl(trust_store_builder *b, const char *path,
 					  trust_error *err);
+/* Number of notes about inputs skipped while loading (a private key in an anchors directory). */
+TRUST_API size_t trust_store_builder_note_count(const trust_store_builder *b);
+/* Note i ("dir/key.pem: skipped, a private key, not a certificate"), owned by the builder. */
+TRUST_API const char *trust_store_builder_note(const trust_store_builder *b, size_t i);
 /* Freezes the builder into *out (owned by the caller: trust_store_free); consumes b
  * whatever the outcome. */
 TRUST_API int trust_store_builder_finish(trust_store **out, trust_store_builder *b,
@@ -135,6 +139,14 @@ TRUST_API size_t trust_store_anchor_count(const trust_store *store);
 /* Number of distinct untrusted intermediates in the store (0 for NULL). */
 TRUST_API size_t trust_store_intermediate_count(const trust_store *store);
 
+/* One input the anchors came from, as reports name it. */
+typedef struct trust_anchor_source {
+	trust_origin origin; /* SYSTEM or USER */
+	const char *path;    /* file or directory (the system bundle with links resolved), or the
+			      * name given to a _mem call */
+	size_t count;        /* certificates read from it */
+} trust_anchor_source;
+
 /* ---- presented chain ---------------------------------------------------- */
 
 /* The certificates a peer sent: the first is the leaf, the rest are untrusted hints. */
@@ -144,13 +156,23 @@ typedef struct trust_chain trust_chain;
 TRUST_API trust_chain *trust_chain_new(void);
 /* Releases a chain (NULL-safe). */
 TRUST_API void trust_chain_free(trust_chain *chain);
-/* Appends every certificate in a PEM/DER file, in file order. */
+/*
+ * Password for PKCS#12 input added after this call (NULL: try none); the
+ * chain keeps a copy and wipes it when freed.  PKCS#7 bundles need none.
+ */
+TRUST_API int trust_chain_set_password(trust_chain *chain, const char *password,
+				       trust_error *err);
+/* Appends every certificate in a PEM/DER file (or PKCS#7 / PKCS#12 bundle), in file order. */
 TRUST_API int trust_chain_add_file(trust_chain *chain, const char *path, trust_error *err);
 /* Appends every certificate in PEM or DER bytes; `name` labels them in messages. */
 TRUST_API int trust_chain_add_mem(trust_chain *chain, const void *data, size_t len,
 				  const char *name, trust_error *err);
 /* Appends an OpenSSL certificate (takes a new reference; the caller keeps its own). */
 TRUST_API int trust_chain_add_x509(trust_chain *chain, struct x509_st *x509, trust_error *err);
+/* Number of notes about inputs skipped while loading (as for the store builder). */
+TRUST_API size_t trust_chain_note_count(const trust_chain *chain);
+/* Note i, owned by the chain. */
+TRUST_API const char *trust_chain_note(const trust_chain *chain, size_t i);
 /* Number of certificates in the chain (0 for NULL). */
 TRUST_API size_t trust_chain_count(const trust_chain *chain);
 /* Certificate at index i (0 is the leaf), borrowed from the chain, or NULL. */
@@ -333,6 +355,10 @@ TRUST_API const char *trust_result_ip(const trust_result *r);
 TRUST_API const char *trust_result_policy(const trust_result *r);
 /* Purpose checked ("server" or "client"); static. */
 TRUST_API const char *trust_result_purpose(const trust_result *r);
+/* Number of inputs the store's anchors came from (0 for a store without anchors). */
+TRUST_API size_t trust_result_anchor_source_count(const trust_result *r);
+/* Borrowed anchor source i (valid while the result lives), or NULL. */
+TRUST_API const trust_anchor_source *trust_result_anchor_source(const trust_result *r, size_t i);
 /* Number of paths recorded (accepted, rejected and abandoned partial ones). */
 TRUST_API size_t trust_result_path_count(const trust_result *r);
 /* Index of the path that is reported as "the chain" (the accepted one, else the best failure), or -1. */

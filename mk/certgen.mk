@@ -1,6 +1,8 @@
 # certgen: its objects minus main.c as a static library, so Check tests named
 # test_certgen_* can call the commands and helpers directly; and bench-certgen.
 CERTGEN_LIB := $(BUILD)/libcertgen.a
+# trustcheck's RFC 3339 parser serves certgen's --not-before/--not-after too.
+CERTGEN_OBJ += $(BUILD)/obj/gen/bad_catalogue.o $(BUILD)/obj/trust/cli/rfc3339.o
 CERTGEN_LIB_OBJ := $(filter-out $(BUILD)/obj/certgen/main.o,$(CERTGEN_OBJ))
 
 $(CERTGEN_LIB): $(CERTGEN_LIB_OBJ)
@@ -28,3 +30,17 @@ CRASH_RUNS ?= 2000
 .PHONY: crash-certgen
 crash-certgen: $(BUILD)/tests/test_certgen_crash
 	CERTGEN_KILL_RUNS=$(CRASH_RUNS) $(BUILD)/tests/test_certgen_crash
+
+# The bad catalogue, fixtures/bad.json, is compiled in: certgen bad needs no data files, and
+# certgen apply fixtures/bad.json builds the same cases from the same description.
+CATALOGUE_C := $(BUILD)/gen/bad_catalogue.c
+CATALOGUE_OBJ := $(BUILD)/obj/gen/bad_catalogue.o
+$(CERTGEN) $(CERTGEN_LIB): $(CATALOGUE_OBJ) $(BUILD)/obj/trust/cli/rfc3339.o
+$(CATALOGUE_C): fixtures/bad.json
+	@mkdir -p $(dir $@)
+	{ echo '/* Generated from fixtures/bad.json by mk/certgen.mk; do not edit. */'; \
+	  echo 'extern const char cg_bad_catalogue[];'; echo 'const char cg_bad_catalogue[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+$(CATALOGUE_OBJ): $(CATALOGUE_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<

@@ -12,4 +12,4 @@ $(LIMBO_RUNNER): $(LIMBO_OBJ) $(STATIC_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(LIMBO_OBJ) $(STATIC_LIB) $(PKG_LIBS)
 
 conformance: $(LIMBO_RUNNER)
-	$(LIMBO_RUNNER) tests/conformance/limbo.json tests/conformance/skip.txt
+	$(LIMBO_RUNNER) --policies policies tests/conformance/limbo.json tests/conformance/skip.txt

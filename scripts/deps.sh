@@ -5,7 +5,7 @@ set -eu
 want=${1:-test}
 
 PKGS_BUILD="build-essential pkg-config libssl-dev libcbor-dev libjansson-dev libplist-dev libpsl-dev libidn2-dev libgraphviz-dev openssl"
-PKGS_TEST="check libsubunit-dev valgrind curl python3 python3-jsonschema python3-cbor2 ca-certificates"
+PKGS_TEST="check libsubunit-dev valgrind curl python3 python3-jsonschema python3-cbor2 ca-certificates libnss3-tools zsh"
 PKGS_FUZZ="clang libclang-rt-14-dev"
 
 case "$want" in

@@ -369,15 +369,17 @@ static const char *lazy_name(_Atomic(char *) *slot, const X509_NAME *name)
 	BIO *b = BIO_new(BIO_s_mem());
 	if (!b)
 		return "";
-	X509_NAME_print_ex(b, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+	/* A failed print (no memory) is not cached: the next call tries again. */
+	int printed = X509_NAME_print_ex(b, name, 0, TRUST_DN_FLAGS);
 	char *data = NULL;
 	long n = BIO_get_mem_data(b, &data);
-	char *s = malloc((size_t)n + 1);
+	char *s = printed >= 0 && n >= 0 && (data || n == 0) ? malloc((size_t)n + 1) : NULL;
 	if (!s) {
 		BIO_free(b);
 		return "";
 	}
-	memcpy(s, data, (size_t)n);
+	if (n)
+		memcpy(s, data, (size_t)n);
 	s[n] = '\0';
 	BIO_free(b);
 	char *expected = NULL;

@@ -77,10 +77,10 @@ int tasn1_cert_verify(const TASN1_CERT *t, EVP_PKEY *issuer_key)
 {
 	if (!t || !issuer_key || X509_ALGOR_cmp(t->sigalg, t->tbs->sigalg) != 0)
 		return 0;
-	int r = ASN1_item_verify_ex(ASN1_ITEM_rptr(TASN1_TBS), t->sigalg, t->sig, t->tbs, NULL,
-				    issuer_key, NULL, NULL);
-	ERR_clear_error();
-	return r == 1;
+	/* OpenSSL's error queue is left to the caller, which tells an internal
+	 * failure (no memory) from a bad signature by it (sigcheck.c). */
+	return ASN1_item_verify_ex(ASN1_ITEM_rptr(TASN1_TBS), t->sigalg, t->sig, t->tbs, NULL,
+				   issuer_key, NULL, NULL) == 1;
 }
 
 bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM **n, BIGNUM **e)

@@ -169,9 +169,8 @@ EVP_PKEY *tcert_pkey(const trust_cert *cert)
 		const unsigned char *p = spki->enc.enc;
 		pk = p ? d2i_PUBKEY(NULL, &p, spki->enc.len) : NULL;
 	}
-	ERR_clear_error();
 	if (!pk)
-		return NULL;
+		return NULL; /* the error queue says why, for callers that ask */
 	EVP_PKEY *expected = NULL;
 	if (!atomic_compare_exchange_strong(&c->pkey, &expected, pk)) {
 		EVP_PKEY_free(pk);

@@ -2,10 +2,24 @@
 #include "internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 trust_chain *trust_chain_new(void)
 {
-	return calloc(1, sizeof(trust_chain));
+	trust_chain *c = calloc(1, sizeof(trust_chain));
+	if (c)
+		c->certs.notes = &c->notes;
+	return c;
+}
+
+size_t trust_chain_note_count(const trust_chain *chain)
+{
+	return chain ? chain->notes.n : 0;
+}
+
+const char *trust_chain_note(const trust_chain *chain, size_t i)
+{
+	return chain && i < chain->notes.n ? chain->notes.v[i] : NULL;
 }
 
 void trust_chain_free(trust_chain *chain)
@@ -13,7 +27,24 @@ void trust_chain_free(trust_chain *chain)
 	if (!chain)
 		return;
 	tcert_list_clear(&chain->certs);
+	tnotes_clear(&chain->notes);
+	if (chain->password)
+		OPENSSL_clear_free(chain->password, strlen(chain->password));
 	free(chain);
+}
+
+int trust_chain_set_password(trust_chain *chain, const char *password, trust_error *err)
+{
+	if (!chain)
+		return terr_set(err, TRUST_EUSAGE, "chain: bad arguments");
+	char *copy = NULL;
+	if (password && !(copy = strdup(password)))
+		return terr_set(err, TRUST_ENOMEM, "out of memory");
+	if (chain->password)
+		OPENSSL_clear_free(chain->password, strlen(chain->password));
+	chain->password = copy;
+	chain->certs.password = copy;
+	return TRUST_OK;
 }
 
 int trust_chain_add_file(trust_chain *chain, const char *path, trust_error *err)

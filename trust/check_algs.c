@@ -12,7 +12,11 @@
  * BR §6.1.5; NIST SP 800-131A retired 1024-bit RSA in 2013) and 1024 bits
  * under bare rfc5280 (BoringSSL's default), ECDSA on P-256/P-384/P-521 only,
  * Ed25519 and Ed448.  These apply to the anchor too: a weak root key makes
- * every path under it forgeable.
+ * every path under it forgeable.  An EC key must name its curve (RFC 5480
+ * §2.1.1: namedCurve only): explicit parameters (specifiedCurve) or
+ * implicitCA are refused under every policy, even when the explicit
+ * parameters spell out P-256, because a certificate that chooses its own
+ * generator is the CVE-2020-0601 ("CurveBall") attack shape.
  *
  * RFC 5280 §4.1.1.2: the outer signatureAlgorithm MUST equal the signature
  * field inside tbsCertificate; a mismatch is a malformed certificate.
@@ -42,12 +46,19 @@ static const char *nid_name(int nid)
 	return s ? s : "unknown";
 }
 
+/* Signature algorithms by OpenSSL's long name, as the reports show them. */
+static const char *sig_name(int nid)
+{
+	const char *s = nid != NID_undef ? OBJ_nid2ln(nid) : NULL;
+	return s ? s : "unknown";
+}
+
 /* Returns true if an error was added. */
 static bool check_signature(tpath *p, size_t i)
 {
 	trust_cert *c = p->certs[i];
 	if (X509_ALGOR_cmp(tcert_sigalg(c), tcert_tbs_sigalg(c)) != 0) {
-		tpath_add(p, "rfc5280.signature.algorithm-mismatch", TRUST_SEV_ERROR, (int)i,
+		tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_ALGORITHM_MISMATCH, TRUST_SEV_ERROR, (int)i,
 			  "rfc5280",
 			  "the outer signatureAlgorithm differs from the one inside the signed part");
 		return true;
@@ -57,11 +68,11 @@ static bool check_signature(tpath *p, size_t i)
 
 	int md = NID_undef, pk = NID_undef;
 	if (!tcert_signature_info(c, &md, &pk)) {
-		tfinding *f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_FORBIDDEN_ALGORITHM, TRUST_SEV_ERROR,
 					(int)i, "rfc5280",
 					"the signature algorithm (%s) is not one we accept",
-					nid_name(c->sig_nid));
-		tfinding_param(f, "algorithm", "%s", nid_name(c->sig_nid));
+					sig_name(c->sig_nid));
+		tfinding_param(f, "algorithm", "%s", sig_name(c->sig_nid));
 		return true;
 	}
 	bool eddsa = pk == NID_ED25519 || pk == NID_ED448;
@@ -71,14 +82,14 @@ static bool check_signature(tpath *p, size_t i)
 		return false;
 	tfinding *f;
 	if (weak_digest(md))
-		f = tpath_add(p, "rfc5280.signature.weak-digest", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		f = tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_WEAK_DIGEST, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "signed with %s, a broken digest (%s)", nid_name(md),
-			      nid_name(c->sig_nid));
+			      sig_name(c->sig_nid));
 	else
-		f = tpath_add(p, "rfc5280.signature.forbidden-algorithm", TRUST_SEV_ERROR, (int)i,
+		f = tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_FORBIDDEN_ALGORITHM, TRUST_SEV_ERROR, (int)i,
 			      "rfc5280", "the signature algorithm %s is not one we accept",
-			      nid_name(c->sig_nid));
-	tfinding_param(f, "algorithm", "%s", nid_name(c->sig_nid));
+			      sig_name(c->sig_nid));
+	tfinding_param(f, "algorithm", "%s", sig_name(c->sig_nid));
 	tfinding_param(f, "digest", "%s", nid_name(md));
 	return true;
 }
@@ -94,12 +105,27 @@ static bool allowed_curve(const trust_cert *c, char *name, size_t len)
 	return nid == NID_X9_62_prime256v1 || nid == NID_secp384r1 || nid == NID_secp521r1;
 }
 
+/* true if the key is id-ecPublicKey with parameters other than a named curve. */
+static bool ec_params_not_named(const trust_cert *c)
+{
+	const ASN1_OBJECT *alg = NULL;
+	int ptype = V_ASN1_UNDEF;
+	X509_ALGOR_get0(&alg, &ptype, NULL, c->t->tbs->spki->alg);
+	return OBJ_obj2nid(alg) == NID_X9_62_id_ecPublicKey && ptype != V_ASN1_OBJECT;
+}
+
 /* Returns true if an error was added. */
 static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 {
 	trust_cert *c = p->certs[i];
+	if (ec_params_not_named(c)) {
+		tpath_add(p, TRUST_ID_RFC5280_KEY_EXPLICIT_CURVE, TRUST_SEV_ERROR, (int)i, "rfc5280",
+			  "the EC key gives explicit curve parameters instead of naming its curve "
+			  "(RFC 5480 requires namedCurve)");
+		return true;
+	}
 	if (!c->key_ok) {
-		tpath_add(p, "rfc5280.key.unreadable", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_KEY_UNREADABLE, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the public key cannot be decoded");
 		return true;
 	}
@@ -111,7 +137,7 @@ static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 		int min = tv_tls_profile(ctx) ? RSA_MIN_WEB : RSA_MIN_RFC;
 		if (c->pkey_bits >= min)
 			return false;
-		f = tpath_add(p, "rfc5280.key.rsa-too-small", TRUST_SEV_ERROR, (int)i,
+		f = tpath_add(p, TRUST_ID_RFC5280_KEY_RSA_TOO_SMALL, TRUST_SEV_ERROR, (int)i,
 			      tv_tls_profile(ctx) ? ctx->rules.policy_name : "rfc5280",
 			      "RSA key of %d bits; at least %d are required", c->pkey_bits, min);
 		tfinding_param(f, "bits", "%d", c->pkey_bits);
@@ -122,7 +148,7 @@ static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 		char curve[64];
 		if (allowed_curve(c, curve, sizeof(curve)))
 			return false;
-		f = tpath_add(p, "rfc5280.key.forbidden-curve", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		f = tpath_add(p, TRUST_ID_RFC5280_KEY_FORBIDDEN_CURVE, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "EC key on %s; only P-256, P-384 and P-521 are accepted", curve);
 		tfinding_param(f, "curve", "%s", curve);
 		return true;
@@ -131,14 +157,14 @@ static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 	case EVP_PKEY_ED448:
 		return false;
 	default:
-		f = tpath_add(p, "rfc5280.key.forbidden-type", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		f = tpath_add(p, TRUST_ID_RFC5280_KEY_FORBIDDEN_TYPE, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "%s keys are not accepted", nid_name(type));
 		tfinding_param(f, "type", "%s", nid_name(type));
 		return true;
 	}
 }
 
-void tcheck_algorithms(tv_ctx *ctx, tpath *p)
+int tcheck_algorithms(tv_ctx *ctx, tpath *p)
 {
 	size_t bad = 0;
 	for (size_t i = 0; i < p->n; i++) {
@@ -146,7 +172,8 @@ void tcheck_algorithms(tv_ctx *ctx, tpath *p)
 		bad += check_key(ctx, p, i);
 	}
 	if (bad == 0)
-		tpath_add(p, "rfc5280.algorithms", TRUST_SEV_PASS, -1, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_ALGORITHMS, TRUST_SEV_PASS, -1, "rfc5280",
 			  "%zu certificate%s use accepted keys and signature algorithms", p->n,
 			  p->n == 1 ? "" : "s");
+	return bad != 0;
 }

@@ -118,7 +118,7 @@ void tcheck_signature_hash(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 		const char *h = hash_word(c->sig_md_nid);
 		if (!h || !tpolicy_has_word(r, "forbid", h))
 			continue;
-		bool self = tv_self_signed(ctx, c);
+		bool self = tsig_self_signed(ctx, c);
 		if (skip_self && self)
 			continue;
 		if (skip_user_top && i == p->n - 1 && p->origin[i] == TRUST_ORIGIN_USER && !self)
@@ -217,7 +217,7 @@ void tcheck_key_usage_rule(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 void tcheck_san_required(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
 	(void)ctx;
-	GENERAL_NAMES *gens = X509_get_ext_d2i(p->certs[0]->x509, NID_subject_alt_name, NULL, NULL);
+	GENERAL_NAMES *gens = tcert_ext_d2i(p->certs[0], NID_subject_alt_name, NULL);
 	int usable = 0;
 	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens); i++) {
 		int t = sk_GENERAL_NAME_value(gens, i)->type;
@@ -275,7 +275,7 @@ void tcheck_sct_count(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	if (c->not_after < ctx->at)
 		return; /* trustd skips CT for an expired leaf; expiry is reported anyway */
 	int crit = 0;
-	STACK_OF(SCT) *scts = X509_get_ext_d2i(c->x509, NID_ct_precert_scts, &crit, NULL);
+	STACK_OF(SCT) *scts = tcert_ext_d2i(c, NID_ct_precert_scts, &crit);
 	int have = scts ? sk_SCT_num(scts) : 0;
 	SCT_LIST_free(scts);
 	ERR_clear_error();

@@ -162,7 +162,7 @@ void tcheck_ats_settings(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	if (!h.requires_ct || tpolicy_path_origin(p) == TPO_SYSTEM || ctx->no_ct)
 		return;
 	/* Legacy behaviour (A10): two SCTs even for a private chain. */
-	STACK_OF(SCT) *scts = X509_get_ext_d2i(p->certs[0]->x509, NID_ct_precert_scts, NULL, NULL);
+	STACK_OF(SCT) *scts = tcert_ext_d2i(p->certs[0], NID_ct_precert_scts, NULL);
 	int have = scts ? sk_SCT_num(scts) : 0;
 	SCT_LIST_free(scts);
 	ERR_clear_error();

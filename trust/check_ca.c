@@ -23,16 +23,16 @@ static size_t check_bc(tpath *p, size_t i)
 	const trust_cert *c = p->certs[i];
 	size_t bad = 0;
 	if (i > 0 && !c->has_bc) {
-		tpath_add(p, "rfc5280.basic-constraints.missing", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_BASIC_CONSTRAINTS_MISSING, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "issues certificate %zu but has no basicConstraints", i - 1);
 		bad++;
 	} else if (i > 0 && !c->is_ca) {
-		tpath_add(p, "rfc5280.basic-constraints.not-ca", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_BASIC_CONSTRAINTS_NOT_CA, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "issues certificate %zu but basicConstraints says cA FALSE", i - 1);
 		bad++;
 	}
 	if (c->is_ca && !c->bc_critical) {
-		tpath_add(p, "rfc5280.basic-constraints.not-critical", tv_profile_sev(p, i), (int)i,
+		tpath_add(p, TRUST_ID_RFC5280_BASIC_CONSTRAINTS_NOT_CRITICAL, tv_profile_sev(p, i), (int)i,
 			  "rfc5280", "a CA certificate whose basicConstraints is not critical");
 		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
@@ -46,12 +46,12 @@ static size_t check_ku(tpath *p, size_t i)
 		return 0;
 	bool kcs = (c->ku & KU_KEY_CERT_SIGN) != 0;
 	if (c->is_ca && !kcs) {
-		tpath_add(p, "rfc5280.key-usage.no-keycertsign", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_KEY_USAGE_NO_KEYCERTSIGN, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "a CA certificate whose keyUsage lacks keyCertSign");
 		return 1;
 	}
 	if (!c->is_ca && kcs) {
-		tpath_add(p, "rfc5280.key-usage.keycertsign-not-ca", TRUST_SEV_ERROR, (int)i,
+		tpath_add(p, TRUST_ID_RFC5280_KEY_USAGE_KEYCERTSIGN_NOT_CA, TRUST_SEV_ERROR, (int)i,
 			  "rfc5280", "keyUsage asserts keyCertSign but basicConstraints cA is not TRUE");
 		return 1;
 	}
@@ -68,7 +68,7 @@ static size_t check_pathlen(tpath *p)
 		if (!anchor && !c->self_issued) {
 			if (room <= 0) {
 				tfinding *f = tpath_add(
-					p, "rfc5280.basic-constraints.path-length", TRUST_SEV_ERROR,
+					p, TRUST_ID_RFC5280_BASIC_CONSTRAINTS_PATH_LENGTH, TRUST_SEV_ERROR,
 					(int)i, "rfc5280",
 					"a CA above this one allows no further intermediate CAs");
 				tfinding_param(f, "intermediate", "%zu", i);
@@ -82,7 +82,7 @@ static size_t check_pathlen(tpath *p)
 	return bad;
 }
 
-void tcheck_ca(tv_ctx *ctx, tpath *p)
+int tcheck_ca(tv_ctx *ctx, tpath *p)
 {
 	(void)ctx;
 	size_t bad = 0, cas = 0;
@@ -94,7 +94,8 @@ void tcheck_ca(tv_ctx *ctx, tpath *p)
 	if (p->n > 1)
 		bad += check_pathlen(p);
 	if (bad == 0)
-		tpath_add(p, "rfc5280.basic-constraints", TRUST_SEV_PASS, -1, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_BASIC_CONSTRAINTS, TRUST_SEV_PASS, -1, "rfc5280",
 			  "%zu issuing certificate%s: cA TRUE, keyCertSign and path length respected",
 			  cas, cas == 1 ? "" : "s");
+	return bad != 0;
 }

@@ -36,22 +36,3 @@ const char *tv_fmt_asn1_time(char *buf, size_t len, const ASN1_TIME *t)
 	}
 	return buf;
 }
-
-/* Through the signature cache: most roots lack an AKI, and this runs for each
- * evaluation that reaches them. */
-bool tv_self_signed(tv_ctx *ctx, const trust_cert *c)
-{
-	if (!c->self_issued)
-		return false;
-	unsigned char key[TSIG_KEY_LEN];
-	if (ctx->cache) {
-		tsig_key(key, c, c);
-		tsig_status st = tsigcache_get(ctx->cache, key);
-		if (st != TSIG_UNKNOWN)
-			return st == TSIG_VALID;
-	}
-	tsig_status st = tcert_verify_signed_by(c, c) ? TSIG_VALID : TSIG_INVALID;
-	if (ctx->cache)
-		tsigcache_put(ctx->cache, key, st);
-	return st == TSIG_VALID;
-}

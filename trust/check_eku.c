@@ -9,9 +9,12 @@
  *    Chromium/BoringSSL and Apple do, and CAs rely on it.
  *  - The webpki policy's stricter EKU rules (EKU required on the leaf, no
  *    anyExtendedKeyUsage, none on a root) live in check_webpki.c.
- *  - Under the TLS profiles a non-CA leaf whose keyUsage is present must allow
- *    a TLS handshake key use (digitalSignature, keyEncipherment or
- *    keyAgreement; clients cannot use keyEncipherment).
+ *  - Under the TLS profiles a leaf whose keyUsage is present must allow a TLS
+ *    handshake key use (digitalSignature, keyEncipherment or keyAgreement;
+ *    clients cannot use keyEncipherment), whatever its basicConstraints say:
+ *    a CA certificate served as the leaf (keyCertSign|cRLSign only) may not
+ *    sign handshakes (RFC 5280 §4.2.1.3; `openssl verify -purpose sslserver`
+ *    refuses it too).
  */
 #include "validate_checks.h"
 
@@ -34,7 +37,7 @@ static size_t check_leaf(tv_ctx *ctx, tpath *p)
 		return 0;
 	if (c->xku & (purpose_bit(ctx->rules.eku_nid) | XKU_ANYEKU))
 		return 0;
-	tfinding *f = tpath_add(p, "rfc5280.eku.missing-purpose", TRUST_SEV_ERROR, 0, pol,
+	tfinding *f = tpath_add(p, TRUST_ID_RFC5280_EKU_MISSING_PURPOSE, TRUST_SEV_ERROR, 0, pol,
 				"the leaf's extendedKeyUsage does not include %s", want);
 	tfinding_param(f, "purpose", "%s", want);
 	return 1;
@@ -43,14 +46,14 @@ static size_t check_leaf(tv_ctx *ctx, tpath *p)
 static size_t check_leaf_key_usage(tv_ctx *ctx, tpath *p)
 {
 	const trust_cert *c = p->certs[0];
-	if (c->ku == TCERT_KU_ABSENT || c->is_ca || !tv_ext_reliable(c))
+	if (c->ku == TCERT_KU_ABSENT || !tv_ext_reliable(c))
 		return 0;
 	uint32_t ok = KU_DIGITAL_SIGNATURE | KU_KEY_AGREEMENT;
 	if (ctx->rules.eku_nid != NID_client_auth)
 		ok |= KU_KEY_ENCIPHERMENT;
 	if (c->ku & ok)
 		return 0;
-	tpath_add(p, "tls.key-usage.purpose", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
+	tpath_add(p, TRUST_ID_TLS_KEY_USAGE_PURPOSE, TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
 		  "the leaf's keyUsage allows no TLS %s key use", purpose_name(ctx->rules.eku_nid));
 	return 1;
 }
@@ -66,7 +69,7 @@ static size_t check_issuers(tv_ctx *ctx, tpath *p)
 			continue;
 		if (c->xku & (purpose_bit(ctx->rules.eku_nid) | XKU_ANYEKU))
 			continue;
-		tfinding *f = tpath_add(p, "rfc5280.eku.issuer-lacks-purpose", TRUST_SEV_ERROR,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_EKU_ISSUER_LACKS_PURPOSE, TRUST_SEV_ERROR,
 					(int)i, pol,
 					"this CA's extendedKeyUsage excludes %s for every certificate "
 					"below it", want);
@@ -76,15 +79,16 @@ static size_t check_issuers(tv_ctx *ctx, tpath *p)
 	return bad;
 }
 
-void tcheck_eku(tv_ctx *ctx, tpath *p)
+int tcheck_eku(tv_ctx *ctx, tpath *p)
 {
 	size_t bad = check_leaf(ctx, p) + check_issuers(ctx, p);
 	if (tv_tls_profile(ctx))
 		bad += check_leaf_key_usage(ctx, p);
 	if (bad == 0) {
-		tfinding *f = tpath_add(p, "rfc5280.eku", TRUST_SEV_PASS, -1, ctx->rules.policy_name,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_EKU, TRUST_SEV_PASS, -1, ctx->rules.policy_name,
 					"the leaf and its issuers allow %s",
 					purpose_name(ctx->rules.eku_nid));
 		tfinding_param(f, "purpose", "%s", purpose_name(ctx->rules.eku_nid));
 	}
+	return bad != 0;
 }

@@ -163,13 +163,13 @@ static size_t check_each(tpath *p, size_t i)
 		for (int j = 0; j < k && !dup; j++)
 			dup = OBJ_cmp(obj, X509_EXTENSION_get_object(sk_X509_EXTENSION_value(exts, j))) == 0;
 		if (dup) {
-			ext_error(p, i, "rfc5280.extensions.duplicate", ext, "appears more than once");
+			ext_error(p, i, TRUST_ID_RFC5280_EXTENSIONS_DUPLICATE, ext, "appears more than once");
 			bad++;
 			continue;
 		}
 		const char *why = malformed(ext, nid, invalid);
 		if (why) {
-			ext_error(p, i, "rfc5280.extensions.malformed", ext, why);
+			ext_error(p, i, TRUST_ID_RFC5280_EXTENSIONS_MALFORMED, ext, why);
 			bad++;
 			continue;
 		}
@@ -177,16 +177,16 @@ static size_t check_each(tpath *p, size_t i)
 			continue;
 		const char *id = NULL;
 		if (nid == NID_authority_key_identifier)
-			id = "rfc5280.aki.critical";
+			id = TRUST_ID_RFC5280_AKI_CRITICAL;
 		else if (nid == NID_subject_key_identifier)
-			id = "rfc5280.ski.critical";
+			id = TRUST_ID_RFC5280_SKI_CRITICAL;
 		else if (nid == NID_info_access)
-			id = "rfc5280.aia.critical";
+			id = TRUST_ID_RFC5280_AIA_CRITICAL;
 		else if (!understood_critical(nid))
-			id = "rfc5280.extensions.unknown-critical";
+			id = TRUST_ID_RFC5280_EXTENSIONS_UNKNOWN_CRITICAL;
 		if (id) {
 			ext_error(p, i, id, ext,
-				  strcmp(id, "rfc5280.extensions.unknown-critical") == 0
+				  strcmp(id, TRUST_ID_RFC5280_EXTENSIONS_UNKNOWN_CRITICAL) == 0
 					  ? "is critical and not processed here"
 					  : "MUST be non-critical");
 			bad++;
@@ -194,7 +194,7 @@ static size_t check_each(tpath *p, size_t i)
 	}
 	/* OpenSSL's own consistency checks on the extensions it caches. */
 	if (bad == 0 && (p->certs[i]->ex_flags & EXFLAG_INVALID)) {
-		tpath_add(p, "rfc5280.extensions.malformed", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_EXTENSIONS_MALFORMED, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the extensions are inconsistent or malformed");
 		bad++;
 	}
@@ -212,35 +212,35 @@ static size_t check_key_ids(tv_ctx *ctx, tpath *p, size_t i)
 	 * signature) is enough: its signature is never relied on, and this spares a
 	 * verification per evaluation for the many roots without AKI. */
 	bool self_signed = !has_aki && ((tv_is_anchor(p, i) && (c->ex_flags & EXFLAG_SS)) ||
-					tv_self_signed(ctx, c));
+					tsig_self_signed(ctx, c));
 	if (!has_aki && !self_signed) {
-		tpath_add(p, "rfc5280.aki.missing", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_AKI_MISSING, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "no authorityKeyIdentifier, which only a self-signed certificate may omit");
 		bad++;
 	}
 	if (has_aki && !c->aki_keyid) {
-		tpath_add(p, "rfc5280.aki.missing-key-id", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_AKI_MISSING_KEY_ID, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the authorityKeyIdentifier has no keyIdentifier");
 		bad++;
 	}
 	if (has_aki && tv_br_profile(ctx) &&
 	    c->aki && (c->aki->issuer || c->aki->serial)) {
-		tpath_add(p, "webpki.aki.issuer-serial", tv_profile_sev(p, i), (int)i,
+		tpath_add(p, TRUST_ID_WEBPKI_AKI_ISSUER_SERIAL, tv_profile_sev(p, i), (int)i,
 			  ctx->rules.policy_name,
 			  "the authorityKeyIdentifier names an issuer and serial (CA/B BR §7.1.2)");
 		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
 	if (has_aki && c->aki_keyid && tv_br_profile(ctx) && c->self_issued &&
 	    (!c->ski || ASN1_OCTET_STRING_cmp(c->aki_keyid, c->ski) != 0) &&
-	    tv_self_signed(ctx, c)) {
-		tpath_add(p, "webpki.aki.ski-mismatch", tv_profile_sev(p, i), (int)i,
+	    tsig_self_signed(ctx, c)) {
+		tpath_add(p, TRUST_ID_WEBPKI_AKI_SKI_MISMATCH, tv_profile_sev(p, i), (int)i,
 			  ctx->rules.policy_name,
 			  "a self-signed certificate whose authorityKeyIdentifier is not its own "
 			  "subjectKeyIdentifier");
 		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
 	if (c->is_ca && !c->ski) {
-		tpath_add(p, "rfc5280.ski.missing", tv_profile_sev(p, i), (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_SKI_MISSING, tv_profile_sev(p, i), (int)i, "rfc5280",
 			  "a CA certificate without subjectKeyIdentifier");
 		bad += tv_profile_sev(p, i) == TRUST_SEV_ERROR;
 	}
@@ -254,17 +254,17 @@ static size_t check_san(tv_ctx *ctx, tpath *p, size_t i)
 	bool empty_subject = X509_NAME_entry_count(tcert_subject_name(c)) == 0;
 	bool critical = tcert_ext_critical(c, NID_subject_alt_name);
 	if (empty_subject && idx < 0) {
-		tpath_add(p, "rfc5280.san.missing-empty-subject", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_SAN_MISSING_EMPTY_SUBJECT, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the subject is empty and there is no subjectAltName");
 		return 1;
 	}
 	if (empty_subject && !critical) {
-		tpath_add(p, "rfc5280.san.not-critical", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_SAN_NOT_CRITICAL, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the subject is empty, so subjectAltName MUST be critical");
 		return 1;
 	}
 	if (!empty_subject && critical && tv_br_profile(ctx)) {
-		tpath_add(p, "webpki.san.critical", TRUST_SEV_ERROR, (int)i, ctx->rules.policy_name,
+		tpath_add(p, TRUST_ID_WEBPKI_SAN_CRITICAL, TRUST_SEV_ERROR, (int)i, ctx->rules.policy_name,
 			  "subjectAltName is critical although the subject is not empty "
 			  "(CA/B BR §7.1.2.7.12)");
 		return 1;
@@ -272,7 +272,7 @@ static size_t check_san(tv_ctx *ctx, tpath *p, size_t i)
 	return 0;
 }
 
-void tcheck_extensions(tv_ctx *ctx, tpath *p)
+int tcheck_extensions(tv_ctx *ctx, tpath *p)
 {
 	size_t bad = 0;
 	for (size_t i = 0; i < p->n; i++) {
@@ -281,6 +281,7 @@ void tcheck_extensions(tv_ctx *ctx, tpath *p)
 		bad += check_san(ctx, p, i);
 	}
 	if (bad == 0)
-		tpath_add(p, "rfc5280.extensions", TRUST_SEV_PASS, -1, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_EXTENSIONS, TRUST_SEV_PASS, -1, "rfc5280",
 			  "extensions are well formed, unique and understood where critical");
+	return bad != 0;
 }

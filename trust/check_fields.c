@@ -39,13 +39,13 @@ static size_t check_serial(tpath *p, size_t i)
 	int octets = serial_octets(s, &neg, &zero);
 	tfinding *f = NULL;
 	if (neg)
-		f = tpath_add(p, "rfc5280.serial.negative", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		f = tpath_add(p, TRUST_ID_RFC5280_SERIAL_NEGATIVE, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "the serial number is negative (RFC 5280 §4.1.2.2)");
 	else if (zero)
-		f = tpath_add(p, "rfc5280.serial.zero", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		f = tpath_add(p, TRUST_ID_RFC5280_SERIAL_ZERO, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "the serial number is zero (RFC 5280 §4.1.2.2)");
 	else if (octets > 20)
-		f = tpath_add(p, "rfc5280.serial.too-long", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		f = tpath_add(p, TRUST_ID_RFC5280_SERIAL_TOO_LONG, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			      "the serial number is %d octets long; at most 20 are allowed",
 			      octets);
 	if (f)
@@ -59,14 +59,14 @@ static size_t check_version(tv_ctx *ctx, tpath *p, size_t i)
 	size_t bad = 0;
 	/* §4.1.2.9: extensions appear only in v3 certificates. */
 	if (c->version < 2 && sk_X509_EXTENSION_num(tcert_exts(c)) > 0) {
-		tpath_add(p, "rfc5280.version.extensions-before-v3", TRUST_SEV_ERROR, (int)i,
+		tpath_add(p, TRUST_ID_RFC5280_VERSION_EXTENSIONS_BEFORE_V3, TRUST_SEV_ERROR, (int)i,
 			  "rfc5280", "a version %ld certificate carries extensions",
 			  c->version + 1);
 		bad++;
 	}
 	/* CA/B Forum BR §7.1.1: certificates MUST be v3 (anchors are exempt). */
 	if (tv_br_profile(ctx) && !tv_is_anchor(p, i) && c->version != 2) {
-		tfinding *f = tpath_add(p, "webpki.version.not-v3", TRUST_SEV_ERROR, (int)i,
+		tfinding *f = tpath_add(p, TRUST_ID_WEBPKI_VERSION_NOT_V3, TRUST_SEV_ERROR, (int)i,
 					ctx->rules.policy_name,
 					"a version %ld certificate; TLS requires version 3",
 					c->version + 1);
@@ -82,20 +82,20 @@ static size_t check_names(tpath *p, size_t i)
 	size_t bad = 0;
 	/* §4.1.2.4: the issuer field MUST contain a non-empty distinguished name. */
 	if (X509_NAME_entry_count(tcert_issuer_name(c)) == 0) {
-		tpath_add(p, "rfc5280.issuer.empty", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_ISSUER_EMPTY, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the issuer name is empty");
 		bad++;
 	}
 	/* §4.1.2.6: a CA's subject MUST be a non-empty distinguished name. */
 	if (c->is_ca && X509_NAME_entry_count(tcert_subject_name(c)) == 0) {
-		tpath_add(p, "rfc5280.subject.empty-ca", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_SUBJECT_EMPTY_CA, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "a CA certificate with an empty subject name");
 		bad++;
 	}
 	return bad;
 }
 
-void tcheck_fields(tv_ctx *ctx, tpath *p)
+int tcheck_fields(tv_ctx *ctx, tpath *p)
 {
 	size_t bad = 0;
 	for (size_t i = 0; i < p->n; i++) {
@@ -104,6 +104,7 @@ void tcheck_fields(tv_ctx *ctx, tpath *p)
 		bad += check_names(p, i);
 	}
 	if (bad == 0)
-		tpath_add(p, "rfc5280.fields", TRUST_SEV_PASS, -1, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_FIELDS, TRUST_SEV_PASS, -1, "rfc5280",
 			  "version, serial number, issuer and subject fields are well formed");
+	return bad != 0;
 }

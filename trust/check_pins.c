@@ -14,7 +14,7 @@
 #include <string.h>
 
 static const tpolicy_rule pin_rule = {
-	.id = "pin.spki",
+	.id = TRUST_ID_PIN_SPKI,
 	.policy = "pins",
 	.enabled = true,
 	.severity = TRUST_SEV_ERROR,
@@ -25,7 +25,7 @@ static const tpolicy_rule pin_rule = {
 };
 
 static const tpolicy_rule ats_pin_rule = {
-	.id = "ats.pinned-domains",
+	.id = TRUST_ID_ATS_PINNED_DOMAINS,
 	.policy = "ats",
 	.enabled = true,
 	.severity = TRUST_SEV_ERROR,

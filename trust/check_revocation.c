@@ -38,33 +38,27 @@ static const char *reason_name(int code)
 	return "unspecified";
 }
 
-static bool crl_signature_ok(tv_ctx *ctx, X509_CRL *crl, const trust_cert *issuer)
+static int verify_crl(const void *crl, const trust_cert *issuer)
 {
-	unsigned char key[TSIG_KEY_LEN], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	bool cacheable = ctx->cache && X509_CRL_digest(crl, EVP_sha256(), md, &mdlen) && mdlen == 32;
-	if (cacheable) {
-		/* Same layout as certificates: the result depends only on key and bytes. */
-		const unsigned char *spki = trust_cert_spki_sha256(issuer);
-		memset(key, 0, 32);
-		if (spki)
-			memcpy(key, spki, 32);
-		memcpy(key + 32, md, 32);
-		tsig_status st = tsigcache_get(ctx->cache, key);
-		if (st != TSIG_UNKNOWN)
-			return st == TSIG_VALID;
-	}
 	EVP_PKEY *pk = tcert_pkey(issuer);
-	tsig_status st = (pk && X509_CRL_verify(crl, pk) == 1) ? TSIG_VALID : TSIG_INVALID;
+	return pk && X509_CRL_verify((X509_CRL *)crl, pk) == 1;
+}
+
+/* Through the signature cache, keyed like certificates: the result depends
+ * only on the key and the CRL's bytes. */
+static tsig_status crl_signature(tv_ctx *ctx, X509_CRL *crl, const trust_cert *issuer)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	bool hashed = X509_CRL_digest(crl, EVP_sha256(), md, &mdlen) && mdlen == 32;
 	ERR_clear_error();
-	if (cacheable)
-		tsigcache_put(ctx->cache, key, st);
-	return st == TSIG_VALID;
+	return tsig_check(ctx, issuer, hashed ? md : NULL, verify_crl, crl, false);
 }
 
 /* NULL if the CRL's form is supported and it covers certificate c; else why not
- * ("" means: simply out of scope, nothing to report). */
-static const char *unsupported(X509_CRL *crl, const trust_cert *c)
+ * ("" means: simply out of scope, nothing to report; *internal is set when
+ * the CRL could not be read for want of memory). */
+static const char *unsupported(X509_CRL *crl, const trust_cert *c, bool *internal)
 {
 	int n = X509_CRL_get_ext_count(crl);
 	for (int k = 0; k < n; k++) {
@@ -78,7 +72,7 @@ static const char *unsupported(X509_CRL *crl, const trust_cert *c)
 	int crit = 0;
 	ISSUING_DIST_POINT *idp = X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, &crit,
 						       NULL);
-	ERR_clear_error();
+	*internal = !idp && terr_ossl_internal();
 	if (!idp)
 		return crit == -1 ? NULL : "its issuingDistributionPoint is malformed";
 	const char *why = NULL;
@@ -102,7 +96,7 @@ static void report_revoked(tpath *p, size_t i, X509_REVOKED *rev)
 	tv_fmt_asn1_time(when, sizeof(when), X509_REVOKED_get0_revocationDate(rev));
 	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_REVOKED_get0_serialNumber(rev), NULL);
 	char *hex = bn ? BN_bn2hex(bn) : NULL;
-	tfinding *f = tpath_add(p, "revocation.revoked", TRUST_SEV_ERROR, (int)i, "rfc5280",
+	tfinding *f = tpath_add(p, TRUST_ID_REVOCATION_REVOKED, TRUST_SEV_ERROR, (int)i, "rfc5280",
 				"revoked at %s (%s)", when, reason);
 	tfinding_param(f, "serial", "%s", hex ? hex : "?");
 	tfinding_param(f, "reason", "%s", reason);
@@ -130,26 +124,36 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
 		X509_CRL *crl = crls->v[k];
 		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), tcert_issuer_name(c)) != 0)
 			continue;
-		if (!crl_signature_ok(ctx, crl, issuer))
-			continue; /* another key under the same name: not this issuer's CRL */
-		if (issuer->ku != TCERT_KU_ABSENT && !(issuer->ku & KU_CRL_SIGN)) {
-			warn(p, i, "revocation.crl-unusable", crl, "the issuer's keyUsage lacks cRLSign");
+		tsig_status sig = crl_signature(ctx, crl, issuer);
+		if (sig == TSIG_ERROR) {
+			tpath_fail_internal(p, (int)i, "checking a CRL's signature");
 			continue;
 		}
-		const char *why = unsupported(crl, c);
+		if (sig != TSIG_VALID)
+			continue; /* another key under the same name: not this issuer's CRL */
+		if (issuer->ku != TCERT_KU_ABSENT && !(issuer->ku & KU_CRL_SIGN)) {
+			warn(p, i, TRUST_ID_REVOCATION_CRL_UNUSABLE, crl, "the issuer's keyUsage lacks cRLSign");
+			continue;
+		}
+		bool internal = false;
+		const char *why = unsupported(crl, c, &internal);
+		if (internal) {
+			tpath_fail_internal(p, (int)i, "reading a CRL's issuingDistributionPoint");
+			continue;
+		}
 		if (why) {
 			if (why[0])
-				warn(p, i, "revocation.crl-unsupported", crl, why);
+				warn(p, i, TRUST_ID_REVOCATION_CRL_UNSUPPORTED, crl, why);
 			continue;
 		}
 		const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
 		time_t at = (time_t)ctx->at;
 		if (X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &at) > 0) {
-			warn(p, i, "revocation.crl-not-yet-valid", crl, "its thisUpdate is after the evaluation time");
+			warn(p, i, TRUST_ID_REVOCATION_CRL_NOT_YET_VALID, crl, "its thisUpdate is after the evaluation time");
 			continue;
 		}
 		if (next && X509_cmp_time(next, &at) < 0) {
-			warn(p, i, "revocation.crl-stale", crl, "its nextUpdate has passed");
+			warn(p, i, TRUST_ID_REVOCATION_CRL_STALE, crl, "its nextUpdate has passed");
 			continue;
 		}
 		consulted = 1;
@@ -164,17 +168,19 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
 	return consulted;
 }
 
-void tcheck_revocation(tv_ctx *ctx, tpath *p)
+int tcheck_revocation(tv_ctx *ctx, tpath *p)
 {
 	const tcrl_list *crls = tstore_crls(ctx->store);
 	if (!crls || crls->n == 0)
-		return;
+		return 0;
 	size_t before = tv_error_count(p), checked = 0;
 	for (size_t i = 0; i + 1 < p->n; i++)
 		if (!tv_is_anchor(p, i))
 			checked += (size_t)check_one(ctx, p, i, crls);
-	if (checked > 0 && tv_error_count(p) == before)
-		tpath_add(p, "revocation.crl", TRUST_SEV_PASS, -1, "rfc5280",
+	bool rejected = tv_error_count(p) > before || p->broken;
+	if (checked > 0 && !rejected)
+		tpath_add(p, TRUST_ID_REVOCATION_CRL, TRUST_SEV_PASS, -1, "rfc5280",
 			  "%zu certificate%s checked against CRLs; none revoked", checked,
 			  checked == 1 ? "" : "s");
+	return rejected;
 }

@@ -13,7 +13,7 @@ static const char *role(const tpath *p, size_t i)
 	return i == 0 ? "leaf" : "intermediate";
 }
 
-void tcheck_validity(tv_ctx *ctx, tpath *p)
+int tcheck_validity(tv_ctx *ctx, tpath *p)
 {
 	char at[40], nb[40], na[40];
 	tv_fmt_time(at, sizeof(at), ctx->at);
@@ -26,23 +26,22 @@ void tcheck_validity(tv_ctx *ctx, tpath *p)
 		tv_fmt_time(na, sizeof(na), c->not_after);
 		tfinding *f = NULL;
 		if (ctx->at > c->not_after)
-			f = tpath_add(p, "rfc5280.validity.expired", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			f = tpath_add(p, TRUST_ID_RFC5280_VALIDITY_EXPIRED, TRUST_SEV_ERROR, (int)i, "rfc5280",
 				      "the %s expired at %s (checked at %s)", role(p, i), na, at);
 		else if (ctx->at < c->not_before)
-			f = tpath_add(p, "rfc5280.validity.not-yet-valid", TRUST_SEV_ERROR, (int)i,
+			f = tpath_add(p, TRUST_ID_RFC5280_VALIDITY_NOT_YET_VALID, TRUST_SEV_ERROR, (int)i,
 				      "rfc5280", "the %s is not valid before %s (checked at %s)",
 				      role(p, i), nb, at);
-		if (!f)
-			continue;
-		bad++;
+		bad++; /* counted even if the finding could not be stored */
 		tfinding_param(f, "not-before", "%s", nb);
 		tfinding_param(f, "not-after", "%s", na);
 		tfinding_param(f, "at", "%s", at);
 	}
 	if (bad == 0) {
-		tfinding *f = tpath_add(p, "rfc5280.validity", TRUST_SEV_PASS, -1, "rfc5280",
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_VALIDITY, TRUST_SEV_PASS, -1, "rfc5280",
 					"%zu certificate%s valid at %s", p->n, p->n == 1 ? "" : "s",
 					at);
 		tfinding_param(f, "at", "%s", at);
 	}
+	return bad != 0;
 }

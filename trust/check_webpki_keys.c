@@ -1,56 +1,93 @@
 /*
- * webpki key rules (CA/B BR §6.1.5, §7.1.3.1), on every certificate of the
- * path, the root included.  check_algs.c already refuses RSA under 2048 bits,
- * DSA and curves other than P-256/P-384/P-521 under the TLS profiles; the BRs
- * narrow that further:
- *  - webpki.key.rsa-modulus: the modulus is a whole number of bytes;
- *  - webpki.key.forbidden-curve: P-521 is not allowed;
- *  - webpki.key.forbidden-type: Ed448 is not allowed (Ed25519 is, as in
- *    rustls-webpki).
+ * webpki key kinds (CA/B BR §6.1.5, §7.1.3.1), on every certificate the
+ * rule's scope names (webpki.json: all of them, the root included):
+ *  - rsa-modulus-bytes: an RSA modulus is a whole number of bytes;
+ *  - key-types: the key is one of the "allow" words: rsa, p256, p384, p521,
+ *    ed25519, ed448 (webpki allows rsa, p256, p384 and ed25519, as
+ *    rustls-webpki does).  RSA sizes are check_algs.c's and key-size's.
  */
+#include "policy.h"
 #include "validate_checks.h"
 
-static bool is_p521(const trust_cert *c)
+#include <string.h>
+
+void tcheck_rsa_modulus_bytes(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
-	return c->curve_nid == NID_secp521r1;
+	(void)ctx;
+	size_t bad = 0, rsa = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const trust_cert *c = p->certs[i];
+		if (!tpolicy_cert_in_scope(r, p, i) ||
+		    (c->pkey_type != EVP_PKEY_RSA && c->pkey_type != EVP_PKEY_RSA_PSS))
+			continue;
+		rsa++;
+		if (c->pkey_bits % 8 == 0)
+			continue;
+		tfinding *f = tpolicy_fail(p, r, (int)i,
+					   "RSA modulus of %d bits; the Baseline Requirements want "
+					   "a multiple of 8", c->pkey_bits);
+		tfinding_param(f, "bits", "%d", c->pkey_bits);
+		bad++;
+	}
+	if (bad == 0)
+		tpolicy_pass(p, r, -1, "%zu RSA key%s, each a whole number of bytes", rsa,
+			     rsa == 1 ? "" : "s");
 }
 
-static size_t check_key(tv_ctx *ctx, tpath *p, size_t i)
+/* The allow-list word for a certificate's key, or NULL for any other key. */
+static const char *key_word(const trust_cert *c)
 {
-	const trust_cert *c = p->certs[i];
-	const char *pol = ctx->rules.policy_name;
-	tfinding *f;
 	switch (c->pkey_type) {
 	case EVP_PKEY_RSA:
 	case EVP_PKEY_RSA_PSS:
-		if (c->pkey_bits % 8 == 0)
-			return 0;
-		f = tpath_add(p, "webpki.key.rsa-modulus", TRUST_SEV_ERROR, (int)i, pol,
-			      "RSA modulus of %d bits; the Baseline Requirements want a multiple "
-			      "of 8", c->pkey_bits);
-		tfinding_param(f, "bits", "%d", c->pkey_bits);
-		return 1;
-	case EVP_PKEY_EC:
-		if (!is_p521(c))
-			return 0;
-		f = tpath_add(p, "webpki.key.forbidden-curve", TRUST_SEV_ERROR, (int)i, pol,
-			      "EC key on P-521; the Baseline Requirements allow P-256 and P-384 only");
-		tfinding_param(f, "curve", "P-521");
-		return 1;
+		return "rsa";
+	case EVP_PKEY_ED25519:
+		return "ed25519";
 	case EVP_PKEY_ED448:
-		f = tpath_add(p, "webpki.key.forbidden-type", TRUST_SEV_ERROR, (int)i, pol,
-			      "Ed448 key; the web PKI accepts RSA, P-256, P-384 and Ed25519");
-		tfinding_param(f, "type", "Ed448");
-		return 1;
+		return "ed448";
+	case EVP_PKEY_EC:
+		return c->curve_nid == NID_X9_62_prime256v1 ? "p256"
+		       : c->curve_nid == NID_secp384r1	    ? "p384"
+		       : c->curve_nid == NID_secp521r1	    ? "p521"
+							    : NULL;
 	default:
-		return 0; /* other types are check_algs.c's to refuse */
+		return NULL;
 	}
 }
 
-size_t twebpki_check_keys(tv_ctx *ctx, tpath *p)
+static const char *key_label(const trust_cert *c, char *buf, size_t len)
 {
-	size_t bad = 0;
-	for (size_t i = 0; i < p->n; i++)
-		bad += check_key(ctx, p, i);
-	return bad;
+	int nid = c->pkey_type == EVP_PKEY_EC ? c->curve_nid : c->pkey_type;
+	const char *sn = nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
+	snprintf(buf, len, "%s", sn ? sn : "unknown");
+	return buf;
+}
+
+void tcheck_key_types(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
+{
+	(void)ctx;
+	size_t bad = 0, n = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		if (!tpolicy_cert_in_scope(r, p, i))
+			continue;
+		n++;
+		const trust_cert *c = p->certs[i];
+		const char *w = key_word(c);
+		char label[64];
+		if (w && tpolicy_has_word(r, "allow", w))
+			continue;
+		bad++;
+		key_label(c, label, sizeof(label));
+		char allowed[128] = "";
+		const tparam_value *v = tpolicy_param(r, "allow");
+		for (size_t k = 0; v && k < v->nv; k++) {
+			strncat(allowed, k ? ", " : "", sizeof(allowed) - strlen(allowed) - 1);
+			strncat(allowed, v->v[k], sizeof(allowed) - strlen(allowed) - 1);
+		}
+		tfinding *f = tpolicy_fail(p, r, (int)i, "%s key; the policy accepts %s", label,
+					   allowed);
+		tfinding_param(f, "key", "%s", label);
+	}
+	if (bad == 0)
+		tpolicy_pass(p, r, -1, "%zu key%s, each of an allowed type", n, n == 1 ? "" : "s");
 }

@@ -1,41 +1,29 @@
 /*
- * webpki name rules on the leaf (CA/B BR §7.1.4.3, §7.1.2.7.12):
+ * webpki name kinds, on the leaf (CA/B BR §7.1.4.3, §7.1.2.7.12):
  *
- *  - webpki.cn.not-in-san: each subject commonName is a character-for-
- *    character copy of a SAN dNSName, or an IP address written exactly as
- *    the BRs say (IPv4 dotted decimal without leading zeros, IPv6 in RFC 5952
- *    form: lower case, compressed) that is also a SAN iPAddress.  So "Example.COM"
- *    against DNS:example.com, a U-label against its A-label, "0xC0A80101" or
- *    "2001:0db8:0:0:0:0:0:1" all fail; the message says which form was meant.
- *    A CN that cannot be read as a host name or address (one label such as
- *    "Test Server" or "x509-limbo-ee") breaks the same rule but cannot be
- *    mistaken for a name a client checks, so it only warns.
- *  - webpki.cn.multiple: at most one commonName.
- *  - webpki.san.underscore: no "_" in a dNSName (ballot SC-12).
- *  - webpki.san.wildcard-public-suffix: "*.S" where S is a public suffix,
- *    ICANN or private section of the list (libpsl), whatever the host asked
- *    for: such a certificate should not exist.
+ *  - cn-in-san: each subject commonName is a character-for-character copy
+ *    of a SAN dNSName, or an IP address written exactly as the BRs say (IPv4
+ *    dotted decimal without leading zeros, IPv6 in RFC 5952 form: lower case,
+ *    compressed) that is also a SAN iPAddress.  So "Example.COM" against
+ *    DNS:example.com, a U-label against its A-label, "0xC0A80101" or
+ *    "2001:0db8:0:0:0:0:0:1" all fail; the message says which form was
+ *    meant.  A CN that cannot be read as a host name or address (one label
+ *    such as "Test Server") breaks the same rule but cannot be mistaken for
+ *    a name a client checks, so it only warns.
+ *  - cn-single: at most one commonName.
+ *  - dns-no-underscore: no "_" in a dNSName (ballot SC-12).
+ *  - wildcard-not-public-suffix: no "*.S" where S is a public suffix of
+ *    libpsl's list, ICANN and private sections, whatever host is asked for.
  */
+#include "policy.h"
 #include "validate_checks.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <idn2.h>
 #include <libpsl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* The BRs' text form of a SAN iPAddress, or "" if it is not 4 or 16 bytes. */
-static const char *ip_text(char *buf, size_t len, const ASN1_OCTET_STRING *a)
-{
-	int n = ASN1_STRING_length(a);
-	buf[0] = '\0';
-	if ((n == 4 || n == 16) &&
-	    !inet_ntop(n == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(a), buf, (socklen_t)len))
-		buf[0] = '\0';
-	return buf;
-}
 
 static bool same_text(const ASN1_IA5STRING *s, const char *cn, size_t len)
 {
@@ -63,11 +51,11 @@ static const char *near_miss(char *buf, size_t len, const GENERAL_NAMES *gens, c
 		if (iplen && g->type == GEN_IPADD &&
 		    (size_t)ASN1_STRING_length(g->d.iPAddress) == iplen &&
 		    memcmp(ASN1_STRING_get0_data(g->d.iPAddress), ip, iplen) == 0) {
-			found = ip_text(buf, len, g->d.iPAddress);
-		} else if (!iplen && g->type == GEN_DNS) {
+			found = tnames_ip_text(buf, len, g->d.iPAddress);
+		} else if (alabel && g->type == GEN_DNS) {
 			const char *d = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
 			int dl = ASN1_STRING_length(g->d.dNSName);
-			if ((alabel && strlen(alabel) == (size_t)dl && strncasecmp(alabel, d, (size_t)dl) == 0)) {
+			if (strlen(alabel) == (size_t)dl && strncasecmp(alabel, d, (size_t)dl) == 0) {
 				snprintf(buf, len, "%.*s", dl, d);
 				found = buf;
 			}
@@ -88,15 +76,22 @@ static bool host_shaped(const char *cn, size_t len)
 	return inet_aton(cn, &v4) != 0;
 }
 
-static size_t check_cn(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const ASN1_STRING *v)
+static GENERAL_NAMES *leaf_sans(const trust_cert *c)
+{
+	int crit = -1;
+	return tcert_ext_d2i(c, NID_subject_alt_name, &crit);
+}
+
+/* 1 if one commonName broke the rule (a finding was added at its severity). */
+static bool check_cn(tpath *p, const tpolicy_rule *r, const GENERAL_NAMES *gens,
+		     const ASN1_STRING *v)
 {
 	unsigned char *utf8 = NULL;
 	int len = ASN1_STRING_to_UTF8(&utf8, v);
 	if (len < 0) {
 		ERR_clear_error();
-		tpath_add(p, "webpki.cn.not-in-san", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
-			  "the subject commonName cannot be decoded");
-		return 1;
+		tpolicy_fail(p, r, 0, "the subject commonName cannot be decoded");
+		return true;
 	}
 	const char *cn = (const char *)utf8;
 	bool clean = memchr(cn, '\0', (size_t)len) == NULL;
@@ -104,45 +99,61 @@ static size_t check_cn(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const A
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 		char ip[64];
 		if ((g->type == GEN_DNS && same_text(g->d.dNSName, cn, (size_t)len)) ||
-		    (g->type == GEN_IPADD && strcmp(ip_text(ip, sizeof(ip), g->d.iPAddress), cn) == 0)) {
+		    (g->type == GEN_IPADD && strcmp(tnames_ip_text(ip, sizeof(ip), g->d.iPAddress), cn) == 0)) {
 			OPENSSL_free(utf8);
-			return 0;
+			return false;
 		}
 	}
+	const char *shown = clean ? cn : "(contains NUL)";
 	char want[256];
 	const char *other = clean ? near_miss(want, sizeof(want), gens, cn) : NULL;
-	trust_severity sev = !clean || host_shaped(cn, (size_t)len) ? TRUST_SEV_ERROR
+	trust_severity sev = !clean || host_shaped(cn, (size_t)len) ? r->severity
 								     : TRUST_SEV_WARNING;
 	tfinding *f;
 	if (other)
-		f = tpath_add(p, "webpki.cn.not-in-san", sev, 0, ctx->rules.policy_name,
-			      "the subject commonName '%s' is the SAN entry '%s' written differently; "
-			      "the Baseline Requirements want it exactly as '%s'", cn, other, other);
+		f = tpolicy_note(p, r, sev, 0,
+				 "the subject commonName '%s' is the SAN entry '%s' written "
+				 "differently; the Baseline Requirements want it exactly as '%s'",
+				 shown, other, other);
 	else
-		f = tpath_add(p, "webpki.cn.not-in-san", sev, 0, ctx->rules.policy_name,
-			      "the subject commonName '%s' is not one of the subjectAltName entries",
-			      clean ? cn : "(contains NUL)");
-	tfinding_param(f, "cn", "%s", clean ? cn : "(contains NUL)");
+		f = tpolicy_note(p, r, sev, 0,
+				 "the subject commonName '%s' is not one of the subjectAltName entries",
+				 shown);
+	tfinding_param(f, "cn", "%s", shown);
 	OPENSSL_free(utf8);
-	return sev == TRUST_SEV_ERROR;
+	return true;
 }
 
-static size_t check_common_names(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
+void tcheck_cn_in_san(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
+	(void)ctx;
+	const trust_cert *c = p->certs[0];
+	if (!tv_ext_reliable(c))
+		return;
+	GENERAL_NAMES *gens = leaf_sans(c);
+	const X509_NAME *subj = tcert_subject_name(c);
+	bool bad = false;
+	for (int i = X509_NAME_get_index_by_NID(subj, NID_commonName, -1); i >= 0;
+	     i = X509_NAME_get_index_by_NID(subj, NID_commonName, i))
+		bad |= check_cn(p, r, gens, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i)));
+	GENERAL_NAMES_free(gens);
+	if (!bad)
+		tpolicy_pass(p, r, 0, "the subject commonName, if any, repeats a SAN entry exactly");
+}
+
+void tcheck_cn_single(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
+{
+	(void)ctx;
 	const X509_NAME *subj = tcert_subject_name(p->certs[0]);
-	size_t bad = 0;
 	int count = 0;
 	for (int i = X509_NAME_get_index_by_NID(subj, NID_commonName, -1); i >= 0;
-	     i = X509_NAME_get_index_by_NID(subj, NID_commonName, i)) {
+	     i = X509_NAME_get_index_by_NID(subj, NID_commonName, i))
 		count++;
-		bad += check_cn(ctx, p, gens, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i)));
-	}
-	if (count > 1) {
-		tpath_add(p, "webpki.cn.multiple", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
-			  "the subject has %d commonName attributes; at most one is allowed", count);
-		bad++;
-	}
-	return bad;
+	if (count > 1)
+		tpolicy_fail(p, r, 0, "the subject has %d commonName attributes; at most one is "
+				      "allowed", count);
+	else
+		tpolicy_pass(p, r, 0, "the subject has at most one commonName");
 }
 
 /* 1 if "*.rest" covers a whole public suffix; fails closed without a list. */
@@ -154,50 +165,56 @@ static bool wildcard_over_suffix(const char *dns, size_t len)
 	size_t n = len - 2;
 	for (size_t i = 0; i < n; i++)
 		rest[i] = (char)tolower((unsigned char)dns[2 + i]);
-	if (n > 0 && rest[n - 1] == '.')
+	if (rest[n - 1] == '.')
 		n--;
 	rest[n] = '\0';
 	const psl_ctx_t *psl = psl_builtin();
 	return !psl || psl_is_public_suffix2(psl, rest, PSL_TYPE_ANY);
 }
 
-static size_t check_dns_sans(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
+/* Runs `bad` on every SAN dNSName of the leaf; one finding per offending name. */
+static void each_dns(tpath *p, const tpolicy_rule *r, bool (*bad)(const char *, size_t),
+		     const char *why, const char *ok)
 {
-	size_t bad = 0;
+	const trust_cert *c = p->certs[0];
+	if (!tv_ext_reliable(c))
+		return;
+	GENERAL_NAMES *gens = leaf_sans(c);
+	size_t n = 0;
 	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 		if (g->type != GEN_DNS)
 			continue;
 		const char *d = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
 		int len = ASN1_STRING_length(g->d.dNSName);
-		tfinding *f = NULL;
-		if (memchr(d, '_', (size_t)len)) {
-			f = tpath_add(p, "webpki.san.underscore", TRUST_SEV_ERROR, 0,
-				      ctx->rules.policy_name,
-				      "SAN DNS:%.*s contains an underscore, which a publicly-trusted "
-				      "certificate may not (CA/B ballot SC-12)", len, d);
-			tfinding_param(f, "san", "%.*s", len, d);
-			bad++;
-		}
-		if (wildcard_over_suffix(d, (size_t)len)) {
-			f = tpath_add(p, "webpki.san.wildcard-public-suffix", TRUST_SEV_ERROR, 0,
-				      ctx->rules.policy_name,
-				      "SAN DNS:%.*s is a wildcard over a public suffix", len, d);
-			tfinding_param(f, "san", "%.*s", len, d);
-			bad++;
-		}
+		if (!bad(d, (size_t)len))
+			continue;
+		tfinding *f = tpolicy_fail(p, r, 0, "SAN DNS:%.*s %s", len, d, why);
+		tfinding_param(f, "san", "%.*s", len, d);
+		n++;
 	}
-	return bad;
+	GENERAL_NAMES_free(gens);
+	if (n == 0)
+		tpolicy_pass(p, r, 0, "%s", ok);
 }
 
-size_t twebpki_check_names(tv_ctx *ctx, tpath *p)
+static bool has_underscore(const char *d, size_t len)
 {
-	const trust_cert *c = p->certs[0];
-	if (!tv_ext_reliable(c))
-		return 0;
-	int crit = -1;
-	GENERAL_NAMES *gens = tcert_ext_d2i(c, NID_subject_alt_name, &crit);
-	size_t bad = check_common_names(ctx, p, gens) + check_dns_sans(ctx, p, gens);
-	GENERAL_NAMES_free(gens);
-	return bad;
+	return memchr(d, '_', len) != NULL;
+}
+
+void tcheck_dns_no_underscore(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
+{
+	(void)ctx;
+	each_dns(p, r, has_underscore,
+		 "contains an underscore, which a publicly-trusted certificate may not "
+		 "(CA/B ballot SC-12)",
+		 "no SAN dNSName contains an underscore");
+}
+
+void tcheck_wildcard_not_public_suffix(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
+{
+	(void)ctx;
+	each_dns(p, r, wildcard_over_suffix, "is a wildcard over a public suffix",
+		 "no wildcard covers a public suffix");
 }

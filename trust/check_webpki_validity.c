@@ -1,5 +1,5 @@
 /*
- * cabf.validity-schedule: CA/B Forum ballot SC-081's maximum validity for a
+ * validity-schedule: CA/B Forum ballot SC-081's maximum validity for a
  * subscriber certificate, by issuance date (taken as the leaf's notBefore):
  *
  *   issued before 2026-03-15          398 days
@@ -10,12 +10,11 @@
  * Validity counts as the BRs define it (§6.3.2): notBefore through notAfter
  * inclusive, so notAfter - notBefore + 1 seconds, and any part of a day is
  * one more day.  Exactly 398 x 86,400 s between the two fields is therefore
- * 399 days.  A certificate one day under the maximum but over the BRs'
- * "SHOULD NOT exceed" figure gets a warning.
- *
- * Scope: the leaf of a chain to a system anchor (publicly trusted).  Private
- * roots and user-installed anchors are not governed by the BRs.
+ * 399 days.  Exactly the maximum warns: the BRs say it SHOULD NOT exceed one
+ * day less.  webpki.json scopes the rule to the leaf of system-anchored
+ * chains; private roots and user-installed anchors are not governed by the BRs.
  */
+#include "policy.h"
 #include "validate_checks.h"
 
 static const struct {
@@ -36,35 +35,35 @@ static int64_t max_days_for(int64_t issued)
 	return schedule[i].days;
 }
 
-void twebpki_check_validity(tv_ctx *ctx, tpath *p)
+void tcheck_validity_schedule(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
-	const trust_cert *c = p->certs[0];
-	if (p->n < 2 || p->origin[p->n - 1] != TRUST_ORIGIN_SYSTEM)
-		return;
-	int64_t span = c->not_after - c->not_before;
-	if (span < 0)
-		return; /* inverted dates: check_validity.c rejects them */
-	int64_t days = (span + 1 + 86399) / 86400;
-	int64_t max = max_days_for(c->not_before);
-	char issued[32];
-	tv_fmt_time(issued, sizeof(issued), c->not_before);
-	const char *pol = ctx->rules.policy_name;
-	tfinding *f;
-	if (days > max)
-		f = tpath_add(p, "cabf.validity-schedule", TRUST_SEV_ERROR, 0, pol,
-			      "the leaf is valid for %lld days; a certificate issued %s may be "
-			      "valid for at most %lld (CA/B BR §6.3.2, SC-081)",
-			      (long long)days, issued, (long long)max);
-	else if (days == max)
-		f = tpath_add(p, "cabf.validity-schedule.recommended", TRUST_SEV_WARNING, 0, pol,
-			      "the leaf is valid for %lld days, the maximum for a certificate "
-			      "issued %s; the BRs recommend at most %lld",
-			      (long long)days, issued, (long long)(max - 1));
-	else
-		f = tpath_add(p, "cabf.validity-schedule", TRUST_SEV_PASS, 0, pol,
-			      "the leaf is valid for %lld days, within the %lld allowed for "
-			      "its issuance date", (long long)days, (long long)max);
-	tfinding_param(f, "days", "%lld", (long long)days);
-	tfinding_param(f, "maximum", "%lld", (long long)max);
-	tfinding_param(f, "issued", "%s", issued);
+	(void)ctx;
+	for (size_t i = 0; i < p->n; i++) {
+		const trust_cert *c = p->certs[i];
+		int64_t span = c->not_after - c->not_before;
+		if (!tpolicy_cert_in_scope(r, p, i) || span < 0)
+			continue; /* inverted dates: check_validity.c rejects them */
+		int64_t days = (span + 1 + 86399) / 86400;
+		int64_t max = max_days_for(c->not_before);
+		char issued[32];
+		tv_fmt_time(issued, sizeof(issued), c->not_before);
+		tfinding *f;
+		if (days > max)
+			f = tpolicy_fail(p, r, (int)i,
+					 "valid for %lld days; a certificate issued %s may be valid "
+					 "for at most %lld (CA/B BR 6.3.2, SC-081)",
+					 (long long)days, issued, (long long)max);
+		else if (days == max)
+			f = tpolicy_note(p, r, TRUST_SEV_WARNING, (int)i,
+					 "valid for %lld days, the maximum for a certificate issued "
+					 "%s; the BRs recommend at most %lld",
+					 (long long)days, issued, (long long)(max - 1));
+		else
+			f = tpolicy_note(p, r, TRUST_SEV_PASS, (int)i,
+					 "valid for %lld days, within the %lld allowed for its "
+					 "issuance date", (long long)days, (long long)max);
+		tfinding_param(f, "days", "%lld", (long long)days);
+		tfinding_param(f, "maximum", "%lld", (long long)max);
+		tfinding_param(f, "issued", "%s", issued);
+	}
 }

@@ -19,6 +19,14 @@ int terr_set(trust_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
+bool terr_ossl_internal(void)
+{
+	bool internal = false;
+	for (unsigned long e; (e = ERR_get_error()) != 0;)
+		internal |= ERR_FATAL_ERROR(e) != 0 || ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE;
+	return internal;
+}
+
 const char *trust_err_name(trust_err_code code)
 {
 	switch (code) {

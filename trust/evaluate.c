@@ -140,13 +140,15 @@ static int resolve_options(trust_eval_options *o, const trust_eval_options *in,
 }
 
 /* Too many presented certificates: a clean "not trusted" naming the budget. */
-static void reject_presented(trust_result *r, size_t n, int limit)
+static int reject_presented(trust_result *r, size_t n, int limit)
 {
 	tpath *p = tresult_new_path(r);
-	r->budget.hit = "budget.presented";
-	if (p)
-		tpath_add(p, "budget.presented", TRUST_SEV_ERROR, -1, "rfc5280",
-			  "the peer presented %zu certificates; the limit is %d", n, limit);
+	r->budget.hit = TRUST_ID_BUDGET_PRESENTED;
+	if (!p)
+		return TRUST_ENOMEM;
+	tpath_add(p, TRUST_ID_BUDGET_PRESENTED, TRUST_SEV_ERROR, -1, "rfc5280",
+		  "the peer presented %zu certificates; the limit is %d", n, limit);
+	return TRUST_OK;
 }
 
 int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache *cache,
@@ -169,6 +171,7 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 		return terr_set(err, TRUST_ENOMEM, "out of memory");
 	tv_ctx ctx = { 0 };
 	ctx.store = store;
+	ctx.chain = chain;
 	ctx.cache = (opts->flags & TRUST_EVAL_NO_SIGCACHE) ? NULL : cache;
 	ctx.budget = &r->budget;
 	ctx.budget->lim = opts->budgets;
@@ -177,6 +180,7 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.policy = opts->overlay;
 	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;
 	r->at = ctx.at;
+	r->anchors = tanchor_sources_ref(store->anchor_sources);
 	r->policy = ctx.rules.policy_name;
 	if (ctx.policy) {
 		if (!(r->policy_owned = strdup(trust_policy_name(ctx.policy)))) {
@@ -185,7 +189,11 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 		}
 		r->policy = r->policy_owned;
 	}
-	r->purpose = opts->purpose == TRUST_PURPOSE_CLIENT ? "client" : "server";
+	/* The purpose the rules check: a tls-client policy checks client
+	 * certificates whatever opts->purpose says, and the report must agree. */
+	bool client = ctx.rules.eku_nid == NID_client_auth ||
+		      (ctx.rules.eku_nid == NID_undef && opts->purpose == TRUST_PURPOSE_CLIENT);
+	r->purpose = client ? "client" : "server";
 
 	unsigned char ipbuf[16];
 	if (opts->host) {
@@ -203,18 +211,24 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 			return terr_set(err, TRUST_EUSAGE, "'%s' is not an IPv4 or IPv6 address",
 					opts->ip);
 		}
-		r->ip = strdup(opts->ip);
+		if (!(r->ip = strdup(opts->ip))) {
+			trust_result_free(r);
+			return terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
 		ctx.ip = ipbuf;
 		ctx.ip_len = iplen;
 	}
 
 	if (chain->certs.n > (size_t)opts->budgets.max_presented)
-		reject_presented(r, chain->certs.n, opts->budgets.max_presented);
-	else if (tbuild_paths(&ctx, r, chain, (opts->flags & TRUST_EVAL_EXPLAIN) != 0) != TRUST_OK) {
+		rc = reject_presented(r, chain->certs.n, opts->budgets.max_presented);
+	else
+		rc = tbuild_paths(&ctx, r, chain, (opts->flags & TRUST_EVAL_EXPLAIN) != 0);
+	if (rc == TRUST_OK)
+		rc = tresult_finish(r);
+	if (rc != TRUST_OK) {
 		trust_result_free(r);
-		return terr_set(err, TRUST_ENOMEM, "out of memory");
+		return terr_set(err, rc, "out of memory");
 	}
-	tresult_finish(r);
 	*out = r;
 	return TRUST_OK;
 }

@@ -7,6 +7,8 @@
 #ifndef TRUST_INTERNAL_H
 #define TRUST_INTERNAL_H
 
+#include "ids.h"
+
 #include <trust.h>
 
 #include <openssl/asn1t.h>
@@ -22,6 +24,10 @@
 
 #define TRUST_HIDDEN __attribute__((visibility("hidden")))
 
+/* The one DN form of every report and message: RFC 2253 order and escaping,
+ * UTF-8 kept as UTF-8 ("CN=good.example.com,O=Example"). */
+#define TRUST_DN_FLAGS (XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
+
 /* Largest input file we read: a system bundle is ~220 KB and a pool of 10,000
  * intermediates ~7 MB; anything larger is refused before it is parsed. */
 #define TRUST_MAX_FILE_BYTES (8u * 1024u * 1024u)
@@ -31,6 +37,9 @@
 /* ---- error helpers (error.c) ---- */
 TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* true if OpenSSL's error queue says the last call failed inside the library
+ * (no memory, internal error) rather than on its input.  Empties the queue. */
+TRUST_HIDDEN bool terr_ossl_internal(void);
 
 /* ---- certificate template (cert_asn1.c) ---- */
 
@@ -200,10 +209,23 @@ TRUST_HIDDEN void tcert_fill_key(trust_cert *c);
 
 /* ---- loading (load.c) ---- */
 
+/* Things skipped while loading, said to the user but not errors ("DIR/key.pem:
+ * skipped, a private key"). */
+typedef struct tnotes {
+	char **v;
+	size_t n;
+} tnotes;
+
+/* Appends a formatted note (silently dropped when memory is short). */
+TRUST_HIDDEN void tnotes_add(tnotes *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+TRUST_HIDDEN void tnotes_clear(tnotes *t);
+
 typedef struct tcert_list {
 	trust_cert **v;
 	size_t n, cap;
 	bool lazy; /* load records with tcert_lazy_from_der */
+	const char *password; /* for PKCS#12 input, or NULL (borrowed) */
+	tnotes *notes;        /* where loading notes go, or NULL (borrowed) */
 } tcert_list;
 
 TRUST_HIDDEN int tcert_list_push(tcert_list *l, trust_cert *c); /* takes the reference */
@@ -220,8 +242,33 @@ TRUST_HIDDEN bool tload_is_pem(const unsigned char *data, size_t len);
 #define TLOAD_FALLBACK (-100)
 TRUST_HIDDEN int tload_pem_sliced(tcert_list *out, const unsigned char *data, size_t len,
 				  const char *name, trust_error *err);
+/* Containers (load_containers.c).  TLOAD_NOT_CONTAINER: plain DER, read it as such. */
+#define TLOAD_NOT_CONTAINER 1
+/* PKCS#7 or PKCS#12 DER (without a password) into `out`, or TLOAD_NOT_CONTAINER. */
+TRUST_HIDDEN int tload_container(tcert_list *out, const unsigned char *data, size_t len,
+				 const char *name, trust_error *err);
+/* The certificates of a PKCS#7 bundle (DER). */
+TRUST_HIDDEN int tload_pkcs7_der(tcert_list *out, const unsigned char *der, size_t len,
+				 const char *name, trust_error *err);
+/* The certificates of a PKCS#12 file, leaf first; password NULL tries none. */
+TRUST_HIDDEN int tload_pkcs12(tcert_list *out, const unsigned char *der, size_t len,
+			      const char *name, const char *password, trust_error *err);
 /* Loads a file or every certificate file in a directory. */
 TRUST_HIDDEN int tload_certs_path(tcert_list *out, const char *path, trust_error *err);
+
+/* ---- anchor sources (anchor_sources.c) ---- */
+
+/* Immutable once the store is finished; reference counted so results keep it. */
+typedef struct tanchor_sources tanchor_sources;
+/* Appends (origin, path, count), creating *list on first use. */
+TRUST_HIDDEN int tanchor_sources_add(tanchor_sources **list, trust_origin origin,
+				     const char *path, size_t count);
+TRUST_HIDDEN tanchor_sources *tanchor_sources_ref(tanchor_sources *l);
+TRUST_HIDDEN void tanchor_sources_unref(tanchor_sources *l);
+TRUST_HIDDEN size_t tanchor_sources_count(const tanchor_sources *l);
+TRUST_HIDDEN const trust_anchor_source *tanchor_sources_get(const tanchor_sources *l, size_t i);
+/* 1 if every anchor came from the system store (advice then differs). */
+TRUST_HIDDEN bool tanchor_sources_system_only(const tanchor_sources *l);
 
 /* ---- store (store.c) ---- */
 
@@ -271,6 +318,7 @@ struct trust_store {
 	atomic_bool canon_built;
 	struct hidx *by_canon;
 	size_t ncanon;
+	tanchor_sources *anchor_sources; /* what the anchors were read from */
 };
 
 TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
@@ -297,19 +345,25 @@ TRUST_HIDDEN const tcrl_list *tstore_crls(const trust_store *s);
 /* ---- presented chain (chain.c) ---- */
 struct trust_chain {
 	tcert_list certs;
+	char *password; /* trust_chain_set_password; cleansed when freed */
+	tnotes notes;
 };
 
 /* ---- signature cache (sigcache.c) ---- */
 
-typedef enum tsig_status { TSIG_UNKNOWN = 0, TSIG_VALID = 1, TSIG_INVALID = 2 } tsig_status;
+/* TSIG_ERROR: the verification itself failed (no memory); never cached. */
+typedef enum tsig_status {
+	TSIG_UNKNOWN = 0,
+	TSIG_VALID = 1,
+	TSIG_INVALID = 2,
+	TSIG_ERROR = 3
+} tsig_status;
 
 /* Cache key: the issuer's SPKI hash then the signed object's DER hash.  Both
  * are SHA-256 outputs already, so the pair is collision-resistant as it is. */
 #define TSIG_KEY_LEN 64
 TRUST_HIDDEN tsig_status tsigcache_get(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN]);
 TRUST_HIDDEN void tsigcache_put(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN], tsig_status s);
-/* Key for (issuer key, signed child). */
-TRUST_HIDDEN void tsig_key(unsigned char key[TSIG_KEY_LEN], const trust_cert *issuer, const trust_cert *child);
 
 /* ---- findings and paths (result.c) ---- */
 
@@ -338,6 +392,7 @@ typedef struct tpath {
 	size_t n;
 	bool complete;
 	bool accepted;
+	bool broken;            /* a check failed internally: never accepted */
 	const char *reason;     /* id of the first error finding, or "ok" */
 	int reason_cert;
 	tfinding *f;
@@ -345,7 +400,8 @@ typedef struct tpath {
 	tarena *text;
 } tpath;
 
-/* Appends a finding; returns it so params can be added, or NULL on OOM. */
+/* Appends a finding; returns it so params can be added, or NULL on OOM (the
+ * path then carries internal.no-memory instead and is never accepted). */
 TRUST_HIDDEN tfinding *tpath_add(tpath *p, const char *id, trust_severity sev, int cert,
 				 const char *policy, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -357,8 +413,12 @@ TRUST_HIDDEN const char *tpath_strdup(tpath *p, const char *s);
 /* Adds a key/value parameter to a finding (value formatted like printf). */
 TRUST_HIDDEN void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* 1 if the path has any error finding. */
+/* 1 if the path has any error finding or an internal failure. */
 TRUST_HIDDEN bool tpath_failed(const tpath *p);
+/* Records that a check could not run (`what` failed in OpenSSL or for want of
+ * memory): an internal.error finding on certificate `cert`, and the path is
+ * never accepted, even if the finding itself cannot be stored. */
+TRUST_HIDDEN void tpath_fail_internal(tpath *p, int cert, const char *what);
 
 /* ---- search budget and evaluation context ---- */
 
@@ -383,6 +443,7 @@ typedef struct truleset {
 
 typedef struct tv_ctx {
 	const trust_store *store;
+	const trust_chain *chain; /* what the peer sent, for advice about its order */
 	trust_sigcache *cache;    /* may be NULL */
 	tbudget *budget;
 	int64_t at;
@@ -394,12 +455,23 @@ typedef struct tv_ctx {
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
 } tv_ctx;
 
+/* Verifies obj (a trust_cert or an X509_CRL) with issuer's key; 1 if the signature is good. */
+typedef int (*tsig_verify_fn)(const void *obj, const trust_cert *issuer);
 /*
- * Signature check of `child` by `issuer`, through the cache.  Returns
- * TSIG_VALID / TSIG_INVALID, or TSIG_UNKNOWN when the signature budget is
- * spent (budget->hit is then set).  (sigcheck.c)
+ * The one signature check (sigcheck.c): the cache (ctx->cache, may be NULL)
+ * under (issuer's SPKI hash, SHA-256 of the signed DER; NULL: uncached), then, if `budgeted`,
+ * the signature budget, then `verify`, OpenSSL's error queue cleared, and the
+ * answer cached.  TSIG_VALID / TSIG_INVALID; TSIG_ERROR if OpenSSL failed
+ * internally (not cached); TSIG_UNKNOWN when the budget is spent (budget->hit set).
  */
+TRUST_HIDDEN tsig_status tsig_check(tv_ctx *ctx, const trust_cert *issuer,
+				    const unsigned char signed_sha256[32], tsig_verify_fn verify,
+				    const void *obj, bool budgeted);
+/* Signature of `child` by `issuer`'s key, budgeted. */
 TRUST_HIDDEN tsig_status tsig_verify(tv_ctx *ctx, const trust_cert *issuer, const trust_cert *child);
+/* 1 if the certificate is self-issued and its own key verifies it (not budgeted:
+ * most roots lack an AKI, and this runs for each evaluation that reaches them). */
+TRUST_HIDDEN bool tsig_self_signed(tv_ctx *ctx, const trust_cert *c);
 
 /*
  * RFC 5280 §6 validation plus the rule set's names and EKU on a complete path
@@ -423,6 +495,14 @@ TRUST_HIDDEN int tnc_check_path(tv_ctx *ctx, tpath *p);
  */
 TRUST_HIDDEN int tnames_check_leaf(tv_ctx *ctx, tpath *p);
 
+/* Advice for dead ends (path_advice.c). */
+/* The certificate's AIA caIssuers URL (printable), or "" if it names none. */
+TRUST_HIDDEN void tadvice_ca_issuers(char *buf, size_t n, const trust_cert *c);
+/* "in the system trust store" or "among the anchors": where an anchor was looked for. */
+TRUST_HIDDEN const char *tadvice_anchor_place(const tv_ctx *ctx);
+/* What to do when no issuer was found, worded for the anchors in use. */
+TRUST_HIDDEN const char *tadvice_missing_issuer(const tv_ctx *ctx);
+
 /* Depth-first search from the chain's leaf, recording paths in r.  (path_build.c) */
 TRUST_HIDDEN int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool explain);
 
@@ -433,6 +513,9 @@ TRUST_HIDDEN int tnames_normalize_host(char **out, const char *host, trust_error
 TRUST_HIDDEN bool tnames_dns_match(const char *pattern, size_t plen, const char *host);
 /* Parses an IPv4/IPv6 literal into bytes (4 or 16); 0 on success. */
 TRUST_HIDDEN int tnames_parse_ip(unsigned char out[16], size_t *len, const char *ip);
+/* A SAN iPAddress in its canonical text (IPv4 dotted decimal, IPv6 RFC 5952)
+ * into buf (at least 46 bytes); "" if it is not 4 or 16 bytes.  Returns buf. */
+TRUST_HIDDEN const char *tnames_ip_text(char *buf, size_t len, const ASN1_OCTET_STRING *a);
 /* Whether a name is a well-formed SAN dNSName (IDNs as A-labels): the LDH
  * labels tnames_dns_match accepts, none beginning or ending in '-', every
  * "xn--" label a valid A-label, a wildcard over no public suffix.  NULL if
@@ -456,6 +539,7 @@ struct trust_result {
 	const char *policy;
 	char *policy_owned;     /* the overlay's name, when one was given */
 	const char *purpose;
+	tanchor_sources *anchors; /* reference to the store's list */
 };
 
 TRUST_HIDDEN trust_result *tresult_new(void);
@@ -465,7 +549,8 @@ TRUST_HIDDEN void tpath_clear(tpath *p);
 /* Copies certs[0..n) into p (taking references). */
 TRUST_HIDDEN int tpath_set_certs(tpath *p, trust_cert *const *certs, const trust_origin *origin,
 				 size_t n);
-/* Picks chosen path, headline reason and message (budget errors first). */
-TRUST_HIDDEN void tresult_finish(trust_result *r);
+/* Picks chosen path, headline reason and message (budget errors first);
+ * TRUST_ENOMEM if the message cannot be stored. */
+TRUST_HIDDEN int tresult_finish(trust_result *r);
 
 #endif

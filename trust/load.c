@@ -144,7 +144,11 @@ static int load_pem(tcert_list *out, const unsigned char *data, size_t len, cons
 			break;
 		}
 		block++;
-		if (pem_is_cert(type)) {
+		if (strcmp(type, PEM_STRING_PKCS7) == 0 || strcmp(type, PEM_STRING_PKCS7_SIGNED) == 0) {
+			size_t had = out->n;
+			rc = tload_pkcs7_der(out, der, (size_t)dlen, name, err);
+			found += out->n - had;
+		} else if (pem_is_cert(type)) {
 			if (found >= TRUST_MAX_CERTS_PER_INPUT) {
 				rc = terr_set(err, TRUST_ELIMIT, "%s: more than %u certificates",
 					      name, TRUST_MAX_CERTS_PER_INPUT);
@@ -239,7 +243,8 @@ int tload_certs_mem(tcert_list *out, const unsigned char *data, size_t len, cons
 		}
 		return load_pem(out, data, len, name, err);
 	}
-	return load_der(out, data, len, name, err);
+	int rc = tload_container(out, data, len, name, err);
+	return rc != TLOAD_NOT_CONTAINER ? rc : load_der(out, data, len, name, err);
 }
 
 static bool cert_file_name(const char *n)
@@ -255,6 +260,36 @@ static bool cert_file_name(const char *n)
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Why a file of a directory holds nothing to load, or NULL: users keep keys
+ * next to certificates (certgen does), and an empty file is a placeholder.
+ * Those are skipped with a note; anything else that fails to parse is an error.
+ */
+static bool has_text(const unsigned char *data, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i + n <= len; i++)
+		if (data[i] == (unsigned char)s[0] && memcmp(data + i, s, n) == 0)
+			return true;
+	return false;
+}
+
+static const char *skip_reason(const unsigned char *data, size_t len)
+{
+	static const char key[] = "PRIVATE KEY-----";
+	if (len == 0)
+		return "an empty file";
+	if (!tload_is_pem(data, len) || !has_text(data, len, key))
+		return NULL;
+	static const char *const certs[] = { "-----BEGIN CERTIFICATE", "-----BEGIN X509 CERT",
+					     "-----BEGIN TRUSTED CERT", "-----BEGIN PKCS7",
+					     "-----BEGIN PKCS #7" };
+	for (size_t i = 0; i < sizeof(certs) / sizeof(certs[0]); i++)
+		if (has_text(data, len, certs[i]))
+			return NULL;
+	return "a private key, not a certificate";
 }
 
 /* Directories: every .pem, .crt, .cer and .der file, in name order so results are stable. */
@@ -279,13 +314,18 @@ static int load_dir(tcert_list *out, const char *path, trust_error *err)
 			}
 			names = nn;
 		}
-		size_t sz = strlen(path) + strlen(e->d_name) + 2;
+		/* "dir/" and "dir" name a file the same way: one slash, never two. */
+		size_t plen = strlen(path);
+		while (plen > 1 && path[plen - 1] == '/')
+			plen--;
+		size_t sz = plen + strlen(e->d_name) + 2;
 		names[n] = malloc(sz);
 		if (!names[n]) {
 			rc = terr_set(err, TRUST_ENOMEM, "%s: out of memory", path);
 			break;
 		}
-		snprintf(names[n], sz, "%s/%s", path, e->d_name);
+		snprintf(names[n], sz, "%.*s%s%s", (int)plen, path,
+			 plen && path[plen - 1] == '/' ? "" : "/", e->d_name);
 		n++;
 	}
 	closedir(d);
@@ -296,10 +336,14 @@ static int load_dir(tcert_list *out, const char *path, trust_error *err)
 		unsigned char *data;
 		size_t len;
 		rc = tload_file(&data, &len, names[i], err);
-		if (rc == TRUST_OK) {
+		if (rc != TRUST_OK)
+			break;
+		const char *skip = skip_reason(data, len);
+		if (skip)
+			tnotes_add(out->notes, "%s: skipped, %s", names[i], skip);
+		else
 			rc = tload_certs_mem(out, data, len, names[i], err);
-			free(data);
-		}
+		free(data);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);

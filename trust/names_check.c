@@ -46,6 +46,20 @@ static void describe_sans(char *buf, size_t len, const GENERAL_NAMES *gens)
 	}
 }
 
+/* 1 if a subject CN of the leaf would match the host: the name is there, in
+ * the one place TLS clients no longer look, and the fix is a SAN. */
+static bool host_only_in_cn(const tv_ctx *ctx, const trust_cert *leaf)
+{
+	const X509_NAME *subj = tcert_subject_name(leaf);
+	for (int i = -1; (i = X509_NAME_get_index_by_NID(subj, NID_commonName, i)) >= 0;) {
+		const ASN1_STRING *cn = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i));
+		if (tnames_dns_match((const char *)ASN1_STRING_get0_data(cn),
+				     (size_t)ASN1_STRING_length(cn), ctx->host))
+			return true;
+	}
+	return false;
+}
+
 static int check_host(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 {
 	const char *policy = ctx->rules.policy_name;
@@ -56,7 +70,7 @@ static int check_host(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 		const char *pat = (const char *)ASN1_STRING_get0_data(g->d.dNSName);
 		size_t plen = (size_t)ASN1_STRING_length(g->d.dNSName);
 		if (tnames_dns_match(pat, plen, ctx->host)) {
-			tfinding *f = tpath_add(p, "names.dns", TRUST_SEV_PASS, 0, policy,
+			tfinding *f = tpath_add(p, TRUST_ID_NAMES_DNS, TRUST_SEV_PASS, 0, policy,
 						"%s matches SAN DNS:%.*s", ctx->host, (int)plen, pat);
 			tfinding_param(f, "host", "%s", ctx->host);
 			tfinding_param(f, "san", "%.*s", (int)plen, pat);
@@ -65,9 +79,17 @@ static int check_host(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens)
 	}
 	char sans[512];
 	describe_sans(sans, sizeof(sans), gens);
-	tfinding *f = tpath_add(p, "names.dns.mismatch", TRUST_SEV_ERROR, 0, policy,
-				"%s does not match the certificate's names (%s)", ctx->host,
-				gens ? (sans[0] ? sans : "no DNS or IP names") : "no subjectAltName");
+	tfinding *f;
+	if (host_only_in_cn(ctx, p->certs[0]))
+		f = tpath_add(p, TRUST_ID_NAMES_DNS_MISMATCH, TRUST_SEV_ERROR, 0, policy,
+			      "%s is only in the subject CN, which is ignored (RFC 6125 section "
+			      "6.4.4): reissue the certificate with a SAN DNS:%s (it has %s)",
+			      ctx->host, ctx->host,
+			      gens ? (sans[0] ? sans : "no DNS or IP names") : "no subjectAltName");
+	else
+		f = tpath_add(p, TRUST_ID_NAMES_DNS_MISMATCH, TRUST_SEV_ERROR, 0, policy,
+			      "%s does not match the certificate's names (%s)", ctx->host,
+			      gens ? (sans[0] ? sans : "no DNS or IP names") : "no subjectAltName");
 	tfinding_param(f, "host", "%s", ctx->host);
 	tfinding_param(f, "sans", "%s", sans);
 	return 1;
@@ -86,7 +108,7 @@ static int check_ip(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const unsi
 		    memcmp(ASN1_STRING_get0_data(a), ip, ip_len) == 0) {
 			char s[64];
 			ip_text(s, sizeof(s), a);
-			tfinding *f = tpath_add(p, "names.ip", TRUST_SEV_PASS, 0, policy,
+			tfinding *f = tpath_add(p, TRUST_ID_NAMES_IP, TRUST_SEV_PASS, 0, policy,
 						"%s matches SAN IP:%s", s, s);
 			tfinding_param(f, "ip", "%s", s);
 			return 0;
@@ -96,7 +118,7 @@ static int check_ip(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const unsi
 	describe_sans(sans, sizeof(sans), gens);
 	char ipbuf[64] = "";
 	inet_ntop(ip_len == 4 ? AF_INET : AF_INET6, ip, ipbuf, sizeof(ipbuf));
-	tfinding *f = tpath_add(p, "names.ip.mismatch", TRUST_SEV_ERROR, 0, policy,
+	tfinding *f = tpath_add(p, TRUST_ID_NAMES_IP_MISMATCH, TRUST_SEV_ERROR, 0, policy,
 				"%s is not among the certificate's IP addresses (%s)", ipbuf,
 				gens ? (sans[0] ? sans : "no DNS or IP names") : "no subjectAltName");
 	tfinding_param(f, "ip", "%s", ipbuf);
@@ -112,7 +134,7 @@ int tnames_check_leaf(tv_ctx *ctx, tpath *p)
 	GENERAL_NAMES *gens = tcert_ext_d2i(p->certs[0], NID_subject_alt_name, &crit);
 	if (!gens && crit != -1) {
 		/* crit -2: more than once; crit >= 0 with no result: undecodable */
-		tpath_add(p, "names.san.malformed", TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
+		tpath_add(p, TRUST_ID_NAMES_SAN_MALFORMED, TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
 			  "the subjectAltName extension %s",
 			  crit == -2 ? "appears more than once" : "cannot be decoded");
 		return 1;

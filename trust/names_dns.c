@@ -53,47 +53,41 @@ static char ascii_lower(char ch)
 }
 
 /*
- * Lower-cased copy of s[0..len) with one trailing dot removed, or NULL unless
- * it is a sequence of LDH labels of 1..63 bytes (253 in all).  With
- * `wildcard`, the first label may be exactly "*".
+ * Lower-cased copy of s[0..len) with one trailing dot removed into `out`;
+ * false unless it is a sequence of LDH labels of 1..63 bytes (253 in all).
+ * With `wildcard`, the first label may be exactly "*".  Into the caller's
+ * buffer, so that matching cannot fail for want of memory.
  */
-static char *canonical(const char *s, size_t len, bool wildcard)
+static bool canonical(char out[DNS_MAX_NAME + 1], const char *s, size_t len, bool wildcard)
 {
 	if (len && s[len - 1] == '.')
 		len--;
 	if (len == 0 || len > DNS_MAX_NAME)
-		return NULL;
-	char *out = malloc(len + 1);
-	if (!out)
-		return NULL;
+		return false;
 	size_t label = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)s[i];
 		if (ch == '.') {
 			if (label == 0)
-				goto bad;
+				return false;
 			label = 0;
 		} else if (ldh(ch)) {
 			if (++label > DNS_MAX_LABEL)
-				goto bad;
+				return false;
 		} else if (ch == '*' && wildcard && i == 0 && (len == 1 || s[1] == '.')) {
 			label = 1;
 		} else {
-			goto bad;
+			return false;
 		}
 		out[i] = ascii_lower((char)ch);
 	}
-	if (label == 0)
-		goto bad;
 	out[len] = '\0';
-	return out;
-bad:
-	free(out);
-	return NULL;
+	return label != 0;
 }
 
-/* A-label form of a host with non-ASCII characters; NULL with *rc set on failure. */
-static char *to_a_labels(const char *host, int *rc)
+/* A-label form of a host with non-ASCII characters into `out`; false with *rc
+ * set when libidn2 refuses it. */
+static bool to_a_labels(char out[DNS_MAX_NAME + 1], const char *host, int *rc)
 {
 	char *ascii = NULL;
 	/* UTS #46 non-transitional first (what browsers resolve); transitional
@@ -103,10 +97,10 @@ static char *to_a_labels(const char *host, int *rc)
 	if (*rc != IDN2_OK)
 		*rc = idn2_to_ascii_8z(host, &ascii, IDN2_TRANSITIONAL | IDN2_NFC_INPUT);
 	if (*rc != IDN2_OK)
-		return NULL;
-	char *out = canonical(ascii, strlen(ascii), false);
+		return false;
+	bool ok = canonical(out, ascii, strlen(ascii), false);
 	idn2_free(ascii);
-	return out;
+	return ok;
 }
 
 int tnames_normalize_host(char **out, const char *host, trust_error *err)
@@ -123,14 +117,19 @@ int tnames_normalize_host(char **out, const char *host, trust_error *err)
 	for (size_t i = 0; i < len && ascii_only; i++)
 		ascii_only = (unsigned char)host[i] < 0x80;
 	int rc = IDN2_OK;
-	*out = ascii_only ? canonical(host, len, false) : to_a_labels(host, &rc);
+	char name[DNS_MAX_NAME + 1];
+	bool ok = ascii_only ? canonical(name, host, len, false) : to_a_labels(name, host, &rc);
+	if (rc == IDN2_MALLOC)
+		return terr_set(err, TRUST_ENOMEM, "out of memory");
 	if (rc != IDN2_OK)
 		return terr_set(err, TRUST_EUSAGE, "host name '%s' is not a valid IDN (%s)", host,
 				idn2_strerror(rc));
-	if (!*out)
+	if (!ok)
 		return terr_set(err, TRUST_EUSAGE,
 				"host name '%s' is not a DNS name (empty label or invalid character)",
 				host);
+	if (!(*out = strdup(name)))
+		return terr_set(err, TRUST_ENOMEM, "out of memory");
 	return TRUST_OK;
 }
 
@@ -149,8 +148,8 @@ bool tnames_dns_match(const char *pattern, size_t plen, const char *host)
 {
 	if (!pattern || !host || !*host || memchr(pattern, '\0', plen))
 		return false;
-	char *p = canonical(pattern, plen, true);
-	if (!p)
+	char p[DNS_MAX_NAME + 1];
+	if (!canonical(p, pattern, plen, true))
 		return false;
 	bool match;
 	if (p[0] != '*') {
@@ -162,7 +161,6 @@ bool tnames_dns_match(const char *pattern, size_t plen, const char *host)
 		match = p[1] == '.' && dot && dot != host && strcmp(dot + 1, rest) == 0 &&
 			wildcard_allowed(rest);
 	}
-	free(p);
 	return match;
 }
 
@@ -187,7 +185,10 @@ const char *tnames_host_syntax(const char *name)
 	bool ascii_only = true;
 	for (const char *c = rest; *c && ascii_only; c++)
 		ascii_only = (unsigned char)*c < 0x80;
-	char *c = ascii_only ? canonical(rest, strlen(rest), false) : to_a_labels(rest, &rc);
+	char buf[DNS_MAX_NAME + 1];
+	bool ok = ascii_only ? canonical(buf, rest, strlen(rest), false)
+			     : to_a_labels(buf, rest, &rc);
+	const char *c = ok ? buf : NULL;
 	const char *why = NULL;
 	if (!c)
 		why = "not a DNS name: labels of letters, digits, '-' and '_', 1 to 63 bytes, 253 in all; "
@@ -204,6 +205,5 @@ const char *tnames_host_syntax(const char *name)
 	if (!why && wild && !wildcard_allowed(c))
 		why = "a wildcard needs two labels after it, not a public suffix ('*.com', '*.co.uk' "
 		      "match nothing)";
-	free(c);
 	return why;
 }

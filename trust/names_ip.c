@@ -27,3 +27,13 @@ int tnames_parse_ip(unsigned char out[16], size_t *len, const char *ip)
 	}
 	return -1;
 }
+
+const char *tnames_ip_text(char *buf, size_t len, const ASN1_OCTET_STRING *a)
+{
+	int n = ASN1_STRING_length(a);
+	buf[0] = '\0';
+	if ((n == 4 || n == 16) &&
+	    !inet_ntop(n == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(a), buf, (socklen_t)len))
+		buf[0] = '\0';
+	return buf;
+}

@@ -66,8 +66,8 @@ static bool count(nc_run *r)
 		if (!r->budget_out) {
 			r->budget_out = true;
 			if (!b->hit)
-				b->hit = "budget.name-constraints";
-			tfinding *f = tpath_add(r->p, "budget.name-constraints", TRUST_SEV_ERROR, -1,
+				b->hit = TRUST_ID_BUDGET_NAME_CONSTRAINTS;
+			tfinding *f = tpath_add(r->p, TRUST_ID_BUDGET_NAME_CONSTRAINTS, TRUST_SEV_ERROR, -1,
 						NC_POLICY,
 						"name-constraint budget spent: %ld comparisons (limit %ld)",
 						b->nc, b->lim.max_nc_checks);
@@ -196,7 +196,7 @@ static int check_name(nc_run *r, size_t j, const GENERAL_NAME *g, const char *wh
 	if (!well_formed(g, &uri_host)) {
 		bool known = g->type == GEN_DNS || g->type == GEN_IPADD || g->type == GEN_EMAIL ||
 			     g->type == GEN_URI;
-		tfinding *f = violation(r, known ? "rfc5280.nc.invalid-name" : "rfc5280.nc.unsupported",
+		tfinding *f = violation(r, known ? TRUST_ID_RFC5280_NC_INVALID_NAME : TRUST_ID_RFC5280_NC_UNSUPPORTED,
 					j,
 					known ? "%s %s in the %s of certificate %zu is malformed, so it cannot satisfy the name constraints of certificate %zu (%s)"
 					      : "%s%s in the %s of certificate %zu is a name form constrained by certificate %zu (%s) that is not processed, so the certificate is rejected (RFC 5280 §4.2.1.10)",
@@ -211,7 +211,7 @@ static int check_name(nc_run *r, size_t j, const GENERAL_NAME *g, const char *wh
 		if (inside(g, b, uri_host, true)) {
 			char c[300];
 			nc_name_text(c, sizeof(c), b, true);
-			tfinding *f = violation(r, "rfc5280.nc.excluded", j,
+			tfinding *f = violation(r, TRUST_ID_RFC5280_NC_EXCLUDED, j,
 						"%s %s in the %s of certificate %zu is excluded by constraint %s of certificate %zu (%s)",
 						nc_form_word(g->type), name, where, j, c, r->ca, ca_subject(r));
 			tfinding_param(f, "name", "%s", name);
@@ -230,7 +230,7 @@ static int check_name(nc_run *r, size_t j, const GENERAL_NAME *g, const char *wh
 	}
 	char list[300];
 	list_form(list, sizeof(list), &r->perm, g->type);
-	tfinding *f = violation(r, "rfc5280.nc.permitted", j,
+	tfinding *f = violation(r, TRUST_ID_RFC5280_NC_PERMITTED, j,
 				"%s %s in the %s of certificate %zu is outside the subtrees permitted by certificate %zu (%s): %s",
 				nc_form_word(g->type), name, where, j, r->ca, ca_subject(r), list);
 	tfinding_param(f, "name", "%s", name);
@@ -271,7 +271,7 @@ static int check_cert(nc_run *r, size_t j)
 	}
 	GENERAL_NAMES *gens = NULL;
 	if (rc == 0 && !sans_of(r, j, &gens)) {
-		violation(r, "rfc5280.nc.invalid-name", j,
+		violation(r, TRUST_ID_RFC5280_NC_INVALID_NAME, j,
 			  "the subjectAltName of certificate %zu cannot be decoded, so it cannot be checked against the name constraints of certificate %zu (%s)",
 			  j, r->ca, ca_subject(r));
 		return 1;
@@ -288,7 +288,7 @@ static int apply_ca(nc_run *r, size_t i, const NAME_CONSTRAINTS *nc)
 	r->ca = i;
 	if (!set_build(&r->perm, nc->permittedSubtrees) || !set_build(&r->excl, nc->excludedSubtrees)) {
 		worst = 1;
-		tpath_add(r->p, "rfc5280.nc.internal", TRUST_SEV_ERROR, (int)i, NC_POLICY,
+		tpath_add(r->p, TRUST_ID_RFC5280_NC_INTERNAL, TRUST_SEV_ERROR, (int)i, NC_POLICY,
 			  "out of memory while checking name constraints");
 	}
 	for (size_t j = 0; j < i && worst >= 0 && r->perm.v && r->excl.v; j++) {
@@ -310,7 +310,7 @@ int tnc_check_path(tv_ctx *ctx, tpath *p)
 	int worst = 0;
 	const trust_cert *leaf = p->certs[0];
 	if (p->n > 1 && !leaf->is_ca && tcert_ext_index(leaf, NID_name_constraints, -1) >= 0) {
-		tpath_add(p, "rfc5280.nc.in-leaf", TRUST_SEV_ERROR, 0, NC_POLICY,
+		tpath_add(p, TRUST_ID_RFC5280_NC_IN_LEAF, TRUST_SEV_ERROR, 0, NC_POLICY,
 			  "nameConstraints appears in end-entity certificate 0 (RFC 5280 §4.2.1.10: CA certificates only)");
 		worst = 1;
 	}
@@ -326,7 +326,7 @@ int tnc_check_path(tv_ctx *ctx, tpath *p)
 		any = true;
 		if (!nc) {
 			ERR_clear_error();
-			tpath_add(p, "rfc5280.nc.malformed", TRUST_SEV_ERROR, (int)i, NC_POLICY,
+			tpath_add(p, TRUST_ID_RFC5280_NC_MALFORMED, TRUST_SEV_ERROR, (int)i, NC_POLICY,
 				  "nameConstraints of certificate %zu %s", i,
 				  crit == -2 ? "appears more than once" : "cannot be decoded");
 			worst = 1;
@@ -337,7 +337,7 @@ int tnc_check_path(tv_ctx *ctx, tpath *p)
 			r.san_state = calloc(p->n, sizeof(*r.san_state));
 			if (!r.sans || !r.san_state) {
 				NAME_CONSTRAINTS_free(nc);
-				tpath_add(p, "rfc5280.nc.internal", TRUST_SEV_ERROR, (int)i, NC_POLICY,
+				tpath_add(p, TRUST_ID_RFC5280_NC_INTERNAL, TRUST_SEV_ERROR, (int)i, NC_POLICY,
 					  "out of memory while checking name constraints");
 				worst = 1;
 				break;
@@ -359,7 +359,7 @@ int tnc_check_path(tv_ctx *ctx, tpath *p)
 	free(r.sans);
 	free(r.san_state);
 	if (any && worst == 0) {
-		tfinding *f = tpath_add(p, "rfc5280.nc", TRUST_SEV_PASS, -1, NC_POLICY,
+		tfinding *f = tpath_add(p, TRUST_ID_RFC5280_NC, TRUST_SEV_PASS, -1, NC_POLICY,
 					"%zu name%s checked against %zu constraint%s from %zu CA%s", r.names,
 					r.names == 1 ? "" : "s", r.constraints,
 					r.constraints == 1 ? "" : "s", r.cas, r.cas == 1 ? "" : "s");

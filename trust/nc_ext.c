@@ -44,7 +44,7 @@ int nc_check_extension(size_t *nsubtrees, tv_ctx *ctx, tpath *p, size_t i,
 	*nsubtrees = 0;
 	int bad = 0;
 	if (crit == 0 && !tv_tls_profile(ctx)) {
-		tpath_add(p, "rfc5280.nc.not-critical", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_NC_NOT_CRITICAL, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "nameConstraints of certificate %zu is not critical (RFC 5280 §4.2.1.10: MUST be)",
 			  i);
 		bad = 1;
@@ -54,7 +54,7 @@ int nc_check_extension(size_t *nsubtrees, tv_ctx *ctx, tpath *p, size_t i,
 	np = np < 0 ? 0 : np;
 	ne = ne < 0 ? 0 : ne;
 	if (np + ne == 0) {
-		tpath_add(p, "rfc5280.nc.empty", TRUST_SEV_ERROR, (int)i, "rfc5280",
+		tpath_add(p, TRUST_ID_RFC5280_NC_EMPTY, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "nameConstraints of certificate %zu has neither permitted nor excluded subtrees",
 			  i);
 		return 1;
@@ -65,7 +65,7 @@ int nc_check_extension(size_t *nsubtrees, tv_ctx *ctx, tpath *p, size_t i,
 		if (!nc_subtree_ok(st)) {
 			char c[300];
 			nc_name_text(c, sizeof(c), st->base, true);
-			tfinding *f = tpath_add(p, "rfc5280.nc.invalid", TRUST_SEV_ERROR, (int)i, "rfc5280",
+			tfinding *f = tpath_add(p, TRUST_ID_RFC5280_NC_INVALID, TRUST_SEV_ERROR, (int)i, "rfc5280",
 						"nameConstraints of certificate %zu has a malformed %s %s subtree: %s",
 						i, k < np ? "permitted" : "excluded",
 						nc_form_word(st->base->type), c);

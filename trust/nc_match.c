@@ -312,7 +312,7 @@ static const char *ip_text(char *buf, size_t len, const ASN1_OCTET_STRING *a, bo
 const char *nc_dn_text(char *buf, size_t len, const X509_NAME *n)
 {
 	BIO *b = BIO_new(BIO_s_mem());
-	int w = b ? X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) : -1;
+	int w = b ? X509_NAME_print_ex(b, n, 0, TRUST_DN_FLAGS) : -1;
 	int got = w >= 0 ? BIO_read(b, buf, (int)len - 1) : -1;
 	BIO_free(b);
 	buf[got > 0 ? got : 0] = '\0';

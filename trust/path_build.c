@@ -19,6 +19,7 @@ typedef struct builder {
 	bool explain;
 	bool done;        /* accepted (and not exploring) or a fatal budget hit */
 	bool accepted;
+	bool oom;         /* the search lost a branch or a record for want of memory */
 	trust_cert *path[HARD_MAX_LEN];
 	trust_origin origin[HARD_MAX_LEN];
 	bool edge_cached[HARD_MAX_LEN]; /* edge (i -> i+1) answered by the cache */
@@ -69,13 +70,17 @@ static int logical_intermediates(const builder *b, const trust_cert *next_top, b
 	return k;
 }
 
+/* A new path over the current stack; NULL (and the search ends in an error)
+ * when it cannot be made, since a search that misses a branch cannot say
+ * "no path" truthfully. */
 static tpath *record(builder *b, bool complete)
 {
 	tpath *p = tresult_new_path(b->r);
-	if (!p)
+	if (!p || tpath_set_certs(p, b->path, b->origin, b->n) != TRUST_OK) {
+		b->oom = true;
+		b->done = true;
 		return NULL;
-	if (tpath_set_certs(p, b->path, b->origin, b->n) != TRUST_OK)
-		return p; /* kept, empty: reported as a path with no certificates */
+	}
 	p->complete = complete;
 	return p;
 }
@@ -101,22 +106,37 @@ static void record_no_issuer(builder *b, const trust_cert *top)
 	tpath *p = record(b, false);
 	if (p) {
 		tfinding *f;
+		char url[512];
+		tadvice_ca_issuers(url, sizeof(url), top);
 		if (same_key)
-			f = tpath_add(p, "path.no-issuer", TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
+			f = tpath_add(p, TRUST_ID_PATH_NO_ISSUER, TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
 				      "no certificate is named %s, the issuer of %s; %s has the key "
 				      "identifier it names, but a different subject",
 				      trust_cert_issuer(top), trust_cert_subject(top),
 				      trust_cert_subject(same_key));
 		else
-			f = tpath_add(p, "path.no-issuer", TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
-				      "no trusted or supplied certificate issued %s (is an "
-				      "intermediate missing?)",
-				      trust_cert_subject(top));
+			f = tpath_add(p, TRUST_ID_PATH_NO_ISSUER, TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
+				      "its issuer %s is neither in the chain nor %s: %s%s%s%s",
+				      trust_cert_issuer(top), tadvice_anchor_place(b->ctx),
+				      tadvice_missing_issuer(b->ctx),
+				      url[0] ? " (its caIssuers URL: " : "", url, url[0] ? ")" : "");
 		tfinding_param(f, "issuer", "%s", trust_cert_issuer(top));
+		if (url[0])
+			tfinding_param(f, "ca-issuers", "%s", url);
 		if (same_key)
 			tfinding_param(f, "key-id-match", "%s", trust_cert_subject(same_key));
 	}
 	tcandidates_clear(&byid);
+}
+
+static void record_untrusted_root(builder *b, const trust_cert *top)
+{
+	tpath *p = record(b, false);
+	if (p)
+		tpath_add(p, TRUST_ID_PATH_UNTRUSTED_ROOT, TRUST_SEV_ERROR, (int)b->n - 1, "rfc5280",
+			  "the root %s is self-issued but not %s: if it is your private root, "
+			  "trust it with --anchors FILE",
+			  trust_cert_subject(top), tadvice_anchor_place(b->ctx));
 }
 
 static void record_budget(builder *b)
@@ -126,15 +146,15 @@ static void record_budget(builder *b)
 		return;
 	const tbudget *bu = b->ctx->budget;
 	const char *id = bu->hit;
-	if (strcmp(id, "budget.signatures") == 0)
+	if (strcmp(id, TRUST_ID_BUDGET_SIGNATURES) == 0)
 		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280",
 			  "stopped after %d signature verifications (limit %d)", bu->sigs,
 			  bu->lim.max_signatures);
-	else if (strcmp(id, "budget.appends") == 0)
+	else if (strcmp(id, TRUST_ID_BUDGET_APPENDS) == 0)
 		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280",
 			  "stopped after %d issuer candidates (limit %d)", bu->appends,
 			  bu->lim.max_appends);
-	else if (strcmp(id, "budget.paths") == 0)
+	else if (strcmp(id, TRUST_ID_BUDGET_PATHS) == 0)
 		tpath_add(p, id, TRUST_SEV_ERROR, -1, "rfc5280",
 			  "stopped after %d complete paths (limit %d)", bu->paths, bu->lim.max_paths);
 	else
@@ -239,7 +259,7 @@ static void add_signature_summary(builder *b, tpath *p)
 	for (size_t i = 0; i + 1 < b->n; i++)
 		cached += b->edge_cached[i];
 	size_t sigs = b->n ? b->n - 1 : 0;
-	tfinding *f = tpath_add(p, "rfc5280.signature", TRUST_SEV_PASS, -1, "rfc5280",
+	tfinding *f = tpath_add(p, TRUST_ID_RFC5280_SIGNATURE, TRUST_SEV_PASS, -1, "rfc5280",
 				"%zu signature%s valid (%d from cache)", sigs, sigs == 1 ? "" : "s",
 				cached);
 	tfinding_param(f, "verified", "%zu", sigs);
@@ -251,7 +271,7 @@ static bool finish_path(builder *b)
 {
 	tbudget *bu = b->ctx->budget;
 	if (bu->paths >= bu->lim.max_paths) {
-		bu->hit = "budget.paths";
+		bu->hit = TRUST_ID_BUDGET_PATHS;
 		record_budget(b);
 		return true;
 	}
@@ -263,6 +283,7 @@ static bool finish_path(builder *b)
 	int rc = tvalidate_path(b->ctx, p);
 	/* tresult_new_path may have moved paths: re-fetch ours by position. */
 	p = &b->r->paths[b->r->npaths - 1];
+	/* Accepted only when every check ran, passed, and recorded no error. */
 	if (rc == 0 && !tpath_failed(p)) {
 		p->accepted = true;
 		b->accepted = true;
@@ -277,6 +298,7 @@ static void extend(builder *b)
 	size_t count = 0;
 	ranked *cand = candidates(b, top, &count);
 	if (!cand) {
+		b->oom = true;
 		b->done = true;
 		return;
 	}
@@ -286,7 +308,7 @@ static void extend(builder *b)
 		trust_cert *c = cand[i].e.cert;
 		bool anchor = cand[i].e.origin != TRUST_ORIGIN_NONE;
 		if (ctx->budget->appends >= ctx->budget->lim.max_appends) {
-			ctx->budget->hit = "budget.appends";
+			ctx->budget->hit = TRUST_ID_BUDGET_APPENDS;
 			record_budget(b);
 			b->done = true;
 			break;
@@ -313,10 +335,15 @@ static void extend(builder *b)
 		b->path[b->n] = c;
 		b->origin[b->n] = cand[i].e.origin;
 		b->n++;
-		if (st == TSIG_INVALID) {
+		/* Only a signature known to be good extends the path. */
+		if (st == TSIG_ERROR) {
 			tpath *p = record(b, false);
 			if (p)
-				tpath_add(p, "rfc5280.signature.invalid", TRUST_SEV_ERROR,
+				tpath_fail_internal(p, (int)b->n - 2, "verifying a signature");
+		} else if (st != TSIG_VALID) {
+			tpath *p = record(b, false);
+			if (p)
+				tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_INVALID, TRUST_SEV_ERROR,
 					  (int)b->n - 2, "rfc5280",
 					  "signature of certificate %zu does not verify with the key of %s",
 					  b->n - 2, trust_cert_subject(c));
@@ -335,15 +362,13 @@ static void extend(builder *b)
 		return;
 	/* Dead end: say why, so the report can name it. */
 	if (deep)
-		record_dead_end(b, "budget.depth",
+		record_dead_end(b, TRUST_ID_BUDGET_DEPTH,
 				"the path needs more than the allowed intermediates above %s",
 				trust_cert_subject(top));
 	else if (top->self_issued)
-		record_dead_end(b, "path.untrusted-root",
-				"%s is self-issued but is not a trusted anchor",
-				trust_cert_subject(top));
+		record_untrusted_root(b, top);
 	else if (loops)
-		record_dead_end(b, "path.loop", "every issuer of %s is already in the path (a loop)",
+		record_dead_end(b, TRUST_ID_PATH_LOOP, "every issuer of %s is already in the path (a loop)",
 				trust_cert_subject(top));
 	else
 		record_no_issuer(b, top);
@@ -358,6 +383,7 @@ int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool ex
 		return TRUST_ENOMEM;
 	b->done = false;
 	b->accepted = false;
+	b->oom = false;
 	b->ctx = ctx;
 	b->r = r;
 	b->chain = chain;
@@ -373,6 +399,7 @@ int tbuild_paths(tv_ctx *ctx, trust_result *r, const trust_chain *chain, bool ex
 	}
 	if (!b->done)
 		extend(b);
+	int rc = b->oom ? TRUST_ENOMEM : TRUST_OK;
 	free(b);
-	return TRUST_OK;
+	return rc;
 }

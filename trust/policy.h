@@ -221,12 +221,32 @@ TRUST_HIDDEN void tcheck_signature_hash(tv_ctx *ctx, tpath *p, const tpolicy_rul
 TRUST_HIDDEN void tcheck_eku_rule(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_key_usage_rule(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_san_required(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_apple_names(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_sct_count(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_anchor_origin(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_ats_trust(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_ats_connection(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_ats_settings(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_pins(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+
+/* ---- webpki kinds (check_webpki.c, check_webpki_names.c, _keys.c, _validity.c) ---- */
+TRUST_HIDDEN void tcheck_leaf_eku_present(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_leaf_eku_no_any(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_leaf_eku_not_critical(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_root_no_eku(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_leaf_not_ca(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_cn_in_san(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_cn_single(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_dns_no_underscore(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_wildcard_not_public_suffix(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_rsa_modulus_bytes(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_key_types(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_validity_schedule(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+
+/* ---- mtls kinds (check_mtls.c) ---- */
+TRUST_HIDDEN void tcheck_anchor_pins(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_client_pins(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_client_names(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 
 /* ATS settings that apply to the evaluated host (check_ats.c). */
 typedef struct tats_host {

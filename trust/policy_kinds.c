@@ -49,6 +49,13 @@ static const tparam_spec ku_params[] = {
 	{ NULL, 0, 0, 0, NULL, false }
 };
 
+static const char *const aspect_words[] = { "syntax", "match", "wildcard", "ip", NULL };
+
+static const tparam_spec names_params[] = {
+	{ "aspect", TPT_STRING, 0, 0, aspect_words, true },
+	{ NULL, 0, 0, 0, NULL, false }
+};
+
 static const tparam_spec no_params[] = { { NULL, 0, 0, 0, NULL, false } };
 
 static const tparam_spec origin_params[] = {
@@ -61,6 +68,25 @@ static const tparam_spec conn_params[] = {
 	{ NULL, 0, 0, 0, NULL, false }
 };
 
+static const char *const key_type_words[] = { "rsa", "p256", "p384", "p521", "ed25519", "ed448",
+					     NULL };
+
+static const tparam_spec key_type_params[] = {
+	{ "allow", TPT_STRINGS, 0, 0, key_type_words, true },
+	{ NULL, 0, 0, 0, NULL, false }
+};
+
+static const tparam_spec pin_list_params[] = {
+	{ "spki_sha256", TPT_STRINGS, 0, 0, NULL, true },
+	{ NULL, 0, 0, 0, NULL, false }
+};
+
+static const tparam_spec client_name_params[] = {
+	{ "subjects", TPT_STRINGS, 0, 0, NULL, false },
+	{ "sans", TPT_STRINGS, 0, 0, NULL, false },
+	{ NULL, 0, 0, 0, NULL, false }
+};
+
 static const tpolicy_kind kinds[] = {
 	{ "validity-max", validity_params, tcheck_validity_max, false },
 	{ "key-size", key_size_params, tcheck_key_size, false },
@@ -68,11 +94,27 @@ static const tpolicy_kind kinds[] = {
 	{ "eku", eku_params, tcheck_eku_rule, false },
 	{ "key-usage", ku_params, tcheck_key_usage_rule, false },
 	{ "san-required", no_params, tcheck_san_required, true },
+	{ "apple-names", names_params, tcheck_apple_names, true },
 	{ "sct-count", no_params, tcheck_sct_count, false },
 	{ "anchor-origin", origin_params, tcheck_anchor_origin, false },
 	{ "ats-trust", no_params, tcheck_ats_trust, false },
 	{ "ats-connection", conn_params, tcheck_ats_connection, false },
 	{ "ats-settings", no_params, tcheck_ats_settings, false },
+	{ "leaf-eku-present", no_params, tcheck_leaf_eku_present, false },
+	{ "leaf-eku-no-any", no_params, tcheck_leaf_eku_no_any, false },
+	{ "leaf-eku-not-critical", no_params, tcheck_leaf_eku_not_critical, false },
+	{ "root-no-eku", no_params, tcheck_root_no_eku, false },
+	{ "leaf-not-ca", no_params, tcheck_leaf_not_ca, false },
+	{ "cn-in-san", no_params, tcheck_cn_in_san, false },
+	{ "cn-single", no_params, tcheck_cn_single, false },
+	{ "dns-no-underscore", no_params, tcheck_dns_no_underscore, false },
+	{ "wildcard-not-public-suffix", no_params, tcheck_wildcard_not_public_suffix, false },
+	{ "rsa-modulus-bytes", no_params, tcheck_rsa_modulus_bytes, false },
+	{ "key-types", key_type_params, tcheck_key_types, false },
+	{ "validity-schedule", no_params, tcheck_validity_schedule, false },
+	{ "anchor-pins", pin_list_params, tcheck_anchor_pins, false },
+	{ "client-pins", pin_list_params, tcheck_client_pins, false },
+	{ "client-names", client_name_params, tcheck_client_names, false },
 };
 
 const tpolicy_kind *tpolicy_kind_find(const char *name)

@@ -59,7 +59,7 @@ static char *name_text(const X509_NAME *n)
 	if (!b)
 		return NULL;
 	char *out = NULL;
-	if (X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253) >= 0) {
+	if (X509_NAME_print_ex(b, n, 0, TRUST_DN_FLAGS) >= 0) {
 		char *p = NULL;
 		long len = BIO_get_mem_data(b, &p);
 		out = printable((const unsigned char *)p, len > 0 ? (size_t)len : 0);
@@ -180,7 +180,6 @@ static void sig_get(treport_certinfo *ci, X509 *x)
 	int nid = X509_get_signature_nid(x);
 	if (nid != NID_undef) {
 		snprintf(ci->sig_alg, sizeof(ci->sig_alg), "%s", OBJ_nid2ln(nid));
-		snprintf(ci->sig_alg_short, sizeof(ci->sig_alg_short), "%s", OBJ_nid2sn(nid));
 		return;
 	}
 	const X509_ALGOR *alg = NULL;
@@ -190,7 +189,6 @@ static void sig_get(treport_certinfo *ci, X509 *x)
 		X509_ALGOR_get0(&obj, NULL, NULL, alg);
 	if (!obj || OBJ_obj2txt(ci->sig_alg, sizeof(ci->sig_alg), obj, 1) <= 0)
 		snprintf(ci->sig_alg, sizeof(ci->sig_alg), "unknown");
-	memcpy(ci->sig_alg_short, ci->sig_alg, sizeof(ci->sig_alg_short));
 }
 
 static int serial_get(treport_certinfo *ci, X509 *x)

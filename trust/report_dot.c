@@ -97,7 +97,7 @@ static dot_edge *edge_of(dot_graph *g, size_t from, size_t to)
 static size_t loop_target(const trust_result *r, size_t p, size_t n, bool complete,
 			  const char *reason)
 {
-	if (complete || n < 2 || !reason || strcmp(reason, "path.loop") != 0)
+	if (complete || n < 2 || !reason || strcmp(reason, TRUST_ID_PATH_LOOP) != 0)
 		return (size_t)-1;
 	const char *issuer = trust_cert_issuer(trust_result_path_cert(r, p, n - 1));
 	for (size_t j = 0; issuer && j + 1 < n; j++) {
@@ -209,14 +209,14 @@ static const char *reason_label(const char *id)
 	static const struct {
 		const char *prefix, *label;
 	} map[] = {
-		{ "rfc5280.signature", "signature invalid" },
-		{ "rfc5280.validity.expired", "expired" },
-		{ "rfc5280.validity.not-yet-valid", "not yet valid" },
-		{ "path.loop", "loop" },
-		{ "path.no-issuer", "no issuer" },
+		{ TRUST_ID_RFC5280_SIGNATURE, "signature invalid" },
+		{ TRUST_ID_RFC5280_VALIDITY_EXPIRED, "expired" },
+		{ TRUST_ID_RFC5280_VALIDITY_NOT_YET_VALID, "not yet valid" },
+		{ TRUST_ID_PATH_LOOP, "loop" },
+		{ TRUST_ID_PATH_NO_ISSUER, "no issuer" },
 		{ "budget.", "budget stopped" },
 		{ "names.", "name mismatch" },
-		{ "rfc5280.nc", "name constraints" },
+		{ TRUST_ID_RFC5280_NC, "name constraints" },
 		{ "revocation.", "revoked" },
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)

@@ -6,6 +6,7 @@
  */
 #include "report_model.h"
 
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,11 @@ void treport_time(char *buf, size_t n, int64_t t)
 		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 }
 
+void treport_pin(char out[48], const unsigned char spki_sha256[32])
+{
+	EVP_EncodeBlock((unsigned char *)out, spki_sha256, 32);
+}
+
 void treport_hex(char *buf, const unsigned char *v, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -76,10 +82,14 @@ void treport_hex(char *buf, const unsigned char *v, size_t n)
 	buf[2 * n] = '\0';
 }
 
-/* A JSON string, or null for NULL; bytes jansson rejects (not UTF-8) become '?'. */
+/*
+ * A JSON string, or null for NULL and for "": a value that is absent is null
+ * in every report, never an empty string.  Bytes jansson rejects (not UTF-8)
+ * become '?'.
+ */
 static json_t *jstr(const char *s)
 {
-	if (!s)
+	if (!s || !*s)
 		return json_null();
 	json_t *j = json_string(s);
 	if (j)
@@ -134,13 +144,13 @@ static json_t *cert_model(const trust_result *r, size_t p, size_t i, bool *ok)
 		*ok = false;
 		return NULL;
 	}
-	char nb[32], na[32], h[65], sh[65];
+	char nb[32], na[32], h[65], pin[48];
 	treport_time(nb, sizeof(nb), trust_cert_not_before(c));
 	treport_time(na, sizeof(na), trust_cert_not_after(c));
 	treport_hex(h, trust_cert_sha256(c), 32);
 	const unsigned char *spki = trust_cert_spki_sha256(c);
 	if (spki)
-		treport_hex(sh, spki, 32);
+		treport_pin(pin, spki);
 
 	json_t *o = json_object();
 	put(o, "index", json_integer((json_int_t)i), ok);
@@ -153,7 +163,7 @@ static json_t *cert_model(const trust_result *r, size_t p, size_t i, bool *ok)
 	put(o, "key", key_model(&ci, ok), ok);
 	put(o, "signature_algorithm", jstr(ci.sig_alg), ok);
 	put(o, "sha256", jstr(h), ok);
-	put(o, "spki_sha256", spki ? jstr(sh) : json_null(), ok);
+	put(o, "spki_sha256_base64", spki ? jstr(pin) : json_null(), ok);
 	json_t *sans = json_array();
 	for (size_t k = 0; k < ci.nsans; k++) {
 		json_t *s = json_object();
@@ -217,6 +227,20 @@ static json_t *stats_model(const trust_result *r, bool *ok)
 	return o;
 }
 
+static json_t *anchors_model(const trust_result *r, bool *ok)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < trust_result_anchor_source_count(r); i++) {
+		const trust_anchor_source *src = trust_result_anchor_source(r, i);
+		json_t *o = json_object();
+		put(o, "origin", jstr(treport_origin_name(src->origin)), ok);
+		put(o, "source", jstr(src->path), ok);
+		put(o, "count", json_integer((json_int_t)src->count), ok);
+		push(a, o, ok);
+	}
+	return a;
+}
+
 json_t *treport_model(const trust_result *r)
 {
 	bool ok = true;
@@ -235,6 +259,7 @@ json_t *treport_model(const trust_result *r)
 	put(o, "policy", jstr(trust_result_policy(r)), &ok);
 	put(o, "purpose", jstr(trust_result_purpose(r)), &ok);
 	put(o, "time", jstr(when), &ok);
+	put(o, "anchors", anchors_model(r, &ok), &ok);
 	put(o, "stats", stats_model(r, &ok), &ok);
 	put(o, "chosen_path", jidx(trust_result_chosen_path(r)), &ok);
 	json_t *paths = json_array();

@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 /* Bumped when a key is removed or changes meaning; additions keep the number. */
-#define TREPORT_SCHEMA_VERSION 1
+#define TREPORT_SCHEMA_VERSION 2
 
 typedef struct treport_san {
 	const char *type; /* "dns", "ip", "email", "uri", "dirname", "rid", "othername", "other" */
@@ -25,8 +25,7 @@ typedef struct treport_certinfo {
 	const char *key_type;  /* "EC", "RSA", "Ed25519", ... or "unknown" */
 	int key_bits;          /* 0 if unknown */
 	char curve[64];        /* "P-256", ... ; empty when the key has no named curve */
-	char sig_alg[64];      /* long name ("sha256WithRSAEncryption") or the OID */
-	char sig_alg_short[64]; /* short name ("RSA-SHA256") for the text report */
+	char sig_alg[64];      /* long name ("sha256WithRSAEncryption"), everywhere, or the OID */
 	char *serial;          /* upper-case hex, as `openssl x509 -serial` prints it */
 	treport_san *sans;
 	size_t nsans;
@@ -45,6 +44,8 @@ TRUST_HIDDEN const char *treport_origin_name(trust_origin o);
 TRUST_HIDDEN const char *treport_severity_name(trust_severity s);
 /* RFC 3339 UTC ("2026-01-02T03:04:05Z") into buf (at least 32 bytes). */
 TRUST_HIDDEN void treport_time(char *buf, size_t n, int64_t t);
+/* Base64 of an SPKI SHA-256 (44 characters): the pin form of ATS and certgen pin. */
+TRUST_HIDDEN void treport_pin(char out[48], const unsigned char spki_sha256[32]);
 /* Lower-case hex of n bytes into buf (at least 2n+1 bytes). */
 TRUST_HIDDEN void treport_hex(char *buf, const unsigned char *v, size_t n);
 

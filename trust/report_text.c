@@ -84,9 +84,22 @@ static void newline(tx *t)
 	emit(t, "\n");
 }
 
+/* Where to cut a word too long for the room left: after the last ',', '/'
+ * or '&' that fits (DNs and URLs break there), else at the room itself. */
+static size_t cut_at(const char *w, size_t len, size_t room)
+{
+	if (len <= room)
+		return len;
+	for (size_t i = room; i > room / 2; i--)
+		if (w[i - 1] == ',' || w[i - 1] == '/' || w[i - 1] == '&')
+			return i;
+	return room;
+}
+
 /*
  * Words of `text` from the current column, wrapping to `indent` at WIDTH.  A
- * leading space separates the first word from what is already on the line.
+ * leading space separates the first word from what is already on the line;
+ * a word longer than a whole line (a DN, a URL) is broken inside.
  */
 static void wrap(tx *t, const char *text, int indent)
 {
@@ -103,38 +116,110 @@ static void wrap(tx *t, const char *text, int indent)
 		} else if (sep) {
 			emit(t, " ");
 		}
+		while (t->col + len > WIDTH && WIDTH - t->col > 8) {
+			size_t n = cut_at(w, (size_t)len, (size_t)(WIDTH - t->col));
+			char c = w[n];
+			w[n] = '\0';
+			emit(t, w);
+			w[n] = c;
+			w += n;
+			len -= (int)n;
+			newline(t);
+			fprintf(t->out, "%*s", indent, "");
+			t->col = indent;
+		}
 		emit(t, w);
 		sep = true;
 	}
 }
 
-static const char *leaf_name(char *buf, size_t n, const trust_result *r)
+/*
+ * What goes where the name checked is shown.  Never the subject CN: a report
+ * must not suggest a name was checked when none was.
+ */
+static const char *checked_name(char *buf, size_t n, const trust_result *r)
 {
 	if (trust_result_host(r))
 		return clean(buf, n, trust_result_host(r));
 	if (trust_result_ip(r))
 		return clean(buf, n, trust_result_ip(r));
-	int c = trust_result_chosen_path(r);
-	const trust_cert *leaf = c >= 0 ? trust_result_path_cert(r, (size_t)c, 0) : NULL;
-	return leaf ? short_name(buf, n, trust_cert_subject(leaf)) : clean(buf, n, "(no leaf)");
+	if (strcmp(trust_result_policy(r), "tls-server") == 0)
+		return "(no host name checked: give --host)";
+	return NULL;
+}
+
+static void anchors_line(tx *t, const trust_result *r)
+{
+	size_t n = trust_result_anchor_source_count(r);
+	if (n == 0)
+		return;
+	emit(t, "  anchors:");
+	for (size_t i = 0; i < n; i++) {
+		const trust_anchor_source *a = trust_result_anchor_source(r, i);
+		char item[1024];
+		snprintf(item, sizeof(item), " %s (%s, %zu root%s)%s",
+			 treport_origin_name(a->origin), a->path, a->count, a->count == 1 ? "" : "s",
+			 i + 1 < n ? ";" : "");
+		wrap(t, item, 4);
+	}
+	newline(t);
+}
+
+/* "certificate 1 (CN=Fixture Intermediate)" for the certificate the headline concerns. */
+static void reason_cert_text(char *buf, size_t n, const trust_result *r)
+{
+	int chosen = trust_result_chosen_path(r), i = trust_result_reason_cert(r);
+	const trust_cert *c = chosen >= 0 && i >= 0
+				      ? trust_result_path_cert(r, (size_t)chosen, (size_t)i)
+				      : NULL;
+	buf[0] = '\0';
+	if (c) {
+		char nm[256];
+		snprintf(buf, n, " (certificate %d, %s)", i,
+			 short_name(nm, sizeof(nm), trust_cert_subject(c)));
+	}
+}
+
+/* Warnings about the leaf itself (a CA certificate given first) are too easy
+ * to miss among the checks of a TRUSTED report: they follow the verdict. */
+static void leaf_warnings(tx *t, const trust_result *r)
+{
+	int chosen = trust_result_chosen_path(r);
+	for (size_t i = 0; chosen >= 0 && i < trust_result_finding_count(r, (size_t)chosen); i++) {
+		const trust_finding *f = trust_result_finding(r, (size_t)chosen, i);
+		if (f->severity != TRUST_SEV_WARNING || f->cert != 0)
+			continue;
+		char line[1024];
+		snprintf(line, sizeof(line), "%s: %s", f->id, f->message);
+		fprintf(t->out, "  %swarning%s ", paint(t, YELLOW), paint(t, RESET));
+		t->col = 10;
+		wrap(t, line, 4);
+		newline(t);
+	}
 }
 
 static void verdict(tx *t, const trust_result *r, bool quiet)
 {
 	char name[256];
 	bool ok = trust_result_trusted(r);
-	fprintf(t->out, "%s%s%s  %s  (policy: %s)\n", paint(t, ok ? GREEN : RED),
-		ok ? "TRUSTED" : "NOT TRUSTED", paint(t, RESET), leaf_name(name, sizeof(name), r),
-		trust_result_policy(r));
+	const char *shown = checked_name(name, sizeof(name), r);
+	fprintf(t->out, "%s%s%s  %s%s(policy: %s)\n", paint(t, ok ? GREEN : RED),
+		ok ? "TRUSTED" : "NOT TRUSTED", paint(t, RESET), shown ? shown : "",
+		shown ? "  " : "", trust_result_policy(r));
 	t->col = 0;
-	if (ok || quiet)
+	if (quiet)
 		return;
-	emit(t, "  because ");
-	char line[1024];
-	snprintf(line, sizeof(line), "%s: %s", trust_result_reason(r),
-		 trust_result_reason_message(r));
-	wrap(t, line, 4);
-	newline(t);
+	if (!ok) {
+		emit(t, "  because ");
+		char line[1024], where[320];
+		reason_cert_text(where, sizeof(where), r);
+		snprintf(line, sizeof(line), "%s%s: %s", trust_result_reason(r), where,
+			 trust_result_reason_message(r));
+		wrap(t, line, 4);
+		newline(t);
+	}
+	leaf_warnings(t, r);
+	anchors_line(t, r);
 }
 
 static const char *role_short(const char *role)
@@ -161,6 +246,17 @@ static void key_text(char *buf, size_t n, const treport_certinfo *ci)
 		snprintf(buf, n, "%s %d", ci->key_type, ci->key_bits);
 	else
 		snprintf(buf, n, "%s", ci->key_type);
+}
+
+/* "EC P-256   ecdsa-with-SHA256  2026-11-29 .. 2027-02-27" */
+static void cert_facts(char *buf, size_t n, const trust_cert *c, const treport_certinfo *ci)
+{
+	char key[96], nb[32], na[32];
+	key_text(key, sizeof(key), ci);
+	treport_time(nb, sizeof(nb), trust_cert_not_before(c));
+	treport_time(na, sizeof(na), trust_cert_not_after(c));
+	nb[10] = na[10] = '\0';
+	snprintf(buf, n, "%-9s  %-17s  %s .. %s", key, ci->sig_alg, nb, na);
 }
 
 static void sans_line(tx *t, const treport_certinfo *ci)
@@ -195,17 +291,27 @@ static void chain_section(tx *t, const trust_result *r, size_t p)
 		p + 1, trust_result_path_count(r));
 	if (n == 0)
 		fprintf(t->out, "  (no certificates: the search stopped before it began)\n");
-	int namew = 4;
+	int namew = 4, factw = 0;
 	for (size_t i = 0; i < n; i++) {
-		char label[NAME_MAX_COLS + 32];
+		char label[NAME_MAX_COLS + 32], facts[256];
 		cert_label(label, sizeof(label), r, p, i);
 		if ((int)strlen(label) > namew)
 			namew = (int)strlen(label);
+		treport_certinfo ci = { 0 };
+		if (treport_certinfo_get(&ci, trust_result_path_cert(r, p, i)) == TRUST_OK) {
+			cert_facts(facts, sizeof(facts), trust_result_path_cert(r, p, i), &ci);
+			if ((int)strlen(facts) > factw)
+				factw = (int)strlen(facts);
+		}
+		treport_certinfo_cleanup(&ci);
 	}
+	/* Too wide for one line (a long name, an RSA signature name): the facts
+	 * of every row go on a line of their own, under the name. */
+	bool split = 13 + namew + 2 + factw > WIDTH;
 	for (size_t i = 0; i < n; i++) {
 		const trust_cert *c = trust_result_path_cert(r, p, i);
 		treport_certinfo ci = { 0 };
-		char label[NAME_MAX_COLS + 32], key[96], nb[32], na[32];
+		char label[NAME_MAX_COLS + 32];
 		cert_label(label, sizeof(label), r, p, i);
 		if (treport_certinfo_get(&ci, c) != TRUST_OK) {
 			fprintf(t->out, "  %-2zu %-7s %s  (details unavailable)\n", i,
@@ -213,19 +319,20 @@ static void chain_section(tx *t, const trust_result *r, size_t p)
 			treport_certinfo_cleanup(&ci);
 			continue;
 		}
-		key_text(key, sizeof(key), &ci);
-		treport_time(nb, sizeof(nb), trust_cert_not_before(c));
-		treport_time(na, sizeof(na), trust_cert_not_after(c));
-		nb[10] = na[10] = '\0';
-		fprintf(t->out, "  %-2zu %-7s %-*s  %-9s  %-17s  %s .. %s\n", i,
-			role_short(treport_role(r, p, i)), namew, label, key, ci.sig_alg_short, nb,
-			na);
+		char facts[256];
+		cert_facts(facts, sizeof(facts), c, &ci);
+		fprintf(t->out, "  %-2zu %-7s %-*s%s%s\n", i, role_short(treport_role(r, p, i)),
+			split ? 0 : namew, label, split ? "\n             " : "  ", facts);
 		t->col = 0;
 		sans_line(t, &ci);
 		if (i + 1 == n && !trust_result_path_complete(r, p)) {
-			char iss[512];
-			fprintf(t->out, "%13sissuer %s (the path stops here)\n", "",
-				clean(iss, sizeof(iss), trust_cert_issuer(c)));
+			char iss[768];
+			snprintf(iss, sizeof(iss), "issuer %s (the path stops here)",
+				 trust_cert_issuer(c));
+			fprintf(t->out, "%13s", "");
+			t->col = 13;
+			wrap(t, iss, 17);
+			newline(t);
 		}
 		treport_certinfo_cleanup(&ci);
 	}
@@ -319,13 +426,16 @@ static void explain_section(tx *t, const trust_result *r, int chosen)
 		char top[NAME_MAX_COLS + 32] = "(empty)";
 		if (n)
 			cert_label(top, sizeof(top), r, p, n - 1);
-		fprintf(t->out, "  path %zu: %s %s: %s", p + 1,
-			trust_result_path_complete(r, p) ? "via" : "stopped at", top,
-			trust_result_path_reason(r, p));
+		char head[NAME_MAX_COLS + 256], at[32] = "";
 		if (trust_result_path_reason_cert(r, p) >= 0)
-			fprintf(t->out, " at %d", trust_result_path_reason_cert(r, p));
-		fputc('\n', t->out);
+			snprintf(at, sizeof(at), " at %d", trust_result_path_reason_cert(r, p));
+		snprintf(head, sizeof(head), "path %zu: %s %s: %s%s", p + 1,
+			 trust_result_path_complete(r, p) ? "via" : "stopped at", top,
+			 trust_result_path_reason(r, p), at);
 		t->col = 0;
+		emit(t, "  ");
+		wrap(t, head, 6);
+		newline(t);
 		const char *msg = first_error(r, p);
 		if (msg) {
 			fprintf(t->out, "%6s", "");

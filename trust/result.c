@@ -8,6 +8,8 @@
 #include <string.h>
 
 #define CHUNK_BYTES 4096u
+/* Findings a path starts with room for; the array is made with the path. */
+#define FINDINGS_INITIAL 16u
 
 /* Formats into the path's arena; a message larger than a chunk gets its own. */
 static char *arena_vfmt(tarena *a, const char *fmt, va_list ap)
@@ -48,20 +50,49 @@ static void fix_params(tpath *p)
 		p->f[i].pub.params = p->f[i].params;
 }
 
+/*
+ * A rejection that cannot be written down must still reject: the findings
+ * array always keeps one slot free, and when it cannot grow that slot takes
+ * this finding (its text is static, so it needs no memory either).
+ */
+static void record_no_memory(tpath *p)
+{
+	bool first = !p->broken;
+	p->broken = true;
+	if (!first || p->nf >= p->capf)
+		return;
+	tfinding *f = &p->f[p->nf++];
+	memset(f, 0, sizeof(*f));
+	f->pub.id = TRUST_ID_INTERNAL_NO_MEMORY;
+	f->pub.severity = TRUST_SEV_ERROR;
+	f->pub.cert = -1;
+	f->pub.policy = "rfc5280";
+	f->pub.message = "a check could not record its result for want of memory";
+	f->pub.params = f->params;
+	if (!p->reason) {
+		p->reason = f->pub.id;
+		p->reason_cert = -1;
+	}
+}
+
 tfinding *tpath_vadd(tpath *p, const char *id, trust_severity sev, int cert, const char *policy,
 		     const char *fmt, va_list ap)
 {
-	if (p->nf == p->capf) {
-		size_t cap = p->capf ? p->capf * 2 : 16;
+	if (p->nf + 2 > p->capf) {
+		size_t cap = p->capf ? p->capf * 2 : FINDINGS_INITIAL;
 		tfinding *f = realloc(p->f, cap * sizeof(*f));
-		if (!f)
+		if (!f) {
+			record_no_memory(p);
 			return NULL;
+		}
 		p->f = f;
 		p->capf = cap;
 		fix_params(p);
 	}
-	if (!p->text && !(p->text = calloc(1, sizeof(*p->text))))
+	if (!p->text && !(p->text = calloc(1, sizeof(*p->text)))) {
+		record_no_memory(p);
 		return NULL;
+	}
 	tfinding *f = &p->f[p->nf];
 	memset(f, 0, sizeof(*f));
 	f->arena = p->text;
@@ -108,6 +139,13 @@ const char *tpath_strdup(tpath *p, const char *s)
 	return arena_fmt(p->text, "%s", s);
 }
 
+void tpath_fail_internal(tpath *p, int cert, const char *what)
+{
+	tpath_add(p, TRUST_ID_INTERNAL_ERROR, TRUST_SEV_ERROR, cert, "rfc5280",
+		  "%s failed inside the library (out of memory?); the path is not accepted", what);
+	p->broken = true;
+}
+
 void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
 {
 	if (!f || f->pub.nparams >= sizeof(f->params) / sizeof(f->params[0]))
@@ -125,6 +163,16 @@ void tfinding_param(tfinding *f, const char *key, const char *fmt, ...)
 }
 
 bool tpath_failed(const tpath *p)
+{
+	if (p->broken)
+		return true;
+	for (size_t i = 0; i < p->nf; i++)
+		if (p->f[i].pub.severity == TRUST_SEV_ERROR)
+			return true;
+	return false;
+}
+
+static bool has_error_finding(const tpath *p)
 {
 	for (size_t i = 0; i < p->nf; i++)
 		if (p->f[i].pub.severity == TRUST_SEV_ERROR)
@@ -181,9 +229,15 @@ tpath *tresult_new_path(trust_result *r)
 		r->paths = v;
 		r->cappaths = cap;
 	}
-	tpath *p = &r->paths[r->npaths++];
+	tpath *p = &r->paths[r->npaths];
 	memset(p, 0, sizeof(*p));
 	p->reason_cert = -1;
+	/* Made now so that a later failure to grow it still has a slot to say so. */
+	p->f = malloc(FINDINGS_INITIAL * sizeof(*p->f));
+	if (!p->f)
+		return NULL;
+	p->capf = FINDINGS_INITIAL;
+	r->npaths++;
 	return p;
 }
 
@@ -201,14 +255,23 @@ static const char *first_error_message(const tpath *p)
  * candidate order, which is the most plausible one; else the partial path
  * that got furthest.
  */
-void tresult_finish(trust_result *r)
+int tresult_finish(trust_result *r)
 {
 	int best = -1;
 	for (size_t i = 0; i < r->npaths; i++) {
 		tpath *p = &r->paths[i];
+		/* BoringSSL's invariant, enforced rather than assumed: a path with
+		 * an error or an unrecorded failure is never accepted, and a path
+		 * that is not accepted says why. */
+		if (p->accepted && tpath_failed(p))
+			p->accepted = false;
+		if (!p->accepted && !has_error_finding(p)) {
+			tpath_add(p, TRUST_ID_INTERNAL_NO_REASON, TRUST_SEV_ERROR, -1, "rfc5280",
+				  "the path was not accepted, and no check said why");
+		}
 		fix_params(p);
 		if (!p->reason)
-			p->reason = p->accepted ? "ok" : "path.rejected";
+			p->reason = p->accepted ? TRUST_ID_OK : TRUST_ID_PATH_REJECTED;
 		if (p->accepted && best < 0)
 			best = (int)i;
 	}
@@ -228,7 +291,7 @@ void tresult_finish(trust_result *r)
 	r->reason_msg = NULL;
 	const char *msg = "";
 	if (r->trusted) {
-		r->reason = "ok";
+		r->reason = TRUST_ID_OK;
 		r->reason_cert = -1;
 		msg = "a path to a trusted anchor was built and every check passed";
 	} else if (r->budget.hit) {
@@ -244,10 +307,11 @@ void tresult_finish(trust_result *r)
 		r->reason_cert = r->paths[best].reason_cert;
 		msg = first_error_message(&r->paths[best]);
 	} else {
-		r->reason = "path.no-path";
+		r->reason = TRUST_ID_PATH_NO_PATH;
 		msg = "no certificate path could be built";
 	}
 	r->reason_msg = strdup(msg);
+	return r->reason_msg ? TRUST_OK : TRUST_ENOMEM;
 }
 
 void trust_result_free(trust_result *r)
@@ -260,6 +324,7 @@ void trust_result_free(trust_result *r)
 	free(r->reason_msg);
 	free(r->host);
 	free(r->ip);
+	tanchor_sources_unref(r->anchors);
 	free(r->policy_owned);
 	free(r);
 }
@@ -271,7 +336,7 @@ int trust_result_trusted(const trust_result *r)
 
 const char *trust_result_reason(const trust_result *r)
 {
-	return r && r->reason ? r->reason : "path.no-path";
+	return r && r->reason ? r->reason : TRUST_ID_PATH_NO_PATH;
 }
 
 const char *trust_result_reason_message(const trust_result *r)

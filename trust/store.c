@@ -16,6 +16,8 @@ struct trust_store_builder {
 	struct trust_cert_entry *e;
 	size_t n, cap;
 	tcrl_list crls;
+	tanchor_sources *sources;
+	tnotes notes;
 };
 
 trust_store_builder *trust_store_builder_new(void)
@@ -39,7 +41,19 @@ void trust_store_builder_free(trust_store_builder *b)
 		tcert_unref(b->e[i].cert);
 	free(b->e);
 	crls_clear(&b->crls);
+	tanchor_sources_unref(b->sources);
+	tnotes_clear(&b->notes);
 	free(b);
+}
+
+size_t trust_store_builder_note_count(const trust_store_builder *b)
+{
+	return b ? b->notes.n : 0;
+}
+
+const char *trust_store_builder_note(const trust_store_builder *b, size_t i)
+{
+	return b && i < b->notes.n ? b->notes.v[i] : NULL;
 }
 
 /* Moves the loaded certificates into the builder with the given origin. */
@@ -68,18 +82,27 @@ static int adopt(trust_store_builder *b, tcert_list *l, trust_origin origin, tru
 	return TRUST_OK;
 }
 
-int trust_store_builder_add_anchors(trust_store_builder *b, const char *path, trust_origin origin,
-				    trust_error *err)
+/* Anchors from `path`, named `shown` in reports. */
+static int add_anchors_from(trust_store_builder *b, const char *path, const char *shown,
+			    trust_origin origin, trust_error *err)
 {
-	if (!b || !path || origin == TRUST_ORIGIN_NONE)
-		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
-	tcert_list l = { .lazy = true };
+	tcert_list l = { .lazy = true, .notes = &b->notes };
 	int rc = tload_certs_path(&l, path, err);
+	if (rc == TRUST_OK && tanchor_sources_add(&b->sources, origin, shown, l.n) != TRUST_OK)
+		rc = terr_set(err, TRUST_ENOMEM, "out of memory");
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
 		return rc;
 	}
 	return adopt(b, &l, origin, err);
+}
+
+int trust_store_builder_add_anchors(trust_store_builder *b, const char *path, trust_origin origin,
+				    trust_error *err)
+{
+	if (!b || !path || origin == TRUST_ORIGIN_NONE)
+		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
+	return add_anchors_from(b, path, path, origin, err);
 }
 
 int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data, size_t len,
@@ -87,8 +110,11 @@ int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data
 {
 	if (!b || origin == TRUST_ORIGIN_NONE)
 		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
-	tcert_list l = { .lazy = true };
+	tcert_list l = { .lazy = true, .notes = &b->notes };
 	int rc = tload_certs_mem(&l, data, len, name, err);
+	if (rc == TRUST_OK &&
+	    tanchor_sources_add(&b->sources, origin, name ? name : "memory", l.n) != TRUST_OK)
+		rc = terr_set(err, TRUST_ENOMEM, "out of memory");
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
 		return rc;
@@ -96,19 +122,32 @@ int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data
 	return adopt(b, &l, origin, err);
 }
 
+/* The system bundle is reported by where its links lead (Debian's
+ * /usr/lib/ssl/cert.pem is /etc/ssl/certs/ca-certificates.crt), the file
+ * an administrator recognises. */
+static int add_system_from(trust_store_builder *b, const char *path, trust_error *err)
+{
+	char *real = realpath(path, NULL);
+	int rc = add_anchors_from(b, path, real ? real : path, TRUST_ORIGIN_SYSTEM, err);
+	free(real);
+	return rc;
+}
+
 int trust_store_builder_add_system_anchors(trust_store_builder *b, trust_error *err)
 {
+	if (!b)
+		return terr_set(err, TRUST_EUSAGE, "system anchors: bad arguments");
 	const char *file = getenv(X509_get_default_cert_file_env());
 	if (!file || !*file)
 		file = X509_get_default_cert_file();
 	struct stat st;
 	if (stat(file, &st) == 0 && S_ISREG(st.st_mode))
-		return trust_store_builder_add_anchors(b, file, TRUST_ORIGIN_SYSTEM, err);
+		return add_system_from(b, file, err);
 	const char *dir = getenv(X509_get_default_cert_dir_env());
 	if (!dir || !*dir)
 		dir = X509_get_default_cert_dir();
 	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-		return trust_store_builder_add_anchors(b, dir, TRUST_ORIGIN_SYSTEM, err);
+		return add_system_from(b, dir, err);
 	return terr_set(err, TRUST_EIO,
 			"system anchors: neither %s nor %s exists (install ca-certificates)", file,
 			dir);
@@ -119,7 +158,7 @@ int trust_store_builder_add_intermediates(trust_store_builder *b, const char *pa
 {
 	if (!b || !path)
 		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
-	tcert_list l = { .lazy = true };
+	tcert_list l = { .lazy = true, .notes = &b->notes };
 	int rc = tload_certs_path(&l, path, err);
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
@@ -133,7 +172,7 @@ int trust_store_builder_add_intermediates_mem(trust_store_builder *b, const void
 {
 	if (!b)
 		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
-	tcert_list l = { .lazy = true };
+	tcert_list l = { .lazy = true, .notes = &b->notes };
 	int rc = tload_certs_mem(&l, data, len, name, err);
 	if (rc != TRUST_OK) {
 		tcert_list_clear(&l);
@@ -264,6 +303,8 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 	s->e = b->e;
 	s->n = b->n;
 	s->crls = b->crls;
+	s->anchor_sources = b->sources;
+	tnotes_clear(&b->notes);
 	for (size_t i = 0; i < s->n; i++) {
 		s->by_subject[i].h = s->e[i].cert->subject_key;
 		s->by_subject[i].i = i;
@@ -290,6 +331,7 @@ void trust_store_free(trust_store *s)
 	tstore_ski_free(s);
 	tstore_canon_free(s);
 	crls_clear(&s->crls);
+	tanchor_sources_unref(s->anchor_sources);
 	free(s);
 }
 

@@ -9,31 +9,37 @@
 #include "validate_checks.h"
 #include "policy.h"
 
+/*
+ * Fail closed: a path is rejected if any check says so, if any error finding
+ * was added (whichever check added it), or if a check failed internally
+ * (p->broken).  A check that could not run never counts as a pass.
+ */
 int tvalidate_path(tv_ctx *ctx, tpath *p)
 {
 	if (p->n == 0)
 		return 1;
 	size_t before = tv_error_count(p);
+	int rejected = 0;
 
-	tcheck_validity(ctx, p);
-	tcheck_algorithms(ctx, p);
-	tcheck_fields(ctx, p);
-	tcheck_extensions(ctx, p);
-	tcheck_ca(ctx, p);
+	rejected |= tcheck_validity(ctx, p);
+	rejected |= tcheck_algorithms(ctx, p);
+	rejected |= tcheck_fields(ctx, p);
+	rejected |= tcheck_extensions(ctx, p);
+	rejected |= tcheck_ca(ctx, p);
 	if (ctx->rules.eku_nid != NID_undef)
-		tcheck_eku(ctx, p);
+		rejected |= tcheck_eku(ctx, p);
 	if (ctx->rules.webpki)
-		tcheck_webpki(ctx, p);
-	tcheck_revocation(ctx, p);
-
-	/* Name constraints and host names live in their own files; their return
-	 * values count too, in case a rejection carries no error finding. */
+		rejected |= tcheck_webpki(ctx, p);
+	rejected |= tcheck_revocation(ctx, p);
+	rejected |= tcheck_leaf_role(ctx, p);
 	int nc = tnc_check_path(ctx, p);
 	if (nc < 0)
 		return -1;
-	int names = ctx->rules.check_names ? tnames_check_leaf(ctx, p) : 0;
+	rejected |= nc;
+	if (ctx->rules.check_names)
+		rejected |= tnames_check_leaf(ctx, p);
 	/* Overlay rules last: they tighten what the base rules accepted. */
 	tpolicy_apply(ctx, p);
 
-	return (tv_error_count(p) > before || nc > 0 || names > 0) ? 1 : 0;
+	return (rejected || tv_error_count(p) > before || p->broken) ? 1 : 0;
 }

@@ -68,34 +68,26 @@ TRUST_HIDDEN size_t tv_error_count(const tpath *p);
 TRUST_HIDDEN const char *tv_fmt_time(char *buf, size_t len, int64_t t);
 /* Same, for an ASN1_TIME (an empty string if it cannot be read). */
 TRUST_HIDDEN const char *tv_fmt_asn1_time(char *buf, size_t len, const ASN1_TIME *t);
-/* 1 if the certificate is self-signed: self-issued and its own key verifies it. */
-TRUST_HIDDEN bool tv_self_signed(tv_ctx *ctx, const trust_cert *c);
 
+/* Each check returns 1 if it rejected the path (its error findings added), else 0. */
 /* Validity of every certificate, anchor included, at ctx->at (check_validity.c). */
-TRUST_HIDDEN void tcheck_validity(tv_ctx *ctx, tpath *p);
+TRUST_HIDDEN int tcheck_validity(tv_ctx *ctx, tpath *p);
 /* Signature algorithms and public keys (check_algs.c). */
-TRUST_HIDDEN void tcheck_algorithms(tv_ctx *ctx, tpath *p);
+TRUST_HIDDEN int tcheck_algorithms(tv_ctx *ctx, tpath *p);
 /* Version, serial number, issuer and subject fields (check_fields.c). */
-TRUST_HIDDEN void tcheck_fields(tv_ctx *ctx, tpath *p);
+TRUST_HIDDEN int tcheck_fields(tv_ctx *ctx, tpath *p);
 /* Well-formed, non-duplicated, understood extensions; AKI/SKI/SAN/AIA rules (check_ext.c). */
-TRUST_HIDDEN void tcheck_extensions(tv_ctx *ctx, tpath *p);
+TRUST_HIDDEN int tcheck_extensions(tv_ctx *ctx, tpath *p);
 /* basicConstraints, keyUsage and pathLenConstraint (check_ca.c). */
-TRUST_HIDDEN void tcheck_ca(tv_ctx *ctx, tpath *p);
+TRUST_HIDDEN int tcheck_ca(tv_ctx *ctx, tpath *p);
 /* Extended key usage for the rule set's purpose, intermediates included (check_eku.c). */
-TRUST_HIDDEN void tcheck_eku(tv_ctx *ctx, tpath *p);
+TRUST_HIDDEN int tcheck_eku(tv_ctx *ctx, tpath *p);
+/* Under a TLS policy, a warning when the leaf is a CA certificate (check_leaf.c). */
+TRUST_HIDDEN int tcheck_leaf_role(tv_ctx *ctx, tpath *p);
 /* Revocation of every non-anchor certificate against the store's CRLs (check_revocation.c). */
-TRUST_HIDDEN void tcheck_revocation(tv_ctx *ctx, tpath *p);
+TRUST_HIDDEN int tcheck_revocation(tv_ctx *ctx, tpath *p);
 
-/* The webpki policy's Baseline Requirements rules, all groups (check_webpki.c). */
-TRUST_HIDDEN void tcheck_webpki(tv_ctx *ctx, tpath *p);
-/* Leaf CN against its SAN, underscores, public-suffix wildcards; returns errors added
- * (check_webpki_names.c). */
-TRUST_HIDDEN size_t twebpki_check_names(tv_ctx *ctx, tpath *p);
-/* RSA modulus in whole bytes, P-256/P-384/Ed25519 only; returns errors added
- * (check_webpki_keys.c). */
-TRUST_HIDDEN size_t twebpki_check_keys(tv_ctx *ctx, tpath *p);
-/* SC-081 maximum leaf validity by issuance date, system anchors only
- * (check_webpki_validity.c). */
-TRUST_HIDDEN void twebpki_check_validity(tv_ctx *ctx, tpath *p);
+/* The webpki rules built in for TRUST_EVAL_WEBPKI_STRICT / base "webpki" (check_webpki.c). */
+TRUST_HIDDEN int tcheck_webpki(tv_ctx *ctx, tpath *p);
 
 #endif

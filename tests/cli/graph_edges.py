@@ -1,5 +1,8 @@
 """Prints the edges of trustcheck's DOT graph as "child [role] -> issuer [role]: outcome".
 
+With --certgen FILE OLD, reads certgen list --format dot instead: "name [REVOKED (reason)]
+-> issuer name: issued by|same key", with the directory OLD written as OLD/.
+
 A node's name is the first line of its label and its role the last line
 ("presented", "pool", "anchor (user)"); the outcome is the edge's class,
 with the failure label after its first word.  Used by
@@ -35,5 +38,27 @@ def main(path):
         print("%s -> %s: %s" % (nodes.get(a, a), nodes.get(b, b), " ".join(words)))
 
 
+def certgen(path, old):
+    labels, edges = {}, []
+    node = re.compile(r'^\s*"([^"]+)" \[label="((?:[^"\\]|\\.)*)"')
+    edge = re.compile(r'^\s*"([^"]+)" -> "([^"]+)"(.*);$')
+    for line in open(path, encoding="ascii"):
+        m = edge.match(line)
+        if m:
+            how = "same key" if "same-key" in m.group(3) else "issued by"
+            edges.append((m.group(1), m.group(2), how))
+            continue
+        m = node.match(line)
+        if m:
+            parts = m.group(2).split("\\n")
+            marks = [p for p in parts[1:] if p.startswith(("REVOKED", "superseded"))]
+            labels[m.group(1)] = " ".join([parts[0].replace(old, "OLD/")] + marks)
+    for a, b, how in edges:
+        print("%s -> %s: %s" % (labels[a], labels[b], how))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--certgen":
+        certgen(sys.argv[2], sys.argv[3])
+    else:
+        main(sys.argv[1])

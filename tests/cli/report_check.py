@@ -27,6 +27,15 @@ def same(a, b, where="$"):
     return [] if a == b else [f"{where}: {a!r} in JSON, {b!r} in CBOR"]
 
 
+def empty_strings(v, where="$"):
+    """Every place a report holds "": absent values must be null instead."""
+    if isinstance(v, dict):
+        return [p for k, x in v.items() for p in empty_strings(x, f"{where}.{k}")]
+    if isinstance(v, list):
+        return [p for i, x in enumerate(v) for p in empty_strings(x, f"{where}[{i}]")]
+    return [f"{where}: empty string where null belongs"] if v == "" else []
+
+
 def main(argv):
     with open(argv[1]) as f:
         schema = json.load(f)
@@ -35,6 +44,7 @@ def main(argv):
         report = json.load(f)
     problems = [f"{argv[2]}: {'/'.join(map(str, e.absolute_path))}: {e.message}"
                 for e in jsonschema.Draft202012Validator(schema).iter_errors(report)]
+    problems += [f"{argv[2]}: {p}" for p in empty_strings(report)]
     if len(argv) > 3:
         with open(argv[3], "rb") as f:
             data = f.read()

@@ -235,9 +235,14 @@ expect 0 "ca for the kill test" cg --dir killdir ca
 CERTGEN_TEST_PAUSE_BEFORE_RENAME=20 "$CERTGEN" --dir killdir leaf victim.example >/dev/null 2>&1 &
 bg=$!
 i=0
-while [ $i -lt 100 ] && ! ls -a killdir/victim.example 2>/dev/null | grep -q '\.tmp\.'; do
+# the leaf is built in a staged directory beside where it will live
+while [ $i -lt 100 ] && ! ls -a killdir/.stage.victim.example 2>/dev/null | grep -q '\.tmp\.'; do
 	sleep 0.1
 	i=$((i + 1))
+done
+[ $i -lt 100 ] && ok || bad "the leaf's temporary key never appeared in killdir/.stage.victim.example"
+for f in killdir/.stage.victim.example/.*.tmp.*; do
+	[ -e "$f" ] && [ "$(mode "$f")" != 600 ] && bad "temporary key file readable by others: $f"
 done
 kill -9 "$bg" 2>/dev/null
 wait "$bg" 2>/dev/null
@@ -245,9 +250,7 @@ bg=""
 [ -e killdir/victim.example/key.pem ] && bad "killed leaf left key.pem" || ok
 [ -e killdir/victim.example/cert.pem ] && bad "killed leaf left cert.pem" || ok
 cg --dir killdir list >out.txt && ! grep -q victim out.txt && ok || bad "killed leaf is not in the state"
-for f in killdir/victim.example/.*.tmp.*; do
-	[ -e "$f" ] && [ "$(mode "$f")" != 600 ] && bad "temporary key file readable by others: $f"
-done
-expect 0 "a new run after the kill succeeds" cg --dir killdir --force leaf victim.example
+[ -e killdir/.stage.victim.example ] && bad "the next command did not remove the staged leaf" || ok
+expect 0 "a new run after the kill succeeds, without --force" cg --dir killdir leaf victim.example
 
 tb_done certgen-cli

@@ -80,7 +80,7 @@ has crl.txt "CA Compromise" "reason kept"
 cp pki/ca.pem ca.before
 cp pki/ca-key.pem cakey.before
 snapshot pki >before.txt
-for n in ca ca-key state bad crl bundle android ca.pem state.cbor .hidden .stage.x CA; do
+for n in ca ca-key state bad crl bundle android serve fixtures ca.pem state.cbor .hidden .stage.x CA; do
 	expect 2 "--force leaf $n is refused" cg --force leaf "$n"
 	has err.txt "reserved\|not a DNS name" "leaf $n: says why"
 done
@@ -138,6 +138,10 @@ killat committed leaf new.example.com
 expect 0 "list after a new leaf killed at committed" cg list
 has out.txt "new.example.com" "a committed new leaf is in the state"
 same_key pki/new.example.com/cert.pem pki/new.example.com/key.pem && ok || bad "new leaf key matches"
+killat between p12 new.example.com
+expect 0 "list after p12 killed between its two files" cg list
+[ -e pki/new.example.com/new.example.com.p12 ] && [ -e pki/new.example.com/new.example.com.p12.pass ] && ok ||
+	bad "a killed p12 leaves both files (the journal finishes it), never one"
 killat staged leaf gone.example.com
 expect 0 "list after a new leaf killed at staged" cg list
 [ -e pki/gone.example.com ] && bad "a leaf killed before its commit left a folder" || ok
@@ -259,5 +263,16 @@ if mount -t tmpfs -o size=256k tmpfs small 2>/dev/null; then
 else
 	echo "certgen-state: full tmpfs: mount not permitted here; the injected ENOSPC above stands in"
 fi
+
+# ---- the help examples of list and revoke run as printed
+mkdir ex && cd ex
+cg -q ca && cg -q leaf localhost
+for c in revoke list; do
+	cg "$c" --help | sed -n '/^examples/,/^$/p' | grep '^  certgen' >ex.sh
+	[ -s ex.sh ] && ok || bad "$c --help has examples"
+	PATH="$(dirname "$CERTGEN"):$PATH" sh -e ex.sh >ex.out 2>ex.err && ok ||
+		bad "$c --help examples run as printed ($(cat ex.err))"
+done
+cd ..
 
 tb_done certgen-state

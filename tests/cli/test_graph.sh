@@ -3,7 +3,7 @@
 # DOT output is compared with the expected graph of four fixtures (structure:
 # which certificate was tried as whose issuer and what happened, not layout);
 # SVG and HTML must parse as XML; certificate text must not become markup.
-# Env: TRUSTCHECK, TRUST_FIXTURES.
+# Also certgen list --format dot.  Env: TRUSTCHECK, CERTGEN, TRUST_FIXTURES.
 set -u
 F=${TRUST_FIXTURES:?set TRUST_FIXTURES to the generated fixtures}
 . "$(dirname "$0")/lib.sh"
@@ -140,6 +140,27 @@ grep -c '^  "c[0-9a-f]*" \[label=' "$tmp/h.dot" | grep -qx 1 && ok || bad "hosti
 xml_ok "hostile svg" "$tmp/h.svg"
 xml_ok "hostile html" "$tmp/h.html"
 grep -q 'alert(1)' "$tmp/h.html" && ok || bad "html: the hostile name is still shown, as text"
+
+# certgen list --format dot: the state's hierarchy, revocations and cross-signs.
+cg() { "$CERTGEN" -q --dir "$tmp/st" "$@"; }
+cg ca && "$CERTGEN" -q --dir "$tmp/old" ca && cg intermediate sub && cg cross sub --issuer "$tmp/old/" &&
+	cg leaf www.example.com --issuer sub && cg revoke www.example.com --reason keyCompromise &&
+	cg --force leaf www.example.com --issuer sub && cg client alice || bad "certgen state for the graph"
+"$CERTGEN" --dir "$tmp/st" list --all --format dot >"$tmp/st.dot" 2>"$tmp/err" && ok ||
+	bad "certgen list --format dot: $(head -c 200 "$tmp/err")"
+python3 "$here/graph_edges.py" --certgen "$tmp/st.dot" "$tmp/old/" | sort >"$tmp/st.got" ||
+	bad "certgen graph unreadable"
+printf '%s\n' "alice -> ca: issued by" "sub -> ca: issued by" "sub-by-old -> OLD/: issued by" \
+	"sub-by-old -> sub: same key" "www.example.com -> sub: issued by" \
+	"www.example.com REVOKED (keyCompromise) -> sub: issued by" | sort >"$tmp/st.want"
+if cmp -s "$tmp/st.want" "$tmp/st.got"; then ok; else
+	bad "certgen graph differs (want / got):"
+	diff "$tmp/st.want" "$tmp/st.got" | sed 's/^/    /' >&2
+fi
+"$CERTGEN" --dir "$tmp/st" list --format dot >"$tmp/cur.dot" 2>/dev/null
+grep -q REVOKED "$tmp/cur.dot" && bad "without --all the superseded certificate is left out" || ok
+"$CERTGEN" --dir "$tmp/st" --format dot crl >/dev/null 2>&1
+[ $? -eq 2 ] && ok || bad "--format dot is refused for other commands"
 
 # A browser, when one is installed, loads the page without console errors.
 browser=""

@@ -11,7 +11,8 @@
  *                               (rfc5280::eku::ee-wrong-eku)
  *   max_chain_depth          -> budgets.max_depth
  *   id webpki::*, or a feature pedantic-webpki*
- *                            -> policy webpki (TRUST_EVAL_WEBPKI_STRICT): the
+ *                            -> policy webpki (policies/webpki.json, or
+ *                               TRUST_EVAL_WEBPKI_STRICT without it): the
  *                               vector is written for the CA/B Forum profile
  *   feature rfc5280-incompatible-with-webpki -> policy rfc5280: the vector
  *                               holds for the bare RFC 5280 profile only (its
@@ -89,7 +90,8 @@ static int add_pems(trust_store_builder *b, json_t *list, bool anchors, trust_er
 }
 
 /* Fills options from the testcase; returns 0, or -1 with out->error set. */
-static int set_options(trust_eval_options *o, json_t *tc, limbo_outcome *out)
+static int set_options(trust_eval_options *o, json_t *tc, limbo_outcome *out,
+		       const limbo_policies *pols)
 {
 	const char *when = json_string_value(json_object_get(tc, "validation_time"));
 	long long at = 0;
@@ -122,6 +124,14 @@ static int set_options(trust_eval_options *o, json_t *tc, limbo_outcome *out)
 	out->policy = o->policy == TRUST_POLICY_RFC5280 ? "rfc5280"
 		      : (o->flags & TRUST_EVAL_WEBPKI_STRICT) ? "webpki"
 		      : client ? "tls-client" : "tls-server";
+	/* The shipped policy file, when loaded, replaces the built-in rule set. */
+	const trust_policy *file = o->policy == TRUST_POLICY_RFC5280 ? pols->rfc5280
+				   : (o->flags & TRUST_EVAL_WEBPKI_STRICT) ? pols->webpki
+				   : client ? pols->tls_client : pols->tls_server;
+	if (file) {
+		o->overlay = file;
+		o->flags &= ~TRUST_EVAL_WEBPKI_STRICT;
+	}
 	return 0;
 }
 
@@ -144,7 +154,7 @@ static void describe(limbo_outcome *out, const trust_result *r)
 		out->detail[sizeof(out->detail) - 1] = '\0';
 }
 
-void limbo_case_run(limbo_outcome *out, json_t *tc)
+void limbo_case_run(limbo_outcome *out, json_t *tc, const limbo_policies *pols)
 {
 	memset(out, 0, sizeof(*out));
 	trust_error err = { 0 };
@@ -171,7 +181,7 @@ void limbo_case_run(limbo_outcome *out, json_t *tc)
 		snprintf(out->error, sizeof(out->error), "%s", err.message);
 		goto done;
 	}
-	if (set_options(&o, tc, out) != 0)
+	if (set_options(&o, tc, out, pols) != 0)
 		goto done;
 	if (trust_evaluate(&r, store, NULL, chain, &o, &err) != TRUST_OK) {
 		snprintf(out->error, sizeof(out->error), "%s", err.message);

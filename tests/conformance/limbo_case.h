@@ -15,8 +15,17 @@ typedef struct limbo_outcome {
 	char detail[1024];  /* error finding ids of the reported path (id@cert, ...) */
 } limbo_outcome;
 
-/* Evaluates testcase `tc` (a JSON object) and fills *out. */
-void limbo_case_run(limbo_outcome *out, json_t *tc);
+#include "trust.h"
+
+/* The policy files a testcase may run under, loaded from policies/ (any may be
+ * NULL: the base rule set of that name is used instead). */
+typedef struct limbo_policies {
+	trust_policy *tls_server, *tls_client, *webpki, *rfc5280;
+} limbo_policies;
+
+/* Evaluates testcase `tc` (a JSON object) under the policy it is written for
+ * and fills *out. */
+void limbo_case_run(limbo_outcome *out, json_t *tc, const limbo_policies *pols);
 
 /* Parses an RFC 3339 date-time into seconds since the epoch; 0 on success. */
 int limbo_parse_time(long long *out, const char *s);

@@ -2,7 +2,10 @@
  * limbo-runner: runs every x509-limbo testcase through libtrust and compares
  * the verdict with expected_result.
  *
- *   limbo-runner [-v] [--only ID] LIMBO_JSON [SKIP_TXT]
+ *   limbo-runner [-v] [--only ID] [--policies DIR] LIMBO_JSON [SKIP_TXT]
+ *
+ * With --policies, each testcase runs under DIR/<policy>.json (the files
+ * `trustcheck --policy NAME` uses); without, under the built-in rule sets.
  *
  * Prints one line per disagreement and the summary
  *   conformance: N passed, M failed, K skipped
@@ -83,7 +86,8 @@ static void count_policy(tally *t, const char *policy)
 			t->by_policy[i]++;
 }
 
-static void run_one(tally *t, json_t *tc, const skiplist *skip, bool verbose)
+static void run_one(tally *t, json_t *tc, const skiplist *skip, bool verbose,
+		    const limbo_policies *pols)
 {
 	const char *id = json_string_value(json_object_get(tc, "id"));
 	const char *expected = json_string_value(json_object_get(tc, "expected_result"));
@@ -99,7 +103,7 @@ static void run_one(tally *t, json_t *tc, const skiplist *skip, bool verbose)
 		return;
 	}
 	limbo_outcome o;
-	limbo_case_run(&o, tc);
+	limbo_case_run(&o, tc, pols);
 	count_policy(t, o.policy);
 	const char *pol = o.policy ? o.policy : "-";
 	/* Inputs libtrust refuses to load (unparsable certificates) are a rejection. */
@@ -123,26 +127,57 @@ static void run_one(tally *t, json_t *tc, const skiplist *skip, bool verbose)
 		       expected, got, o.error);
 }
 
+static int load_one(trust_policy **out, const char *dir, const char *name)
+{
+	char path[4096];
+	trust_error err = { 0 };
+	snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+	if (trust_policy_load_file(out, path, &err) == TRUST_OK)
+		return 0;
+	fprintf(stderr, "limbo-runner: %s\n", err.message);
+	return -1;
+}
+
+static int load_policies(limbo_policies *p, const char *dir)
+{
+	if (load_one(&p->tls_server, dir, "tls-server") || load_one(&p->tls_client, dir, "tls-client") ||
+	    load_one(&p->webpki, dir, "webpki") || load_one(&p->rfc5280, dir, "rfc5280"))
+		return -1;
+	return 0;
+}
+
+static void free_policies(limbo_policies *p)
+{
+	trust_policy_free(p->tls_server);
+	trust_policy_free(p->tls_client);
+	trust_policy_free(p->webpki);
+	trust_policy_free(p->rfc5280);
+}
+
 int main(int argc, char **argv)
 {
 	bool verbose = false;
-	const char *only = NULL, *json_path = NULL, *skip_path = NULL;
+	const char *only = NULL, *json_path = NULL, *skip_path = NULL, *policy_dir = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0)
 			verbose = true;
 		else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc)
 			only = argv[++i];
+		else if (strcmp(argv[i], "--policies") == 0 && i + 1 < argc)
+			policy_dir = argv[++i];
 		else if (!json_path)
 			json_path = argv[i];
 		else if (!skip_path)
 			skip_path = argv[i];
 		else {
-			fprintf(stderr, "usage: limbo-runner [-v] [--only ID] LIMBO_JSON [SKIP_TXT]\n");
+			fprintf(stderr, "usage: limbo-runner [-v] [--only ID] [--policies DIR] LIMBO_JSON "
+				"[SKIP_TXT]\n");
 			return 2;
 		}
 	}
 	if (!json_path) {
-		fprintf(stderr, "usage: limbo-runner [-v] [--only ID] LIMBO_JSON [SKIP_TXT]\n");
+		fprintf(stderr, "usage: limbo-runner [-v] [--only ID] [--policies DIR] LIMBO_JSON "
+				"[SKIP_TXT]\n");
 		return 2;
 	}
 	json_error_t jerr;
@@ -164,6 +199,13 @@ int main(int argc, char **argv)
 		json_decref(root);
 		return 2;
 	}
+	limbo_policies pols = { 0 };
+	if (policy_dir && load_policies(&pols, policy_dir) != 0) {
+		free_policies(&pols);
+		skip_free(&skip);
+		json_decref(root);
+		return 2;
+	}
 	tally t = { 0 };
 	size_t i;
 	json_t *tc;
@@ -171,7 +213,7 @@ int main(int argc, char **argv)
 		const char *id = json_string_value(json_object_get(tc, "id"));
 		if (only && (!id || strcmp(id, only) != 0))
 			continue;
-		run_one(&t, tc, &skip, verbose || only);
+		run_one(&t, tc, &skip, verbose || only, &pols);
 	}
 	printf("conformance: %d passed, %d failed, %d skipped\n", t.passed, t.failed, t.skipped);
 	printf("conformance: %d accepted that must be rejected\n", t.false_accepts);
@@ -179,6 +221,7 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < NPOLICIES; k++)
 		printf("%s %s %d", k ? "," : "", policies[k], t.by_policy[k]);
 	printf("\n");
+	free_policies(&pols);
 	skip_free(&skip);
 	json_decref(root);
 	return t.failed ? 1 : 0;

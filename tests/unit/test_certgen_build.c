@@ -16,7 +16,7 @@ static void setup(void)
 {
 	snprintf(dir, sizeof dir, "/tmp/certgen-unit-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	opts = (cg_opts){ dir, false, true, false };
+	opts = (cg_opts){ .dir = dir, .quiet = true };
 }
 
 static void teardown(void)

@@ -388,6 +388,33 @@ START_TEST(test_certgen_crash__a_kill_at_each_step_leaves_the_old_or_the_new_sta
 }
 END_TEST
 
+/* A command that finds a journal finishes it; killed while doing so, the next one does. */
+START_TEST(test_certgen_crash__a_kill_during_recovery_is_recovered_too)
+{
+	base_pki();
+	static const struct {
+		cmd_fn fn;
+		const char *name, *recovery_step;
+		char *argv[3];
+	} c[] = {
+		{ cmd_leaf, "www.example.com", "switching", { "leaf", "www.example.com", NULL } },
+		{ cmd_ca, "ca", "between", { "ca", NULL } },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char before[80], after_s[80];
+		disk_serial(c[i].name, before);
+		run_opts r = { true, -1, "committed", -1, NULL };
+		ck_assert_int_eq(run(c[i].fn, &r, c[i].argv[1] ? 2 : 1, (char **)c[i].argv), R_KILLED);
+		char *list[] = { "list", NULL };
+		run_opts rl = { false, -1, c[i].recovery_step, -1, NULL };
+		ck_assert_int_eq(run(cmd_list, &rl, 1, list), R_KILLED);
+		check_consistent("a list killed while finishing a journal");
+		disk_serial(c[i].name, after_s);
+		ck_assert_str_ne(before, after_s);
+	}
+}
+END_TEST
+
 /* ---- random: kills at any instant ---- */
 
 typedef struct op_kind {
@@ -579,6 +606,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_certgen_crash__a_kill_at_each_step_leaves_the_old_or_the_new_state);
+	tcase_add_test(tc, test_certgen_crash__a_kill_during_recovery_is_recovered_too);
 	tcase_add_test(tc, test_certgen_crash__kill_9_at_random_instants);
 	tcase_add_test(tc, test_certgen_crash__a_full_disk_leaves_no_partial_folder);
 	suite_add_tcase(s, tc);

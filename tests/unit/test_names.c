@@ -261,6 +261,9 @@ START_TEST(test_names__leaf_cn_is_never_a_host_name)
 	const trust_finding *fd = sc_find(f.p, "names.dns.mismatch", 0);
 	ck_assert_ptr_nonnull(fd);
 	ck_assert_ptr_nonnull(strstr(fd->message, "no subjectAltName"));
+	/* ... and says what to do about it. */
+	ck_assert_ptr_nonnull(strstr(fd->message, "only in the subject CN, which is ignored"));
+	ck_assert_ptr_nonnull(strstr(fd->message, "SAN DNS:example.com"));
 	leaf_teardown(&f);
 }
 END_TEST

@@ -9,6 +9,7 @@
 #include <cbor.h>
 #include <jansson.h>
 #include <openssl/bn.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <time.h>
 
@@ -113,9 +114,11 @@ static void check_certificate(const json_t *jc, const trust_cert *c, size_t i, s
 	for (int k = 0; k < 32; k++)
 		sprintf(h + 2 * k, "%02x", trust_cert_sha256(c)[k]);
 	ck_assert_str_eq(str(jc, "sha256"), h);
-	for (int k = 0; k < 32; k++)
-		sprintf(h + 2 * k, "%02x", trust_cert_spki_sha256(c)[k]);
-	ck_assert_str_eq(str(jc, "spki_sha256"), h);
+	/* The pin in base64, the form certgen pin and ATS use. */
+	char pin[48];
+	EVP_EncodeBlock((unsigned char *)pin, trust_cert_spki_sha256(c), 32);
+	ck_assert_str_eq(str(jc, "spki_sha256_base64"), pin);
+	ck_assert_ptr_null(json_object_get(jc, "spki_sha256"));
 	get(jc, "sans", JSON_ARRAY);
 	json_t *origin = get_opt(jc, "anchor_origin", JSON_STRING);
 	if (i + 1 == n)
@@ -130,7 +133,7 @@ START_TEST(test_report__json_has_every_documented_key_with_its_type)
 	trust_result *r = eval_fixture(FX("good/chain.pem"), FX("good/root.pem"),
 				       "good.example.com", 0);
 	json_t *j = json_of(r);
-	ck_assert_int_eq(json_integer_value(get(j, "schema_version", JSON_INTEGER)), 1);
+	ck_assert_int_eq(json_integer_value(get(j, "schema_version", JSON_INTEGER)), 2);
 	ck_assert_str_eq(str(j, "verdict"), "trusted");
 	json_t *reason = get(j, "reason", JSON_OBJECT);
 	ck_assert_str_eq(str(reason, "id"), "ok");
@@ -143,6 +146,14 @@ START_TEST(test_report__json_has_every_documented_key_with_its_type)
 	char t[32];
 	utc(t, sizeof(t), trust_result_time(r));
 	ck_assert_str_eq(str(j, "time"), t);
+
+	/* The anchors the result was judged against, kept after the store was freed. */
+	json_t *anchors = get(j, "anchors", JSON_ARRAY);
+	ck_assert_uint_eq(json_array_size(anchors), 1);
+	json_t *a0 = json_array_get(anchors, 0);
+	ck_assert_str_eq(str(a0, "origin"), "user");
+	ck_assert_str_eq(str(a0, "source"), FX("good/root.pem"));
+	ck_assert_int_eq(json_integer_value(get(a0, "count", JSON_INTEGER)), 1);
 
 	json_t *st = get(j, "stats", JSON_OBJECT);
 	ck_assert_int_eq(json_integer_value(get(st, "signatures_checked", JSON_INTEGER)), 2);
@@ -358,7 +369,9 @@ START_TEST(test_report__text_starts_with_the_verdict)
 	r = eval_fixture(FX("expired/chain.pem"), FX("good/root.pem"), "good.example.com", 0);
 	t = text_of(r, 0);
 	ck_assert_msg(strncmp(t, "NOT TRUSTED  good.example.com", 29) == 0, "first: %.80s", t);
-	ck_assert_ptr_nonnull(strstr(t, ")\n  because rfc5280.validity.expired: the leaf expired"));
+	/* The second line names the rule, then the certificate (index and subject). */
+	ck_assert_ptr_nonnull(strstr(t, ")\n  because rfc5280.validity.expired (certificate 0, "
+					"CN=good.example.com): the leaf expired"));
 	ck_assert_ptr_nonnull(strstr(t, "\n  FAIL  rfc5280.validity.expired"));
 	free(t);
 	trust_result_free(r);

@@ -7,6 +7,7 @@
 
 #include <check.h>
 #include <openssl/x509v3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define WEBPKI TRUST_EVAL_WEBPKI_STRICT
@@ -54,9 +55,16 @@ START_TEST(test_webpki__a_compliant_chain_is_trusted_and_says_so)
 	trust_result *r = sv_run(&k, TRUST_POLICY_TLS_SERVER, WEBPKI, NULL);
 	sv_assert_trusted(r);
 	ck_assert_str_eq(trust_result_policy(r), "webpki");
-	ck_assert_ptr_nonnull(sv_finding(r, "webpki.eku", -1));
-	ck_assert_ptr_nonnull(sv_finding(r, "webpki.names", 0));
-	ck_assert_ptr_nonnull(sv_finding(r, "webpki.keys", -1));
+	static const struct {
+		const char *id;
+		int cert;
+	} held[] = { { "webpki.eku.missing", 0 },   { "webpki.leaf.ca", 0 },
+		     { "webpki.cn.not-in-san", 0 }, { "webpki.san.underscore", 0 },
+		     { "webpki.eku.root", 2 },      { "webpki.key.forbidden", -1 } };
+	for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++) {
+		const trust_finding *f = sv_finding(r, held[i].id, held[i].cert);
+		ck_assert_msg(f && f->severity == TRUST_SEV_PASS, "no PASS %s", held[i].id);
+	}
 	trust_result_free(r);
 	sv_pki_free(&k);
 }
@@ -163,7 +171,7 @@ END_TEST
 static const struct {
 	const char *cn;
 	const char *san;
-	trust_severity want; /* PASS: no finding */
+	trust_severity want; /* of webpki.cn.not-in-san */
 } cn_cases[] = {
 	{ "leaf.example.com", "DNS:leaf.example.com", TRUST_SEV_PASS },
 	{ "*.example.com", "DNS:*.example.com", TRUST_SEV_PASS },
@@ -214,10 +222,8 @@ START_TEST(test_webpki__the_common_name_must_repeat_a_san_exactly)
 		trust_result *r = run_leaf(&k, leaf, WEBPKI);
 		sv_assert_trusted(r);
 		const trust_finding *f = sv_finding(r, "webpki.cn.not-in-san", 0);
-		if (cn_cases[_i].want == TRUST_SEV_PASS)
-			ck_assert_msg(f == NULL, "CN %s: %s", cn_cases[_i].cn, f ? f->message : "");
-		else
-			ck_assert(f && f->severity == TRUST_SEV_WARNING);
+		ck_assert_msg(f && f->severity == cn_cases[_i].want, "CN %s: %s", cn_cases[_i].cn,
+			      f ? f->message : "no finding");
 		trust_result_free(r);
 	}
 	sv_pki_free(&k);
@@ -272,9 +278,9 @@ static const struct {
 } key_cases[] = {
 	{ "RSA", NULL, 2052, "webpki.key.rsa-modulus" },
 	{ "RSA", NULL, 2048, NULL },
-	{ "EC", "P-521", 0, "webpki.key.forbidden-curve" },
+	{ "EC", "P-521", 0, "webpki.key.forbidden" },
 	{ "EC", "P-384", 0, NULL },
-	{ "ED448", NULL, 0, "webpki.key.forbidden-type" },
+	{ "ED448", NULL, 0, "webpki.key.forbidden" },
 	{ "ED25519", NULL, 0, NULL },
 };
 
@@ -301,7 +307,7 @@ START_TEST(test_webpki__ca_keys_are_held_to_the_same_rules)
 	k.inter_key = sv_key("EC", "P-521", 0);
 	X509_free(k.inter);
 	k.inter = sv_make_inter(&k, NULL, 0, 0, NULL);
-	assert_webpki_only(&k, sv_make_leaf(&k, NULL, NULL, 0, 0), "webpki.key.forbidden-curve", 1);
+	assert_webpki_only(&k, sv_make_leaf(&k, NULL, NULL, 0, 0), "webpki.key.forbidden", 1);
 	sv_pki_free(&k);
 }
 END_TEST
@@ -315,6 +321,121 @@ START_TEST(test_webpki__rsa_under_2048_bits_is_rejected_by_the_webpki_policy)
 	sv_assert_rejected_with(r, "rfc5280.key.rsa-too-small", 0);
 	ck_assert_str_eq(sv_finding(r, "rfc5280.key.rsa-too-small", 0)->policy, "webpki");
 	trust_result_free(r);
+	EVP_PKEY_free(key);
+	sv_pki_free(&k);
+}
+END_TEST
+
+/* ---- policies/webpki.json and TRUST_EVAL_WEBPKI_STRICT are one rule set ---- */
+
+static trust_policy *load_webpki_json(void)
+{
+	const char *top = getenv("TRUST_TOP");
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/policies/webpki.json", top ? top : ".");
+	trust_policy *pol = NULL;
+	trust_error err = { 0 };
+	ck_assert_msg(trust_policy_load_file(&pol, path, &err) == TRUST_OK, "%s", err.message);
+	return pol;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+/* "id|severity|remedy" of every non-PASS finding of the reported path, sorted, joined. */
+static void summarize(char *out, size_t len, const trust_result *r, bool passes)
+{
+	char lines[64][256];
+	size_t n = 0;
+	int path = trust_result_chosen_path(r);
+	ck_assert_int_ge(path, 0);
+	for (size_t i = 0; i < trust_result_finding_count(r, (size_t)path) && n < 64; i++) {
+		const trust_finding *f = trust_result_finding(r, (size_t)path, i);
+		if (strncmp(f->id, "webpki.", 7) != 0 && strncmp(f->id, "cabf.", 5) != 0)
+			continue;
+		if ((f->severity == TRUST_SEV_PASS) != passes)
+			continue;
+		snprintf(lines[n++], sizeof(lines[0]), "%s|%d|%d|%s", f->id, f->severity, f->cert,
+			 f->remedy ? f->remedy : "");
+	}
+	qsort(lines, n, sizeof(lines[0]), cmp_line);
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		strncat(out, lines[i], len - strlen(out) - 1);
+		strncat(out, "\n", len - strlen(out) - 1);
+	}
+}
+
+/* Evaluates k by flag and by file; both summaries must match.  Returns the
+ * summary (static storage) for further checks. */
+static const char *assert_same_verdicts(sv_pki *k, trust_origin origin, bool passes)
+{
+	X509 *anchors[] = { k->root, NULL };
+	X509 *chain[] = { k->leaf, k->inter, NULL };
+	trust_store *s = sv_store_as(anchors, origin, NULL, NULL);
+	trust_chain *c = sv_chain(chain);
+	trust_policy *pol = load_webpki_json();
+	trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
+	o.flags = WEBPKI;
+	trust_result *by_flag = NULL, *by_file = NULL;
+	trust_error err = { 0 };
+	ck_assert_int_eq(trust_evaluate(&by_flag, s, NULL, c, &o, &err), TRUST_OK);
+	o.flags = 0;
+	o.overlay = pol;
+	ck_assert_int_eq(trust_evaluate(&by_file, s, NULL, c, &o, &err), TRUST_OK);
+	static char a[16384], b[16384];
+	summarize(a, sizeof(a), by_flag, passes);
+	summarize(b, sizeof(b), by_file, passes);
+	ck_assert_msg(strlen(a) > 0, "no webpki findings at all");
+	ck_assert_msg(strcmp(a, b) == 0, "flag:\n%s\nfile:\n%s", a, b);
+	ck_assert_int_eq(trust_result_trusted(by_flag), trust_result_trusted(by_file));
+	trust_result_free(by_flag);
+	trust_result_free(by_file);
+	trust_policy_free(pol);
+	trust_chain_free(c);
+	trust_store_free(s);
+	return a;
+}
+
+START_TEST(test_webpki__the_policy_file_and_the_flag_agree_on_a_compliant_chain)
+{
+	sv_pki k;
+	sv_pki_init(&k);
+	assert_same_verdicts(&k, TRUST_ORIGIN_SYSTEM, true);
+	sv_pki_free(&k);
+}
+END_TEST
+
+START_TEST(test_webpki__the_policy_file_and_the_flag_agree_on_every_broken_rule)
+{
+	static sv_exts bad = {
+		"basicConstraints", "critical,CA:TRUE",
+		"keyUsage", "critical,digitalSignature,keyCertSign",
+		"extendedKeyUsage", "critical,serverAuth,anyExtendedKeyUsage",
+		"subjectAltName", "DNS:my_host.example.com,DNS:*.co.uk",
+		"authorityKeyIdentifier", "keyid:always",
+		NULL,
+	};
+	sv_pki k;
+	sv_pki_init(&k);
+	X509_free(k.inter);
+	k.inter = sv_make_inter(&k, SV_CA_EXTS, 0, 0, NULL);
+	EVP_PKEY *key = sv_key("RSA", NULL, 2052);
+	sv_spec ls = { .cn = "Leaf.Example.COM", .key = key, .issuer = k.inter,
+		       .issuer_key = k.inter_key, .from_days = -1, .to_days = 500, .exts = bad };
+	X509_free(k.leaf);
+	k.leaf = sv_cert(&ls);
+	const char *got = assert_same_verdicts(&k, TRUST_ORIGIN_SYSTEM, false);
+	static const char *const broken[] = {
+		"webpki.eku.any|3|0|",       "webpki.eku.critical|3|0|",
+		"webpki.leaf.ca|3|0|",       "webpki.cn.not-in-san|3|0|",
+		"webpki.san.underscore|3|0|", "webpki.san.wildcard-public-suffix|3|0|",
+		"webpki.key.rsa-modulus|3|0|", "cabf.validity-schedule|3|0|", NULL,
+	};
+	for (size_t i = 0; broken[i]; i++)
+		ck_assert_msg(strstr(got, broken[i]) != NULL, "%s not in\n%s", broken[i], got);
 	EVP_PKEY_free(key);
 	sv_pki_free(&k);
 }
@@ -370,7 +491,7 @@ static trust_result *run_schedule(int64_t nb, int64_t span, trust_origin origin)
 static const struct {
 	int64_t issued;
 	int64_t span;           /* notAfter - notBefore */
-	trust_severity want;    /* of cabf.validity-schedule(.recommended) */
+	trust_severity want;    /* of cabf.validity-schedule */
 	const char *max;
 } schedule_cases[] = {
 	/* before 2026-03-15: 398 days; the span 398 x 86,400 s is 399 days inclusive */
@@ -397,8 +518,7 @@ START_TEST(test_webpki__sc081_schedule_by_issuance_date)
 	trust_result *r = run_schedule(schedule_cases[_i].issued, schedule_cases[_i].span,
 				       TRUST_ORIGIN_SYSTEM);
 	trust_severity want = schedule_cases[_i].want;
-	const char *id = want == TRUST_SEV_WARNING ? "cabf.validity-schedule.recommended"
-						   : "cabf.validity-schedule";
+	const char *id = "cabf.validity-schedule";
 	const trust_finding *f = sv_finding(r, id, 0);
 	ck_assert_msg(f != NULL, "case %d: no %s (reason %s)", _i, id, trust_result_reason(r));
 	ck_assert_int_eq(f->severity, want);
@@ -443,6 +563,8 @@ static Suite *suite(void)
 	tcase_add_loop_test(t, test_webpki__sc081_schedule_by_issuance_date, 0,
 			    (int)(sizeof(schedule_cases) / sizeof(schedule_cases[0])));
 	tcase_add_test(t, test_webpki__the_schedule_binds_system_anchors_only);
+	tcase_add_test(t, test_webpki__the_policy_file_and_the_flag_agree_on_a_compliant_chain);
+	tcase_add_test(t, test_webpki__the_policy_file_and_the_flag_agree_on_every_broken_rule);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -16,7 +16,7 @@
 typedef enum opt_id {
 	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_APP_ANCHORS, O_INTER, O_AT, O_PURPOSE,
 	O_DEPTH, O_CRL, O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_LIST_POLICIES, O_CT,
-	O_ATS_PLIST, O_COUNT
+	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -47,6 +47,8 @@ static const opt_def defs[O_COUNT] = {
 	[O_LIST_POLICIES] = { "list-policies", 0, false, true },
 	[O_CT] = { "ct", 0, true, false },
 	[O_ATS_PLIST] = { "ats-plist", 0, true, false },
+	[O_PASSWORD] = { "password", 0, true, false },
+	[O_PASSWORD_FILE] = { "password-file", 0, true, false },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -145,6 +147,12 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 		o->max_depth = (int)d;
 		return 0;
 	}
+	case O_PASSWORD:
+		o->password = v;
+		return 0;
+	case O_PASSWORD_FILE:
+		o->password_file = v;
+		return 0;
 	case O_FORMAT:
 		if (strcmp(v, "text") == 0)
 			o->format = TC_FORMAT_TEXT;
@@ -234,6 +242,9 @@ int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msg
 		return 0;
 	if (o->host && o->ip)
 		return usage(msg, msglen, "give --host or --ip, not both");
+	if (o->password && o->password_file)
+		return usage(msg, msglen, "give --password or --password-file, not both");
+	o->purpose_given = seen[O_PURPOSE];
 	return 0;
 }
 

@@ -43,8 +43,11 @@ typedef struct tc_options {
 	bool ct_off;              /* --ct off */
 	bool list_policies;
 	trust_purpose purpose;
+	bool purpose_given;       /* --purpose was on the command line */
 	int64_t at;               /* 0: now */
 	int max_depth;            /* -1: library default */
+	const char *password;      /* PKCS#12 password, or NULL */
+	const char *password_file; /* file whose first line is the password, or NULL */
 	tc_format format;
 	bool explain, quiet, help, version;
 } tc_options;

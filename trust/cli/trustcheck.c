@@ -6,6 +6,7 @@
  * libtrust's messages already name the file.
  */
 #include "cli_policy.h"
+#include "input.h"
 #include "options.h"
 #include "report_graph.h"
 
@@ -18,11 +19,12 @@
 #define HINT " (try 'trustcheck --help')"
 
 static const char usage_text[] =
-	"usage: trustcheck CHAIN.pem... [options]\n"
+	"usage: trustcheck CHAIN... [options]\n"
 	"\n"
 	"Decides whether a certificate chain is trustworthy and explains why.\n"
 	"The first certificate of the first file is the leaf; every other certificate\n"
-	"given is an untrusted intermediate the peer sent.\n"
+	"given is an untrusted intermediate the peer sent.  A CHAIN is PEM, DER,\n"
+	"PKCS#7 (.p7b) or PKCS#12 (.p12, .pfx; certificates only), or - for stdin.\n"
 	"\n"
 	"  --host NAME            check the leaf's SAN dNSName against NAME\n"
 	"  --ip ADDR              check the leaf's SAN iPAddress against ADDR\n"
@@ -36,10 +38,13 @@ static const char usage_text[] =
 	"  --anchors FILE|DIR     trust the certificates in FILE or DIR as user- or\n"
 	"                         administrator-installed roots (repeatable)\n"
 	"  --system-anchors       trust OpenSSL's default certificate bundle as the OS store\n"
+	"                         (the default when no anchors are given)\n"
 	"  --system-anchors=FILE|DIR  treat these roots as built into the OS (repeatable)\n"
 	"  --app-anchors FILE|DIR trust these roots as anchors the app sets in code (repeatable)\n"
 	"  --intermediates FILE|DIR  more untrusted intermediates (repeatable)\n"
 	"  --crl FILE             CRLs to check revocation against (repeatable)\n"
+	"  --password PASS        password of a PKCS#12 chain file\n"
+	"  --password-file FILE   read that password from the first line of FILE\n"
 	"  --at TIME              evaluate at an RFC 3339 time, e.g. 2026-01-02T03:04:05Z\n"
 	"  --max-depth N          at most N intermediates in a path (default 32)\n"
 	"  --format FORMAT        text (default), json, cbor, or the graph of paths tried:\n"
@@ -80,12 +85,15 @@ static int load_store(trust_store **out, const tc_options *o, trust_error *err)
 		else
 			rc = trust_store_builder_add_crl(b, in->path, err);
 	}
-	if (rc == TRUST_OK && o->system_anchors)
+	/* No anchors named: the system store, as `openssl verify` and `step` do. */
+	if (rc == TRUST_OK && (o->system_anchors || !o->have_anchors))
 		rc = trust_store_builder_add_system_anchors(b, err);
 	if (rc != TRUST_OK) {
 		trust_store_builder_free(b);
 		return rc;
 	}
+	for (size_t i = 0; !o->quiet && i < trust_store_builder_note_count(b); i++)
+		fprintf(stderr, "trustcheck: note: %s\n", trust_store_builder_note(b, i));
 	return trust_store_builder_finish(out, b, err);
 }
 
@@ -96,13 +104,30 @@ static int load_chain(trust_chain **out, const tc_options *o, trust_error *err)
 		snprintf(err->message, sizeof(err->message), "out of memory");
 		return TRUST_ENOMEM;
 	}
+	int rc = TRUST_OK;
+	if (o->password) {
+		rc = trust_chain_set_password(c, o->password, err);
+	} else if (o->password_file) {
+		char *pw = NULL;
+		rc = tc_read_password(&pw, o->password_file, err);
+		if (rc == TRUST_OK)
+			rc = trust_chain_set_password(c, pw, err);
+		if (pw)
+			OPENSSL_clear_free(pw, strlen(pw));
+	}
+	if (rc != TRUST_OK) {
+		trust_chain_free(c);
+		return rc;
+	}
 	for (size_t i = 0; i < o->nchains; i++) {
-		int rc = trust_chain_add_file(c, o->chains[i], err);
+		rc = tc_chain_add(c, o->chains[i], err);
 		if (rc != TRUST_OK) {
 			trust_chain_free(c);
 			return rc;
 		}
 	}
+	for (size_t i = 0; !o->quiet && i < trust_chain_note_count(c); i++)
+		fprintf(stderr, "trustcheck: note: %s\n", trust_chain_note(c, i));
 	*out = c;
 	return TRUST_OK;
 }
@@ -171,7 +196,7 @@ static int run(const tc_options *o)
 		goto fail;
 	if (trust_store_anchor_count(store) == 0) {
 		snprintf(err.message, sizeof(err.message),
-			 "no trust anchors were loaded: give --anchors FILE|DIR or --system-anchors");
+			 "no trust anchors were loaded: give --anchors FILE|DIR");
 		goto fail;
 	}
 	/* Paths that share issuers (--explain, cross-signs) verify each signature once. */
@@ -187,6 +212,16 @@ static int run(const tc_options *o)
 		eo.budgets.max_depth = o->max_depth ? o->max_depth : TRUST_BUDGET_ZERO;
 	if (trust_evaluate(&r, store, cache, chain, &eo, &err) != TRUST_OK)
 		goto fail;
+	/* A TLS policy fixes the purpose it checks; naming the other one is a
+	 * contradiction, not a choice to settle silently. */
+	const char *want = o->purpose == TRUST_PURPOSE_CLIENT ? "client" : "server";
+	if (o->purpose_given && strcmp(trust_result_purpose(r), want) != 0) {
+		snprintf(err.message, sizeof(err.message),
+			 "--policy %s checks %s certificates: it contradicts --purpose %s (give "
+			 "one of them)",
+			 trust_result_policy(r), trust_result_purpose(r), want);
+		goto fail;
+	}
 	status = trust_result_trusted(r) ? 0 : 1;
 	if (!o->quiet && write_report(r, chain, o) != TRUST_OK) {
 		snprintf(err.message, sizeof(err.message), "stdout: could not write the report");
@@ -221,10 +256,6 @@ int main(int argc, char **argv)
 		       ", OpenSSL %s)\n", OpenSSL_version(OPENSSL_VERSION_STRING));
 	} else if (o.nchains == 0) {
 		fprintf(stderr, "trustcheck: no chain file given" HINT "\n");
-		status = 2;
-	} else if (!o.have_anchors && !o.system_anchors) {
-		fprintf(stderr, "trustcheck: no trust anchors: give --anchors FILE|DIR or "
-			"--system-anchors" HINT "\n");
 		status = 2;
 	} else {
 		status = run(&o);
