@@ -12,7 +12,11 @@
  * BR §6.1.5; NIST SP 800-131A retired 1024-bit RSA in 2013) and 1024 bits
  * under bare rfc5280 (BoringSSL's default), ECDSA on P-256/P-384/P-521 only,
  * Ed25519 and Ed448.  These apply to the anchor too: a weak root key makes
- * every path under it forgeable.
+ * every path under it forgeable.  An EC key must name its curve (RFC 5480
+ * §2.1.1: namedCurve only): explicit parameters (specifiedCurve) or
+ * implicitCA are refused under every policy, even when the explicit
+ * parameters spell out P-256, because a certificate that chooses its own
+ * generator is the CVE-2020-0601 ("CurveBall") attack shape.
  *
  * RFC 5280 §4.1.1.2: the outer signatureAlgorithm MUST equal the signature
  * field inside tbsCertificate; a mismatch is a malformed certificate.
@@ -101,10 +105,25 @@ static bool allowed_curve(const trust_cert *c, char *name, size_t len)
 	return nid == NID_X9_62_prime256v1 || nid == NID_secp384r1 || nid == NID_secp521r1;
 }
 
+/* true if the key is id-ecPublicKey with parameters other than a named curve. */
+static bool ec_params_not_named(const trust_cert *c)
+{
+	const ASN1_OBJECT *alg = NULL;
+	int ptype = V_ASN1_UNDEF;
+	X509_ALGOR_get0(&alg, &ptype, NULL, c->t->tbs->spki->alg);
+	return OBJ_obj2nid(alg) == NID_X9_62_id_ecPublicKey && ptype != V_ASN1_OBJECT;
+}
+
 /* Returns true if an error was added. */
 static bool check_key(tv_ctx *ctx, tpath *p, size_t i)
 {
 	trust_cert *c = p->certs[i];
+	if (ec_params_not_named(c)) {
+		tpath_add(p, TRUST_ID_RFC5280_KEY_EXPLICIT_CURVE, TRUST_SEV_ERROR, (int)i, "rfc5280",
+			  "the EC key gives explicit curve parameters instead of naming its curve "
+			  "(RFC 5480 requires namedCurve)");
+		return true;
+	}
 	if (!c->key_ok) {
 		tpath_add(p, TRUST_ID_RFC5280_KEY_UNREADABLE, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the public key cannot be decoded");

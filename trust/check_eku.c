@@ -9,9 +9,12 @@
  *    Chromium/BoringSSL and Apple do, and CAs rely on it.
  *  - The webpki policy's stricter EKU rules (EKU required on the leaf, no
  *    anyExtendedKeyUsage, none on a root) live in check_webpki.c.
- *  - Under the TLS profiles a non-CA leaf whose keyUsage is present must allow
- *    a TLS handshake key use (digitalSignature, keyEncipherment or
- *    keyAgreement; clients cannot use keyEncipherment).
+ *  - Under the TLS profiles a leaf whose keyUsage is present must allow a TLS
+ *    handshake key use (digitalSignature, keyEncipherment or keyAgreement;
+ *    clients cannot use keyEncipherment), whatever its basicConstraints say:
+ *    a CA certificate served as the leaf (keyCertSign|cRLSign only) may not
+ *    sign handshakes (RFC 5280 §4.2.1.3; `openssl verify -purpose sslserver`
+ *    refuses it too).
  */
 #include "validate_checks.h"
 
@@ -43,7 +46,7 @@ static size_t check_leaf(tv_ctx *ctx, tpath *p)
 static size_t check_leaf_key_usage(tv_ctx *ctx, tpath *p)
 {
 	const trust_cert *c = p->certs[0];
-	if (c->ku == TCERT_KU_ABSENT || c->is_ca || !tv_ext_reliable(c))
+	if (c->ku == TCERT_KU_ABSENT || !tv_ext_reliable(c))
 		return 0;
 	uint32_t ok = KU_DIGITAL_SIGNATURE | KU_KEY_AGREEMENT;
 	if (ctx->rules.eku_nid != NID_client_auth)

@@ -1,6 +1,6 @@
 /*
  * Finding ids and budget ids: the stable names reports and callers match on
- * (docs/findings.md).  Code names them through these constants only, so a
+ * (docs/validation.md).  Code names them through these constants only, so a
  * typo is a compile error rather than a rule that silently never matches.
  */
 #ifndef TRUST_IDS_H
@@ -51,6 +51,7 @@
 #define TRUST_ID_RFC5280_ISSUER_EMPTY "rfc5280.issuer.empty"
 #define TRUST_ID_RFC5280_KEY_USAGE_KEYCERTSIGN_NOT_CA "rfc5280.key-usage.keycertsign-not-ca"
 #define TRUST_ID_RFC5280_KEY_USAGE_NO_KEYCERTSIGN "rfc5280.key-usage.no-keycertsign"
+#define TRUST_ID_RFC5280_KEY_EXPLICIT_CURVE "rfc5280.key.explicit-curve"
 #define TRUST_ID_RFC5280_KEY_FORBIDDEN_CURVE "rfc5280.key.forbidden-curve"
 #define TRUST_ID_RFC5280_KEY_FORBIDDEN_TYPE "rfc5280.key.forbidden-type"
 #define TRUST_ID_RFC5280_KEY_RSA_TOO_SMALL "rfc5280.key.rsa-too-small"

@@ -426,13 +426,16 @@ static void explain_section(tx *t, const trust_result *r, int chosen)
 		char top[NAME_MAX_COLS + 32] = "(empty)";
 		if (n)
 			cert_label(top, sizeof(top), r, p, n - 1);
-		fprintf(t->out, "  path %zu: %s %s: %s", p + 1,
-			trust_result_path_complete(r, p) ? "via" : "stopped at", top,
-			trust_result_path_reason(r, p));
+		char head[NAME_MAX_COLS + 256], at[32] = "";
 		if (trust_result_path_reason_cert(r, p) >= 0)
-			fprintf(t->out, " at %d", trust_result_path_reason_cert(r, p));
-		fputc('\n', t->out);
+			snprintf(at, sizeof(at), " at %d", trust_result_path_reason_cert(r, p));
+		snprintf(head, sizeof(head), "path %zu: %s %s: %s%s", p + 1,
+			 trust_result_path_complete(r, p) ? "via" : "stopped at", top,
+			 trust_result_path_reason(r, p), at);
 		t->col = 0;
+		emit(t, "  ");
+		wrap(t, head, 6);
+		newline(t);
 		const char *msg = first_error(r, p);
 		if (msg) {
 			fprintf(t->out, "%6s", "");

@@ -8,18 +8,8 @@
 # Needs TRUSTCHECK, CERTGEN and TRUST_FIXTURES (make cli).
 set -u
 . "$(dirname "$0")/lib.sh"
-F=${TRUST_FIXTURES:?set TRUST_FIXTURES to the generated fixtures}
-case "$F" in /*) ;; *) F="$top/$F" ;; esac
+. "$(dirname "$0")/trustcheck_env.sh"
 B="$F/certgen/bad"
-WRAP=${TRUSTCHECK_WRAPPER:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$tmp" || exit 1
-tb_show_out=out.txt
-tb_show_err=err.txt
-tc() { $WRAP "$TRUSTCHECK" "$@"; }
-A="--anchors $F/good/root.pem"
-H="--host good.example.com"
 # line N TEXT DESC: line N of out.txt contains TEXT (fixed string).
 line() {
 	if sed -n "$1p" out.txt | grep -qF -- "$2"; then ok; else
@@ -85,18 +75,24 @@ line 1 "TRUSTED  (policy: rfc5280)" "rfc5280 checks no names and says none"
 expect 0 "no host, JSON" tc "$F/good/chain.pem" $A --format json
 same "$(json 'r["host"], r["ip"]')" "None None" "host and ip null"
 
-# 4. A reversed bundle (root first): trusted as a lone root, but warned about.
+# 4. A reversed bundle (root first): the root is the certificate served, and a
+# CA's key (keyCertSign, cRLSign) may not sign TLS handshakes, so it is not
+# trusted; the warning says what went wrong.
 cat "$F/good/root.pem" "$F/good/inter.pem" "$F/good/leaf.pem" >reversed.pem
-expect 0 "reversed bundle" tc reversed.pem $A
-line 2 "warning tls.leaf.ca: the first certificate, CN=Fixture Root,O=trustbench fixtures, is a CA" \
-	"reversed bundle warned after the verdict"
-flat "the bundle looks reversed: put the leaf CN=good.example.com first" "reversed advice"
-expect 0 "reversed bundle, JSON" tc reversed.pem $A --format json
+expect 1 "reversed bundle" tc reversed.pem $A
+line 2 "because tls.key-usage.purpose (certificate 0, CN=Fixture Root)" \
+	"reversed bundle rejected for its key usage"
+if grep -qF "warning tls.leaf.ca: the first certificate, CN=Fixture Root,O=trustbench fixtures, is a CA" out.txt
+then ok; else bad "reversed bundle not warned about"; fi
+if grep -qF "the bundle looks reversed: put the leaf CN=good.example.com first" out.txt
+then ok; else bad "reversed advice missing"; fi
+expect 1 "reversed bundle, JSON" tc reversed.pem $A --format json
 same "$(json '[(f["severity"], f["cert"]) for f in r["paths"][r["chosen_path"]]["findings"] if f["id"] == "tls.leaf.ca"]')" \
 	"[('warning', 0)]" "tls.leaf.ca finding"
-expect 0 "a CA certificate alone" tc "$B/ca-as-leaf/fullchain.pem" --anchors "$B/ca-as-leaf/anchor.pem" \
+expect 1 "a CA certificate alone" tc "$B/ca-as-leaf/fullchain.pem" --anchors "$B/ca-as-leaf/anchor.pem" \
 	--host bad.example
-line 2 "warning tls.leaf.ca" "CA as leaf warned"
+line 2 "because tls.key-usage.purpose" "CA as leaf rejected for its key usage"
+if grep -qF "warning tls.leaf.ca" out.txt; then ok; else bad "CA as leaf not warned about"; fi
 expect 0 "the right order is not warned about" tc "$F/good/fullchain.pem" $A $H
 if grep -q "tls.leaf.ca" out.txt; then bad "warning on a well-ordered chain"; else ok; fi
 
