@@ -222,6 +222,14 @@ tcj --policy ats --anchors pki/ca.pem --host sha224.test sha224.pem
 want "ats.sha256-min: SHA-224 fails under ATS" 1 ats.sha256-min error
 want "apple.sha2-required: SHA-224 is not on trustd's list" 1 apple.sha2-required pass
 
+# Local hosts are outside ATS unless NSAllowsLocalNetworking is NO.
+"$CERTGEN" -q --dir pki leaf localhost 127.0.0.1 || bad "certgen leaf localhost"
+tcj --policy ats --app-anchors pki/ca.pem --ip 127.0.0.1 pki/localhost/fullchain.pem
+want "ats: an IP host is not subject to ATS" 0 ats.default-trust warning
+mkats nolocal '{ "NSAllowsLocalNetworking": false }'
+tcj --policy ./nolocal.json --app-anchors pki/ca.pem --ip 127.0.0.1 pki/localhost/fullchain.pem
+want "ats: NSAllowsLocalNetworking NO puts local hosts back under ATS" 1 ats.default-trust error
+
 # ---- the README's commands, as printed ----
 mkdir readme
 "$CERTGEN" -q --dir readme ca && "$CERTGEN" -q --dir readme leaf api.example.com 127.0.0.1 ||
