@@ -119,6 +119,7 @@ want "ats: NSIncludesSubdomains reaches one label only" 1 ats.default-trust erro
 mkats global '{ "NSAllowsArbitraryLoads": true, "NSExceptionDomains": { "api.example.com": {} } }'
 tcj --policy ./global.json --app-anchors pki/ca.pem --host other.example.net $CHAIN
 want "ats: NSAllowsArbitraryLoads for hosts without an entry" 0 ats.default-trust warning
+has out.json "App Review asks for a justification of NSAllowsArbitraryLoads" "ats: review keys reported"
 tcj --policy ./global.json --app-anchors pki/ca.pem --host api.example.com $CHAIN
 want "ats: an empty entry replaces the global keys" 1 ats.default-trust error
 mkats ignored '{ "NSAllowsArbitraryLoads": true, "NSAllowsLocalNetworking": true }'
