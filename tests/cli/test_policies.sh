@@ -262,4 +262,19 @@ for cmd, expect in cmds:
         sys.exit("README: the fix line is missing")
 PY
 
+# ---- docs/policy-format.md documents every rule kind and every ATS key ----
+python3 - "$top" <<'PY' && ok || bad "policy-format.md is complete"
+import re, sys
+top = sys.argv[1]
+doc = open(f"{top}/docs/policy-format.md").read()
+kinds = re.findall(r'\{ "([a-z-]+)", [a-z_]+params', open(f"{top}/trust/policy_kinds.c").read())
+assert len(kinds) >= 12, kinds
+missing = [k for k in kinds if f"**{k}**" not in doc and f"`{k}`" not in doc]
+load = open(f"{top}/trust/policy_load.c").read()
+ats_keys = set(re.findall(r'"(NS[A-Za-z]+)"', load))
+missing += [k for k in sorted(ats_keys) if f"`{k}`" not in doc]
+if missing:
+    sys.exit(f"undocumented: {missing}")
+PY
+
 tb_done policies
