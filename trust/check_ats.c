@@ -211,6 +211,22 @@ void tcheck_ats_settings(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 			     "ignored on iOS 10 / macOS 10.12 and later because "
 			     "NSAllowsArbitraryLoadsForMedia, NSAllowsArbitraryLoadsInWebContent or "
 			     "NSAllowsLocalNetworking is present");
+	/* Rule 41: keys App Review asks a justification for (info only). */
+	char review[200] = "";
+	const char *keys[] = { a->arbitrary_loads == TATS_YES ? "NSAllowsArbitraryLoads" : NULL,
+			       a->media == TATS_YES ? "NSAllowsArbitraryLoadsForMedia" : NULL,
+			       a->web_content == TATS_YES ? "NSAllowsArbitraryLoadsInWebContent" : NULL,
+			       h.entry && h.entry->allows_insecure_http == TATS_YES
+				       ? "NSExceptionAllowsInsecureHTTPLoads" : NULL,
+			       h.entry && h.entry->min_tls && strcmp(h.entry->min_tls, "TLSv1.2") < 0
+				       ? "NSExceptionMinimumTLSVersion below TLSv1.2" : NULL };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i])
+			snprintf(review + strlen(review), sizeof(review) - strlen(review), "%s%s",
+				 review[0] ? ", " : "", keys[i]);
+	if (review[0])
+		tpolicy_note(p, r, TRUST_SEV_INFO, -1, "App Review asks for a justification of %s",
+			     review);
 	if (!h.entry || h.entry->requires_ct == TATS_UNSET)
 		return;
 	tpolicy_note(p, r, TRUST_SEV_WARNING, -1, "NSRequiresCertificateTransparency is obsolete; "

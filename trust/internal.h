@@ -190,6 +190,8 @@ TRUST_HIDDEN const STACK_OF(X509_EXTENSION) *tcert_exts(const trust_cert *c);
 TRUST_HIDDEN int tcert_ext_index(const trust_cert *c, int nid, int lastpos);
 /* X509_get_ext_d2i on the record: a new decoded value the caller frees, or NULL
  * (*crit: -1 absent, -2 more than one, else the criticality). */
+/* "RSA", "EC", "Ed25519", ... for an EVP_PKEY type id, or its short name (report_certinfo.c). */
+TRUST_HIDDEN const char *tcert_key_type_name(int pkey_type);
 TRUST_HIDDEN void *tcert_ext_d2i(const trust_cert *c, int nid, int *crit);
 /* 1 if the extension with this NID is present and critical. */
 TRUST_HIDDEN bool tcert_ext_critical(const trust_cert *c, int nid);
