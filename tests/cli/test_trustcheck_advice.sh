@@ -8,18 +8,8 @@
 # Needs TRUSTCHECK, CERTGEN and TRUST_FIXTURES (make cli).
 set -u
 . "$(dirname "$0")/lib.sh"
-F=${TRUST_FIXTURES:?set TRUST_FIXTURES to the generated fixtures}
-case "$F" in /*) ;; *) F="$top/$F" ;; esac
+. "$(dirname "$0")/trustcheck_env.sh"
 B="$F/certgen/bad"
-WRAP=${TRUSTCHECK_WRAPPER:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$tmp" || exit 1
-tb_show_out=out.txt
-tb_show_err=err.txt
-tc() { $WRAP "$TRUSTCHECK" "$@"; }
-A="--anchors $F/good/root.pem"
-H="--host good.example.com"
 # line N TEXT DESC: line N of out.txt contains TEXT (fixed string).
 line() {
 	if sed -n "$1p" out.txt | grep -qF -- "$2"; then ok; else

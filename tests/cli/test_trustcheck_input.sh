@@ -6,17 +6,7 @@
 # Needs TRUSTCHECK, CERTGEN and TRUST_FIXTURES (make cli).
 set -u
 . "$(dirname "$0")/lib.sh"
-F=${TRUST_FIXTURES:?set TRUST_FIXTURES to the generated fixtures}
-case "$F" in /*) ;; *) F="$top/$F" ;; esac
-WRAP=${TRUSTCHECK_WRAPPER:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-cd "$tmp" || exit 1
-tb_show_out=out.txt
-tb_show_err=err.txt
-tc() { $WRAP "$TRUSTCHECK" "$@"; }
-A="--anchors $F/good/root.pem"
-H="--host good.example.com"
+. "$(dirname "$0")/trustcheck_env.sh"
 # leaf_subject: subject of certificate 0 of the chosen path in out.txt (JSON).
 leaf_subject() {
 	python3 -c 'import json,sys; r=json.load(open("out.txt")); print(r["paths"][r["chosen_path"]]["certificates"][0]["subject"])'
