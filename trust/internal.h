@@ -450,6 +450,9 @@ typedef struct truleset {
 	bool webpki;             /* CA/B Forum profile (TRUST_EVAL_WEBPKI_STRICT): check_webpki*.c */
 } truleset;
 
+/* How an uncovered certificate is judged (TRUST_EVAL_REVOCATION_*). */
+typedef enum tv_revocation { TV_REVOCATION_SOFT, TV_REVOCATION_HARD, TV_REVOCATION_OFF } tv_revocation;
+
 typedef struct tv_ctx {
 	const trust_store *store;
 	const trust_chain *chain; /* what the peer sent, for advice about its order */
@@ -462,6 +465,7 @@ typedef struct tv_ctx {
 	truleset rules;
 	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
+	tv_revocation revocation; /* TRUST_EVAL_REVOCATION_* */
 	const trust_connection *conn; /* what the handshake showed, or NULL (result's copy) */
 } tv_ctx;
 
