@@ -234,6 +234,10 @@ TRUST_API const char *trust_policy_rule_id(const trust_policy *p, size_t i);
 #define TRUST_EVAL_WEBPKI_STRICT 0x2u /* policy webpki: tls-server + CA/B Forum BR rules (server only) */
 #define TRUST_EVAL_NO_SIGCACHE 0x4u   /* ignore the cache (benchmarks, tests) */
 #define TRUST_EVAL_NO_CT 0x8u         /* skip Certificate Transparency rules (reported as not checked) */
+/* Revocation mode (default soft): a certificate below the anchor that no usable
+ * CRL covers is a warning under soft, an error under HARD; OFF checks nothing. */
+#define TRUST_EVAL_REVOCATION_HARD 0x10u
+#define TRUST_EVAL_REVOCATION_OFF 0x20u
 
 /*
  * Work limits; exceeding one fails closed and becomes the headline reason.
