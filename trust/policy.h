@@ -221,6 +221,7 @@ TRUST_HIDDEN void tcheck_signature_hash(tv_ctx *ctx, tpath *p, const tpolicy_rul
 TRUST_HIDDEN void tcheck_eku_rule(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_key_usage_rule(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_san_required(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+TRUST_HIDDEN void tcheck_apple_names(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_sct_count(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_anchor_origin(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_ats_trust(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);

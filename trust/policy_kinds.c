@@ -49,6 +49,13 @@ static const tparam_spec ku_params[] = {
 	{ NULL, 0, 0, 0, NULL, false }
 };
 
+static const char *const aspect_words[] = { "syntax", "match", "wildcard", "ip", NULL };
+
+static const tparam_spec names_params[] = {
+	{ "aspect", TPT_STRING, 0, 0, aspect_words, true },
+	{ NULL, 0, 0, 0, NULL, false }
+};
+
 static const tparam_spec no_params[] = { { NULL, 0, 0, 0, NULL, false } };
 
 static const tparam_spec origin_params[] = {
@@ -87,6 +94,7 @@ static const tpolicy_kind kinds[] = {
 	{ "eku", eku_params, tcheck_eku_rule, false },
 	{ "key-usage", ku_params, tcheck_key_usage_rule, false },
 	{ "san-required", no_params, tcheck_san_required, true },
+	{ "apple-names", names_params, tcheck_apple_names, true },
 	{ "sct-count", no_params, tcheck_sct_count, false },
 	{ "anchor-origin", origin_params, tcheck_anchor_origin, false },
 	{ "ats-trust", no_params, tcheck_ats_trust, false },

@@ -275,6 +275,41 @@ want "sha2-required: SHA-1 leaf" 1 apple.sha2-required error
 tcj --policy apple $USER $A --host ct.test pki/ct.test/fullchain.pem
 want "sha2-required: SHA-256 chain" 0 apple.sha2-required pass
 
+# ---- names: apple.dns-match, apple.wildcard, apple.dns-name-syntax, apple.ip-san ----
+nleaf() { # NAME SAN-LIST
+	mkleaf "$1" "$(ossl "$nb")" "$(ossl $((nb + 199 * DAY)))" "basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+subjectAltName=$2"
+}
+nleaf wild 'DNS:*.example.com'
+nleaf partial 'DNS:f*.example.com'
+nleaf suffix 'DNS:*.co.uk'
+nleaf odd 'DNS:odd.test,DNS:trailing.test.'
+nleaf ipsan 'IP:192.0.2.1'
+nleaf ipdns 'DNS:192.0.2.1'
+tcj --policy apple $USER $A --host ct.test pki/ct.test/fullchain.pem
+want "dns-match: the host" 0 apple.dns-match pass
+tcj --policy apple $USER $A --host other.test pki/ct.test/fullchain.pem
+want "dns-match: another host" 1 apple.dns-match error
+tcj --policy apple $USER $A --host a.example.com wild.pem
+want "wildcard: one label" 0 apple.dns-match pass
+want "wildcard: one label is fine" 0 apple.wildcard none
+tcj --policy apple $USER $A --host b.a.example.com wild.pem
+want "wildcard: two labels" 1 apple.wildcard error
+tcj --policy apple $USER $A --host foo.example.com partial.pem
+want "wildcard: partial label" 1 apple.wildcard error
+tcj --policy apple $USER $A --host x.co.uk suffix.pem
+want "wildcard: over a public suffix" 1 apple.wildcard error
+tcj --policy apple $USER $A --host odd.test odd.pem
+want "dns-name-syntax: a trailing dot is ignored by devices" 0 apple.dns-name-syntax warning
+tcj --policy apple $USER $A --host ct.test pki/ct.test/fullchain.pem
+want "dns-name-syntax: plain names" 0 apple.dns-name-syntax pass
+tcj --policy apple $USER $A --ip 192.0.2.1 ipsan.pem
+want "ip-san: SAN iPAddress" 0 apple.ip-san pass
+tcj --policy apple $USER $A --ip 192.0.2.1 ipdns.pem
+want "ip-san: an address in a DNS entry" 1 apple.ip-san error
+
 # Remedies: every apple rule carries one, shown under a failure and in JSON.
 tcj --policy apple $USER --ct off --at "$(at "$(ep 2025-01-01T00:00:00Z)")" --host p826.test pki/p826.test/fullchain.pem
 has out.json '"remedy": "reissue with a validity of at most 825 days' "remedy in JSON"

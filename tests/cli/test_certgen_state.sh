@@ -80,7 +80,7 @@ has crl.txt "CA Compromise" "reason kept"
 cp pki/ca.pem ca.before
 cp pki/ca-key.pem cakey.before
 snapshot pki >before.txt
-for n in ca ca-key state bad crl bundle android ca.pem state.cbor .hidden .stage.x CA; do
+for n in ca ca-key state bad crl bundle android serve fixtures ca.pem state.cbor .hidden .stage.x CA; do
 	expect 2 "--force leaf $n is refused" cg --force leaf "$n"
 	has err.txt "reserved\|not a DNS name" "leaf $n: says why"
 done
