@@ -190,6 +190,8 @@ TRUST_HIDDEN const STACK_OF(X509_EXTENSION) *tcert_exts(const trust_cert *c);
 TRUST_HIDDEN int tcert_ext_index(const trust_cert *c, int nid, int lastpos);
 /* X509_get_ext_d2i on the record: a new decoded value the caller frees, or NULL
  * (*crit: -1 absent, -2 more than one, else the criticality). */
+/* "RSA", "EC", "Ed25519", ... for an EVP_PKEY type id, or its short name (report_certinfo.c). */
+TRUST_HIDDEN const char *tcert_key_type_name(int pkey_type);
 TRUST_HIDDEN void *tcert_ext_d2i(const trust_cert *c, int nid, int *crit);
 /* 1 if the extension with this NID is present and critical. */
 TRUST_HIDDEN bool tcert_ext_critical(const trust_cert *c, int nid);
@@ -453,6 +455,7 @@ typedef struct tv_ctx {
 	truleset rules;
 	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
+	const trust_connection *conn; /* what the handshake showed, or NULL (result's copy) */
 } tv_ctx;
 
 /* Verifies obj (a trust_cert or an X509_CRL) with issuer's key; 1 if the signature is good. */
@@ -540,7 +543,16 @@ struct trust_result {
 	char *policy_owned;     /* the overlay's name, when one was given */
 	const char *purpose;
 	tanchor_sources *anchors; /* reference to the store's list */
+	trust_connection *conn;   /* owned copy of the connection facts, or NULL */
 };
+
+/* ---- connection facts (connection.c) ---- */
+/* Deep copy of in (NULL gives NULL); TRUST_EUSAGE for an unknown struct version. */
+TRUST_HIDDEN int tconn_copy(trust_connection **out, const trust_connection *in);
+/* Frees a copy made by tconn_copy (NULL-safe). */
+TRUST_HIDDEN void tconn_free(trust_connection *c);
+/* Wire version of "TLSv1.0".."TLSv1.3", or 0. */
+TRUST_HIDDEN int tconn_version_of(const char *name);
 
 TRUST_HIDDEN trust_result *tresult_new(void);
 /* Adds a path (takes ownership of its contents); returns its index or -1. */
