@@ -141,6 +141,66 @@ is "url" '["host"]' localhost
 tc "an IP target is checked as an IP" 0 --connect "$srv" --anchors "$ca"
 is "ip target" '["ip"]' 127.0.0.1
 
+# ---- --ats-diagnostics: each configuration, then the smallest Info.plist change
+# diag NAME WANT_EXIT HOST ANCHOR: runs the diagnostics into diag.txt.
+diag() {
+	"$TRUSTCHECK" --connect "$srv" --host "$3" --anchors "$4" --ats-diagnostics >diag.txt 2>err.txt
+	rc=$?
+	[ $rc -eq "$2" ] && ok || bad "$1: exit $rc, wanted $2 ($(head -c 200 err.txt))"
+	awk 'length > 100 { exit 1 }' diag.txt && ok || bad "$1: a line over 100 columns"
+}
+# snippet_is NAME: the lines from the verdict's heading on equal the here-document on stdin.
+snippet_is() {
+	sed -n '/^The smallest Info.plist change/,$p' diag.txt >got.txt
+	if cmp -s - got.txt; then ok; else bad "$1: the suggested change differs:"; cat got.txt >&2; fi
+}
+diag "diagnostics, TLS 1.1 server" 1 tls11.bad.test "$ca"
+grep -q '^  Default ATS  *FAIL  ats.tls-min-version: server has TLSv1.1 at most' diag.txt && ok ||
+	bad "the default configuration fails on the protocol version"
+grep -q '^  NSExceptionMinimumTLSVersion TLSv1.1  *PASS' diag.txt && ok || bad "TLS 1.1 minimum passes"
+snippet_is "TLS 1.1 server" <<'PLIST'
+The smallest Info.plist change that makes the connection work:
+NSExceptionMinimumTLSVersion TLSv1.1
+
+<key>NSAppTransportSecurity</key>
+<dict>
+    <key>NSExceptionDomains</key>
+    <dict>
+        <key>tls11.bad.test</key>
+        <dict>
+            <key>NSExceptionMinimumTLSVersion</key>
+            <string>TLSv1.1</string>
+        </dict>
+    </dict>
+</dict>
+PLIST
+diag "diagnostics, RSA key exchange server" 1 tls12-no-fs.bad.test "$ca"
+grep -q '^  Default ATS  *FAIL  ats.pfs-ciphers' diag.txt && ok || bad "the default fails on forward secrecy"
+snippet_is "no forward secrecy" <<'PLIST'
+The smallest Info.plist change that makes the connection work:
+NSExceptionRequiresForwardSecrecy NO
+
+<key>NSAppTransportSecurity</key>
+<dict>
+    <key>NSExceptionDomains</key>
+    <dict>
+        <key>tls12-no-fs.bad.test</key>
+        <dict>
+            <key>NSExceptionRequiresForwardSecrecy</key>
+            <false/>
+        </dict>
+    </dict>
+</dict>
+PLIST
+diag "diagnostics, expired leaf" 1 expired.bad.test cases/bad/expired/anchor.pem
+grep -q '^No ATS exception makes this connection work' diag.txt && ok || bad "expired: no exception fixes it"
+grep -q 'Fix the server: rfc5280.validity.expired' diag.txt && ok || bad "expired: names the chain's rule"
+[ "$(grep -c '  FAIL  ' diag.txt)" = 8 ] && ok || bad "expired: every configuration fails"
+diag "diagnostics, a good server" 0 good.bad.test "$ca"
+grep -q 'no Info.plist change is needed' diag.txt && ok || bad "good: nothing to change"
+expect 2 "--ats-diagnostics without --connect" "$TRUSTCHECK" --ats-diagnostics --anchors "$ca" \
+	cases/pki/ca.pem
+
 # ---- openssl s_server: TLS 1.2 with ECDHE, and TLS 1.3 on ::1
 s_server() {
 	p=$(free_port)

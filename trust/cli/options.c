@@ -16,7 +16,7 @@
 typedef enum opt_id {
 	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_APP_ANCHORS, O_INTER, O_AT, O_PURPOSE,
 	O_DEPTH, O_CRL, O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_LIST_POLICIES, O_CT,
-	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_COUNT
+	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_ATS_DIAG, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -51,6 +51,7 @@ static const opt_def defs[O_COUNT] = {
 	[O_PASSWORD_FILE] = { "password-file", 0, true, false },
 	[O_CONNECT] = { "connect", 0, true, false },
 	[O_TIMEOUT] = { "timeout", 0, true, false },
+	[O_ATS_DIAG] = { "ats-diagnostics", 0, false, true },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -200,6 +201,7 @@ static void set_flag(tc_options *o, opt_id id)
 	case O_HELP: o->help = true; break;
 	case O_VERSION: o->version = true; break;
 	case O_LIST_POLICIES: o->list_policies = true; break;
+	case O_ATS_DIAG: o->ats_diagnostics = true; break;
 	default: break;
 	}
 }
@@ -264,6 +266,8 @@ int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msg
 		return usage(msg, msglen, "give --password or --password-file, not both");
 	if (o->connect && o->nchains > 0)
 		return usage(msg, msglen, "give chain files or --connect, not both");
+	if (o->ats_diagnostics && !o->connect)
+		return usage(msg, msglen, "--ats-diagnostics goes with --connect HOST");
 	if (seen[O_TIMEOUT] && !o->connect)
 		return usage(msg, msglen, "--timeout goes with --connect");
 	o->purpose_given = seen[O_PURPOSE];

@@ -51,6 +51,7 @@ typedef struct tc_options {
 	tc_format format;
 	const char *connect;      /* --connect HOST[:PORT] or https URL, or NULL */
 	int timeout_ms;           /* --timeout, for --connect (10 s) */
+	bool ats_diagnostics;     /* --ats-diagnostics, with --connect */
 	bool explain, quiet, help, version;
 } tc_options;
 

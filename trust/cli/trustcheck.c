@@ -8,6 +8,7 @@
 #include "cli_policy.h"
 #include "input.h"
 #include "options.h"
+#include "ats_diag.h"
 #include "connect.h"
 #include "report_graph.h"
 
@@ -32,6 +33,8 @@ static const char usage_text[] =
 	"  --connect HOST[:PORT]  check the chain a server sends (port 443; [IPv6]:PORT and\n"
 	"                         https:// URLs too), with protocol, cipher and forward secrecy\n"
 	"  --timeout SECONDS      for --connect: connect and handshake, per address (default 10)\n"
+	"  --ats-diagnostics      with --connect: try each ATS configuration, as nscurl does, and\n"
+	"                         print the smallest Info.plist change that makes it work\n"
 	"  --host NAME            check the leaf's SAN dNSName against NAME (with --connect:\n"
 	"                         also the SNI name; default: the host connected to)\n"
 	"  --ip ADDR              check the leaf's SAN iPAddress against ADDR\n"
@@ -214,6 +217,36 @@ static int load_policy(trust_policy **out, const tc_options *o, trust_error *err
 	return rc;
 }
 
+/* --connect HOST --ats-diagnostics: the store, then one handshake per ATS configuration. */
+static int run_diagnostics(const tc_options *o)
+{
+	static const char *const ats[] = { "ats" };
+	trust_error err = { 0 };
+	trust_store *store = NULL;
+	if (load_store(&store, o, &err) != TRUST_OK) {
+		fprintf(stderr, "trustcheck: %s\n", err.message);
+		return 2;
+	}
+	char host[256], port[16];
+	tc_diag_input in = { .target = o->connect, .host = o->host, .ip = o->ip,
+			     .policies = o->npolicies ? o->policies : ats,
+			     .npolicies = o->npolicies ? o->npolicies : 1, .store = store, .at = o->at,
+			     .timeout_ms = o->timeout_ms };
+	int status = 2;
+	if (tc_parse_target(o->connect, host, sizeof(host), port, sizeof(port), err.message,
+			    sizeof(err.message)) != 0) {
+		fprintf(stderr, "trustcheck: %s\n", err.message);
+	} else {
+		struct in6_addr a;
+		if (!in.host && !in.ip)
+			*(inet_pton(AF_INET, host, &a) == 1 || inet_pton(AF_INET6, host, &a) == 1
+				  ? &in.ip : &in.host) = host;
+		status = tc_ats_diagnostics(stdout, &in);
+	}
+	trust_store_free(store);
+	return status;
+}
+
 /* Everything after option parsing: load, evaluate, report.  Returns the exit status. */
 static int run(const tc_options *o)
 {
@@ -297,6 +330,8 @@ int main(int argc, char **argv)
 	} else if (o.nchains == 0 && !o.connect) {
 		fprintf(stderr, "trustcheck: no chain file given (or --connect HOST)" HINT "\n");
 		status = 2;
+	} else if (o.ats_diagnostics) {
+		status = run_diagnostics(&o);
 	} else {
 		status = run(&o);
 	}
