@@ -9,6 +9,7 @@ _trustcheck()
 	--format) COMPREPLY=($(compgen -W "text json cbor" -- "$cur")); return ;;
 	--purpose) COMPREPLY=($(compgen -W "server client" -- "$cur")); return ;;
 	--ct) COMPREPLY=($(compgen -W "on off" -- "$cur")); return ;;
+	--revocation) COMPREPLY=($(compgen -W "soft hard off" -- "$cur")); return ;;
 	--policy)
 		COMPREPLY=($(compgen -W "$(trustcheck --list-policies 2>/dev/null | awk '{ print $1 }')" \
 			-- "$cur") $(compgen -f -X '!*.json' -- "$cur"))

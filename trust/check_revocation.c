@@ -7,11 +7,19 @@
  * revoke or un-revoke), that certificate may sign CRLs (keyUsage cRLSign when
  * keyUsage is present, §6.3.3(f)), and thisUpdate <= at <= nextUpdate.
  *
+ * Every certificate below the anchor gets one coverage finding, so a report
+ * can never read "none revoked" for a certificate nothing covered:
+ * PASS revocation.covered (param source), ERROR revocation.revoked, or
+ * revocation.not-covered — a WARNING in soft mode, an ERROR in hard mode
+ * (TRUST_EVAL_REVOCATION_HARD), with the reason the CRLs given were not used.
+ * With no revocation data at all in soft mode, or with revocation off, one
+ * INFO revocation.not-checked says so instead: nothing is claimed.
+ *
  * Deliberate choices:
  *  - A stale CRL (nextUpdate before the evaluation time) is not used and gives
- *    the WARNING revocation.crl-stale: it says nothing reliable about now, and
- *    rejecting on it would make an unrefreshed file an outage.  Revocation is
- *    soft-fail in this sense; a policy overlay can demand fresh CRLs.
+ *    the WARNING revocation.crl-stale; the certificate is then not covered,
+ *    which hard mode rejects.  Soft mode keeps an unrefreshed file from
+ *    becoming an outage.
  *  - Delta CRLs, indirect CRLs, reason-partitioned CRLs and CRLs with an
  *    unknown critical extension are not used (WARNING revocation.crl-unsupported);
  *    onlyContainsUserCerts / onlyContainsCACerts scopes are honoured.
@@ -98,6 +106,7 @@ static void report_revoked(tpath *p, size_t i, X509_REVOKED *rev)
 	char *hex = bn ? BN_bn2hex(bn) : NULL;
 	tfinding *f = tpath_add(p, TRUST_ID_REVOCATION_REVOKED, TRUST_SEV_ERROR, (int)i, "rfc5280",
 				"revoked at %s (%s)", when, reason);
+	tfinding_param(f, "source", "crl");
 	tfinding_param(f, "serial", "%s", hex ? hex : "?");
 	tfinding_param(f, "reason", "%s", reason);
 	tfinding_param(f, "revoked-at", "%s", when);
@@ -115,11 +124,19 @@ static void warn(tpath *p, size_t i, const char *id, X509_CRL *crl, const char *
 		tfinding_param(f, "next-update", "%s", upd);
 }
 
-/* Checks certificate i; returns 1 if at least one CRL was consulted. */
-static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
+/* How the text names certificate i below the anchor. */
+static const char *role(size_t i)
+{
+	return i == 0 ? "leaf" : "intermediate";
+}
+
+/* Checks certificate i.  Returns 1 if a usable CRL covered it (revoked or
+ * not); else 0 with *why saying what kept the CRLs given from covering it. */
+static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls, const char **why_not)
 {
 	const trust_cert *c = p->certs[i], *issuer = p->certs[i + 1];
 	int consulted = 0;
+	*why_not = "no CRL from its issuer was given";
 	for (size_t k = 0; k < crls->n; k++) {
 		X509_CRL *crl = crls->v[k];
 		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), tcert_issuer_name(c)) != 0)
@@ -132,7 +149,8 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
 		if (sig != TSIG_VALID)
 			continue; /* another key under the same name: not this issuer's CRL */
 		if (issuer->ku != TCERT_KU_ABSENT && !(issuer->ku & KU_CRL_SIGN)) {
-			warn(p, i, TRUST_ID_REVOCATION_CRL_UNUSABLE, crl, "the issuer's keyUsage lacks cRLSign");
+			*why_not = "the issuer's keyUsage lacks cRLSign";
+			warn(p, i, TRUST_ID_REVOCATION_CRL_UNUSABLE, crl, *why_not);
 			continue;
 		}
 		bool internal = false;
@@ -142,18 +160,24 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
 			continue;
 		}
 		if (why) {
-			if (why[0])
+			if (why[0]) {
+				*why_not = why;
 				warn(p, i, TRUST_ID_REVOCATION_CRL_UNSUPPORTED, crl, why);
+			} else {
+				*why_not = "its issuer's CRL is scoped to other certificates";
+			}
 			continue;
 		}
 		const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
 		time_t at = (time_t)ctx->at;
 		if (X509_cmp_time(X509_CRL_get0_lastUpdate(crl), &at) > 0) {
-			warn(p, i, TRUST_ID_REVOCATION_CRL_NOT_YET_VALID, crl, "its thisUpdate is after the evaluation time");
+			*why_not = "its thisUpdate is after the evaluation time";
+			warn(p, i, TRUST_ID_REVOCATION_CRL_NOT_YET_VALID, crl, *why_not);
 			continue;
 		}
 		if (next && X509_cmp_time(next, &at) < 0) {
-			warn(p, i, TRUST_ID_REVOCATION_CRL_STALE, crl, "its nextUpdate has passed");
+			*why_not = "its nextUpdate has passed";
+			warn(p, i, TRUST_ID_REVOCATION_CRL_STALE, crl, *why_not);
 			continue;
 		}
 		consulted = 1;
@@ -162,25 +186,59 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls)
 						    (ASN1_INTEGER *)tcert_serial(c));
 		if (found == 1 && rev) {
 			report_revoked(p, i, rev);
-			break;
+			return 1;
 		}
 	}
+	if (consulted) {
+		tfinding *f = tpath_add(p, TRUST_ID_REVOCATION_COVERED, TRUST_SEV_PASS, (int)i,
+					"rfc5280", "certificate %zu (%s): not revoked; a current CRL from its issuer covers it",
+					i, role(i));
+		tfinding_param(f, "source", "crl");
+	}
 	return consulted;
+}
+
+/* Certificate i had no usable answer: a warning (soft) or an error (hard). */
+static void not_covered(const tv_ctx *ctx, tpath *p, size_t i, const char *why)
+{
+	bool hard = ctx->revocation == TV_REVOCATION_HARD;
+	tfinding *f = tpath_add(p, TRUST_ID_REVOCATION_NOT_COVERED,
+				hard ? TRUST_SEV_ERROR : TRUST_SEV_WARNING, (int)i, "rfc5280",
+				"certificate %zu (%s): revocation unknown, no usable CRL covers it (%s)%s",
+				i, role(i), why, hard ? "; revocation is hard-fail" : "");
+	tfinding_param(f, "why", "%s", why);
+	tfinding_param(f, "mode", "%s", hard ? "hard" : "soft");
 }
 
 int tcheck_revocation(tv_ctx *ctx, tpath *p)
 {
 	const tcrl_list *crls = tstore_crls(ctx->store);
-	if (!crls || crls->n == 0)
+	bool none = !crls || crls->n == 0;
+	if (ctx->revocation == TV_REVOCATION_OFF || (none && ctx->revocation == TV_REVOCATION_SOFT)) {
+		tpath_add(p, TRUST_ID_REVOCATION_NOT_CHECKED, TRUST_SEV_INFO, -1, "rfc5280",
+			  ctx->revocation == TV_REVOCATION_OFF
+				  ? "revocation not checked: revocation checking is off"
+				  : "revocation not checked: no CRL was given");
 		return 0;
-	size_t before = tv_error_count(p), checked = 0;
-	for (size_t i = 0; i + 1 < p->n; i++)
-		if (!tv_is_anchor(p, i))
-			checked += (size_t)check_one(ctx, p, i, crls);
+	}
+	static const tcrl_list empty = { 0 };
+	if (none)
+		crls = &empty;
+	size_t before = tv_error_count(p), below = 0, checked = 0;
+	for (size_t i = 0; i + 1 < p->n; i++) {
+		if (tv_is_anchor(p, i))
+			continue;
+		below++;
+		const char *why = NULL;
+		if (check_one(ctx, p, i, crls, &why))
+			checked++;
+		else
+			not_covered(ctx, p, i, why);
+	}
 	bool rejected = tv_error_count(p) > before || p->broken;
 	if (checked > 0 && !rejected)
 		tpath_add(p, TRUST_ID_REVOCATION_CRL, TRUST_SEV_PASS, -1, "rfc5280",
-			  "%zu certificate%s checked against CRLs; none revoked", checked,
-			  checked == 1 ? "" : "s");
+			  "%zu of %zu certificate%s below the anchor checked against CRLs; none revoked",
+			  checked, below, below == 1 ? "" : "s");
 	return rejected;
 }

@@ -134,6 +134,8 @@ static int resolve_options(trust_eval_options *o, const trust_eval_options *in,
 		return terr_set(err, TRUST_EUSAGE, "options: unknown base policy");
 	bool server = o->policy == TRUST_POLICY_TLS_SERVER ||
 		      (o->policy == TRUST_POLICY_DEFAULT && o->purpose == TRUST_PURPOSE_SERVER);
+	if ((o->flags & TRUST_EVAL_REVOCATION_HARD) && (o->flags & TRUST_EVAL_REVOCATION_OFF))
+		return terr_set(err, TRUST_EUSAGE, "options: revocation cannot be both hard and off");
 	if ((o->flags & TRUST_EVAL_WEBPKI_STRICT) && !server)
 		return terr_set(err, TRUST_EUSAGE,
 				"options: the webpki profile applies to TLS server certificates only");
@@ -180,6 +182,9 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.rules = rules_for(opts);
 	ctx.policy = opts->overlay;
 	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;
+	ctx.revocation = (opts->flags & TRUST_EVAL_REVOCATION_OFF)    ? TV_REVOCATION_OFF
+			 : (opts->flags & TRUST_EVAL_REVOCATION_HARD) ? TV_REVOCATION_HARD
+								      : TV_REVOCATION_SOFT;
 	r->at = ctx.at;
 	r->anchors = tanchor_sources_ref(store->anchor_sources);
 	r->policy = ctx.rules.policy_name;

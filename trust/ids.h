@@ -121,6 +121,9 @@
 #define TRUST_ID_REVOCATION_CRL_UNSUPPORTED "revocation.crl-unsupported"
 #define TRUST_ID_REVOCATION_CRL_UNUSABLE "revocation.crl-unusable"
 #define TRUST_ID_REVOCATION_REVOKED "revocation.revoked"
+#define TRUST_ID_REVOCATION_COVERED "revocation.covered"
+#define TRUST_ID_REVOCATION_NOT_COVERED "revocation.not-covered"
+#define TRUST_ID_REVOCATION_NOT_CHECKED "revocation.not-checked"
 
 /* App Transport Security (policy overlays). */
 #define TRUST_ID_ATS_PINNED_DOMAINS "ats.pinned-domains"

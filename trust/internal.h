@@ -323,6 +323,13 @@ struct trust_store {
 	tanchor_sources *anchor_sources; /* what the anchors were read from */
 };
 
+/* Runs build(s) once, however many threads ask (the store's lazily built indexes). */
+TRUST_HIDDEN void tstore_build_once(trust_store *s, pthread_mutex_t *mu, atomic_bool *built,
+				    void (*build)(trust_store *s));
+/* First position in v[0..n) (sorted by h) whose h is >= h. */
+TRUST_HIDDEN size_t thidx_lower_bound(const struct hidx *v, size_t n, uint64_t h);
+/* qsort order of struct hidx: by h, then by index. */
+TRUST_HIDDEN int thidx_cmp(const void *a, const void *b);
 TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
 TRUST_HIDDEN int tcandidates_push(tcandidates *c, const struct trust_cert_entry *e);
 /* Appends every anchor and pool entry whose raw subject bytes are child's
@@ -443,6 +450,9 @@ typedef struct truleset {
 	bool webpki;             /* CA/B Forum profile (TRUST_EVAL_WEBPKI_STRICT): check_webpki*.c */
 } truleset;
 
+/* How an uncovered certificate is judged (TRUST_EVAL_REVOCATION_*). */
+typedef enum tv_revocation { TV_REVOCATION_SOFT, TV_REVOCATION_HARD, TV_REVOCATION_OFF } tv_revocation;
+
 typedef struct tv_ctx {
 	const trust_store *store;
 	const trust_chain *chain; /* what the peer sent, for advice about its order */
@@ -455,6 +465,7 @@ typedef struct tv_ctx {
 	truleset rules;
 	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
+	tv_revocation revocation; /* TRUST_EVAL_REVOCATION_* */
 	const trust_connection *conn; /* what the handshake showed, or NULL (result's copy) */
 } tv_ctx;
 

@@ -16,7 +16,7 @@
 typedef enum opt_id {
 	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_APP_ANCHORS, O_INTER, O_AT, O_PURPOSE,
 	O_DEPTH, O_CRL, O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_LIST_POLICIES, O_CT,
-	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_ATS_DIAG, O_COUNT
+	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_ATS_DIAG, O_REVOCATION, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -52,6 +52,7 @@ static const opt_def defs[O_COUNT] = {
 	[O_CONNECT] = { "connect", 0, true, false },
 	[O_TIMEOUT] = { "timeout", 0, true, false },
 	[O_ATS_DIAG] = { "ats-diagnostics", 0, false, true },
+	[O_REVOCATION] = { "revocation", 0, true, false },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -121,6 +122,16 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
 			return usage(msg, n, "--ct: '%s' is not on or off", v);
 		o->ct_off = strcmp(v, "off") == 0;
+		return 0;
+	case O_REVOCATION:
+		if (strcmp(v, "soft") == 0)
+			o->revocation = 0;
+		else if (strcmp(v, "hard") == 0)
+			o->revocation = TRUST_EVAL_REVOCATION_HARD;
+		else if (strcmp(v, "off") == 0)
+			o->revocation = TRUST_EVAL_REVOCATION_OFF;
+		else
+			return usage(msg, n, "--revocation: '%s' is not soft, hard or off", v);
 		return 0;
 	case O_ATS_PLIST:
 		o->ats_plist = v;

@@ -41,6 +41,7 @@ typedef struct tc_options {
 	size_t npolicies;
 	const char *ats_plist;    /* --ats-plist FILE, or NULL */
 	bool ct_off;              /* --ct off */
+	unsigned int revocation;  /* --revocation: TRUST_EVAL_REVOCATION_* flag, 0 for soft */
 	bool list_policies;
 	trust_purpose purpose;
 	bool purpose_given;       /* --purpose was on the command line */

@@ -44,6 +44,8 @@ static const char usage_text[] =
 	"  --ats-plist FILE       apply an app's NSAppTransportSecurity (Info.plist, XML or\n"
 	"                         binary) for --host; implies --policy ats when none is given\n"
 	"  --ct on|off            check Certificate Transparency SCTs (default on)\n"
+	"  --revocation soft|hard|off  a certificate no usable CRL covers: warning (soft,\n"
+	"                         the default), error (hard); off checks no revocation\n"
 	"  --purpose server|client  EKU to require (default server)\n"
 	"  --anchors FILE|DIR     trust the certificates in FILE or DIR as user- or\n"
 	"                         administrator-installed roots (repeatable)\n"
@@ -279,7 +281,8 @@ static int run(const tc_options *o)
 	eo.host = host;
 	eo.ip = ip;
 	eo.connection = o->connect ? &conn.facts : NULL;
-	eo.flags = (o->explain ? TRUST_EVAL_EXPLAIN : 0u) | (o->ct_off ? TRUST_EVAL_NO_CT : 0u);
+	eo.flags = (o->explain ? TRUST_EVAL_EXPLAIN : 0u) | (o->ct_off ? TRUST_EVAL_NO_CT : 0u) |
+		   o->revocation;
 	if (o->max_depth >= 0)
 		eo.budgets.max_depth = o->max_depth ? o->max_depth : TRUST_BUDGET_ZERO;
 	if (trust_evaluate(&r, store, cache, chain, &eo, &err) != TRUST_OK)
