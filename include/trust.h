@@ -420,6 +420,81 @@ TRUST_API size_t trust_result_finding_count(const trust_result *r, size_t p);
 /* Finding i of path p, borrowed from the result, or NULL. */
 TRUST_API const trust_finding *trust_result_finding(const trust_result *r, size_t p, size_t i);
 
+/* ---- client identities (mutual TLS) ---------------------------------------- */
+
+/*
+ * The identities a TLS client can present: private key + leaf + the chain
+ * built from the certificates given with it (issuer by canonical DN).  Each
+ * add_* call is one configured entry; selection prefers earlier entries, and
+ * within one entry (a directory) the identity with the longest remaining
+ * validity, then folder name order.
+ */
+typedef struct trust_identity_set trust_identity_set;
+/* OpenSSL types the identity functions take or lend (from <openssl/types.h>). */
+struct evp_pkey_st;
+struct x509_st;
+struct stack_st_X509;
+struct stack_st_X509_NAME;
+
+/* New empty set, owned by the caller (trust_identity_set_free), or NULL. */
+TRUST_API trust_identity_set *trust_identity_set_new(void);
+/* Releases a set (NULL-safe); borrowed keys and certificates die with it. */
+TRUST_API void trust_identity_set_free(trust_identity_set *set);
+/* Adds one identity from PEM files: `cert` holds the leaf first (then optional chain
+ * certificates), `key` its unencrypted private key, `chain` (may be NULL) more chain
+ * certificates; `label` (NULL: the cert path) names it in reasons.  Copied. */
+TRUST_API int trust_identity_set_add_pem(trust_identity_set *set, const char *label,
+					 const char *cert, const char *key, const char *chain,
+					 trust_error *err);
+/* Adds every NAME/ folder of `dir` holding cert.pem and key.pem (chain.pem optional),
+ * labelled NAME, as one configured entry; a folder lacking either is an error. */
+TRUST_API int trust_identity_set_add_dir(trust_identity_set *set, const char *dir,
+					 trust_error *err);
+/* Adds the key, certificate and CA certificates of a PKCS#12 file (`password` may be NULL). */
+TRUST_API int trust_identity_set_add_pkcs12(trust_identity_set *set, const char *label,
+					    const char *path, const char *password,
+					    trust_error *err);
+/* Number of identities in the set (0 for NULL). */
+TRUST_API size_t trust_identity_set_count(const trust_identity_set *set);
+/* Label of identity i (folder name, file or given label), or NULL; borrowed from the set. */
+TRUST_API const char *trust_identity_label(const trust_identity_set *set, size_t i);
+/* Private key of identity i, or NULL; borrowed from the set (EVP_PKEY_up_ref to keep it). */
+TRUST_API struct evp_pkey_st *trust_identity_key(const trust_identity_set *set, size_t i);
+/* Leaf certificate of identity i, or NULL; borrowed from the set. */
+TRUST_API struct x509_st *trust_identity_cert(const trust_identity_set *set, size_t i);
+/* Built chain of identity i without the leaf, issuer order; borrowed, never NULL for a valid i. */
+TRUST_API struct stack_st_X509 *trust_identity_chain(const trust_identity_set *set, size_t i);
+
+/* Which identity fits a CertificateRequest, and why each one does or does not. */
+typedef struct trust_identity_choice trust_identity_choice;
+
+/*
+ * Picks the identity to present.  `acceptable` is the server's CA list as
+ * OpenSSL gives it (SSL_get0_peer_CA_list; NULL or empty: any CA).  An
+ * identity fits when a certificate of its built chain is issued by an
+ * acceptable name, or its top certificate's subject is one (canonical DN
+ * comparison), every certificate of the chain is valid at `at` (0: now), the
+ * leaf has clientAuth or no EKU, and its key can make one of `sigschemes`
+ * (TLS SignatureScheme code points, e.g. 0x0403; NULL/0: any; ECDSA schemes
+ * name their curve as in TLS 1.3).  *out (trust_identity_choice_free) says
+ * which identity won and why each one did not; no fit is TRUST_OK with index -1.
+ */
+TRUST_API int trust_identity_select(trust_identity_choice **out, const trust_identity_set *set,
+				    const struct stack_st_X509_NAME *acceptable,
+				    const uint16_t *sigschemes, size_t nsigschemes, int64_t at,
+				    trust_error *err);
+/* Releases a choice (NULL-safe). */
+TRUST_API void trust_identity_choice_free(trust_identity_choice *c);
+/* Index in the set of the chosen identity, or -1 when none fits. */
+TRUST_API int trust_identity_choice_index(const trust_identity_choice *c);
+/* Number of identities judged (the set's count at selection time). */
+TRUST_API size_t trust_identity_choice_count(const trust_identity_choice *c);
+/* Stable id of the verdict on identity i ("identity.ok", "identity.ca-not-accepted",
+ * "identity.expired", ...), or NULL; borrowed from the choice. */
+TRUST_API const char *trust_identity_choice_reason(const trust_identity_choice *c, size_t i);
+/* One-line explanation for identity i, or NULL; borrowed from the choice. */
+TRUST_API const char *trust_identity_choice_message(const trust_identity_choice *c, size_t i);
+
 /* ---- reports ------------------------------------------------------------- */
 
 #define TRUST_REPORT_COLOR 0x1u   /* ANSI colour in text output */

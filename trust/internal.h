@@ -331,6 +331,13 @@ struct trust_store {
 	tanchor_sources *anchor_sources; /* what the anchors were read from */
 };
 
+/* Runs build(s) once, however many threads ask (the store's lazily built indexes). */
+TRUST_HIDDEN void tstore_build_once(trust_store *s, pthread_mutex_t *mu, atomic_bool *built,
+				    void (*build)(trust_store *s));
+/* First position in v[0..n) (sorted by h) whose h is >= h. */
+TRUST_HIDDEN size_t thidx_lower_bound(const struct hidx *v, size_t n, uint64_t h);
+/* qsort order of struct hidx: by h, then by index. */
+TRUST_HIDDEN int thidx_cmp(const void *a, const void *b);
 TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
 TRUST_HIDDEN int tcandidates_push(tcandidates *c, const struct trust_cert_entry *e);
 /* Appends every anchor and pool entry whose raw subject bytes are child's

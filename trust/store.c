@@ -298,7 +298,7 @@ static int cmp_order(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int cmp_hidx(const void *a, const void *b)
+int thidx_cmp(const void *a, const void *b)
 {
 	const struct hidx *x = a, *y = b;
 	if (x->h != y->h)
@@ -354,7 +354,7 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 			s->npool++;
 	}
 	if (s->n)
-		qsort(s->by_subject, s->n, sizeof(*s->by_subject), cmp_hidx);
+		qsort(s->by_subject, s->n, sizeof(*s->by_subject), thidx_cmp);
 	free(b);
 	*out = s;
 	return TRUST_OK;
@@ -406,18 +406,35 @@ int tcandidates_push(tcandidates *c, const struct trust_cert_entry *e)
 	return TRUST_OK;
 }
 
-/* First index in by_subject whose hash is >= h. */
-static size_t lower_bound(const trust_store *s, uint64_t h)
+size_t thidx_lower_bound(const struct hidx *v, size_t n, uint64_t h)
 {
-	size_t lo = 0, hi = s->n;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (s->by_subject[mid].h < h)
+		if (v[mid].h < h)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+static size_t lower_bound(const trust_store *s, uint64_t h)
+{
+	return thidx_lower_bound(s->by_subject, s->n, h);
+}
+
+void tstore_build_once(trust_store *s, pthread_mutex_t *mu, atomic_bool *built,
+		       void (*build)(trust_store *s))
+{
+	if (atomic_load_explicit(built, memory_order_acquire))
+		return;
+	pthread_mutex_lock(mu);
+	if (!atomic_load_explicit(built, memory_order_relaxed)) {
+		build(s);
+		atomic_store_explicit(built, true, memory_order_release);
+	}
+	pthread_mutex_unlock(mu);
 }
 
 /*

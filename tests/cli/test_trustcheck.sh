@@ -205,4 +205,21 @@ else
 	echo "note: script(1) not found; colour-on-terminal checks not run"
 fi
 
+# A path-length limit does not count the leaf (RFC 5280 §4.2.1.9), even a CA
+# leaf: x509-limbo's pathlen::validation-ignores-pathlen-in-leaf passes under
+# rfc5280; under tls-server that leaf (keyCertSign only) fails on its key use.
+python3 - "$(dirname "$0")/../conformance/limbo.json" "$tmp" <<'PY' || bad "pathlen vector extracted"
+import json, sys
+for t in json.load(open(sys.argv[1]))["testcases"]:
+    if t["id"] == "pathlen::validation-ignores-pathlen-in-leaf":
+        open(sys.argv[2] + "/pl-leaf.pem", "w").write(t["peer_certificate"])
+        open(sys.argv[2] + "/pl-roots.pem", "w").write("".join(t["trusted_certs"]))
+        open(sys.argv[2] + "/pl-inter.pem", "w").write("".join(t["untrusted_intermediates"]))
+PY
+run "pathlen ignores the leaf under rfc5280" 0 --policy rfc5280 --anchors "$tmp/pl-roots.pem" \
+	--intermediates "$tmp/pl-inter.pem" "$tmp/pl-leaf.pem"
+run "a keyCertSign-only CA leaf under tls-server" 1 --anchors "$tmp/pl-roots.pem" \
+	--intermediates "$tmp/pl-inter.pem" --host example.com "$tmp/pl-leaf.pem"
+out_has "the CA leaf fails on its key use" "because tls.key-usage.purpose"
+
 tb_done trustcheck-cli
