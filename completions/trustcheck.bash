@@ -16,7 +16,7 @@ _trustcheck()
 		return ;;
 	--anchors | --app-anchors | --intermediates) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--crl | --ocsp | --ats-plist | --password-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--host | --ip | --at | --max-depth | --password) return ;;
+	--host | --ip | --email | --uri | --at | --max-depth | --password) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(trustcheck --help 2>/dev/null | grep -oE -- '--[a-z][a-z0-9-]*' |

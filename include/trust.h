@@ -286,8 +286,8 @@ typedef struct trust_connection {
 } trust_connection;
 
 /* The options layout this header describes; the library accepts 1..this.
- * Version 2 appended `overlay`, version 3 `connection`. */
-#define TRUST_EVAL_OPTIONS_VERSION 3
+ * Version 2 appended `overlay`, version 3 `connection`, version 4 `email` and `uri`. */
+#define TRUST_EVAL_OPTIONS_VERSION 4
 
 /*
  * Transparent, versioned options.  Initialise with TRUST_EVAL_OPTIONS_INIT or
@@ -306,11 +306,16 @@ typedef struct trust_eval_options {
 	trust_budgets budgets;    /* [the defaults above] */
 	const trust_policy *overlay; /* version 2: policy stack on top of `policy` [NULL]; borrowed */
 	const trust_connection *connection; /* version 3: what the handshake showed [NULL]; borrowed */
+	/* Version 4: client reference identities, each matched against the leaf's SAN
+	 * (RFC 5280: an email's local part exactly, its domain and a URI's scheme and
+	 * host without regard to case) in addition to host or ip. */
+	const char *email;        /* rfc822Name ("svc@example.com"), or NULL */
+	const char *uri;          /* uniformResourceIdentifier ("spiffe://example.org/svc"), or NULL */
 } trust_eval_options;
 
 #define TRUST_EVAL_OPTIONS_INIT \
 	{ TRUST_EVAL_OPTIONS_VERSION, 0, TRUST_PURPOSE_SERVER, TRUST_POLICY_DEFAULT, \
-	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL, NULL }
+	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL, NULL, NULL, NULL }
 
 /* Sets *opts to the defaults of layout `version` (1..TRUST_EVAL_OPTIONS_VERSION), for
  * callers that cannot use the macro; TRUST_EUSAGE for NULL or another version. */
@@ -385,6 +390,10 @@ TRUST_API int64_t trust_result_time(const trust_result *r);
 TRUST_API const char *trust_result_host(const trust_result *r);
 /* IP address the result was checked against, or NULL; borrowed. */
 TRUST_API const char *trust_result_ip(const trust_result *r);
+/* Email address the result was checked against, or NULL; borrowed. */
+TRUST_API const char *trust_result_email(const trust_result *r);
+/* URI the result was checked against, or NULL; borrowed. */
+TRUST_API const char *trust_result_uri(const trust_result *r);
 /* Name of the policy used ("tls-server", or the overlay stack's name such as "apple"); borrowed. */
 TRUST_API const char *trust_result_policy(const trust_result *r);
 /* Purpose checked ("server" or "client"); static. */

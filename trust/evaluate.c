@@ -59,7 +59,8 @@ static truleset rules_for(const trust_eval_options *o)
 static const size_t options_size[TRUST_EVAL_OPTIONS_VERSION + 1] = {
 	[1] = offsetof(trust_eval_options, overlay),
 	[2] = offsetof(trust_eval_options, connection),
-	[3] = sizeof(trust_eval_options),
+	[3] = offsetof(trust_eval_options, email),
+	[4] = sizeof(trust_eval_options),
 };
 
 static const trust_budgets default_budgets = {
@@ -122,6 +123,11 @@ static int resolve_options(trust_eval_options *o, const trust_eval_options *in,
 	memcpy(o, in, options_size[in->version]);
 	if (o->host && o->ip)
 		return terr_set(err, TRUST_EUSAGE, "options: give a host name or an IP, not both");
+	const char *why;
+	if (o->email && (why = tnames_email_syntax(o->email)) != NULL)
+		return terr_set(err, TRUST_EUSAGE, "email '%s': %s", o->email, why);
+	if (o->uri && (why = tnames_uri_syntax(o->uri)) != NULL)
+		return terr_set(err, TRUST_EUSAGE, "uri '%s': %s", o->uri, why);
 	if (tbudgets_resolve(&o->budgets) != TRUST_OK)
 		return terr_set(err, TRUST_EUSAGE,
 				"options: a budget is negative (0 is the default, "
@@ -230,6 +236,11 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 		}
 		ctx.ip = ipbuf;
 		ctx.ip_len = iplen;
+	}
+	if ((opts->email && !(ctx.email = r->email = strdup(opts->email))) ||
+	    (opts->uri && !(ctx.uri = r->uri = strdup(opts->uri)))) {
+		trust_result_free(r);
+		return terr_set(err, TRUST_ENOMEM, "out of memory");
 	}
 
 	if (chain->certs.n > (size_t)opts->budgets.max_presented)

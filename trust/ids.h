@@ -112,6 +112,10 @@
 #define TRUST_ID_NAMES_DNS_MISMATCH "names.dns.mismatch"
 #define TRUST_ID_NAMES_IP "names.ip"
 #define TRUST_ID_NAMES_IP_MISMATCH "names.ip.mismatch"
+#define TRUST_ID_NAMES_EMAIL "names.email"
+#define TRUST_ID_NAMES_EMAIL_MISMATCH "names.email.mismatch"
+#define TRUST_ID_NAMES_URI "names.uri"
+#define TRUST_ID_NAMES_URI_MISMATCH "names.uri.mismatch"
 #define TRUST_ID_NAMES_SAN_MALFORMED "names.san.malformed"
 
 /* Revocation. */

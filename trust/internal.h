@@ -473,6 +473,8 @@ typedef struct tv_ctx {
 	const char *host;         /* A-label, lower case, no trailing dot; or NULL */
 	const unsigned char *ip;  /* 4 or 16 bytes, or NULL */
 	size_t ip_len;
+	const char *email;        /* reference rfc822Name, or NULL */
+	const char *uri;          /* reference URI, or NULL */
 	truleset rules;
 	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
@@ -546,6 +548,14 @@ TRUST_HIDDEN const char *tnames_ip_text(char *buf, size_t len, const ASN1_OCTET_
  * "xn--" label a valid A-label, a wildcard over no public suffix.  NULL if
  * so, else why not (static text).  certgen asks before issuing. */
 TRUST_HIDDEN const char *tnames_host_syntax(const char *name);
+/* What is wrong with a reference email (local@domain), or NULL if usable.  (names_email.c) */
+TRUST_HIDDEN const char *tnames_email_syntax(const char *email);
+/* 1 if SAN rfc822Name (len bytes) names `email`: local part exact, domain in any case. */
+TRUST_HIDDEN bool tnames_email_match(const char *san, size_t len, const char *email);
+/* What is wrong with a reference URI (scheme:rest), or NULL if usable.  (names_uri.c) */
+TRUST_HIDDEN const char *tnames_uri_syntax(const char *uri);
+/* 1 if SAN URI (len bytes) names `uri`: scheme and authority in any case, the rest exact. */
+TRUST_HIDDEN bool tnames_uri_match(const char *san, size_t len, const char *uri);
 
 /* ---- result internals (result.c) ---- */
 
@@ -561,6 +571,8 @@ struct trust_result {
 	int64_t at;
 	char *host;
 	char *ip;
+	char *email;
+	char *uri;
 	const char *policy;
 	char *policy_owned;     /* the overlay's name, when one was given */
 	const char *purpose;

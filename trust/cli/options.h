@@ -38,6 +38,8 @@ typedef struct tc_options {
 	bool system_anchors;      /* plain --system-anchors: OpenSSL's default bundle */
 	const char *host;
 	const char *ip;
+	const char *email;        /* --email: client reference identity (SAN rfc822Name) */
+	const char *uri;          /* --uri: client reference identity (SAN URI) */
 	const char **policies;    /* --policy NAME|PATH in order, borrowed from argv */
 	size_t npolicies;
 	const char *ats_plist;    /* --ats-plist FILE, or NULL */

@@ -38,6 +38,8 @@ static const char usage_text[] =
 	"  --host NAME            check the leaf's SAN dNSName against NAME (with --connect:\n"
 	"                         also the SNI name; default: the host connected to)\n"
 	"  --ip ADDR              check the leaf's SAN iPAddress against ADDR\n"
+	"  --email ADDR           check the leaf's SAN rfc822Name against ADDR (a client identity)\n"
+	"  --uri URI              check the leaf's SAN URI against URI (spiffe://..., a client identity)\n"
 	"  --policy NAME|PATH     a built-in policy (see --list-policies) or a policy file;\n"
 	"                         repeat to stack them, later ones on top (default follows --purpose)\n"
 	"  --list-policies        list the built-in policies and exit\n"
@@ -283,6 +285,8 @@ static int run(const tc_options *o)
 	eo.overlay = policy;
 	eo.host = host;
 	eo.ip = ip;
+	eo.email = o->email;
+	eo.uri = o->uri;
 	eo.connection = o->connect ? &conn.facts : NULL;
 	eo.flags = (o->explain ? TRUST_EVAL_EXPLAIN : 0u) | (o->ct_off ? TRUST_EVAL_NO_CT : 0u) |
 		   o->revocation;
