@@ -124,6 +124,10 @@ TRUST_API int trust_store_builder_add_intermediates_mem(trust_store_builder *b, 
 /* Adds the CRLs (PEM or DER, one or many) in a file. */
 TRUST_API int trust_store_builder_add_crl(trust_store_builder *b, const char *path,
 					  trust_error *err);
+/* Adds an OCSP response (DER, RFC 6960) from a file; it must be a successful
+ * response.  Its signer, certID and freshness are judged per evaluation. */
+TRUST_API int trust_store_builder_add_ocsp(trust_store_builder *b, const char *path,
+					   trust_error *err);
 /* Number of notes about inputs skipped while loading (a private key in an anchors directory). */
 TRUST_API size_t trust_store_builder_note_count(const trust_store_builder *b);
 /* Note i ("dir/key.pem: skipped, a private key, not a certificate"), owned by the builder. */
@@ -235,7 +239,7 @@ TRUST_API const char *trust_policy_rule_id(const trust_policy *p, size_t i);
 #define TRUST_EVAL_NO_SIGCACHE 0x4u   /* ignore the cache (benchmarks, tests) */
 #define TRUST_EVAL_NO_CT 0x8u         /* skip Certificate Transparency rules (reported as not checked) */
 /* Revocation mode (default soft): a certificate below the anchor that no usable
- * CRL covers is a warning under soft, an error under HARD; OFF checks nothing. */
+ * CRL or OCSP response covers is a warning under soft, an error under HARD; OFF checks nothing. */
 #define TRUST_EVAL_REVOCATION_HARD 0x10u
 #define TRUST_EVAL_REVOCATION_OFF 0x20u
 

@@ -1,5 +1,6 @@
 /*
- * Revocation from CRLs (RFC 5280 §6.3, simplified to complete CRLs).
+ * Revocation from CRLs (RFC 5280 §6.3, simplified to complete CRLs) and,
+ * through check_ocsp.c, OCSP responses; a revoked answer from either rejects.
  *
  * For each certificate below the anchor, a CRL is used when its issuer name
  * equals the certificate's issuer name, its signature verifies with the key of
@@ -9,7 +10,7 @@
  *
  * Every certificate below the anchor gets one coverage finding, so a report
  * can never read "none revoked" for a certificate nothing covered:
- * PASS revocation.covered (param source), ERROR revocation.revoked, or
+ * PASS revocation.covered (param source: crl or ocsp), ERROR revocation.revoked, or
  * revocation.not-covered — a WARNING in soft mode, an ERROR in hard mode
  * (TRUST_EVAL_REVOCATION_HARD), with the reason the CRLs given were not used.
  * With no revocation data at all in soft mode, or with revocation off, one
@@ -93,25 +94,33 @@ static const char *unsupported(X509_CRL *crl, const trust_cert *c, bool *interna
 	return why;
 }
 
-static void report_revoked(tpath *p, size_t i, X509_REVOKED *rev)
+void tv_report_revoked(tpath *p, size_t i, const char *source, int reason_code,
+		       const ASN1_TIME *at)
 {
-	int crit = 0;
-	ASN1_ENUMERATED *code = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, &crit, NULL);
-	ERR_clear_error();
-	const char *reason = reason_name(code ? (int)ASN1_ENUMERATED_get(code) : 0);
-	ASN1_ENUMERATED_free(code);
+	const char *reason = reason_name(reason_code < 0 ? 0 : reason_code);
 	char when[40];
-	tv_fmt_asn1_time(when, sizeof(when), X509_REVOKED_get0_revocationDate(rev));
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_REVOKED_get0_serialNumber(rev), NULL);
+	tv_fmt_asn1_time(when, sizeof(when), at);
+	BIGNUM *bn = ASN1_INTEGER_to_BN(tcert_serial(p->certs[i]), NULL);
 	char *hex = bn ? BN_bn2hex(bn) : NULL;
 	tfinding *f = tpath_add(p, TRUST_ID_REVOCATION_REVOKED, TRUST_SEV_ERROR, (int)i, "rfc5280",
-				"revoked at %s (%s)", when, reason);
-	tfinding_param(f, "source", "crl");
+				"revoked at %s (%s), according to %s", when, reason,
+				strcmp(source, "ocsp") == 0 ? "an OCSP response" : "a CRL");
+	tfinding_param(f, "source", "%s", source);
 	tfinding_param(f, "serial", "%s", hex ? hex : "?");
 	tfinding_param(f, "reason", "%s", reason);
 	tfinding_param(f, "revoked-at", "%s", when);
 	OPENSSL_free(hex);
 	BN_free(bn);
+}
+
+static void report_revoked(tpath *p, size_t i, X509_REVOKED *rev)
+{
+	int crit = 0;
+	ASN1_ENUMERATED *code = X509_REVOKED_get_ext_d2i(rev, NID_crl_reason, &crit, NULL);
+	ERR_clear_error();
+	tv_report_revoked(p, i, "crl", code ? (int)ASN1_ENUMERATED_get(code) : -1,
+			  X509_REVOKED_get0_revocationDate(rev));
+	ASN1_ENUMERATED_free(code);
 }
 
 static void warn(tpath *p, size_t i, const char *id, X509_CRL *crl, const char *why)
@@ -130,9 +139,9 @@ static const char *role(size_t i)
 	return i == 0 ? "leaf" : "intermediate";
 }
 
-/* Checks certificate i.  Returns 1 if a usable CRL covered it (revoked or
- * not); else 0 with *why saying what kept the CRLs given from covering it. */
-static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls, const char **why_not)
+/* Certificate i against the CRLs: *why_not says what kept them from covering it. */
+static tv_rev_answer check_crls(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls,
+				const char **why_not)
 {
 	const trust_cert *c = p->certs[i], *issuer = p->certs[i + 1];
 	int consulted = 0;
@@ -186,25 +195,45 @@ static int check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls, con
 						    (ASN1_INTEGER *)tcert_serial(c));
 		if (found == 1 && rev) {
 			report_revoked(p, i, rev);
-			return 1;
+			return TV_REV_REVOKED;
 		}
 	}
-	if (consulted) {
+	return consulted ? TV_REV_GOOD : TV_REV_NONE;
+}
+
+/* Certificate i by every source: revoked if any says so, covered if one answered. */
+static tv_rev_answer check_one(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list *crls,
+			       char *why, size_t why_len)
+{
+	const char *crl_why = NULL, *ocsp_why = NULL;
+	tv_rev_answer crl = check_crls(ctx, p, i, crls, &crl_why);
+	if (crl == TV_REV_REVOKED)
+		return crl;
+	tv_rev_answer ocsp = tcheck_ocsp_available(ctx) ? tcheck_ocsp(ctx, p, i, &ocsp_why)
+							 : TV_REV_NONE;
+	if (ocsp == TV_REV_REVOKED)
+		return ocsp;
+	if (crl == TV_REV_GOOD || ocsp == TV_REV_GOOD) {
+		const char *src = crl == TV_REV_GOOD ? "crl" : "ocsp";
 		tfinding *f = tpath_add(p, TRUST_ID_REVOCATION_COVERED, TRUST_SEV_PASS, (int)i,
-					"rfc5280", "certificate %zu (%s): not revoked; a current CRL from its issuer covers it",
-					i, role(i));
-		tfinding_param(f, "source", "crl");
+					"rfc5280", "certificate %zu (%s): not revoked, says %s", i,
+					role(i), crl == TV_REV_GOOD ? "a current CRL from its issuer"
+								    : "a current OCSP response");
+		tfinding_param(f, "source", "%s", src);
+		return TV_REV_GOOD;
 	}
-	return consulted;
+	snprintf(why, why_len, "%s%s%s", crl_why, ocsp_why ? "; " : "", ocsp_why ? ocsp_why : "");
+	return TV_REV_NONE;
 }
 
 /* Certificate i had no usable answer: a warning (soft) or an error (hard). */
 static void not_covered(const tv_ctx *ctx, tpath *p, size_t i, const char *why)
 {
 	bool hard = ctx->revocation == TV_REVOCATION_HARD;
+	/* no usable CRL or OCSP answer */
 	tfinding *f = tpath_add(p, TRUST_ID_REVOCATION_NOT_COVERED,
 				hard ? TRUST_SEV_ERROR : TRUST_SEV_WARNING, (int)i, "rfc5280",
-				"certificate %zu (%s): revocation unknown, no usable CRL covers it (%s)%s",
+				"certificate %zu (%s): revocation unknown, no usable CRL or OCSP answer covers it (%s)%s",
 				i, role(i), why, hard ? "; revocation is hard-fail" : "");
 	tfinding_param(f, "why", "%s", why);
 	tfinding_param(f, "mode", "%s", hard ? "hard" : "soft");
@@ -213,24 +242,24 @@ static void not_covered(const tv_ctx *ctx, tpath *p, size_t i, const char *why)
 int tcheck_revocation(tv_ctx *ctx, tpath *p)
 {
 	const tcrl_list *crls = tstore_crls(ctx->store);
-	bool none = !crls || crls->n == 0;
+	bool none = (!crls || crls->n == 0) && !tcheck_ocsp_available(ctx);
 	if (ctx->revocation == TV_REVOCATION_OFF || (none && ctx->revocation == TV_REVOCATION_SOFT)) {
 		tpath_add(p, TRUST_ID_REVOCATION_NOT_CHECKED, TRUST_SEV_INFO, -1, "rfc5280",
 			  ctx->revocation == TV_REVOCATION_OFF
 				  ? "revocation not checked: revocation checking is off"
-				  : "revocation not checked: no CRL was given");
+				  : "revocation not checked: no CRL or OCSP response was given");
 		return 0;
 	}
 	static const tcrl_list empty = { 0 };
-	if (none)
+	if (!crls)
 		crls = &empty;
 	size_t before = tv_error_count(p), below = 0, checked = 0;
 	for (size_t i = 0; i + 1 < p->n; i++) {
 		if (tv_is_anchor(p, i))
 			continue;
 		below++;
-		const char *why = NULL;
-		if (check_one(ctx, p, i, crls, &why))
+		char why[320];
+		if (check_one(ctx, p, i, crls, why, sizeof(why)) != TV_REV_NONE)
 			checked++;
 		else
 			not_covered(ctx, p, i, why);
@@ -238,7 +267,7 @@ int tcheck_revocation(tv_ctx *ctx, tpath *p)
 	bool rejected = tv_error_count(p) > before || p->broken;
 	if (checked > 0 && !rejected)
 		tpath_add(p, TRUST_ID_REVOCATION_CRL, TRUST_SEV_PASS, -1, "rfc5280",
-			  "%zu of %zu certificate%s below the anchor checked against CRLs; none revoked",
+			  "%zu of %zu certificate%s below the anchor checked against CRLs or OCSP; none revoked",
 			  checked, below, below == 1 ? "" : "s");
 	return rejected;
 }

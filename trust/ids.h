@@ -128,6 +128,7 @@
 #define TRUST_ID_REVOCATION_COVERED "revocation.covered"
 #define TRUST_ID_REVOCATION_NOT_COVERED "revocation.not-covered"
 #define TRUST_ID_REVOCATION_NOT_CHECKED "revocation.not-checked"
+#define TRUST_ID_REVOCATION_OCSP_UNUSABLE "revocation.ocsp-unusable"
 
 /* App Transport Security (policy overlays). */
 #define TRUST_ID_ATS_PINNED_DOMAINS "ats.pinned-domains"

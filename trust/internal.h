@@ -14,6 +14,7 @@
 #include <openssl/asn1t.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 #include <openssl/err.h>
 #include <limits.h>
@@ -274,6 +275,12 @@ TRUST_HIDDEN bool tanchor_sources_system_only(const tanchor_sources *l);
 
 /* ---- store (store.c) ---- */
 
+/* Successful OCSP responses of the store (store.c loads, check_ocsp.c judges). */
+typedef struct tocsp_list {
+	OCSP_BASICRESP **v;
+	size_t n, cap;
+} tocsp_list;
+
 typedef struct tcrl_list {
 	X509_CRL **v;
 	size_t n, cap;
@@ -307,6 +314,7 @@ struct trust_store {
 	struct hidx *by_subject;  /* sorted by tname_key of the raw subject */
 	size_t nanchors, npool;
 	tcrl_list crls;
+	tocsp_list ocsps;
 	/* Second index, by subjectKeyIdentifier, built on first use (store_ski.c):
 	 * it needs every certificate parsed, which lazy loading avoids on the
 	 * hot path, and only diagnostics of failed searches ask for it. */
@@ -350,6 +358,9 @@ TRUST_HIDDEN void tstore_canon_free(trust_store *s);
 TRUST_HIDDEN trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c);
 /* CRLs whose issuer name matches `issuer`'s subject. */
 TRUST_HIDDEN const tcrl_list *tstore_crls(const trust_store *s);
+TRUST_HIDDEN const tocsp_list *tstore_ocsps(const trust_store *s);
+/* The basic response inside a DER OCSPResponse, or NULL with *why (a static string). */
+TRUST_HIDDEN OCSP_BASICRESP *tocsp_parse(const unsigned char *der, size_t len, const char **why);
 
 /* ---- presented chain (chain.c) ---- */
 struct trust_chain {

@@ -16,6 +16,7 @@ struct trust_store_builder {
 	struct trust_cert_entry *e;
 	size_t n, cap;
 	tcrl_list crls;
+	tocsp_list ocsps;
 	tanchor_sources *sources;
 	tnotes notes;
 };
@@ -33,6 +34,14 @@ static void crls_clear(tcrl_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static void ocsps_clear(tocsp_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		OCSP_BASICRESP_free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
 void trust_store_builder_free(trust_store_builder *b)
 {
 	if (!b)
@@ -41,6 +50,7 @@ void trust_store_builder_free(trust_store_builder *b)
 		tcert_unref(b->e[i].cert);
 	free(b->e);
 	crls_clear(&b->crls);
+	ocsps_clear(&b->ocsps);
 	tanchor_sources_unref(b->sources);
 	tnotes_clear(&b->notes);
 	free(b);
@@ -236,6 +246,35 @@ int trust_store_builder_add_crl(trust_store_builder *b, const char *path, trust_
 	return rc;
 }
 
+int trust_store_builder_add_ocsp(trust_store_builder *b, const char *path, trust_error *err)
+{
+	if (!b || !path)
+		return terr_set(err, TRUST_EUSAGE, "ocsp: bad arguments");
+	unsigned char *data;
+	size_t len;
+	int rc = tload_file(&data, &len, path, err);
+	if (rc != TRUST_OK)
+		return rc;
+	const char *why = NULL;
+	OCSP_BASICRESP *bs = tocsp_parse(data, len, &why);
+	free(data);
+	if (!bs)
+		return terr_set(err, TRUST_EPARSE, "%s: %s", path, why);
+	tocsp_list *l = &b->ocsps;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		OCSP_BASICRESP **v = realloc(l->v, cap * sizeof(*v));
+		if (!v) {
+			OCSP_BASICRESP_free(bs);
+			return terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = bs;
+	return TRUST_OK;
+}
+
 static int cmp_der(const void *a, const void *b)
 {
 	const struct trust_cert_entry *x = a, *y = b;
@@ -303,6 +342,7 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 	s->e = b->e;
 	s->n = b->n;
 	s->crls = b->crls;
+	s->ocsps = b->ocsps;
 	s->anchor_sources = b->sources;
 	tnotes_clear(&b->notes);
 	for (size_t i = 0; i < s->n; i++) {
@@ -331,6 +371,7 @@ void trust_store_free(trust_store *s)
 	tstore_ski_free(s);
 	tstore_canon_free(s);
 	crls_clear(&s->crls);
+	ocsps_clear(&s->ocsps);
 	tanchor_sources_unref(s->anchor_sources);
 	free(s);
 }
@@ -433,4 +474,9 @@ trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c)
 const tcrl_list *tstore_crls(const trust_store *s)
 {
 	return &s->crls;
+}
+
+const tocsp_list *tstore_ocsps(const trust_store *s)
+{
+	return &s->ocsps;
 }

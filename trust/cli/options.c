@@ -16,7 +16,8 @@
 typedef enum opt_id {
 	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_APP_ANCHORS, O_INTER, O_AT, O_PURPOSE,
 	O_DEPTH, O_CRL, O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_LIST_POLICIES, O_CT,
-	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_ATS_DIAG, O_REVOCATION, O_EMAIL, O_URI, O_COUNT
+	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_ATS_DIAG, O_REVOCATION, O_OCSP,
+	O_EMAIL, O_URI, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -55,6 +56,7 @@ static const opt_def defs[O_COUNT] = {
 	[O_TIMEOUT] = { "timeout", 0, true, false },
 	[O_ATS_DIAG] = { "ats-diagnostics", 0, false, true },
 	[O_REVOCATION] = { "revocation", 0, true, false },
+	[O_OCSP] = { "ocsp", 0, true, true },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -117,12 +119,14 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 	case O_SYSTEM:
 	case O_INTER:
 	case O_CRL:
+	case O_OCSP:
 		if (!*v)
 			return usage(msg, n, "--%s: empty path", defs[id].name);
 		o->inputs[o->ninputs].kind = id == O_ANCHORS ? TC_ANCHORS
 					     : id == O_APP_ANCHORS ? TC_APP_ANCHORS
 					     : id == O_SYSTEM ? TC_SYSTEM_ANCHORS
-					     : id == O_INTER ? TC_INTERMEDIATES : TC_CRL;
+					     : id == O_INTER ? TC_INTERMEDIATES
+					     : id == O_CRL ? TC_CRL : TC_OCSP;
 		o->inputs[o->ninputs++].path = v;
 		o->have_anchors |= id == O_ANCHORS || id == O_APP_ANCHORS || id == O_SYSTEM;
 		return 0;

@@ -20,7 +20,8 @@ typedef enum tc_input_kind {
 	TC_SYSTEM_ANCHORS, /* --system-anchors=FILE|DIR: roots treated as built into the OS */
 	TC_APP_ANCHORS,    /* roots the app sets in code */
 	TC_INTERMEDIATES,
-	TC_CRL
+	TC_CRL,
+	TC_OCSP
 } tc_input_kind;
 
 typedef struct tc_input {

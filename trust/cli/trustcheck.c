@@ -46,7 +46,7 @@ static const char usage_text[] =
 	"  --ats-plist FILE       apply an app's NSAppTransportSecurity (Info.plist, XML or\n"
 	"                         binary) for --host; implies --policy ats when none is given\n"
 	"  --ct on|off            check Certificate Transparency SCTs (default on)\n"
-	"  --revocation soft|hard|off  a certificate no usable CRL covers: warning (soft,\n"
+	"  --revocation soft|hard|off  a certificate no usable CRL or OCSP answer covers: warning (soft,\n"
 	"                         the default), error (hard); off checks no revocation\n"
 	"  --purpose server|client  EKU to require (default server)\n"
 	"  --anchors FILE|DIR     trust the certificates in FILE or DIR as user- or\n"
@@ -57,6 +57,7 @@ static const char usage_text[] =
 	"  --app-anchors FILE|DIR trust these roots as anchors the app sets in code (repeatable)\n"
 	"  --intermediates FILE|DIR  more untrusted intermediates (repeatable)\n"
 	"  --crl FILE             CRLs to check revocation against (repeatable)\n"
+	"  --ocsp FILE            an OCSP response (DER) to check revocation against (repeatable)\n"
 	"  --password PASS        password of a PKCS#12 chain file\n"
 	"  --password-file FILE   read that password from the first line of FILE\n"
 	"  --at TIME              evaluate at an RFC 3339 time, e.g. 2026-01-02T03:04:05Z\n"
@@ -96,8 +97,10 @@ static int load_store(trust_store **out, const tc_options *o, trust_error *err)
 			rc = trust_store_builder_add_anchors(b, in->path, TRUST_ORIGIN_APP, err);
 		else if (in->kind == TC_INTERMEDIATES)
 			rc = trust_store_builder_add_intermediates(b, in->path, err);
-		else
+		else if (in->kind == TC_CRL)
 			rc = trust_store_builder_add_crl(b, in->path, err);
+		else
+			rc = trust_store_builder_add_ocsp(b, in->path, err);
 	}
 	/* No anchors named: the system store, as `openssl verify` and `step` do. */
 	if (rc == TRUST_OK && (o->system_anchors || !o->have_anchors))
