@@ -70,7 +70,8 @@ const cg_cmd *cg_cmd_find(const char *name)
 
 static void usage(FILE *f)
 {
-	fputs("usage: certgen [--dir DIR] [--force] [--quiet] [--format text|json] COMMAND [ARGS]\n\n"
+	fputs("usage: certgen [--dir DIR] [--force] [--quiet] [--format text|json] COMMAND [ARGS]\n"
+	      "       certgen --help | -h | --version | -V\n\n"
 	      "commands:\n", f);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);

@@ -9,13 +9,14 @@ _trustcheck()
 	--format) COMPREPLY=($(compgen -W "text json cbor" -- "$cur")); return ;;
 	--purpose) COMPREPLY=($(compgen -W "server client" -- "$cur")); return ;;
 	--ct) COMPREPLY=($(compgen -W "on off" -- "$cur")); return ;;
+	--revocation) COMPREPLY=($(compgen -W "soft hard off" -- "$cur")); return ;;
 	--policy)
 		COMPREPLY=($(compgen -W "$(trustcheck --list-policies 2>/dev/null | awk '{ print $1 }')" \
 			-- "$cur") $(compgen -f -X '!*.json' -- "$cur"))
 		return ;;
 	--anchors | --app-anchors | --intermediates) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--crl | --ats-plist | --password-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--host | --ip | --at | --max-depth | --password) return ;;
+	--crl | --ocsp | --ats-plist | --password-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--host | --ip | --email | --uri | --at | --max-depth | --password) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(trustcheck --help 2>/dev/null | grep -oE -- '--[a-z][a-z0-9-]*' |

@@ -124,6 +124,10 @@ TRUST_API int trust_store_builder_add_intermediates_mem(trust_store_builder *b, 
 /* Adds the CRLs (PEM or DER, one or many) in a file. */
 TRUST_API int trust_store_builder_add_crl(trust_store_builder *b, const char *path,
 					  trust_error *err);
+/* Adds an OCSP response (DER, RFC 6960) from a file; it must be a successful
+ * response.  Its signer, certID and freshness are judged per evaluation. */
+TRUST_API int trust_store_builder_add_ocsp(trust_store_builder *b, const char *path,
+					   trust_error *err);
 /* Number of notes about inputs skipped while loading (a private key in an anchors directory). */
 TRUST_API size_t trust_store_builder_note_count(const trust_store_builder *b);
 /* Note i ("dir/key.pem: skipped, a private key, not a certificate"), owned by the builder. */
@@ -234,6 +238,10 @@ TRUST_API const char *trust_policy_rule_id(const trust_policy *p, size_t i);
 #define TRUST_EVAL_WEBPKI_STRICT 0x2u /* policy webpki: tls-server + CA/B Forum BR rules (server only) */
 #define TRUST_EVAL_NO_SIGCACHE 0x4u   /* ignore the cache (benchmarks, tests) */
 #define TRUST_EVAL_NO_CT 0x8u         /* skip Certificate Transparency rules (reported as not checked) */
+/* Revocation mode (default soft): a certificate below the anchor that no usable
+ * CRL or OCSP response covers is a warning under soft, an error under HARD; OFF checks nothing. */
+#define TRUST_EVAL_REVOCATION_HARD 0x10u
+#define TRUST_EVAL_REVOCATION_OFF 0x20u
 
 /*
  * Work limits; exceeding one fails closed and becomes the headline reason.
@@ -278,8 +286,8 @@ typedef struct trust_connection {
 } trust_connection;
 
 /* The options layout this header describes; the library accepts 1..this.
- * Version 2 appended `overlay`, version 3 `connection`. */
-#define TRUST_EVAL_OPTIONS_VERSION 3
+ * Version 2 appended `overlay`, version 3 `connection`, version 4 `email` and `uri`. */
+#define TRUST_EVAL_OPTIONS_VERSION 4
 
 /*
  * Transparent, versioned options.  Initialise with TRUST_EVAL_OPTIONS_INIT or
@@ -298,11 +306,16 @@ typedef struct trust_eval_options {
 	trust_budgets budgets;    /* [the defaults above] */
 	const trust_policy *overlay; /* version 2: policy stack on top of `policy` [NULL]; borrowed */
 	const trust_connection *connection; /* version 3: what the handshake showed [NULL]; borrowed */
+	/* Version 4: client reference identities, each matched against the leaf's SAN
+	 * (RFC 5280: an email's local part exactly, its domain and a URI's scheme and
+	 * host without regard to case) in addition to host or ip. */
+	const char *email;        /* rfc822Name ("svc@example.com"), or NULL */
+	const char *uri;          /* uniformResourceIdentifier ("spiffe://example.org/svc"), or NULL */
 } trust_eval_options;
 
 #define TRUST_EVAL_OPTIONS_INIT \
 	{ TRUST_EVAL_OPTIONS_VERSION, 0, TRUST_PURPOSE_SERVER, TRUST_POLICY_DEFAULT, \
-	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL, NULL }
+	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL, NULL, NULL, NULL }
 
 /* Sets *opts to the defaults of layout `version` (1..TRUST_EVAL_OPTIONS_VERSION), for
  * callers that cannot use the macro; TRUST_EUSAGE for NULL or another version. */
@@ -377,6 +390,10 @@ TRUST_API int64_t trust_result_time(const trust_result *r);
 TRUST_API const char *trust_result_host(const trust_result *r);
 /* IP address the result was checked against, or NULL; borrowed. */
 TRUST_API const char *trust_result_ip(const trust_result *r);
+/* Email address the result was checked against, or NULL; borrowed. */
+TRUST_API const char *trust_result_email(const trust_result *r);
+/* URI the result was checked against, or NULL; borrowed. */
+TRUST_API const char *trust_result_uri(const trust_result *r);
 /* Name of the policy used ("tls-server", or the overlay stack's name such as "apple"); borrowed. */
 TRUST_API const char *trust_result_policy(const trust_result *r);
 /* Purpose checked ("server" or "client"); static. */
@@ -411,6 +428,115 @@ TRUST_API trust_origin trust_result_path_origin(const trust_result *r, size_t p,
 TRUST_API size_t trust_result_finding_count(const trust_result *r, size_t p);
 /* Finding i of path p, borrowed from the result, or NULL. */
 TRUST_API const trust_finding *trust_result_finding(const trust_result *r, size_t p, size_t i);
+
+/* ---- client identities (mutual TLS) ---------------------------------------- */
+
+/*
+ * The identities a TLS client can present: private key + leaf + the chain
+ * built from the certificates given with it (issuer by canonical DN).  Each
+ * add_* call is one configured entry; selection prefers earlier entries, and
+ * within one entry (a directory) the identity with the longest remaining
+ * validity, then folder name order.
+ */
+typedef struct trust_identity_set trust_identity_set;
+/* OpenSSL types the identity functions take or lend (from <openssl/types.h>). */
+struct evp_pkey_st;
+struct x509_st;
+struct stack_st_X509;
+struct stack_st_X509_NAME;
+
+/* New empty set, owned by the caller (trust_identity_set_free), or NULL. */
+TRUST_API trust_identity_set *trust_identity_set_new(void);
+/* Releases a set (NULL-safe); borrowed keys and certificates die with it. */
+TRUST_API void trust_identity_set_free(trust_identity_set *set);
+/* Adds one identity from PEM files: `cert` holds the leaf first (then optional chain
+ * certificates), `key` its unencrypted private key, `chain` (may be NULL) more chain
+ * certificates; `label` (NULL: the cert path) names it in reasons.  Copied. */
+TRUST_API int trust_identity_set_add_pem(trust_identity_set *set, const char *label,
+					 const char *cert, const char *key, const char *chain,
+					 trust_error *err);
+/* Adds every NAME/ folder of `dir` holding cert.pem and key.pem (chain.pem optional),
+ * labelled NAME, as one configured entry; a folder lacking either is an error. */
+TRUST_API int trust_identity_set_add_dir(trust_identity_set *set, const char *dir,
+					 trust_error *err);
+/* Adds the key, certificate and CA certificates of a PKCS#12 file (`password` may be NULL). */
+TRUST_API int trust_identity_set_add_pkcs12(trust_identity_set *set, const char *label,
+					    const char *path, const char *password,
+					    trust_error *err);
+/* Number of identities in the set (0 for NULL). */
+TRUST_API size_t trust_identity_set_count(const trust_identity_set *set);
+/* Label of identity i (folder name, file or given label), or NULL; borrowed from the set. */
+TRUST_API const char *trust_identity_label(const trust_identity_set *set, size_t i);
+/* Private key of identity i, or NULL; borrowed from the set (EVP_PKEY_up_ref to keep it). */
+TRUST_API struct evp_pkey_st *trust_identity_key(const trust_identity_set *set, size_t i);
+/* Leaf certificate of identity i, or NULL; borrowed from the set. */
+TRUST_API struct x509_st *trust_identity_cert(const trust_identity_set *set, size_t i);
+/* Built chain of identity i without the leaf, issuer order; borrowed, never NULL for a valid i. */
+TRUST_API struct stack_st_X509 *trust_identity_chain(const trust_identity_set *set, size_t i);
+
+/* Which identity fits a CertificateRequest, and why each one does or does not. */
+typedef struct trust_identity_choice trust_identity_choice;
+
+/*
+ * Picks the identity to present.  `acceptable` is the server's CA list as
+ * OpenSSL gives it (SSL_get0_peer_CA_list; NULL or empty: any CA).  An
+ * identity fits when a certificate of its built chain is issued by an
+ * acceptable name, or its top certificate's subject is one (canonical DN
+ * comparison), every certificate of the chain is valid at `at` (0: now), the
+ * leaf has clientAuth or no EKU, and its key can make one of `sigschemes`
+ * (TLS SignatureScheme code points, e.g. 0x0403; NULL/0: any; ECDSA schemes
+ * name their curve as in TLS 1.3).  *out (trust_identity_choice_free) says
+ * which identity won and why each one did not; no fit is TRUST_OK with index -1.
+ */
+TRUST_API int trust_identity_select(trust_identity_choice **out, const trust_identity_set *set,
+				    const struct stack_st_X509_NAME *acceptable,
+				    const uint16_t *sigschemes, size_t nsigschemes, int64_t at,
+				    trust_error *err);
+/* Releases a choice (NULL-safe). */
+TRUST_API void trust_identity_choice_free(trust_identity_choice *c);
+/* Index in the set of the chosen identity, or -1 when none fits. */
+TRUST_API int trust_identity_choice_index(const trust_identity_choice *c);
+/* Number of identities judged (the set's count at selection time). */
+TRUST_API size_t trust_identity_choice_count(const trust_identity_choice *c);
+/* Stable id of the verdict on identity i ("identity.ok", "identity.ca-not-accepted",
+ * "identity.expired", ...), or NULL; borrowed from the choice. */
+TRUST_API const char *trust_identity_choice_reason(const trust_identity_choice *c, size_t i);
+/* One-line explanation for identity i, or NULL; borrowed from the choice. */
+TRUST_API const char *trust_identity_choice_message(const trust_identity_choice *c, size_t i);
+
+/* ---- OpenSSL integration (mutual TLS) -------------------------------------- */
+
+struct ssl_ctx_st;
+struct ssl_st;
+
+/*
+ * Server side: the client chain's verdict comes from trust_evaluate (purpose
+ * client, `policy` stacked on tls-client; borrowed, must outlive ctx) against
+ * `store` (consumed, freed with ctx or the next swap), mirrored into OpenSSL's
+ * verify result so a rejected client gets an alert; a client certificate is
+ * required, and the store's anchors are sent as the acceptable-CA list.
+ * Installs ctx's client-hello and cert-verify callbacks (the caller must not
+ * replace them).  Once per ctx.
+ */
+TRUST_API int trust_ssl_ctx_use_policy(struct ssl_ctx_st *ctx, trust_store *store,
+				       const trust_policy *policy, trust_error *err);
+/*
+ * Replaces the server's store (consumed) for handshakes whose ClientHello
+ * arrives afterwards; handshakes already started keep the store they took,
+ * which is freed when the last of them ends.  Safe while other threads handshake.
+ */
+TRUST_API int trust_ssl_ctx_set_store(struct ssl_ctx_st *ctx, trust_store *store,
+				      trust_error *err);
+/* The verdict on this connection's client chain (who, which rule failed), or NULL if none
+ * was made; borrowed from the SSL, valid until it is freed. */
+TRUST_API const trust_result *trust_ssl_result(const struct ssl_st *ssl);
+/* Client side: answers CertificateRequest with trust_identity_select over `set`
+ * (borrowed, must outlive ctx), or no certificate when none fits.  Installs ctx's cert_cb. */
+TRUST_API int trust_ssl_ctx_use_identities(struct ssl_ctx_st *ctx, const trust_identity_set *set,
+					   trust_error *err);
+/* The selection made for this connection (every identity's reason), or NULL if the
+ * server asked for no certificate; borrowed from the SSL. */
+TRUST_API const trust_identity_choice *trust_ssl_identity_choice(const struct ssl_st *ssl);
 
 /* ---- reports ------------------------------------------------------------- */
 

@@ -59,7 +59,8 @@ static truleset rules_for(const trust_eval_options *o)
 static const size_t options_size[TRUST_EVAL_OPTIONS_VERSION + 1] = {
 	[1] = offsetof(trust_eval_options, overlay),
 	[2] = offsetof(trust_eval_options, connection),
-	[3] = sizeof(trust_eval_options),
+	[3] = offsetof(trust_eval_options, email),
+	[4] = sizeof(trust_eval_options),
 };
 
 static const trust_budgets default_budgets = {
@@ -122,6 +123,11 @@ static int resolve_options(trust_eval_options *o, const trust_eval_options *in,
 	memcpy(o, in, options_size[in->version]);
 	if (o->host && o->ip)
 		return terr_set(err, TRUST_EUSAGE, "options: give a host name or an IP, not both");
+	const char *why;
+	if (o->email && (why = tnames_email_syntax(o->email)) != NULL)
+		return terr_set(err, TRUST_EUSAGE, "email '%s': %s", o->email, why);
+	if (o->uri && (why = tnames_uri_syntax(o->uri)) != NULL)
+		return terr_set(err, TRUST_EUSAGE, "uri '%s': %s", o->uri, why);
 	if (tbudgets_resolve(&o->budgets) != TRUST_OK)
 		return terr_set(err, TRUST_EUSAGE,
 				"options: a budget is negative (0 is the default, "
@@ -134,6 +140,8 @@ static int resolve_options(trust_eval_options *o, const trust_eval_options *in,
 		return terr_set(err, TRUST_EUSAGE, "options: unknown base policy");
 	bool server = o->policy == TRUST_POLICY_TLS_SERVER ||
 		      (o->policy == TRUST_POLICY_DEFAULT && o->purpose == TRUST_PURPOSE_SERVER);
+	if ((o->flags & TRUST_EVAL_REVOCATION_HARD) && (o->flags & TRUST_EVAL_REVOCATION_OFF))
+		return terr_set(err, TRUST_EUSAGE, "options: revocation cannot be both hard and off");
 	if ((o->flags & TRUST_EVAL_WEBPKI_STRICT) && !server)
 		return terr_set(err, TRUST_EUSAGE,
 				"options: the webpki profile applies to TLS server certificates only");
@@ -180,6 +188,9 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.rules = rules_for(opts);
 	ctx.policy = opts->overlay;
 	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;
+	ctx.revocation = (opts->flags & TRUST_EVAL_REVOCATION_OFF)    ? TV_REVOCATION_OFF
+			 : (opts->flags & TRUST_EVAL_REVOCATION_HARD) ? TV_REVOCATION_HARD
+								      : TV_REVOCATION_SOFT;
 	r->at = ctx.at;
 	r->anchors = tanchor_sources_ref(store->anchor_sources);
 	r->policy = ctx.rules.policy_name;
@@ -225,6 +236,11 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 		}
 		ctx.ip = ipbuf;
 		ctx.ip_len = iplen;
+	}
+	if ((opts->email && !(ctx.email = r->email = strdup(opts->email))) ||
+	    (opts->uri && !(ctx.uri = r->uri = strdup(opts->uri)))) {
+		trust_result_free(r);
+		return terr_set(err, TRUST_ENOMEM, "out of memory");
 	}
 
 	if (chain->certs.n > (size_t)opts->budgets.max_presented)

@@ -112,6 +112,10 @@
 #define TRUST_ID_NAMES_DNS_MISMATCH "names.dns.mismatch"
 #define TRUST_ID_NAMES_IP "names.ip"
 #define TRUST_ID_NAMES_IP_MISMATCH "names.ip.mismatch"
+#define TRUST_ID_NAMES_EMAIL "names.email"
+#define TRUST_ID_NAMES_EMAIL_MISMATCH "names.email.mismatch"
+#define TRUST_ID_NAMES_URI "names.uri"
+#define TRUST_ID_NAMES_URI_MISMATCH "names.uri.mismatch"
 #define TRUST_ID_NAMES_SAN_MALFORMED "names.san.malformed"
 
 /* Revocation. */
@@ -121,6 +125,10 @@
 #define TRUST_ID_REVOCATION_CRL_UNSUPPORTED "revocation.crl-unsupported"
 #define TRUST_ID_REVOCATION_CRL_UNUSABLE "revocation.crl-unusable"
 #define TRUST_ID_REVOCATION_REVOKED "revocation.revoked"
+#define TRUST_ID_REVOCATION_COVERED "revocation.covered"
+#define TRUST_ID_REVOCATION_NOT_COVERED "revocation.not-covered"
+#define TRUST_ID_REVOCATION_NOT_CHECKED "revocation.not-checked"
+#define TRUST_ID_REVOCATION_OCSP_UNUSABLE "revocation.ocsp-unusable"
 
 /* App Transport Security (policy overlays). */
 #define TRUST_ID_ATS_PINNED_DOMAINS "ats.pinned-domains"

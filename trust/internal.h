@@ -14,6 +14,7 @@
 #include <openssl/asn1t.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509v3.h>
 #include <openssl/err.h>
 #include <limits.h>
@@ -279,6 +280,12 @@ TRUST_HIDDEN bool tanchor_sources_system_only(const tanchor_sources *l);
 
 /* ---- store (store.c) ---- */
 
+/* Successful OCSP responses of the store (store.c loads, check_ocsp.c judges). */
+typedef struct tocsp_list {
+	OCSP_BASICRESP **v;
+	size_t n, cap;
+} tocsp_list;
+
 typedef struct tcrl_list {
 	X509_CRL **v;
 	size_t n, cap;
@@ -312,6 +319,7 @@ struct trust_store {
 	struct hidx *by_subject;  /* sorted by tname_key of the raw subject */
 	size_t nanchors, npool;
 	tcrl_list crls;
+	tocsp_list ocsps;
 	/* Second index, by subjectKeyIdentifier, built on first use (store_ski.c):
 	 * it needs every certificate parsed, which lazy loading avoids on the
 	 * hot path, and only diagnostics of failed searches ask for it. */
@@ -328,6 +336,13 @@ struct trust_store {
 	tanchor_sources *anchor_sources; /* what the anchors were read from */
 };
 
+/* Runs build(s) once, however many threads ask (the store's lazily built indexes). */
+TRUST_HIDDEN void tstore_build_once(trust_store *s, pthread_mutex_t *mu, atomic_bool *built,
+				    void (*build)(trust_store *s));
+/* First position in v[0..n) (sorted by h) whose h is >= h. */
+TRUST_HIDDEN size_t thidx_lower_bound(const struct hidx *v, size_t n, uint64_t h);
+/* qsort order of struct hidx: by h, then by index. */
+TRUST_HIDDEN int thidx_cmp(const void *a, const void *b);
 TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
 TRUST_HIDDEN int tcandidates_push(tcandidates *c, const struct trust_cert_entry *e);
 /* Appends every anchor and pool entry whose raw subject bytes are child's
@@ -348,6 +363,9 @@ TRUST_HIDDEN void tstore_canon_free(trust_store *s);
 TRUST_HIDDEN trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c);
 /* CRLs whose issuer name matches `issuer`'s subject. */
 TRUST_HIDDEN const tcrl_list *tstore_crls(const trust_store *s);
+TRUST_HIDDEN const tocsp_list *tstore_ocsps(const trust_store *s);
+/* The basic response inside a DER OCSPResponse, or NULL with *why (a static string). */
+TRUST_HIDDEN OCSP_BASICRESP *tocsp_parse(const unsigned char *der, size_t len, const char **why);
 
 /* ---- presented chain (chain.c) ---- */
 struct trust_chain {
@@ -448,6 +466,9 @@ typedef struct truleset {
 	bool webpki;             /* CA/B Forum profile (TRUST_EVAL_WEBPKI_STRICT): check_webpki*.c */
 } truleset;
 
+/* How an uncovered certificate is judged (TRUST_EVAL_REVOCATION_*). */
+typedef enum tv_revocation { TV_REVOCATION_SOFT, TV_REVOCATION_HARD, TV_REVOCATION_OFF } tv_revocation;
+
 typedef struct tv_ctx {
 	const trust_store *store;
 	const trust_chain *chain; /* what the peer sent, for advice about its order */
@@ -457,9 +478,12 @@ typedef struct tv_ctx {
 	const char *host;         /* A-label, lower case, no trailing dot; or NULL */
 	const unsigned char *ip;  /* 4 or 16 bytes, or NULL */
 	size_t ip_len;
+	const char *email;        /* reference rfc822Name, or NULL */
+	const char *uri;          /* reference URI, or NULL */
 	truleset rules;
 	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
+	tv_revocation revocation; /* TRUST_EVAL_REVOCATION_* */
 	const trust_connection *conn; /* what the handshake showed, or NULL (result's copy) */
 } tv_ctx;
 
@@ -529,6 +553,14 @@ TRUST_HIDDEN const char *tnames_ip_text(char *buf, size_t len, const ASN1_OCTET_
  * "xn--" label a valid A-label, a wildcard over no public suffix.  NULL if
  * so, else why not (static text).  certgen asks before issuing. */
 TRUST_HIDDEN const char *tnames_host_syntax(const char *name);
+/* What is wrong with a reference email (local@domain), or NULL if usable.  (names_email.c) */
+TRUST_HIDDEN const char *tnames_email_syntax(const char *email);
+/* 1 if SAN rfc822Name (len bytes) names `email`: local part exact, domain in any case. */
+TRUST_HIDDEN bool tnames_email_match(const char *san, size_t len, const char *email);
+/* What is wrong with a reference URI (scheme:rest), or NULL if usable.  (names_uri.c) */
+TRUST_HIDDEN const char *tnames_uri_syntax(const char *uri);
+/* 1 if SAN URI (len bytes) names `uri`: scheme and authority in any case, the rest exact. */
+TRUST_HIDDEN bool tnames_uri_match(const char *san, size_t len, const char *uri);
 
 /* ---- result internals (result.c) ---- */
 
@@ -544,6 +576,8 @@ struct trust_result {
 	int64_t at;
 	char *host;
 	char *ip;
+	char *email;
+	char *uri;
 	const char *policy;
 	char *policy_owned;     /* the overlay's name, when one was given */
 	const char *purpose;

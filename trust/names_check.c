@@ -1,5 +1,5 @@
 /*
- * The reference identity (host or IP) against the leaf's subjectAltName.
+ * The reference identities (host or IP; email, URI) against the leaf's subjectAltName.
  * Only SAN entries count: a certificate without a SAN matches nothing, even if
  * its CN spells the host (RFC 6125 §6.4.4 as browsers apply it).  An IP is
  * compared only with iPAddress entries, never with dNSName text; a host that
@@ -34,6 +34,10 @@ static void describe_sans(char *buf, size_t len, const GENERAL_NAMES *gens)
 		} else if (g->type == GEN_IPADD) {
 			char ip[64];
 			snprintf(item, sizeof(item), "IP:%s", ip_text(ip, sizeof(ip), g->d.iPAddress));
+		} else if (g->type == GEN_EMAIL || g->type == GEN_URI) {
+			const ASN1_STRING *v = g->d.ia5;
+			snprintf(item, sizeof(item), "%s:%.*s", g->type == GEN_EMAIL ? "email" : "URI",
+				 ASN1_STRING_length(v), (const char *)ASN1_STRING_get0_data(v));
 		} else {
 			continue;
 		}
@@ -126,9 +130,48 @@ static int check_ip(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const unsi
 	return 1;
 }
 
+/* An email or URI reference identity against the SAN entries of `type`. */
+typedef struct ref_kind {
+	int type;
+	const char *label, *pass, *mismatch;
+	bool (*match)(const char *san, size_t len, const char *ref);
+} ref_kind;
+
+static const ref_kind EMAIL = { GEN_EMAIL, "email", TRUST_ID_NAMES_EMAIL,
+				TRUST_ID_NAMES_EMAIL_MISMATCH, tnames_email_match };
+static const ref_kind URI = { GEN_URI, "URI", TRUST_ID_NAMES_URI, TRUST_ID_NAMES_URI_MISMATCH,
+			      tnames_uri_match };
+
+static int check_ref(tv_ctx *ctx, tpath *p, const GENERAL_NAMES *gens, const ref_kind *k,
+		     const char *ref)
+{
+	const char *policy = ctx->rules.policy_name;
+	for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens); i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type != k->type)
+			continue;
+		const char *v = (const char *)ASN1_STRING_get0_data(g->d.ia5);
+		size_t len = (size_t)ASN1_STRING_length(g->d.ia5);
+		if (k->match(v, len, ref)) {
+			tfinding *f = tpath_add(p, k->pass, TRUST_SEV_PASS, 0, policy,
+						"%s matches SAN %s:%.*s", ref, k->label, (int)len, v);
+			tfinding_param(f, k->type == GEN_EMAIL ? "email" : "uri", "%s", ref);
+			return 0;
+		}
+	}
+	char sans[512];
+	describe_sans(sans, sizeof(sans), gens);
+	tfinding *f = tpath_add(p, k->mismatch, TRUST_SEV_ERROR, 0, policy,
+				"%s is not among the certificate's %s names (%s)", ref, k->label,
+				gens ? (sans[0] ? sans : "no names of a known type") : "no subjectAltName");
+	tfinding_param(f, k->type == GEN_EMAIL ? "email" : "uri", "%s", ref);
+	tfinding_param(f, "sans", "%s", sans);
+	return 1;
+}
+
 int tnames_check_leaf(tv_ctx *ctx, tpath *p)
 {
-	if (!ctx->host && !ctx->ip)
+	if (!ctx->host && !ctx->ip && !ctx->email && !ctx->uri)
 		return 0;
 	int crit = -1;
 	GENERAL_NAMES *gens = tcert_ext_d2i(p->certs[0], NID_subject_alt_name, &crit);
@@ -141,13 +184,17 @@ int tnames_check_leaf(tv_ctx *ctx, tpath *p)
 	}
 	unsigned char lit[16];
 	size_t lit_len = 0;
-	int rc;
+	int rc = 0;
 	if (ctx->host && tnames_parse_ip(lit, &lit_len, ctx->host) == 0)
 		rc = check_ip(ctx, p, gens, lit, lit_len);
 	else if (ctx->host)
 		rc = check_host(ctx, p, gens);
-	else
+	else if (ctx->ip)
 		rc = check_ip(ctx, p, gens, ctx->ip, ctx->ip_len);
+	if (ctx->email)
+		rc |= check_ref(ctx, p, gens, &EMAIL, ctx->email);
+	if (ctx->uri)
+		rc |= check_ref(ctx, p, gens, &URI, ctx->uri);
 	GENERAL_NAMES_free(gens);
 	return rc;
 }

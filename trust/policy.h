@@ -223,6 +223,11 @@ TRUST_HIDDEN void tcheck_key_usage_rule(tv_ctx *ctx, tpath *p, const tpolicy_rul
 TRUST_HIDDEN void tcheck_san_required(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_apple_names(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_sct_count(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+/* Issuing certificates are v3 CAs with a subject, or their keyUsage allows keyCertSign
+ * (check_apple_ca.c, apple-policy.md rule 18; param "aspect"). */
+TRUST_HIDDEN void tcheck_apple_ca_structure(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
+/* Every certificate in scope, the anchor included, is in date (rule 19). */
+TRUST_HIDDEN void tcheck_temporal_validity(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_anchor_origin(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_ats_trust(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);
 TRUST_HIDDEN void tcheck_ats_connection(tv_ctx *ctx, tpath *p, const tpolicy_rule *r);

@@ -87,6 +87,13 @@ static const tparam_spec client_name_params[] = {
 	{ NULL, 0, 0, 0, NULL, false }
 };
 
+static const char *const ca_aspect_words[] = { "basic-constraints", "key-usage", NULL };
+
+static const tparam_spec ca_structure_params[] = {
+	{ "aspect", TPT_STRING, 0, 0, ca_aspect_words, true },
+	{ NULL, 0, 0, 0, NULL, false }
+};
+
 static const tpolicy_kind kinds[] = {
 	{ "validity-max", validity_params, tcheck_validity_max, false },
 	{ "key-size", key_size_params, tcheck_key_size, false },
@@ -115,6 +122,8 @@ static const tpolicy_kind kinds[] = {
 	{ "anchor-pins", pin_list_params, tcheck_anchor_pins, false },
 	{ "client-pins", pin_list_params, tcheck_client_pins, false },
 	{ "client-names", client_name_params, tcheck_client_names, false },
+	{ "ca-structure", ca_structure_params, tcheck_apple_ca_structure, false },
+	{ "temporal-validity", no_params, tcheck_temporal_validity, false },
 };
 
 const tpolicy_kind *tpolicy_kind_find(const char *name)

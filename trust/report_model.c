@@ -135,6 +135,36 @@ static json_t *key_model(const treport_certinfo *ci, bool *ok)
 	return k;
 }
 
+/*
+ * What covered certificate i for revocation, from its coverage finding
+ * (check_revocation.c gives each certificate below the anchor exactly one):
+ * null for anchors; status "good", "revoked", "not-covered" or "not-checked"
+ * with the source that answered ("crl"), or null when none did.
+ */
+static json_t *revocation_model(const trust_result *r, size_t p, size_t i, bool *ok)
+{
+	if (trust_result_path_origin(r, p, i) != TRUST_ORIGIN_NONE)
+		return json_null();
+	const char *status = "not-checked", *source = NULL;
+	for (size_t k = 0; k < trust_result_finding_count(r, p); k++) {
+		const trust_finding *f = trust_result_finding(r, p, k);
+		bool covered = strcmp(f->id, TRUST_ID_REVOCATION_COVERED) == 0;
+		bool revoked = strcmp(f->id, TRUST_ID_REVOCATION_REVOKED) == 0;
+		if (f->cert != (int)i ||
+		    (!covered && !revoked && strcmp(f->id, TRUST_ID_REVOCATION_NOT_COVERED) != 0))
+			continue;
+		status = covered ? "good" : revoked ? "revoked" : "not-covered";
+		for (size_t q = 0; q < f->nparams; q++)
+			if (strcmp(f->params[q].key, "source") == 0)
+				source = f->params[q].value;
+		break;
+	}
+	json_t *o = json_object();
+	put(o, "status", jstr(status), ok);
+	put(o, "source", jstr(source), ok);
+	return o;
+}
+
 static json_t *cert_model(const trust_result *r, size_t p, size_t i, bool *ok)
 {
 	const trust_cert *c = trust_result_path_cert(r, p, i);
@@ -174,6 +204,7 @@ static json_t *cert_model(const trust_result *r, size_t p, size_t i, bool *ok)
 	put(o, "sans", sans, ok);
 	put(o, "anchor_origin", jstr(treport_origin_name(trust_result_path_origin(r, p, i))), ok);
 	put(o, "source", jstr(trust_cert_source(c)), ok);
+	put(o, "revocation", revocation_model(r, p, i, ok), ok);
 	treport_certinfo_cleanup(&ci);
 	return o;
 }

@@ -323,6 +323,8 @@ void trust_result_free(trust_result *r)
 	free(r->paths);
 	free(r->reason_msg);
 	free(r->host);
+	free(r->email);
+	free(r->uri);
 	free(r->ip);
 	tanchor_sources_unref(r->anchors);
 	free(r->policy_owned);
@@ -372,6 +374,16 @@ const char *trust_result_budget_hit(const trust_result *r)
 int64_t trust_result_time(const trust_result *r)
 {
 	return r ? r->at : 0;
+}
+
+const char *trust_result_email(const trust_result *r)
+{
+	return r ? r->email : NULL;
+}
+
+const char *trust_result_uri(const trust_result *r)
+{
+	return r ? r->uri : NULL;
 }
 
 const char *trust_result_host(const trust_result *r)

@@ -16,6 +16,7 @@ struct trust_store_builder {
 	struct trust_cert_entry *e;
 	size_t n, cap;
 	tcrl_list crls;
+	tocsp_list ocsps;
 	tanchor_sources *sources;
 	tnotes notes;
 };
@@ -33,6 +34,14 @@ static void crls_clear(tcrl_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+static void ocsps_clear(tocsp_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		OCSP_BASICRESP_free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
 void trust_store_builder_free(trust_store_builder *b)
 {
 	if (!b)
@@ -41,6 +50,7 @@ void trust_store_builder_free(trust_store_builder *b)
 		tcert_unref(b->e[i].cert);
 	free(b->e);
 	crls_clear(&b->crls);
+	ocsps_clear(&b->ocsps);
 	tanchor_sources_unref(b->sources);
 	tnotes_clear(&b->notes);
 	free(b);
@@ -236,6 +246,35 @@ int trust_store_builder_add_crl(trust_store_builder *b, const char *path, trust_
 	return rc;
 }
 
+int trust_store_builder_add_ocsp(trust_store_builder *b, const char *path, trust_error *err)
+{
+	if (!b || !path)
+		return terr_set(err, TRUST_EUSAGE, "ocsp: bad arguments");
+	unsigned char *data;
+	size_t len;
+	int rc = tload_file(&data, &len, path, err);
+	if (rc != TRUST_OK)
+		return rc;
+	const char *why = NULL;
+	OCSP_BASICRESP *bs = tocsp_parse(data, len, &why);
+	free(data);
+	if (!bs)
+		return terr_set(err, TRUST_EPARSE, "%s: %s", path, why);
+	tocsp_list *l = &b->ocsps;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 4;
+		OCSP_BASICRESP **v = realloc(l->v, cap * sizeof(*v));
+		if (!v) {
+			OCSP_BASICRESP_free(bs);
+			return terr_set(err, TRUST_ENOMEM, "out of memory");
+		}
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = bs;
+	return TRUST_OK;
+}
+
 static int cmp_der(const void *a, const void *b)
 {
 	const struct trust_cert_entry *x = a, *y = b;
@@ -259,7 +298,7 @@ static int cmp_order(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int cmp_hidx(const void *a, const void *b)
+int thidx_cmp(const void *a, const void *b)
 {
 	const struct hidx *x = a, *y = b;
 	if (x->h != y->h)
@@ -303,6 +342,7 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 	s->e = b->e;
 	s->n = b->n;
 	s->crls = b->crls;
+	s->ocsps = b->ocsps;
 	s->anchor_sources = b->sources;
 	tnotes_clear(&b->notes);
 	for (size_t i = 0; i < s->n; i++) {
@@ -314,7 +354,7 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 			s->npool++;
 	}
 	if (s->n)
-		qsort(s->by_subject, s->n, sizeof(*s->by_subject), cmp_hidx);
+		qsort(s->by_subject, s->n, sizeof(*s->by_subject), thidx_cmp);
 	free(b);
 	*out = s;
 	return TRUST_OK;
@@ -331,6 +371,7 @@ void trust_store_free(trust_store *s)
 	tstore_ski_free(s);
 	tstore_canon_free(s);
 	crls_clear(&s->crls);
+	ocsps_clear(&s->ocsps);
 	tanchor_sources_unref(s->anchor_sources);
 	free(s);
 }
@@ -365,18 +406,35 @@ int tcandidates_push(tcandidates *c, const struct trust_cert_entry *e)
 	return TRUST_OK;
 }
 
-/* First index in by_subject whose hash is >= h. */
-static size_t lower_bound(const trust_store *s, uint64_t h)
+size_t thidx_lower_bound(const struct hidx *v, size_t n, uint64_t h)
 {
-	size_t lo = 0, hi = s->n;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (s->by_subject[mid].h < h)
+		if (v[mid].h < h)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+static size_t lower_bound(const trust_store *s, uint64_t h)
+{
+	return thidx_lower_bound(s->by_subject, s->n, h);
+}
+
+void tstore_build_once(trust_store *s, pthread_mutex_t *mu, atomic_bool *built,
+		       void (*build)(trust_store *s))
+{
+	if (atomic_load_explicit(built, memory_order_acquire))
+		return;
+	pthread_mutex_lock(mu);
+	if (!atomic_load_explicit(built, memory_order_relaxed)) {
+		build(s);
+		atomic_store_explicit(built, true, memory_order_release);
+	}
+	pthread_mutex_unlock(mu);
 }
 
 /*
@@ -416,4 +474,9 @@ trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c)
 const tcrl_list *tstore_crls(const trust_store *s)
 {
 	return &s->crls;
+}
+
+const tocsp_list *tstore_ocsps(const trust_store *s)
+{
+	return &s->ocsps;
 }

@@ -22,14 +22,6 @@ void tstore_canon_free(trust_store *s)
 	pthread_mutex_destroy(&s->canon_mu);
 }
 
-static int cmp_h(const void *a, const void *b)
-{
-	const struct hidx *x = a, *y = b;
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
 /* On allocation failure the index stays empty: searches find nothing more. */
 static void build(trust_store *s)
 {
@@ -43,30 +35,15 @@ static void build(trust_store *s)
 		s->by_canon[s->ncanon].i = i;
 		s->ncanon++;
 	}
-	qsort(s->by_canon, s->ncanon, sizeof(*s->by_canon), cmp_h);
+	qsort(s->by_canon, s->ncanon, sizeof(*s->by_canon), thidx_cmp);
 }
 
 int tstore_find_canonical(const trust_store *store, const trust_cert *child, tcandidates *out)
 {
 	/* A lazily built cache; the store stays logically immutable. */
 	trust_store *s = (trust_store *)store;
-	if (!atomic_load_explicit(&s->canon_built, memory_order_acquire)) {
-		pthread_mutex_lock(&s->canon_mu);
-		if (!atomic_load_explicit(&s->canon_built, memory_order_relaxed)) {
-			build(s);
-			atomic_store_explicit(&s->canon_built, true, memory_order_release);
-		}
-		pthread_mutex_unlock(&s->canon_mu);
-	}
-	size_t lo = 0, hi = s->ncanon;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->by_canon[mid].h < child->issuer_hash)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t k = lo; k < s->ncanon && s->by_canon[k].h == child->issuer_hash; k++) {
+	tstore_build_once(s, &s->canon_mu, &s->canon_built, build);
+	for (size_t k = thidx_lower_bound(s->by_canon, s->ncanon, child->issuer_hash); k < s->ncanon && s->by_canon[k].h == child->issuer_hash; k++) {
 		const struct trust_cert_entry *e = &s->e[s->by_canon[k].i];
 		if (!tcert_names_chain(e->cert, child))
 			continue;

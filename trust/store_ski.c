@@ -53,14 +53,7 @@ int tstore_find_by_ski(const trust_store *store, const ASN1_OCTET_STRING *keyid,
 	trust_store *s = (trust_store *)store;
 	if (!keyid)
 		return TRUST_OK;
-	if (!atomic_load_explicit(&s->ski_built, memory_order_acquire)) {
-		pthread_mutex_lock(&s->ski_mu);
-		if (!atomic_load_explicit(&s->ski_built, memory_order_relaxed)) {
-			build(s);
-			atomic_store_explicit(&s->ski_built, true, memory_order_release);
-		}
-		pthread_mutex_unlock(&s->ski_mu);
-	}
+	tstore_build_once(s, &s->ski_mu, &s->ski_built, build);
 	size_t lo = 0, hi = s->nski;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

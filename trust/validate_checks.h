@@ -84,8 +84,21 @@ TRUST_HIDDEN int tcheck_ca(tv_ctx *ctx, tpath *p);
 TRUST_HIDDEN int tcheck_eku(tv_ctx *ctx, tpath *p);
 /* Under a TLS policy, a warning when the leaf is a CA certificate (check_leaf.c). */
 TRUST_HIDDEN int tcheck_leaf_role(tv_ctx *ctx, tpath *p);
-/* Revocation of every non-anchor certificate against the store's CRLs (check_revocation.c). */
+/* Revocation of every non-anchor certificate against the store's CRLs and
+ * OCSP responses, per ctx->revocation (check_revocation.c). */
 TRUST_HIDDEN int tcheck_revocation(tv_ctx *ctx, tpath *p);
+/* The ERROR revocation.revoked on certificate i: `source` ("crl", "ocsp"), CRL
+ * reason code (-1 none), revocation time (check_revocation.c). */
+TRUST_HIDDEN void tv_report_revoked(tpath *p, size_t i, const char *source, int reason,
+				    const ASN1_TIME *when);
+
+/* What a revocation source said about one certificate. */
+typedef enum tv_rev_answer { TV_REV_NONE, TV_REV_GOOD, TV_REV_REVOKED } tv_rev_answer;
+/* Certificate i of p against the store's OCSP responses and the stapled one
+ * (check_ocsp.c): TV_REV_NONE with *why when none usable names it. */
+TRUST_HIDDEN tv_rev_answer tcheck_ocsp(tv_ctx *ctx, tpath *p, size_t i, const char **why);
+/* 1 if there is any OCSP response to consult (store or stapled). */
+TRUST_HIDDEN bool tcheck_ocsp_available(const tv_ctx *ctx);
 
 /* The webpki rules built in for TRUST_EVAL_WEBPKI_STRICT / base "webpki" (check_webpki.c). */
 TRUST_HIDDEN int tcheck_webpki(tv_ctx *ctx, tpath *p);

@@ -331,4 +331,46 @@ for name in ("apple", "ats"):
             sys.exit(f"{name}: {r['id']} has no remedy")
 PY
 
+# ---- apple.ca-basic-constraints, apple.ca-keyusage (rule 18), apple.temporal-validity (rule 19)
+cat >ca-rules.json <<'JSON'
+{ "format": 1,
+  "certificates": [
+    { "name": "root", "subject": "/CN=CA Rules Root" },
+    { "name": "ok-inter", "issuer": "root", "profile": "ca" },
+    { "name": "ok", "issuer": "ok-inter", "san": ["ok.test"] },
+    { "name": "nobc-inter", "issuer": "root", "profile": "ca", "defects": ["no-basic-constraints"] },
+    { "name": "nobc", "issuer": "nobc-inter", "san": ["nobc.test"] },
+    { "name": "noku-inter", "issuer": "root", "profile": "ca", "key_usage": ["digitalSignature"] },
+    { "name": "noku", "issuer": "noku-inter", "san": ["noku.test"] },
+    { "name": "old", "issuer": "ok-inter", "san": ["old.test"],
+      "validity": { "not_before": "now-30d", "not_after": "now-1d" } }
+  ],
+  "files": [
+    { "path": "root.pem", "certs": ["root"] },
+    { "path": "ok.pem", "certs": ["ok", "ok-inter"] },
+    { "path": "nobc.pem", "certs": ["nobc", "nobc-inter"] },
+    { "path": "noku.pem", "certs": ["noku", "noku-inter"] },
+    { "path": "old.pem", "certs": ["old", "ok-inter"] }
+  ] }
+JSON
+"$CERTGEN" -q apply ca-rules.json --out ca-rules || bad "certgen apply ca-rules.json"
+cr() { tcj --policy apple --anchors ca-rules/root.pem --ct off --host "$1.test" "ca-rules/$1.pem"; }
+cr ok
+want "rule 18: a v3 CA intermediate" 0 apple.ca-basic-constraints pass
+want "rule 18: keyUsage with keyCertSign" 0 apple.ca-keyusage pass
+want "rule 19: every certificate in date" 0 apple.temporal-validity pass
+cr nobc
+want "rule 18: an intermediate without basicConstraints" 1 apple.ca-basic-constraints error
+cr noku
+want "rule 18: an intermediate whose keyUsage lacks keyCertSign" 1 apple.ca-keyusage error
+cr old
+want "rule 19: an expired leaf" 1 apple.temporal-validity error
+tcj --policy apple --anchors ca-rules/root.pem --ct off --host ok.test --at 2099-01-01T00:00:00Z \
+	ca-rules/ok.pem
+want "rule 19: the anchor expired too" 1 apple.temporal-validity error
+python3 -c 'import json
+f = [x for p in [json.load(open("out.json"))] for x in p["paths"][p["chosen_path"]]["findings"]
+     if x["id"] == "apple.temporal-validity" and x["severity"] == "error"]
+assert {x["cert"] for x in f} == {0, 1, 2}, f' && ok || bad "rule 19 names every expired certificate, the anchor included"
+
 tb_done apple-policy

@@ -16,6 +16,12 @@ run_hint() {
 	PATH="$(dirname "$CERTGEN"):$PATH" sh -c "$line" >hint.out 2>hint.err
 }
 
+# ---- every command listed by --help has its own --help with examples
+for c in $(cg --help | awk '/^commands:/ { on = 1; next } on && NF == 0 { exit } on { print $1 }'); do
+	expect 0 "$c --help" cg "$c" --help
+	has out.txt "example" "$c --help shows examples"
+done
+
 # ---- -V, and hints carry the --dir used (with quotes where the shell needs them)
 expect 0 "-V prints the version" cg -V
 has out.txt "^certgen [0-9]" "-V is --version"

@@ -136,6 +136,15 @@ tc "expired leaf" 1 --connect "$srv" --host expired.bad.test --anchors cases/bad
 is "expired" '["reason"]["id"]' rfc5280.validity.expired
 tc "stapled OCSP is seen" 0 --connect "$srv" --host ocsp-good.bad.test --anchors "$ca"
 is "ocsp" '["connection"]["ocsp_stapled"]' True
+# The stapled response is judged: good covers the leaf, revoked rejects it.
+is "stapled good covers the leaf" '["paths"][0]["certificates"][0]["revocation"]' \
+	"{'status': 'good', 'source': 'ocsp'}"
+tc "stapled revoked OCSP rejects" 1 --connect "$srv" --host ocsp-revoked.bad.test --anchors "$ca"
+is "stapled revoked" '["reason"]["id"]' revocation.revoked
+python3 -c 'import json; f = [f for f in json.load(open("r.json"))["paths"][0]["findings"]
+	if f["id"] == "revocation.revoked"][0]
+assert f["params"]["source"] == "ocsp" and f["params"]["reason"] == "keyCompromise"' \
+	&& ok || bad "stapled revoked: finding lacks source ocsp / reason keyCompromise"
 tc "https URL form" 0 --connect "https://localhost:$port/index.html" --anchors "$ca"
 is "url" '["host"]' localhost
 tc "an IP target is checked as an IP" 0 --connect "$srv" --anchors "$ca"

@@ -98,6 +98,29 @@ run "revoked leaf with --crl" 1 "$F/revoked/chain.pem" $A $H --crl "$F/revoked/c
 out_has "revoked leaf says why" "because revocation.revoked"
 run "revoked leaf without a CRL" 0 "$F/revoked/chain.pem" $A $H
 run "good leaf with the CRL" 0 "$F/good/chain.pem" $A $H --crl "$F/revoked/crl.pem"
+# The intermediate's CRL covers the leaf, not the intermediate: a warning
+# under soft (the default), the reason for rejection under hard.
+out_has "soft: the uncovered intermediate is a warning" "warn  revocation.not-covered"
+out_has "soft: the count says what was covered" "1 of 2 certificates below the anchor"
+run "--revocation hard, intermediate uncovered" 1 "$F/good/chain.pem" $A $H \
+	--crl "$F/revoked/crl.pem" --revocation hard
+out_has "hard names the uncovered certificate" "because revocation.not-covered (certificate 1"
+run "--revocation hard without any CRL" 1 "$F/good/chain.pem" $A $H --revocation hard
+run "--revocation off ignores the revoking CRL" 0 "$F/revoked/chain.pem" $A $H \
+	--crl "$F/revoked/crl.pem" --revocation off
+out_has "off says revocation was not checked" "revocation.not-checked"
+run "bad --revocation" 2 "$F/good/chain.pem" $A $H --revocation maybe
+err_line "bad --revocation" "--revocation: 'maybe' is not soft, hard or off"
+# JSON states per certificate what covered it.
+run "per-certificate coverage in JSON" 0 "$F/good/chain.pem" $A $H --crl "$F/revoked/crl.pem" \
+	--format json
+if python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["paths"][0]["certificates"]
+want = [{"status": "good", "source": "crl"}, {"status": "not-covered", "source": None}, None]
+sys.exit(0 if [x["revocation"] for x in c] == want else 1)' "$tmp/out"; then ok; else
+	bad "JSON revocation per certificate: $(head -c 300 "$tmp/out")"
+fi
 
 # Unreadable input: exit 2, one line naming the file
 for g in garbage/garbage.bin garbage/empty.pem garbage/truncated.der garbage/badbase64.pem \
@@ -153,8 +176,11 @@ run "json" 0 "$F/good/chain.pem" $A $H --format json
 first_line "json" "{"
 out_has "json verdict" '"verdict": "trusted"'
 run "cbor" 1 "$F/expired/chain.pem" $A $H --format cbor
-# The report is a CBOR map of 12 entries: first byte 0xac (major type 5, length 12).
-if [ "$(od -An -tx1 -N1 "$tmp/out" | tr -d ' ')" = ac ]; then ok; else bad "cbor: first byte"; fi
+# The report is a CBOR map with one entry per top-level JSON key: first byte
+# 0xa0 + n (major type 5, short length).
+cbor_first=$(od -An -tx1 -N1 "$tmp/out" | tr -d ' ')
+njson=$("$TC" "$F/expired/chain.pem" $A $H --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+if [ "$cbor_first" = "$(printf '%x' $((0xa0 + njson)))" ]; then ok; else bad "cbor: first byte $cbor_first for $njson keys"; fi
 run "text is plain when not a terminal" 0 "$F/good/chain.pem" $A $H
 if grep -q "$(printf '\033')" "$tmp/out"; then bad "escape codes in piped output"; else ok; fi
 if [ -w /dev/full ]; then
@@ -178,5 +204,22 @@ if command -v script >/dev/null 2>&1; then
 else
 	echo "note: script(1) not found; colour-on-terminal checks not run"
 fi
+
+# A path-length limit does not count the leaf (RFC 5280 §4.2.1.9), even a CA
+# leaf: x509-limbo's pathlen::validation-ignores-pathlen-in-leaf passes under
+# rfc5280; under tls-server that leaf (keyCertSign only) fails on its key use.
+python3 - "$(dirname "$0")/../conformance/limbo.json" "$tmp" <<'PY' || bad "pathlen vector extracted"
+import json, sys
+for t in json.load(open(sys.argv[1]))["testcases"]:
+    if t["id"] == "pathlen::validation-ignores-pathlen-in-leaf":
+        open(sys.argv[2] + "/pl-leaf.pem", "w").write(t["peer_certificate"])
+        open(sys.argv[2] + "/pl-roots.pem", "w").write("".join(t["trusted_certs"]))
+        open(sys.argv[2] + "/pl-inter.pem", "w").write("".join(t["untrusted_intermediates"]))
+PY
+run "pathlen ignores the leaf under rfc5280" 0 --policy rfc5280 --anchors "$tmp/pl-roots.pem" \
+	--intermediates "$tmp/pl-inter.pem" "$tmp/pl-leaf.pem"
+run "a keyCertSign-only CA leaf under tls-server" 1 --anchors "$tmp/pl-roots.pem" \
+	--intermediates "$tmp/pl-inter.pem" --host example.com "$tmp/pl-leaf.pem"
+out_has "the CA leaf fails on its key use" "because tls.key-usage.purpose"
 
 tb_done trustcheck-cli

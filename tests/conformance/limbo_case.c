@@ -4,7 +4,8 @@
  *   untrusted_intermediates  -> the untrusted pool
  *   peer_certificate         -> the chain's leaf
  *   validation_time          -> options.at (else now)
- *   expected_peer_name       -> options.host / options.ip
+ *   expected_peer_name       -> options.host / options.ip / options.email (RFC822);
+ *                               the snapshot has no CLIENT or RFC822 vectors yet
  *   validation_kind          -> policy tls-server (SERVER) or tls-client (CLIENT);
  *                               the snapshot's vectors are all SERVER, and even
  *                               those without extended_key_usage expect serverAuth
@@ -111,6 +112,8 @@ static int set_options(trust_eval_options *o, json_t *tc, limbo_outcome *out,
 		o->host = value;
 	else if (nkind && value && strcmp(nkind, "IP") == 0)
 		o->ip = value;
+	else if (nkind && value && strcmp(nkind, "RFC822") == 0)
+		o->email = value;
 	json_t *depth = json_object_get(tc, "max_chain_depth");
 	if (json_is_integer(depth))
 		o->budgets.max_depth = json_integer_value(depth) ? (int)json_integer_value(depth)

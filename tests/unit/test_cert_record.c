@@ -148,6 +148,13 @@ static void make_cas(X509 **certs, size_t n)
 	}
 }
 
+static void free_cas(X509 **certs, size_t n, char *pem)
+{
+	for (size_t i = 0; i < n; i++)
+		X509_free(certs[i]);
+	free(pem);
+}
+
 START_TEST(test_record__sliced_bundle_matches_pem_read_bio)
 {
 	X509 *cas[4];
@@ -170,9 +177,7 @@ START_TEST(test_record__sliced_bundle_matches_pem_read_bio)
 	}
 	tcert_list_clear(&sliced);
 	tcert_list_clear(&full);
-	free(pem);
-	for (size_t i = 0; i < 4; i++)
-		X509_free(cas[i]);
+	free_cas(cas, 4, pem);
 }
 END_TEST
 
@@ -192,9 +197,7 @@ START_TEST(test_record__unusual_pem_falls_back)
 	ck_assert_int_eq(tload_certs_mem(&l, (const unsigned char *)pem, len, "b", &err), TRUST_OK);
 	ck_assert_uint_eq(l.n, 2);
 	tcert_list_clear(&l);
-	free(pem);
-	for (size_t i = 0; i < 2; i++)
-		X509_free(cas[i]);
+	free_cas(cas, 2, pem);
 }
 END_TEST
 
@@ -219,9 +222,7 @@ START_TEST(test_record__broken_base64_late_in_a_bundle_fails_the_load)
 			 TRUST_EPARSE);
 	ck_assert_ptr_nonnull(strstr(err.message, "bundle.pem"));
 	trust_store_builder_free(b);
-	free(pem);
-	for (size_t i = 0; i < 2; i++)
-		X509_free(cas[i]);
+	free_cas(cas, 2, pem);
 }
 END_TEST
 

@@ -16,7 +16,8 @@
 typedef enum opt_id {
 	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_APP_ANCHORS, O_INTER, O_AT, O_PURPOSE,
 	O_DEPTH, O_CRL, O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_LIST_POLICIES, O_CT,
-	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_ATS_DIAG, O_COUNT
+	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_ATS_DIAG, O_REVOCATION, O_OCSP,
+	O_EMAIL, O_URI, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -30,6 +31,8 @@ typedef struct opt_def {
 static const opt_def defs[O_COUNT] = {
 	[O_HOST] = { "host", 0, true, false },
 	[O_IP] = { "ip", 0, true, false },
+	[O_EMAIL] = { "email", 0, true, false },
+	[O_URI] = { "uri", 0, true, false },
 	[O_POLICY] = { "policy", 0, true, true },
 	[O_ANCHORS] = { "anchors", 0, true, true },
 	[O_SYSTEM] = { "system-anchors", 0, false, true, true },
@@ -52,6 +55,8 @@ static const opt_def defs[O_COUNT] = {
 	[O_CONNECT] = { "connect", 0, true, false },
 	[O_TIMEOUT] = { "timeout", 0, true, false },
 	[O_ATS_DIAG] = { "ats-diagnostics", 0, false, true },
+	[O_REVOCATION] = { "revocation", 0, true, false },
+	[O_OCSP] = { "ocsp", 0, true, true },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -98,6 +103,12 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 	case O_IP:
 		o->ip = v;
 		return 0;
+	case O_EMAIL:
+		o->email = v;
+		return 0;
+	case O_URI:
+		o->uri = v;
+		return 0;
 	case O_POLICY:
 		if (!*v)
 			return usage(msg, n, "--policy: empty policy name");
@@ -108,12 +119,14 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 	case O_SYSTEM:
 	case O_INTER:
 	case O_CRL:
+	case O_OCSP:
 		if (!*v)
 			return usage(msg, n, "--%s: empty path", defs[id].name);
 		o->inputs[o->ninputs].kind = id == O_ANCHORS ? TC_ANCHORS
 					     : id == O_APP_ANCHORS ? TC_APP_ANCHORS
 					     : id == O_SYSTEM ? TC_SYSTEM_ANCHORS
-					     : id == O_INTER ? TC_INTERMEDIATES : TC_CRL;
+					     : id == O_INTER ? TC_INTERMEDIATES
+					     : id == O_CRL ? TC_CRL : TC_OCSP;
 		o->inputs[o->ninputs++].path = v;
 		o->have_anchors |= id == O_ANCHORS || id == O_APP_ANCHORS || id == O_SYSTEM;
 		return 0;
@@ -121,6 +134,16 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
 			return usage(msg, n, "--ct: '%s' is not on or off", v);
 		o->ct_off = strcmp(v, "off") == 0;
+		return 0;
+	case O_REVOCATION:
+		if (strcmp(v, "soft") == 0)
+			o->revocation = 0;
+		else if (strcmp(v, "hard") == 0)
+			o->revocation = TRUST_EVAL_REVOCATION_HARD;
+		else if (strcmp(v, "off") == 0)
+			o->revocation = TRUST_EVAL_REVOCATION_OFF;
+		else
+			return usage(msg, n, "--revocation: '%s' is not soft, hard or off", v);
 		return 0;
 	case O_ATS_PLIST:
 		o->ats_plist = v;

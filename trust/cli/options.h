@@ -20,7 +20,8 @@ typedef enum tc_input_kind {
 	TC_SYSTEM_ANCHORS, /* --system-anchors=FILE|DIR: roots treated as built into the OS */
 	TC_APP_ANCHORS,    /* roots the app sets in code */
 	TC_INTERMEDIATES,
-	TC_CRL
+	TC_CRL,
+	TC_OCSP
 } tc_input_kind;
 
 typedef struct tc_input {
@@ -37,10 +38,13 @@ typedef struct tc_options {
 	bool system_anchors;      /* plain --system-anchors: OpenSSL's default bundle */
 	const char *host;
 	const char *ip;
+	const char *email;        /* --email: client reference identity (SAN rfc822Name) */
+	const char *uri;          /* --uri: client reference identity (SAN URI) */
 	const char **policies;    /* --policy NAME|PATH in order, borrowed from argv */
 	size_t npolicies;
 	const char *ats_plist;    /* --ats-plist FILE, or NULL */
 	bool ct_off;              /* --ct off */
+	unsigned int revocation;  /* --revocation: TRUST_EVAL_REVOCATION_* flag, 0 for soft */
 	bool list_policies;
 	trust_purpose purpose;
 	bool purpose_given;       /* --purpose was on the command line */

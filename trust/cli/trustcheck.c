@@ -38,12 +38,16 @@ static const char usage_text[] =
 	"  --host NAME            check the leaf's SAN dNSName against NAME (with --connect:\n"
 	"                         also the SNI name; default: the host connected to)\n"
 	"  --ip ADDR              check the leaf's SAN iPAddress against ADDR\n"
+	"  --email ADDR           check the leaf's SAN rfc822Name against ADDR (a client identity)\n"
+	"  --uri URI              check the leaf's SAN URI against URI (spiffe://..., a client identity)\n"
 	"  --policy NAME|PATH     a built-in policy (see --list-policies) or a policy file;\n"
 	"                         repeat to stack them, later ones on top (default follows --purpose)\n"
 	"  --list-policies        list the built-in policies and exit\n"
 	"  --ats-plist FILE       apply an app's NSAppTransportSecurity (Info.plist, XML or\n"
 	"                         binary) for --host; implies --policy ats when none is given\n"
 	"  --ct on|off            check Certificate Transparency SCTs (default on)\n"
+	"  --revocation soft|hard|off  a certificate no usable CRL or OCSP answer covers: warning (soft,\n"
+	"                         the default), error (hard); off checks no revocation\n"
 	"  --purpose server|client  EKU to require (default server)\n"
 	"  --anchors FILE|DIR     trust the certificates in FILE or DIR as user- or\n"
 	"                         administrator-installed roots (repeatable)\n"
@@ -53,6 +57,7 @@ static const char usage_text[] =
 	"  --app-anchors FILE|DIR trust these roots as anchors the app sets in code (repeatable)\n"
 	"  --intermediates FILE|DIR  more untrusted intermediates (repeatable)\n"
 	"  --crl FILE             CRLs to check revocation against (repeatable)\n"
+	"  --ocsp FILE            an OCSP response (DER) to check revocation against (repeatable)\n"
 	"  --password PASS        password of a PKCS#12 chain file\n"
 	"  --password-file FILE   read that password from the first line of FILE\n"
 	"  --at TIME              evaluate at an RFC 3339 time, e.g. 2026-01-02T03:04:05Z\n"
@@ -92,8 +97,10 @@ static int load_store(trust_store **out, const tc_options *o, trust_error *err)
 			rc = trust_store_builder_add_anchors(b, in->path, TRUST_ORIGIN_APP, err);
 		else if (in->kind == TC_INTERMEDIATES)
 			rc = trust_store_builder_add_intermediates(b, in->path, err);
-		else
+		else if (in->kind == TC_CRL)
 			rc = trust_store_builder_add_crl(b, in->path, err);
+		else
+			rc = trust_store_builder_add_ocsp(b, in->path, err);
 	}
 	/* No anchors named: the system store, as `openssl verify` and `step` do. */
 	if (rc == TRUST_OK && (o->system_anchors || !o->have_anchors))
@@ -278,8 +285,11 @@ static int run(const tc_options *o)
 	eo.overlay = policy;
 	eo.host = host;
 	eo.ip = ip;
+	eo.email = o->email;
+	eo.uri = o->uri;
 	eo.connection = o->connect ? &conn.facts : NULL;
-	eo.flags = (o->explain ? TRUST_EVAL_EXPLAIN : 0u) | (o->ct_off ? TRUST_EVAL_NO_CT : 0u);
+	eo.flags = (o->explain ? TRUST_EVAL_EXPLAIN : 0u) | (o->ct_off ? TRUST_EVAL_NO_CT : 0u) |
+		   o->revocation;
 	if (o->max_depth >= 0)
 		eo.budgets.max_depth = o->max_depth ? o->max_depth : TRUST_BUDGET_ZERO;
 	if (trust_evaluate(&r, store, cache, chain, &eo, &err) != TRUST_OK)
