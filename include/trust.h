@@ -252,9 +252,34 @@ typedef struct trust_budgets {
 #define TRUST_BUDGET_ZERO (-1)
 #define TRUST_BUDGETS_INIT { 0, 0, 0, 0, 0L, 0 }
 
+/* ---- connection facts ---------------------------------------------------- */
+
+#define TRUST_CONNECTION_VERSION 1
+
+/*
+ * What a TLS handshake showed (trustcheck --connect fills it), for the rules
+ * that judge a connection (ATS's protocol version and forward secrecy) and
+ * for the report.  Every pointer is borrowed for the call; the result keeps
+ * its own copy.  Unknown facts stay 0 / NULL / -1 as each field says.
+ */
+typedef struct trust_connection {
+	unsigned int version;       /* TRUST_CONNECTION_VERSION */
+	int tls_version;            /* wire version: 0x0301 (TLS 1.0) .. 0x0304 (TLS 1.3); 0 unknown */
+	const char *cipher;         /* IANA suite name ("TLS_AES_128_GCM_SHA256"), or NULL */
+	const char *group;          /* key-exchange group ("X25519", "secp256r1"), or NULL */
+	int forward_secret;         /* 1 an ephemeral key exchange, 0 RSA key transport, -1 unknown */
+	int sent_intermediates;     /* certificates the server sent after its leaf */
+	int sent_in_order;          /* 1 each sent certificate issued the one before, 0 not, -1 n/a */
+	const char *alpn;           /* negotiated application protocol ("h2"), or NULL */
+	const unsigned char *ocsp;  /* stapled OCSP response (DER), or NULL */
+	size_t ocsp_len;
+	const unsigned char *scts;  /* SignedCertificateTimestampList from the TLS extension, or NULL */
+	size_t scts_len;
+} trust_connection;
+
 /* The options layout this header describes; the library accepts 1..this.
- * Version 2 appended `overlay`. */
-#define TRUST_EVAL_OPTIONS_VERSION 2
+ * Version 2 appended `overlay`, version 3 `connection`. */
+#define TRUST_EVAL_OPTIONS_VERSION 3
 
 /*
  * Transparent, versioned options.  Initialise with TRUST_EVAL_OPTIONS_INIT or
@@ -272,11 +297,12 @@ typedef struct trust_eval_options {
 	unsigned int flags;       /* TRUST_EVAL_* [0] */
 	trust_budgets budgets;    /* [the defaults above] */
 	const trust_policy *overlay; /* version 2: policy stack on top of `policy` [NULL]; borrowed */
+	const trust_connection *connection; /* version 3: what the handshake showed [NULL]; borrowed */
 } trust_eval_options;
 
 #define TRUST_EVAL_OPTIONS_INIT \
 	{ TRUST_EVAL_OPTIONS_VERSION, 0, TRUST_PURPOSE_SERVER, TRUST_POLICY_DEFAULT, \
-	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL }
+	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL, NULL }
 
 /* Sets *opts to the defaults of layout `version` (1..TRUST_EVAL_OPTIONS_VERSION), for
  * callers that cannot use the macro; TRUST_EUSAGE for NULL or another version. */
@@ -355,6 +381,10 @@ TRUST_API const char *trust_result_ip(const trust_result *r);
 TRUST_API const char *trust_result_policy(const trust_result *r);
 /* Purpose checked ("server" or "client"); static. */
 TRUST_API const char *trust_result_purpose(const trust_result *r);
+/* The connection facts the evaluation was given (a copy owned by the result), or NULL. */
+TRUST_API const trust_connection *trust_result_connection(const trust_result *r);
+/* "TLSv1.2" for a wire version such as 0x0303, or NULL if unknown. */
+TRUST_API const char *trust_tls_version_name(int tls_version);
 /* Number of inputs the store's anchors came from (0 for a store without anchors). */
 TRUST_API size_t trust_result_anchor_source_count(const trust_result *r);
 /* Borrowed anchor source i (valid while the result lives), or NULL. */

@@ -7,7 +7,7 @@
 
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_HARNESSES := load_build names nc_match
+FUZZ_HARNESSES := load_build cert_parse names nc_match
 FUZZ_CLANG_BUILD := build/fuzz-clang
 TSAN_BUILD := build/tsan
 
@@ -71,7 +71,7 @@ fuzz-run: fuzz-binaries
 	@set -e; for h in $(FUZZ_HARNESSES); do \
 		rm -rf $(FUZZ_DIR)/corpus/$$h; mkdir -p $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/artifacts; \
 		cp $(FUZZ_DIR)/seeds/$$h/* $(FUZZ_DIR)/corpus/$$h/; \
-		max=65536; [ $$h = load_build ] || max=512; \
+		max=65536; case $$h in load_build|cert_parse) ;; *) max=512 ;; esac; \
 		echo "== fuzz $$h for $(FUZZ_SECONDS)s"; \
 		$(FUZZ_DIR)/$${h}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=$$max -timeout=20 \
 			-rss_limit_mb=2048 -print_final_stats=1 \

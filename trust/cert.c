@@ -25,20 +25,30 @@ static int64_t asn1_time_to_epoch(const ASN1_TIME *t, bool *ok)
 
 /*
  * Fills every field from the template parse c->t.  A lazy record already has
- * its DER hash and subject hash, and other threads may be reading them, so
- * they are not rewritten.  0 on success.
+ * its raw subject slice and key, which the index reads from other threads,
+ * so they are not rewritten.  0 on success.
  */
 static int fill(trust_cert *c, trust_error *err, const char *where)
 {
 	const TASN1_TBS *tbs = c->t->tbs;
 	int ok = 1;
-	if (!c->lazy_subject) {
-		tsha256(c->der, c->der_len, c->sha256);
-		c->subject_hash = X509_NAME_hash_ex(tbs->subject, NULL, NULL, &ok);
-		if (!ok)
+	tsha256(c->der, c->der_len, c->sha256);
+	const unsigned char *raw = NULL;
+	size_t raw_len = 0;
+	if (!X509_NAME_get0_der(tbs->issuer, &raw, &raw_len))
+		return terr_set(err, TRUST_EPARSE, "%s: issuer name cannot be encoded", where);
+	c->issuer_key = tname_key(raw, raw_len);
+	if (!c->subject_der) {
+		if (!X509_NAME_get0_der(tbs->subject, &raw, &raw_len))
 			return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded",
 					where);
+		c->subject_der = raw;
+		c->subject_der_len = raw_len;
+		c->subject_key = tname_key(raw, raw_len);
 	}
+	c->subject_hash = X509_NAME_hash_ex(tbs->subject, NULL, NULL, &ok);
+	if (!ok)
+		return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded", where);
 	c->issuer_hash = X509_NAME_hash_ex(tbs->issuer, NULL, NULL, &ok);
 	if (!ok)
 		return terr_set(err, TRUST_EPARSE, "%s: issuer name cannot be encoded", where);
@@ -196,23 +206,14 @@ trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len, const char
 		return NULL;
 	}
 	trust_cert *c = alloc_cert(source);
-	if (!c) {
+	if (!c || !keep_der(c, der, len)) {
+		tcert_unref(c);
 		terr_set(err, TRUST_ENOMEM, "out of memory");
 		return NULL;
 	}
-	int ok = 0;
-	c->lazy_subject = d2i_X509_NAME(NULL, &subj, slen);
-	if (c->lazy_subject)
-		c->subject_hash = X509_NAME_hash_ex(c->lazy_subject, NULL, NULL, &ok);
-	bool kept = keep_der(c, der, len);
-	if (!c->lazy_subject || !ok || !kept) {
-		ERR_clear_error();
-		terr_set(err, kept ? TRUST_EPARSE : TRUST_ENOMEM,
-			 "%s: certificate %zu: malformed subject name", src, index + 1);
-		tcert_unref(c);
-		return NULL;
-	}
-	tsha256(der, len, c->sha256);
+	c->subject_der = c->der + (subj - der);
+	c->subject_der_len = (size_t)slen;
+	c->subject_key = tname_key(c->subject_der, c->subject_der_len);
 	return c;
 }
 
@@ -230,6 +231,8 @@ bool tcert_ready(const trust_cert *cert)
 			tasn1_cert_free(c->t);
 			c->t = NULL;
 		}
+		if (!c->t)
+			tsha256(c->der, c->der_len, c->sha256);
 		ERR_clear_error();
 		atomic_store_explicit(&c->ready, true, memory_order_release);
 	}
@@ -239,7 +242,7 @@ bool tcert_ready(const trust_cert *cert)
 
 const X509_NAME *tcert_subject_name(const trust_cert *c)
 {
-	return c->lazy_subject ? c->lazy_subject : c->t->tbs->subject;
+	return c->t->tbs->subject;
 }
 
 const X509_NAME *tcert_issuer_name(const trust_cert *c)
@@ -327,7 +330,6 @@ void tcert_unref(trust_cert *c)
 	tasn1_cert_free(c->t);
 	ASN1_OCTET_STRING_free(c->ski);
 	AUTHORITY_KEYID_free(c->aki);
-	X509_NAME_free(c->lazy_subject);
 	free(c->der);
 	free(atomic_load(&c->subject_str));
 	free(atomic_load(&c->issuer_str));
@@ -336,15 +338,26 @@ void tcert_unref(trust_cert *c)
 	free(c);
 }
 
+bool tcert_names_chain_raw(const trust_cert *issuer, const trust_cert *child)
+{
+	const unsigned char *raw = NULL;
+	size_t len = 0;
+	return issuer->subject_key == child->issuer_key &&
+	       X509_NAME_get0_der(tcert_issuer_name(child), &raw, &len) &&
+	       len == issuer->subject_der_len && memcmp(raw, issuer->subject_der, len) == 0;
+}
+
 bool tcert_names_chain(const trust_cert *issuer, const trust_cert *child)
 {
-	return issuer->subject_hash == child->issuer_hash &&
-	       X509_NAME_cmp(tcert_subject_name(issuer), tcert_issuer_name(child)) == 0;
+	return tcert_names_chain_raw(issuer, child) ||
+	       (issuer->subject_hash == child->issuer_hash &&
+		X509_NAME_cmp(tcert_subject_name(issuer), tcert_issuer_name(child)) == 0);
 }
 
 bool tcert_same(const trust_cert *a, const trust_cert *b)
 {
-	return a == b || memcmp(a->sha256, b->sha256, sizeof(a->sha256)) == 0;
+	return a == b ||
+	       (a->der_len == b->der_len && memcmp(a->der, b->der, a->der_len) == 0);
 }
 
 /* Lazily made strings: racing threads may both compute; the loser frees its copy. */
@@ -385,6 +398,8 @@ X509 *trust_cert_x509(const trust_cert *cert)
 const char *trust_cert_subject(const trust_cert *cert)
 {
 	trust_cert *c = (trust_cert *)cert;
+	if (!tcert_ready(c))
+		return "";
 	return lazy_name(&c->subject_str, tcert_subject_name(c));
 }
 
@@ -403,6 +418,7 @@ const char *trust_cert_source(const trust_cert *cert)
 
 const unsigned char *trust_cert_sha256(const trust_cert *cert)
 {
+	tcert_ready(cert); /* computes the hash of a lazy record, parsed or not */
 	return cert->sha256;
 }
 

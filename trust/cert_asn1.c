@@ -77,29 +77,41 @@ int tasn1_cert_verify(const TASN1_CERT *t, EVP_PKEY *issuer_key)
 {
 	if (!t || !issuer_key || X509_ALGOR_cmp(t->sigalg, t->tbs->sigalg) != 0)
 		return 0;
-	int r = ASN1_item_verify_ex(ASN1_ITEM_rptr(TASN1_TBS), t->sigalg, t->sig, t->tbs, NULL,
-				    issuer_key, NULL, NULL);
+	/* OpenSSL's error queue is left to the caller, which tells an internal
+	 * failure (no memory) from a bad signature by it (sigcheck.c). */
+	return ASN1_item_verify_ex(ASN1_ITEM_rptr(TASN1_TBS), t->sigalg, t->sig, t->tbs, NULL,
+				   issuer_key, NULL, NULL) == 1;
+}
+
+bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM **n, BIGNUM **e)
+{
+	const unsigned char *p = key;
+	*n = *e = NULL;
+	if (len > (size_t)LONG_MAX)
+		return false;
+	TASN1_RSA_PUB *k = (TASN1_RSA_PUB *)ASN1_item_d2i(NULL, &p, (long)len,
+							   ASN1_ITEM_rptr(TASN1_RSA_PUB));
+	if (k) {
+		*n = ASN1_INTEGER_to_BN(k->n, NULL);
+		*e = ASN1_INTEGER_to_BN(k->e, NULL);
+	}
+	ASN1_item_free((ASN1_VALUE *)k, ASN1_ITEM_rptr(TASN1_RSA_PUB));
 	ERR_clear_error();
-	return r == 1;
+	if (*n && *e && !BN_is_negative(*n) && !BN_is_negative(*e))
+		return true;
+	BN_free(*n);
+	BN_free(*e);
+	*n = *e = NULL;
+	return false;
 }
 
 int tasn1_rsa_bits(const unsigned char *key, size_t len)
 {
-	const unsigned char *p = key;
-	if (len > (size_t)LONG_MAX)
+	BIGNUM *n, *e;
+	if (!tasn1_rsa_parts(key, len, &n, &e))
 		return 0;
-	TASN1_RSA_PUB *k = (TASN1_RSA_PUB *)ASN1_item_d2i(NULL, &p, (long)len,
-							   ASN1_ITEM_rptr(TASN1_RSA_PUB));
-	int bits = 0;
-	if (k) {
-		BIGNUM *n = ASN1_INTEGER_to_BN(k->n, NULL);
-		BIGNUM *e = ASN1_INTEGER_to_BN(k->e, NULL);
-		if (n && e && !BN_is_negative(n) && !BN_is_negative(e))
-			bits = BN_num_bits(n);
-		BN_free(n);
-		BN_free(e);
-	}
-	ASN1_item_free((ASN1_VALUE *)k, ASN1_ITEM_rptr(TASN1_RSA_PUB));
-	ERR_clear_error();
+	int bits = BN_num_bits(n);
+	BN_free(n);
+	BN_free(e);
 	return bits;
 }

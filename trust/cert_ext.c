@@ -206,10 +206,16 @@ int tcert_fill_extensions(trust_cert *c)
 	if (!c->is_ca)
 		c->pathlen = -1;
 	c->has_eku = (c->ex_flags & EXFLAG_XKUSAGE) != 0;
-	/* X509_get_key_usage and X509_get_extended_key_usage answer 0, and
-	 * X509_get_pathlen -1, for a certificate the cache marked invalid. */
+	/* X509_get_key_usage and X509_get_extended_key_usage answer 0,
+	 * X509_get_pathlen -1 and the key-id getters NULL for a certificate the
+	 * cache marked invalid. */
 	if (c->ex_flags & EXFLAG_INVALID) {
 		c->pathlen = -1;
+		ASN1_OCTET_STRING_free(c->ski);
+		AUTHORITY_KEYID_free(c->aki);
+		c->ski = NULL;
+		c->aki = NULL;
+		c->aki_keyid = NULL;
 		if (c->ku != TCERT_KU_ABSENT)
 			c->ku = 0;
 		c->xku = 0;

@@ -45,19 +45,6 @@ void tcheck_validity_max(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	}
 }
 
-static const char *key_name(int type)
-{
-	switch (type) {
-	case EVP_PKEY_RSA: return "RSA";
-	case EVP_PKEY_RSA_PSS: return "RSA-PSS";
-	case EVP_PKEY_EC: return "EC";
-	case EVP_PKEY_ED25519: return "Ed25519";
-	case EVP_PKEY_ED448: return "Ed448";
-	case EVP_PKEY_DSA: return "DSA";
-	default: return "unknown";
-	}
-}
-
 void tcheck_key_size(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
 	(void)ctx;
@@ -84,10 +71,10 @@ void tcheck_key_size(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 		bad++;
 		tfinding *f = why[0] == 'b'
 			? tpolicy_fail(p, r, (int)i, "%s key of %d bits; at least %lld bits are required",
-				       key_name(c->pkey_type), c->pkey_bits, (long long)min)
+				       tcert_key_type_name(c->pkey_type), c->pkey_bits, (long long)min)
 			: tpolicy_fail(p, r, (int)i, "%s keys are not accepted: only RSA and EC keys are",
-				       key_name(c->pkey_type));
-		tfinding_param(f, "key", "%s", key_name(c->pkey_type));
+				       tcert_key_type_name(c->pkey_type));
+		tfinding_param(f, "key", "%s", tcert_key_type_name(c->pkey_type));
 		tfinding_param(f, "bits", "%d", c->pkey_bits);
 	}
 	if (bad == 0)

@@ -123,12 +123,68 @@ void tcheck_ats_trust(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	tfinding_param(f, "decided_by", "%s", h.why);
 }
 
+/* Rule 29 against a negotiated version: at least TLS 1.2 or the domain's minimum. */
+static void judge_tls_version(const trust_connection *c, tpath *p, const tpolicy_rule *r,
+			      const tats_host *h)
+{
+	const char *got = trust_tls_version_name(c->tls_version);
+	int min = tconn_version_of(h->min_tls);
+	tfinding *f;
+	if (got && min && c->tls_version >= min) {
+		tpolicy_pass(p, r, -1, "the server negotiated %s; ATS requires %s or later", got,
+			     h->min_tls);
+		return;
+	}
+	if (!got || !min)
+		f = tpolicy_note(p, r, TRUST_SEV_WARNING, -1, "the negotiated protocol version is "
+				 "unknown; ATS requires %s or later (from %s)", h->min_tls, h->why);
+	else
+		f = tpolicy_fail(p, r, -1, "the server negotiated %s; ATS requires %s or later "
+				 "(from %s)", got, h->min_tls, h->why);
+	if (f) {
+		tfinding_param(f, "negotiated", "%s", got ? got : "unknown");
+		tfinding_param(f, "minimum", "%s", h->min_tls);
+	}
+}
+
+/* Rule 30 against a negotiated suite: forward secrecy unless the domain waives it. */
+static void judge_forward_secrecy(const trust_connection *c, tpath *p, const tpolicy_rule *r,
+				  const tats_host *h)
+{
+	const char *suite = c->cipher ? c->cipher : "an unknown suite";
+	tfinding *f;
+	if (!h->requires_forward_secrecy) {
+		tpolicy_pass(p, r, -1, "forward secrecy is not required for this host (%s); the "
+			     "server negotiated %s", h->why, suite);
+		return;
+	}
+	if (c->forward_secret > 0) {
+		tpolicy_pass(p, r, -1, "the server negotiated %s, which is forward-secret", suite);
+		return;
+	}
+	if (c->forward_secret == 0)
+		f = tpolicy_fail(p, r, -1, "the server negotiated %s, an RSA key-transport suite "
+				 "without forward secrecy; ATS requires ECDHE (from %s)", suite, h->why);
+	else
+		f = tpolicy_note(p, r, TRUST_SEV_WARNING, -1, "could not tell whether %s is "
+				 "forward-secret; ATS requires ECDHE (from %s)", suite, h->why);
+	if (f)
+		tfinding_param(f, "cipher", "%s", suite);
+}
+
 void tcheck_ats_connection(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
 	tats_host h;
 	tats_for_host(&h, ctx);
 	const char *what = tpolicy_str(r, "requirement", "tls-version");
 	tfinding *f;
+	if (ctx->conn) {
+		if (strcmp(what, "tls-version") == 0)
+			judge_tls_version(ctx->conn, p, r, &h);
+		else
+			judge_forward_secrecy(ctx->conn, p, r, &h);
+		return;
+	}
 	if (strcmp(what, "tls-version") == 0)
 		f = tpolicy_note(p, r, TRUST_SEV_INFO, -1, "needs a connection: the server must "
 				 "negotiate %s or later (from %s)", h.min_tls, h.why);
@@ -155,6 +211,22 @@ void tcheck_ats_settings(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 			     "ignored on iOS 10 / macOS 10.12 and later because "
 			     "NSAllowsArbitraryLoadsForMedia, NSAllowsArbitraryLoadsInWebContent or "
 			     "NSAllowsLocalNetworking is present");
+	/* Rule 41: keys App Review asks a justification for (info only). */
+	char review[200] = "";
+	const char *keys[] = { a->arbitrary_loads == TATS_YES ? "NSAllowsArbitraryLoads" : NULL,
+			       a->media == TATS_YES ? "NSAllowsArbitraryLoadsForMedia" : NULL,
+			       a->web_content == TATS_YES ? "NSAllowsArbitraryLoadsInWebContent" : NULL,
+			       h.entry && h.entry->allows_insecure_http == TATS_YES
+				       ? "NSExceptionAllowsInsecureHTTPLoads" : NULL,
+			       h.entry && h.entry->min_tls && strcmp(h.entry->min_tls, "TLSv1.2") < 0
+				       ? "NSExceptionMinimumTLSVersion below TLSv1.2" : NULL };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (keys[i])
+			snprintf(review + strlen(review), sizeof(review) - strlen(review), "%s%s",
+				 review[0] ? ", " : "", keys[i]);
+	if (review[0])
+		tpolicy_note(p, r, TRUST_SEV_INFO, -1, "App Review asks for a justification of %s",
+			     review);
 	if (!h.entry || h.entry->requires_ct == TATS_UNSET)
 		return;
 	tpolicy_note(p, r, TRUST_SEV_WARNING, -1, "NSRequiresCertificateTransparency is obsolete; "

@@ -58,7 +58,8 @@ static truleset rules_for(const trust_eval_options *o)
  */
 static const size_t options_size[TRUST_EVAL_OPTIONS_VERSION + 1] = {
 	[1] = offsetof(trust_eval_options, overlay),
-	[2] = sizeof(trust_eval_options),
+	[2] = offsetof(trust_eval_options, connection),
+	[3] = sizeof(trust_eval_options),
 };
 
 static const trust_budgets default_budgets = {
@@ -194,6 +195,13 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	bool client = ctx.rules.eku_nid == NID_client_auth ||
 		      (ctx.rules.eku_nid == NID_undef && opts->purpose == TRUST_PURPOSE_CLIENT);
 	r->purpose = client ? "client" : "server";
+	rc = tconn_copy(&r->conn, opts->connection);
+	if (rc != TRUST_OK) {
+		trust_result_free(r);
+		return terr_set(err, rc, rc == TRUST_ENOMEM ? "out of memory"
+				: "options: connection facts of an unknown version");
+	}
+	ctx.conn = r->conn;
 
 	unsigned char ipbuf[16];
 	if (opts->host) {

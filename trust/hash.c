@@ -2,6 +2,7 @@
  * SHA-256 with the digest fetched once.  OpenSSL 3's one-shot SHA256() looks
  * the algorithm up in the provider store on every call (a lock and a hash
  * lookup); on a warm evaluation that lookup cost more than the hashing.
+ * Also the store's name-index key, which needs spreading, not security.
  */
 #include "internal.h"
 
@@ -22,4 +23,12 @@ void tsha256(const void *data, size_t len, unsigned char out[32])
 	unsigned int n = 0;
 	if (!sha256_md || !EVP_Digest(data, len, out, &n, sha256_md, NULL))
 		SHA256(data, len, out);
+}
+
+uint64_t tname_key(const unsigned char *der, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ der[i]) * 0x100000001b3u;
+	return h;
 }

@@ -84,11 +84,16 @@ TRUST_HIDDEN TASN1_CERT *tasn1_cert_parse(const unsigned char *der, size_t len);
 TRUST_HIDDEN void tasn1_cert_free(TASN1_CERT *t);
 /* X509_verify's checks over the received TBS bytes: 1 valid, 0 not. */
 TRUST_HIDDEN int tasn1_cert_verify(const TASN1_CERT *t, EVP_PKEY *issuer_key);
+/* RSAPublicKey's modulus and exponent from the raw key bytes (caller frees);
+ * false if malformed or negative. */
+TRUST_HIDDEN bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM **n, BIGNUM **e);
 /* RSAPublicKey modulus size in bits from the raw key bytes; 0 if malformed. */
 TRUST_HIDDEN int tasn1_rsa_bits(const unsigned char *key, size_t len);
 
 /* SHA-256 through a digest fetched once (hash.c). */
 TRUST_HIDDEN void tsha256(const void *data, size_t len, unsigned char out[32]);
+/* 64-bit FNV-1a of a raw DER name: the store's index key, not a security hash. */
+TRUST_HIDDEN uint64_t tname_key(const unsigned char *der, size_t len);
 
 /* ---- certificate record (cert.c, cert_ext.c, cert_key.c) ---- */
 
@@ -101,15 +106,19 @@ struct trust_cert {
 	 * A record is a set of DER slices plus the few facts path building reads
 	 * on every candidate; anything costlier is made on first use.
 	 *
-	 * Anchors and pool entries are "lazy": loading keeps only the DER, its
-	 * hash and the subject name, which is all the index needs; the template
-	 * parse happens when path building first touches the certificate
-	 * (tcert_ready).  Presented certificates are parsed at once.
+	 * Anchors and pool entries are "lazy": loading keeps only the DER and
+	 * the position of the raw subject name in it, which is all the index
+	 * needs; the template parse happens when path building first touches
+	 * the certificate (tcert_ready).  Presented certificates are parsed at
+	 * once.  Fields from `ready` down are valid only once it is set.
 	 */
-	atomic_bool ready;       /* every field below is valid */
 	unsigned char *der;      /* the certificate as received, owned */
 	size_t der_len;
-	X509_NAME *lazy_subject; /* lazy only: owned, immutable */
+	const unsigned char *subject_der; /* raw subject Name inside der */
+	size_t subject_der_len;
+	uint64_t subject_key;    /* tname_key of the raw subject */
+	uint64_t issuer_key;     /* tname_key of the raw issuer (ready records) */
+	atomic_bool ready;
 	TASN1_CERT *t;           /* template parse; NULL until ready (or if malformed) */
 	_Atomic(X509 *) x509;    /* made on first use: API callers, CRL checks */
 	_Atomic(EVP_PKEY *) pkey; /* decoded on first signature check with this key */
@@ -117,8 +126,8 @@ struct trust_cert {
 	_Atomic(char *) issuer_str;
 	_Atomic(unsigned char *) spki_sha256; /* 32 bytes, made on first use */
 	char *source;            /* file name or "memory" */
-	unsigned char sha256[32];     /* DER hash: identity for dedupe, and the signed
-				       * data's part of the signature-cache key */
+	unsigned char sha256[32];     /* DER hash: the signed data's part of the
+				       * signature-cache key, and the report's id */
 	unsigned long subject_hash;   /* X509_NAME_hash_ex: canonical DN bucket */
 	unsigned long issuer_hash;
 	/* Extension facts, with the meaning OpenSSL's extension cache gives them
@@ -158,13 +167,17 @@ TRUST_HIDDEN bool tcert_ready(const trust_cert *c);
 TRUST_HIDDEN trust_cert *tcert_from_x509(X509 *x509, const char *source, trust_error *err);
 TRUST_HIDDEN trust_cert *tcert_ref(trust_cert *c);
 TRUST_HIDDEN void tcert_unref(trust_cert *c);
-/* 1 if subject of `issuer` equals issuer name of `child` (canonical DN). */
+/* 1 if subject of `issuer` equals issuer name of `child`: the same raw bytes,
+ * or else the same canonical DN (both records ready). */
 TRUST_HIDDEN bool tcert_names_chain(const trust_cert *issuer, const trust_cert *child);
+/* 1 if the issuer name of `child` is byte for byte the subject of `issuer`
+ * (issuer may be lazy). */
+TRUST_HIDDEN bool tcert_names_chain_raw(const trust_cert *issuer, const trust_cert *child);
 /* 1 if the two records carry the same DER. */
 TRUST_HIDDEN bool tcert_same(const trust_cert *a, const trust_cert *b);
 
 /* Accessors on a ready record.  Decoded fields are owned by the record. */
-/* Subject name, available without a full parse. */
+/* Subject name (decoded by the template parse). */
 TRUST_HIDDEN const X509_NAME *tcert_subject_name(const trust_cert *c);
 TRUST_HIDDEN const X509_NAME *tcert_issuer_name(const trust_cert *c);
 TRUST_HIDDEN const ASN1_INTEGER *tcert_serial(const trust_cert *c);
@@ -177,6 +190,8 @@ TRUST_HIDDEN const STACK_OF(X509_EXTENSION) *tcert_exts(const trust_cert *c);
 TRUST_HIDDEN int tcert_ext_index(const trust_cert *c, int nid, int lastpos);
 /* X509_get_ext_d2i on the record: a new decoded value the caller frees, or NULL
  * (*crit: -1 absent, -2 more than one, else the criticality). */
+/* "RSA", "EC", "Ed25519", ... for an EVP_PKEY type id, or its short name (report_certinfo.c). */
+TRUST_HIDDEN const char *tcert_key_type_name(int pkey_type);
 TRUST_HIDDEN void *tcert_ext_d2i(const trust_cert *c, int nid, int *crit);
 /* 1 if the extension with this NID is present and critical. */
 TRUST_HIDDEN bool tcert_ext_critical(const trust_cert *c, int nid);
@@ -224,6 +239,11 @@ TRUST_HIDDEN int tload_certs_mem(tcert_list *out, const unsigned char *data, siz
 				 const char *name, trust_error *err);
 /* 1 if the bytes contain a PEM BEGIN line. */
 TRUST_HIDDEN bool tload_is_pem(const unsigned char *data, size_t len);
+/* PEM bundle read by slicing and base64 only, into lazy records (load_pem.c);
+ * TLOAD_FALLBACK when the input needs PEM_read_bio instead (nothing added). */
+#define TLOAD_FALLBACK (-100)
+TRUST_HIDDEN int tload_pem_sliced(tcert_list *out, const unsigned char *data, size_t len,
+				  const char *name, trust_error *err);
 /* Containers (load_containers.c).  TLOAD_NOT_CONTAINER: plain DER, read it as such. */
 #define TLOAD_NOT_CONTAINER 1
 /* PKCS#7 or PKCS#12 DER (without a password) into `out`, or TLOAD_NOT_CONTAINER. */
@@ -272,7 +292,7 @@ typedef struct tcandidates {
 } tcandidates;
 
 struct hidx {
-	unsigned long h;
+	uint64_t h;
 	size_t i;
 };
 
@@ -284,7 +304,7 @@ struct kidx {
 struct trust_store {
 	struct trust_cert_entry *e;
 	size_t n;
-	struct hidx *by_subject;  /* sorted by canonical subject hash */
+	struct hidx *by_subject;  /* sorted by tname_key of the raw subject */
 	size_t nanchors, npool;
 	tcrl_list crls;
 	/* Second index, by subjectKeyIdentifier, built on first use (store_ski.c):
@@ -294,19 +314,31 @@ struct trust_store {
 	atomic_bool ski_built;
 	struct kidx *by_ski;
 	size_t nski;
+	/* Third index, by canonical subject (X509_NAME_hash_ex), built when a
+	 * search finds no subject with the issuer's raw bytes (store_canon.c). */
+	pthread_mutex_t canon_mu;
+	atomic_bool canon_built;
+	struct hidx *by_canon;
+	size_t ncanon;
 	tanchor_sources *anchor_sources; /* what the anchors were read from */
 };
 
 TRUST_HIDDEN void tcandidates_clear(tcandidates *c);
 TRUST_HIDDEN int tcandidates_push(tcandidates *c, const struct trust_cert_entry *e);
-/* Appends every anchor and pool entry whose subject matches child's issuer. */
+/* Appends every anchor and pool entry whose raw subject bytes are child's
+ * issuer name; *raw_found says whether any entry had them (usable or not). */
 TRUST_HIDDEN int tstore_find_issuers(const trust_store *s, const trust_cert *child,
-				     tcandidates *out);
+				     tcandidates *out, bool *raw_found);
 /* Store entries whose SKI equals `keyid`, whatever their subject (store_ski.c). */
 TRUST_HIDDEN int tstore_find_by_ski(const trust_store *s, const ASN1_OCTET_STRING *keyid,
 				    tcandidates *out);
 TRUST_HIDDEN void tstore_ski_init(trust_store *s);
 TRUST_HIDDEN void tstore_ski_free(trust_store *s);
+/* Store entries whose subject is canonically the child's issuer name (store_canon.c). */
+TRUST_HIDDEN int tstore_find_canonical(const trust_store *s, const trust_cert *child,
+				       tcandidates *out);
+TRUST_HIDDEN void tstore_canon_init(trust_store *s);
+TRUST_HIDDEN void tstore_canon_free(trust_store *s);
 /* Origin of `c` if it is an anchor in s (same DER), else TRUST_ORIGIN_NONE. */
 TRUST_HIDDEN trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c);
 /* CRLs whose issuer name matches `issuer`'s subject. */
@@ -423,6 +455,7 @@ typedef struct tv_ctx {
 	truleset rules;
 	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
+	const trust_connection *conn; /* what the handshake showed, or NULL (result's copy) */
 } tv_ctx;
 
 /* Verifies obj (a trust_cert or an X509_CRL) with issuer's key; 1 if the signature is good. */
@@ -510,7 +543,16 @@ struct trust_result {
 	char *policy_owned;     /* the overlay's name, when one was given */
 	const char *purpose;
 	tanchor_sources *anchors; /* reference to the store's list */
+	trust_connection *conn;   /* owned copy of the connection facts, or NULL */
 };
+
+/* ---- connection facts (connection.c) ---- */
+/* Deep copy of in (NULL gives NULL); TRUST_EUSAGE for an unknown struct version. */
+TRUST_HIDDEN int tconn_copy(trust_connection **out, const trust_connection *in);
+/* Frees a copy made by tconn_copy (NULL-safe). */
+TRUST_HIDDEN void tconn_free(trust_connection *c);
+/* Wire version of "TLSv1.0".."TLSv1.3", or 0. */
+TRUST_HIDDEN int tconn_version_of(const char *name);
 
 TRUST_HIDDEN trust_result *tresult_new(void);
 /* Adds a path (takes ownership of its contents); returns its index or -1. */

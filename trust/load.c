@@ -235,8 +235,14 @@ int tload_certs_mem(tcert_list *out, const unsigned char *data, size_t len, cons
 				len, TRUST_MAX_FILE_BYTES);
 	/* DER first: a certificate's own text (a CN of "-----BEGIN X") must not
 	 * make binary input look like PEM. */
-	if (!starts_as_der(data, len) && tload_is_pem(data, len))
+	if (!starts_as_der(data, len) && tload_is_pem(data, len)) {
+		if (out->lazy) {
+			int rc = tload_pem_sliced(out, data, len, name, err);
+			if (rc != TLOAD_FALLBACK)
+				return rc;
+		}
 		return load_pem(out, data, len, name, err);
+	}
 	int rc = tload_container(out, data, len, name, err);
 	return rc != TLOAD_NOT_CONTAINER ? rc : load_der(out, data, len, name, err);
 }

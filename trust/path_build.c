@@ -189,13 +189,31 @@ static int cmp_ranked(const void *x, const void *y)
 	return a->e.order < b->e.order ? -1 : a->e.order > b->e.order;
 }
 
-/* Candidates from the store and from what the peer sent, deduplicated by DER,
- * ordered by AKI/SKI tier x trust, current validity, non-self-issued, newest. */
+static bool sent_names_issuer(const builder *b, const trust_cert *child)
+{
+	for (size_t i = 1; i < b->chain->certs.n; i++)
+		if (tcert_names_chain(b->chain->certs.v[i], child))
+			return true;
+	return false;
+}
+
+/*
+ * Candidates from the store and from what the peer sent, deduplicated by DER,
+ * ordered by AKI/SKI tier x trust, current validity, non-self-issued, newest.
+ * The store is searched by raw name; only when neither it nor the peer has
+ * any certificate with that name is it searched canonically (store_canon.c,
+ * which parses every stored certificate once).  A raw match is always a
+ * canonical match, so this never adds a wrong candidate; it can only leave
+ * out a differently encoded twin of a name that did match.
+ */
 static ranked *candidates(builder *b, const trust_cert *child, size_t *count)
 {
 	tcandidates c = { 0 };
 	*count = 0;
-	if (tstore_find_issuers(b->ctx->store, child, &c) != TRUST_OK) {
+	bool raw = false;
+	if (tstore_find_issuers(b->ctx->store, child, &c, &raw) != TRUST_OK ||
+	    (!raw && !sent_names_issuer(b, child) &&
+	     tstore_find_canonical(b->ctx->store, child, &c) != TRUST_OK)) {
 		tcandidates_clear(&c);
 		return NULL;
 	}

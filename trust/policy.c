@@ -274,8 +274,11 @@ static tfinding *vreport(tpath *p, const tpolicy_rule *r, trust_severity sev, in
 {
 	const char *id = tpath_strdup(p, r->id);
 	const char *pol = tpath_strdup(p, r->policy);
-	if (!id || !pol)
+	if (!id || !pol) {
+		/* A rule that cannot report must not pass silently. */
+		tpath_fail_internal(p, cert, "recording a policy rule");
 		return NULL;
+	}
 	tfinding *f = tpath_vadd(p, id, sev, cert, pol, fmt, ap);
 	if (f && sev >= TRUST_SEV_WARNING && r->remedy)
 		f->pub.remedy = tpath_strdup(p, r->remedy);

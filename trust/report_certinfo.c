@@ -136,7 +136,7 @@ static int sans_get(treport_certinfo *ci, X509 *x)
 	return rc;
 }
 
-static const char *key_type_name(int id)
+const char *tcert_key_type_name(int id)
 {
 	switch (id) {
 	case EVP_PKEY_RSA: return "RSA";
@@ -160,7 +160,7 @@ static void key_get(treport_certinfo *ci, X509 *x)
 		ci->key_type = "unknown";
 		return;
 	}
-	ci->key_type = key_type_name(EVP_PKEY_get_base_id(pk));
+	ci->key_type = tcert_key_type_name(EVP_PKEY_get_base_id(pk));
 	ci->key_bits = EVP_PKEY_get_bits(pk);
 	if (ci->key_bits < 0)
 		ci->key_bits = 0;

@@ -241,6 +241,27 @@ static json_t *anchors_model(const trust_result *r, bool *ok)
 	return a;
 }
 
+/* What only a connection shows (trustcheck --connect), or null for files. */
+static json_t *connection_model(const trust_result *r, bool *ok)
+{
+	const trust_connection *c = trust_result_connection(r);
+	if (!c)
+		return json_null();
+	json_t *o = json_object();
+	put(o, "protocol", jstr(trust_tls_version_name(c->tls_version)), ok);
+	put(o, "cipher", jstr(c->cipher), ok);
+	put(o, "group", jstr(c->group), ok);
+	put(o, "forward_secret", c->forward_secret < 0 ? json_null() : json_boolean(c->forward_secret),
+	    ok);
+	put(o, "alpn", jstr(c->alpn), ok);
+	put(o, "sent_intermediates", json_integer(c->sent_intermediates), ok);
+	put(o, "sent_in_order", c->sent_in_order < 0 ? json_null() : json_boolean(c->sent_in_order),
+	    ok);
+	put(o, "ocsp_stapled", json_boolean(c->ocsp != NULL), ok);
+	put(o, "tls_sct_list_bytes", json_integer((json_int_t)(c->scts ? c->scts_len : 0)), ok);
+	return o;
+}
+
 json_t *treport_model(const trust_result *r)
 {
 	bool ok = true;
@@ -260,6 +281,7 @@ json_t *treport_model(const trust_result *r)
 	put(o, "purpose", jstr(trust_result_purpose(r)), &ok);
 	put(o, "time", jstr(when), &ok);
 	put(o, "anchors", anchors_model(r, &ok), &ok);
+	put(o, "connection", connection_model(r, &ok), &ok);
 	put(o, "stats", stats_model(r, &ok), &ok);
 	put(o, "chosen_path", jidx(trust_result_chosen_path(r)), &ok);
 	json_t *paths = json_array();

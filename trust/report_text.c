@@ -165,6 +165,29 @@ static void anchors_line(tx *t, const trust_result *r)
 	newline(t);
 }
 
+/* What the handshake showed, when the chain came from trustcheck --connect. */
+static void connection_line(tx *t, const trust_result *r)
+{
+	const trust_connection *c = trust_result_connection(r);
+	if (!c)
+		return;
+	const char *v = trust_tls_version_name(c->tls_version);
+	char item[1024], cipher[128], group[64], alpn[64];
+	snprintf(item, sizeof(item), " %s %s, %s%s%s; ALPN %s; sent %d intermediate%s%s; OCSP %s; "
+		 "%s", v ? v : "unknown version", clean(cipher, sizeof(cipher), c->cipher ? c->cipher : "?"),
+		 c->group ? clean(group, sizeof(group), c->group) : "no ephemeral group",
+		 c->forward_secret > 0 ? " (forward-secret)" : "",
+		 c->forward_secret == 0 ? " (no forward secrecy)" : "",
+		 c->alpn ? clean(alpn, sizeof(alpn), c->alpn) : "none", c->sent_intermediates,
+		 c->sent_intermediates == 1 ? "" : "s",
+		 c->sent_in_order == 0 ? " out of order" : c->sent_in_order > 0 ? " in order" : "",
+		 c->ocsp ? "stapled" : "not stapled",
+		 c->scts ? "SCTs in the TLS extension" : "no SCTs in the TLS extension");
+	emit(t, "  connection:");
+	wrap(t, item, 4);
+	newline(t);
+}
+
 /* "certificate 1 (CN=Fixture Intermediate)" for the certificate the headline concerns. */
 static void reason_cert_text(char *buf, size_t n, const trust_result *r)
 {
@@ -220,6 +243,7 @@ static void verdict(tx *t, const trust_result *r, bool quiet)
 	}
 	leaf_warnings(t, r);
 	anchors_line(t, r);
+	connection_line(t, r);
 }
 
 static const char *role_short(const char *role)

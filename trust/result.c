@@ -326,6 +326,7 @@ void trust_result_free(trust_result *r)
 	free(r->ip);
 	tanchor_sources_unref(r->anchors);
 	free(r->policy_owned);
+	tconn_free(r->conn);
 	free(r);
 }
 

@@ -1,7 +1,8 @@
 /*
  * The certificate store: anchors and untrusted intermediates, deduplicated by
- * DER hash and indexed by canonical subject DN (X509_NAME_hash_ex, confirmed
- * with X509_NAME_cmp) so issuer lookup costs O(log n) whatever the pool size.
+ * DER and indexed by their raw subject bytes (confirmed byte for byte), so
+ * issuer lookup costs O(log n) whatever the pool size and needs no stored
+ * certificate decoded; canonical DN comparison is the fallback (store_canon.c).
  * Immutable after trust_store_builder_finish, hence safe to share.
  */
 #include "internal.h"
@@ -238,7 +239,12 @@ int trust_store_builder_add_crl(trust_store_builder *b, const char *path, trust_
 static int cmp_der(const void *a, const void *b)
 {
 	const struct trust_cert_entry *x = a, *y = b;
-	int c = memcmp(x->cert->sha256, y->cert->sha256, 32);
+	const trust_cert *p = x->cert, *q = y->cert;
+	if (p->subject_key != q->subject_key)
+		return p->subject_key < q->subject_key ? -1 : 1;
+	if (p->der_len != q->der_len)
+		return p->der_len < q->der_len ? -1 : 1;
+	int c = memcmp(p->der, q->der, p->der_len);
 	if (c)
 		return c;
 	/* Among duplicates an anchor wins over a pool copy, then input order. */
@@ -267,8 +273,10 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 	if (!b)
 		return terr_set(err, TRUST_EUSAGE, "store: no builder");
 	trust_store *s = calloc(1, sizeof(*s));
-	if (s)
+	if (s) {
 		tstore_ski_init(s);
+		tstore_canon_init(s);
+	}
 	if (!s) {
 		trust_store_builder_free(b);
 		return terr_set(err, TRUST_ENOMEM, "out of memory");
@@ -298,7 +306,7 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 	s->anchor_sources = b->sources;
 	tnotes_clear(&b->notes);
 	for (size_t i = 0; i < s->n; i++) {
-		s->by_subject[i].h = s->e[i].cert->subject_hash;
+		s->by_subject[i].h = s->e[i].cert->subject_key;
 		s->by_subject[i].i = i;
 		if (s->e[i].origin != TRUST_ORIGIN_NONE)
 			s->nanchors++;
@@ -321,6 +329,7 @@ void trust_store_free(trust_store *s)
 	free(s->e);
 	free(s->by_subject);
 	tstore_ski_free(s);
+	tstore_canon_free(s);
 	crls_clear(&s->crls);
 	tanchor_sources_unref(s->anchor_sources);
 	free(s);
@@ -357,7 +366,7 @@ int tcandidates_push(tcandidates *c, const struct trust_cert_entry *e)
 }
 
 /* First index in by_subject whose hash is >= h. */
-static size_t lower_bound(const trust_store *s, unsigned long h)
+static size_t lower_bound(const trust_store *s, uint64_t h)
 {
 	size_t lo = 0, hi = s->n;
 	while (lo < hi) {
@@ -370,23 +379,33 @@ static size_t lower_bound(const trust_store *s, unsigned long h)
 	return lo;
 }
 
-int tstore_find_issuers(const trust_store *s, const trust_cert *child, tcandidates *out)
+/*
+ * By raw name: an issuer name is nearly always a copy of the issuer's
+ * subject bytes, and comparing bytes needs no decoding of the candidates.
+ */
+int tstore_find_issuers(const trust_store *s, const trust_cert *child, tcandidates *out,
+			bool *raw_found)
 {
-	for (size_t k = lower_bound(s, child->issuer_hash);
-	     k < s->n && s->by_subject[k].h == child->issuer_hash; k++) {
+	bool raw = false;
+	for (size_t k = lower_bound(s, child->issuer_key);
+	     k < s->n && s->by_subject[k].h == child->issuer_key; k++) {
 		const struct trust_cert_entry *e = &s->e[s->by_subject[k].i];
-		if (!tcert_names_chain(e->cert, child) || !tcert_ready(e->cert))
+		if (!tcert_names_chain_raw(e->cert, child))
+			continue;
+		raw = true;
+		if (!tcert_ready(e->cert))
 			continue;
 		if (tcandidates_push(out, e) != TRUST_OK)
 			return TRUST_ENOMEM;
 	}
+	*raw_found = raw;
 	return TRUST_OK;
 }
 
 trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c)
 {
-	for (size_t k = lower_bound(s, c->subject_hash);
-	     k < s->n && s->by_subject[k].h == c->subject_hash; k++) {
+	for (size_t k = lower_bound(s, c->subject_key);
+	     k < s->n && s->by_subject[k].h == c->subject_key; k++) {
 		const struct trust_cert_entry *e = &s->e[s->by_subject[k].i];
 		if (e->origin != TRUST_ORIGIN_NONE && tcert_same(e->cert, c))
 			return e->origin;

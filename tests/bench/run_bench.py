@@ -9,18 +9,24 @@ judged on the median cpu time per verification (getrusage), which is what the
 verifier itself spends; the wall-clock rate is shown beside it.
 
   run_bench.py --bin DIR --inputs DIR [--rounds N] [--only SUBSTR] [--json FILE]
-               [--strict] [--smoke]
+               [--lax] [--smoke] [--no-callgrind]
 
 --smoke runs every scenario once with a handful of iterations: it checks that
 both verifiers run and accept every chain, not how fast they are.
---strict exits 1 when a target is missed (the default only reports it).
+A missed target makes the run exit 1 unless --lax is given (for a machine so
+loaded that timings mean little).  Both drivers run pinned to the same core
+when taskset exists.  Unless --no-callgrind, valgrind's callgrind counts the
+instructions of one warmed-up warm and one rotate verification on each side:
+a measure that does not depend on load.
 """
 import argparse
 import json
 import os
 import statistics
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HOST = "bench.example.com"
 SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
@@ -42,12 +48,12 @@ def scenarios():
     scenario `base` (the pool rows); or None for information only.
     """
     rows = []
-    for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
+    for alg, label, rotate, cold in (("ec", "P-256", 3.0, 4.0), ("rsa", "RSA-2048", 4.0, 8.0)):
         rows += [
-            (f"{label} warm", alg, "warm", [], ("ratio", 10.0)),
-            (f"{label} rotate", alg, "rotate", [], ("ratio", 1.8)),
-            (f"{label} cold", alg, "cold", [], ("ratio", 1.0)),
-            (f"{label} cold system bundle", alg, "cold-chain", [], ("ratio", 5.0)),
+            (f"{label} warm", alg, "warm", [], ("ratio", 20.0)),
+            (f"{label} rotate", alg, "rotate", [], ("ratio", rotate)),
+            (f"{label} cold", alg, "cold", [], ("ratio", cold)),
+            (f"{label} cold system bundle", alg, "cold-chain", [], ("ratio", 40.0)),
         ]
     # The pool does not depend on the chain's algorithm: P-256 only, which keeps
     # the run short (OpenSSL parses all 10,000 pool certificates at start-up).
@@ -56,6 +62,8 @@ def scenarios():
     rows.append(("P-256 warm pool 1000", "ec", "warm", ["--pool", "pool-1000"], None))
     rows.append(("P-256 warm pool 10000", "ec", "warm", ["--pool", "pool-10000"],
                  ("flat", base, 1.10)))
+    rows.append(("P-256 pool 10000 peak memory", "ec", "warm", ["--pool", "pool-10000"],
+                 ("rss", 18 * 1024)))
     rows.append(("P-256 warm pool 10000 after", "ec", "warm",
                  ["--pool", "pool-10000", "--pool-after"], None))
     return rows
@@ -86,8 +94,15 @@ def command(binary, inputs, alg, mode, extra, smoke):
     return cmd
 
 
+def pinned(cmd):
+    """The command run on one fixed core (the same for both drivers), if taskset exists."""
+    if not shutil.which("taskset") or not hasattr(os, "sched_getaffinity"):
+        return cmd
+    return ["taskset", "-c", str(max(os.sched_getaffinity(0)))] + cmd
+
+
 def run_one(cmd):
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    p = subprocess.run(pinned(cmd), capture_output=True, text=True)
     if p.returncode != 0:
         raise RuntimeError(f"{os.path.basename(cmd[0])} exited {p.returncode}: "
                            f"{p.stderr.strip() or p.stdout.strip()}")
@@ -95,6 +110,65 @@ def run_one(cmd):
         if line.startswith("RESULT "):
             return {k: v for k, v in (kv.split("=", 1) for kv in line.split()[1:])}
     raise RuntimeError(f"{os.path.basename(cmd[0])}: no RESULT line in: {p.stdout!r}")
+
+
+def few_leaves(inputs, alg, n):
+    """A temporary PEM file with the first n leaves (parsing 20,000 under valgrind is slow)."""
+    with open(os.path.join(inputs, alg, "leaves.pem")) as f:
+        text = f.read()
+    end = "-----END CERTIFICATE-----\n"
+    blocks = text.split(end)[:n]
+    tmp = tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False)
+    tmp.write("".join(b + end for b in blocks))
+    tmp.close()
+    return tmp.name
+
+
+def callgrind_count(cmd):
+    """Instructions inside bench_measured_iteration: one warmed-up verification."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "callgrind.out")
+        vg = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+              "--collect-atstart=no", "--toggle-collect=bench_measured_iteration"]
+        p = subprocess.run(vg + cmd, capture_output=True, text=True)
+        if p.returncode != 0 or not os.path.exists(out):
+            raise RuntimeError(f"callgrind: {p.stderr.strip().splitlines()[-1:]}")
+        with open(out) as f:
+            for line in f:
+                if line.startswith("summary:") or line.startswith("totals:"):
+                    return int(line.split()[1])
+    raise RuntimeError("callgrind: no totals")
+
+
+def callgrind_table(impls, inputs, only):
+    if not shutil.which("valgrind"):
+        print("callgrind: valgrind not installed, no instruction counts", file=sys.stderr)
+        return
+    print()
+    print(f"{'callgrind: instructions':<30} {'openssl':>12} {'libtrust':>12} {'ratio':>6}")
+    for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
+        for mode in ("warm", "rotate"):
+            name = f"{label} {mode}"
+            if only not in name:
+                continue
+            leaves = few_leaves(inputs, alg, 12) if mode == "rotate" else None
+            counts = {}
+            try:
+                for impl, binary in impls.items():
+                    cmd = command(binary, inputs, alg, mode, [], True)
+                    cmd = [a if not a.endswith("leaves.pem") else leaves for a in cmd]
+                    cmd[cmd.index("--warmup") + 1] = "5"
+                    cmd[cmd.index("--iters") + 1] = "1"
+                    counts[impl] = callgrind_count(cmd)
+            except RuntimeError as e:
+                print(f"{name:<30} {e}")
+                continue
+            finally:
+                if leaves:
+                    os.unlink(leaves)
+            o, t = counts["openssl"], counts["libtrust"]
+            print(f"{name:<30} {o:>12,} {t:>12,} {o / t:>5.2f}x")
+    print("one verification after 5 warm-up ones (independent of machine load)")
 
 
 def fmt_rate(x):
@@ -108,7 +182,9 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--only", default="", help="run the scenarios whose name contains this")
     ap.add_argument("--json", help="also write the medians and every round here")
-    ap.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
+    ap.add_argument("--lax", action="store_true", help="report a missed target, exit 0")
+    ap.add_argument("--no-callgrind", action="store_true",
+                    help="skip the callgrind instruction counts")
     ap.add_argument("--smoke", action="store_true", help="one quick round: do both verify?")
     args = ap.parse_args()
     if args.smoke:
@@ -194,27 +270,32 @@ def main():
         return 0
 
     print()
-    hdr = (f"{'scenario':<30} {'openssl/s':>10} {'libtrust/s':>11} {'ratio':>6} "
-           f"{'openssl':>9} {'libtrust':>9} {'ratio':>6}  {'target':<24} result")
-    print(f"{'':<30} {'-- wall: verifications/s --':^29} {'-- cpu us/verification --':^26}")
+    hdr = (f"{'scenario':<30} {'openssl':>9} {'libtrust':>9} {'ratio':>6} "
+           f"{'openssl':>9} {'libtrust':>9} {'ratio':>6} {'openssl':>8} {'libtrust':>8}  "
+           f"{'target':<26} result")
+    print(f"{'':<30} {'-- cpu us/verification --':^26} {'-- wall us/verification --':^26} "
+          f"{'peak RSS MB':^17}")
     print(hdr)
     print("-" * len(hdr))
     met = missed = 0
     for name, alg, mode, extra, target in rows:
         if name not in results:
-            print(f"{name:<30} {'FAILED':>10}")
+            print(f"{name:<30} {'FAILED':>9}")
             continue
         res = results[name]
         o, t = res["openssl"], res["libtrust"]
         ratio_wall, ratio_cpu = res["ratio_wall"], res["ratio_cpu"]
         tgt, verdict = "", ""
         if target and target[0] == "ratio":
-            tgt = f">= {target[1]:.1f}x openssl"
+            tgt = f">= {target[1]:.1f}x openssl (cpu)"
             ok = ratio_cpu >= target[1]
         elif target and target[0] == "flat" and "growth_cpu" in res:
             growth = res["growth_cpu"]
             tgt = f"<= {target[2]:.2f}x pool 10: {growth:.2f}x"
             ok = growth <= target[2]
+        elif target and target[0] == "rss":
+            tgt = f"libtrust <= {target[1] / 1024:.0f} MB"
+            ok = t["maxrss_kb"] <= target[1]
         else:
             ok = None
         if ok is not None:
@@ -222,9 +303,9 @@ def main():
             met += ok
             missed += not ok
         res["met"] = ok
-        print(f"{name:<30} {fmt_rate(o['ops_s']):>10} {fmt_rate(t['ops_s']):>11} "
-              f"{ratio_wall:>5.2f}x {o['cpu_us']:>9.1f} {t['cpu_us']:>9.1f} {ratio_cpu:>5.2f}x  "
-              f"{tgt:<24} {verdict}")
+        print(f"{name:<30} {o['cpu_us']:>9.1f} {t['cpu_us']:>9.1f} {ratio_cpu:>5.2f}x "
+              f"{o['wall_us']:>9.1f} {t['wall_us']:>9.1f} {ratio_wall:>5.2f}x "
+              f"{o['maxrss_kb'] / 1024:>8.1f} {t['maxrss_kb'] / 1024:>8.1f}  {tgt:<26} {verdict}")
     print()
     for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
         a, b = f"{label} warm pool 10", f"{label} warm pool 10000"
@@ -241,7 +322,13 @@ def main():
             json.dump(results, f, indent=2)
     if failures:
         return 1
-    return 1 if args.strict and missed else 0
+    if not args.no_callgrind:
+        callgrind_table(impls, args.inputs, args.only)
+    if missed and not args.lax:
+        print(f"run_bench: {missed} target(s) missed (BENCH_LAX=1 reports without failing)",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":

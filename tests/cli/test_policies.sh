@@ -119,6 +119,7 @@ want "ats: NSIncludesSubdomains reaches one label only" 1 ats.default-trust erro
 mkats global '{ "NSAllowsArbitraryLoads": true, "NSExceptionDomains": { "api.example.com": {} } }'
 tcj --policy ./global.json --app-anchors pki/ca.pem --host other.example.net $CHAIN
 want "ats: NSAllowsArbitraryLoads for hosts without an entry" 0 ats.default-trust warning
+has out.json "App Review asks for a justification of NSAllowsArbitraryLoads" "ats: review keys reported"
 tcj --policy ./global.json --app-anchors pki/ca.pem --host api.example.com $CHAIN
 want "ats: an empty entry replaces the global keys" 1 ats.default-trust error
 mkats ignored '{ "NSAllowsArbitraryLoads": true, "NSAllowsLocalNetworking": true }'
@@ -222,6 +223,14 @@ tcj --policy ats --anchors pki/ca.pem --host sha224.test sha224.pem
 want "ats.sha256-min: SHA-224 fails under ATS" 1 ats.sha256-min error
 want "apple.sha2-required: SHA-224 is not on trustd's list" 1 apple.sha2-required pass
 
+# Local hosts are outside ATS unless NSAllowsLocalNetworking is NO.
+"$CERTGEN" -q --dir pki leaf localhost 127.0.0.1 || bad "certgen leaf localhost"
+tcj --policy ats --app-anchors pki/ca.pem --ip 127.0.0.1 pki/localhost/fullchain.pem
+want "ats: an IP host is not subject to ATS" 0 ats.default-trust warning
+mkats nolocal '{ "NSAllowsLocalNetworking": false }'
+tcj --policy ./nolocal.json --app-anchors pki/ca.pem --ip 127.0.0.1 pki/localhost/fullchain.pem
+want "ats: NSAllowsLocalNetworking NO puts local hosts back under ATS" 1 ats.default-trust error
+
 # ---- the README's commands, as printed ----
 mkdir readme
 "$CERTGEN" -q --dir readme ca && "$CERTGEN" -q --dir readme leaf api.example.com 127.0.0.1 ||
@@ -251,6 +260,21 @@ for cmd, expect in cmds:
         sys.exit(f"README: '{cmd}' printed '{first}', README shows '{expect}'")
     if "--policy ats" in cmd and "fix: reissue with a validity of at most 825 days" not in out.stdout:
         sys.exit("README: the fix line is missing")
+PY
+
+# ---- docs/policy-format.md documents every rule kind and every ATS key ----
+python3 - "$top" <<'PY' && ok || bad "policy-format.md is complete"
+import re, sys
+top = sys.argv[1]
+doc = open(f"{top}/docs/policy-format.md").read()
+kinds = re.findall(r'\{ "([a-z-]+)", [a-z_]+params', open(f"{top}/trust/policy_kinds.c").read())
+assert len(kinds) >= 12, kinds
+missing = [k for k in kinds if f"**{k}**" not in doc and f"`{k}`" not in doc]
+load = open(f"{top}/trust/policy_load.c").read()
+ats_keys = set(re.findall(r'"(NS[A-Za-z]+)"', load))
+missing += [k for k in sorted(ats_keys) if f"`{k}`" not in doc]
+if missing:
+    sys.exit(f"undocumented: {missing}")
 PY
 
 tb_done policies

@@ -62,14 +62,15 @@ check "depth budget" 1 "$F/good/chain.pem" $A $H --max-depth 0
 check "rollover pool" 0 "$F/rollover/leaf.pem" $A --intermediates "$F/rollover/pool.pem" --explain
 check "loop" 0 "$F/loop/leaf.pem" $A --intermediates "$F/loop/pool.pem" --explain
 # Anchors from the system store (a bundle made here), a leaf without its issuer
-# (params that could be empty), and a reversed bundle (a warning on the leaf).
+# (params that could be empty), and a reversed bundle (a warning on the leaf; the CA
+# served as leaf is rejected since its keyUsage is checked like any leaf's).
 cat "$F/good/root.pem" >"$tmp/bundle.pem"
 export SSL_CERT_FILE="$tmp/bundle.pem"
 check "system store" 0 "$F/good/chain.pem" $H
 unset SSL_CERT_FILE
 check "no issuer" 1 "$F/good/leaf.pem" $A $H
 cat "$F/good/root.pem" "$F/good/inter.pem" "$F/good/leaf.pem" >"$tmp/reversed.pem"
-check "reversed bundle" 0 "$tmp/reversed.pem" $A
+check "reversed bundle" 1 "$tmp/reversed.pem" $A
 
 # The checker itself must notice a report that breaks the schema.
 "$TC" "$F/good/chain.pem" $A $H --format json | sed 's/"verdict": "trusted"/"verdict": "maybe"/' \

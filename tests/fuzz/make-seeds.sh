@@ -4,6 +4,7 @@
 #   OUT/load_build/  every fixture certificate, chain, CRL and key file as PEM,
 #                    the chains and CRL also as DER, the small hostile inputs and
 #                    the edge-case variants (variant_gen.c)
+#   OUT/cert_parse/  the same files as load_build
 #   OUT/names/       tests/fuzz/names_seeds.txt, one "PATTERN\nHOST" file a line
 #   OUT/nc_match/    the same lines plus nc_seeds.txt, as "NAME\nCONSTRAINT"
 #
@@ -43,6 +44,8 @@ done
 for f in "$hostile"/variants/*.pem; do
 	cp "$f" "$lb/variant-$(basename "$f")"
 done
+
+cp -R "$lb" "$out/cert_parse"
 
 # split LIST PREFIX: each "A B" line of LIST becomes PREFIX-N holding "A\nB".
 split() {

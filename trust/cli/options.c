@@ -16,7 +16,7 @@
 typedef enum opt_id {
 	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_APP_ANCHORS, O_INTER, O_AT, O_PURPOSE,
 	O_DEPTH, O_CRL, O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_LIST_POLICIES, O_CT,
-	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_COUNT
+	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -49,6 +49,8 @@ static const opt_def defs[O_COUNT] = {
 	[O_ATS_PLIST] = { "ats-plist", 0, true, false },
 	[O_PASSWORD] = { "password", 0, true, false },
 	[O_PASSWORD_FILE] = { "password-file", 0, true, false },
+	[O_CONNECT] = { "connect", 0, true, false },
+	[O_TIMEOUT] = { "timeout", 0, true, false },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -150,6 +152,21 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 	case O_PASSWORD:
 		o->password = v;
 		return 0;
+	case O_CONNECT:
+		if (!*v)
+			return usage(msg, n, "--connect: empty target");
+		o->connect = v;
+		return 0;
+	case O_TIMEOUT: {
+		char *end = NULL;
+		errno = 0;
+		double s = strtod(v, &end);
+		if (!*v || *end || errno || !(s > 0 && s <= 3600))
+			return usage(msg, n, "--timeout: '%s' is not a number of seconds from 0 to 3600",
+				     v);
+		o->timeout_ms = (int)(s * 1000 + 0.5) > 0 ? (int)(s * 1000 + 0.5) : 1;
+		return 0;
+	}
 	case O_PASSWORD_FILE:
 		o->password_file = v;
 		return 0;
@@ -191,6 +208,7 @@ int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msg
 {
 	memset(o, 0, sizeof(*o));
 	o->max_depth = -1;
+	o->timeout_ms = 10000;
 	size_t cap = argc > 0 ? (size_t)argc : 1;
 	o->chains = calloc(cap, sizeof(*o->chains));
 	o->inputs = calloc(cap, sizeof(*o->inputs));
@@ -244,6 +262,10 @@ int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msg
 		return usage(msg, msglen, "give --host or --ip, not both");
 	if (o->password && o->password_file)
 		return usage(msg, msglen, "give --password or --password-file, not both");
+	if (o->connect && o->nchains > 0)
+		return usage(msg, msglen, "give chain files or --connect, not both");
+	if (seen[O_TIMEOUT] && !o->connect)
+		return usage(msg, msglen, "--timeout goes with --connect");
 	o->purpose_given = seen[O_PURPOSE];
 	return 0;
 }

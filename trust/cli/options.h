@@ -49,6 +49,8 @@ typedef struct tc_options {
 	const char *password;      /* PKCS#12 password, or NULL */
 	const char *password_file; /* file whose first line is the password, or NULL */
 	tc_format format;
+	const char *connect;      /* --connect HOST[:PORT] or https URL, or NULL */
+	int timeout_ms;           /* --timeout, for --connect (10 s) */
 	bool explain, quiet, help, version;
 } tc_options;
 

@@ -8,8 +8,10 @@
 #include "cli_policy.h"
 #include "input.h"
 #include "options.h"
+#include "connect.h"
 #include "report_graph.h"
 
+#include <arpa/inet.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +22,18 @@
 
 static const char usage_text[] =
 	"usage: trustcheck CHAIN... [options]\n"
+	"       trustcheck --connect HOST[:PORT] [options]\n"
 	"\n"
 	"Decides whether a certificate chain is trustworthy and explains why.\n"
 	"The first certificate of the first file is the leaf; every other certificate\n"
 	"given is an untrusted intermediate the peer sent.  A CHAIN is PEM, DER,\n"
 	"PKCS#7 (.p7b) or PKCS#12 (.p12, .pfx; certificates only), or - for stdin.\n"
 	"\n"
-	"  --host NAME            check the leaf's SAN dNSName against NAME\n"
+	"  --connect HOST[:PORT]  check the chain a server sends (port 443; [IPv6]:PORT and\n"
+	"                         https:// URLs too), with protocol, cipher and forward secrecy\n"
+	"  --timeout SECONDS      for --connect: connect and handshake, per address (default 10)\n"
+	"  --host NAME            check the leaf's SAN dNSName against NAME (with --connect:\n"
+	"                         also the SNI name; default: the host connected to)\n"
 	"  --ip ADDR              check the leaf's SAN iPAddress against ADDR\n"
 	"  --policy NAME|PATH     a built-in policy (see --list-policies) or a policy file;\n"
 	"                         repeat to stack them, later ones on top (default follows --purpose)\n"
@@ -95,6 +102,33 @@ static int load_store(trust_store **out, const tc_options *o, trust_error *err)
 	for (size_t i = 0; !o->quiet && i < trust_store_builder_note_count(b); i++)
 		fprintf(stderr, "trustcheck: note: %s\n", trust_store_builder_note(b, i));
 	return trust_store_builder_finish(out, b, err);
+}
+
+/* The chain a server sends, by a handshake (--connect); host and ip default to the target. */
+static int connect_chain(trust_chain **out, tc_conn *conn, const tc_options *o, const char **host,
+			 const char **ip, trust_error *err)
+{
+	tc_connect_opts co = { .target = o->connect, .sni = o->host, .timeout_ms = o->timeout_ms };
+	if (tc_connect(conn, &co, err->message, sizeof(err->message)) != 0)
+		return err->code = TRUST_EIO;
+	if (!*host && !*ip) {
+		struct in6_addr a;
+		bool literal = inet_pton(AF_INET, conn->host, &a) == 1 ||
+			       inet_pton(AF_INET6, conn->host, &a) == 1;
+		*(literal ? ip : host) = conn->host;
+	}
+	trust_chain *c = trust_chain_new();
+	int rc = c ? TRUST_OK : TRUST_ENOMEM;
+	for (int i = 0; rc == TRUST_OK && i < sk_X509_num(conn->chain); i++)
+		rc = trust_chain_add_x509(c, sk_X509_value(conn->chain, i), err);
+	if (rc != TRUST_OK) {
+		trust_chain_free(c);
+		if (rc == TRUST_ENOMEM)
+			snprintf(err->message, sizeof(err->message), "out of memory");
+		return rc;
+	}
+	*out = c;
+	return TRUST_OK;
 }
 
 static int load_chain(trust_chain **out, const tc_options *o, trust_error *err)
@@ -189,9 +223,13 @@ static int run(const tc_options *o)
 	trust_sigcache *cache = NULL;
 	trust_result *r = NULL;
 	trust_policy *policy = NULL;
+	tc_conn conn = { 0 };
+	const char *host = o->host, *ip = o->ip;
 	int status = 2;
 
-	if (load_policy(&policy, o, &err) != TRUST_OK || load_chain(&chain, o, &err) != TRUST_OK ||
+	if (load_policy(&policy, o, &err) != TRUST_OK ||
+	    (o->connect ? connect_chain(&chain, &conn, o, &host, &ip, &err)
+			: load_chain(&chain, o, &err)) != TRUST_OK ||
 	    load_store(&store, o, &err) != TRUST_OK)
 		goto fail;
 	if (trust_store_anchor_count(store) == 0) {
@@ -205,8 +243,9 @@ static int run(const tc_options *o)
 	eo.at = o->at;
 	eo.purpose = o->purpose;
 	eo.overlay = policy;
-	eo.host = o->host;
-	eo.ip = o->ip;
+	eo.host = host;
+	eo.ip = ip;
+	eo.connection = o->connect ? &conn.facts : NULL;
 	eo.flags = (o->explain ? TRUST_EVAL_EXPLAIN : 0u) | (o->ct_off ? TRUST_EVAL_NO_CT : 0u);
 	if (o->max_depth >= 0)
 		eo.budgets.max_depth = o->max_depth ? o->max_depth : TRUST_BUDGET_ZERO;
@@ -237,6 +276,7 @@ done:
 	trust_sigcache_free(cache);
 	trust_store_free(store);
 	trust_chain_free(chain);
+	tc_conn_free(&conn);
 	return status;
 }
 
@@ -254,8 +294,8 @@ int main(int argc, char **argv)
 	} else if (o.version) {
 		printf("trustcheck " TRUSTCHECK_VERSION " (libtrust " TRUST_VERSION_STRING
 		       ", OpenSSL %s)\n", OpenSSL_version(OPENSSL_VERSION_STRING));
-	} else if (o.nchains == 0) {
-		fprintf(stderr, "trustcheck: no chain file given" HINT "\n");
+	} else if (o.nchains == 0 && !o.connect) {
+		fprintf(stderr, "trustcheck: no chain file given (or --connect HOST)" HINT "\n");
 		status = 2;
 	} else {
 		status = run(&o);

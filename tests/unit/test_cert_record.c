@@ -1,0 +1,239 @@
+/*
+ * The certificate record: what is decoded when (template parse, key and X509
+ * on first use), the raw-name index with its canonical fallback, and the
+ * sliced PEM loader against PEM_read_bio.
+ */
+#include "fixtures.h"
+#include "support.h"
+
+#include <openssl/pem.h>
+#include <string.h>
+
+static const char *ext_ca = "[ext]\n" SC_CA_EXTS;
+static const char *ext_leaf = "[ext]\n" SC_LEAF_EXTS "subjectAltName = DNS:a.example\n";
+
+static unsigned char *der_of(X509 *x, size_t *len)
+{
+	unsigned char *der = NULL;
+	int n = i2d_X509(x, &der);
+	ck_assert_int_gt(n, 0);
+	*len = (size_t)n;
+	return der;
+}
+
+static trust_store *store_with_anchor(X509 *root)
+{
+	size_t len;
+	unsigned char *der = der_of(root, &len);
+	trust_error err = { 0 };
+	trust_store_builder *b = trust_store_builder_new();
+	ck_assert_int_eq(trust_store_builder_add_anchors_mem(b, der, len, "root", TRUST_ORIGIN_USER,
+							     &err), TRUST_OK);
+	OPENSSL_free(der);
+	trust_store *s = NULL;
+	ck_assert_int_eq(trust_store_builder_finish(&s, b, &err), TRUST_OK);
+	return s;
+}
+
+static trust_chain *chain_of(X509 *leaf)
+{
+	size_t len;
+	unsigned char *der = der_of(leaf, &len);
+	trust_error err = { 0 };
+	trust_chain *c = trust_chain_new();
+	ck_assert_int_eq(trust_chain_add_mem(c, der, len, "leaf", &err), TRUST_OK);
+	OPENSSL_free(der);
+	return c;
+}
+
+static bool trusted(const trust_store *s, const trust_chain *c)
+{
+	trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
+	o.policy = TRUST_POLICY_RFC5280;
+	trust_result *r = NULL;
+	trust_error err = { 0 };
+	ck_assert_int_eq(trust_evaluate(&r, s, NULL, c, &o, &err), TRUST_OK);
+	bool ok = trust_result_trusted(r);
+	trust_result_free(r);
+	return ok;
+}
+
+/* A leaf whose issuer name is the root's in other letter case: not the same
+ * bytes, the same name after RFC 5280 §7.1 comparison. */
+START_TEST(test_record__issuer_name_in_other_case_is_found_canonically)
+{
+	EVP_PKEY *rk = sc_key(), *lk = sc_key();
+	X509 *root = sc_cert("/O=Example/CN=Record Root", rk, NULL, NULL, ext_ca);
+	X509 *leaf = sc_cert("/O=Example/CN=leaf", lk, root, rk, ext_leaf);
+	X509_NAME *other = sc_name("/O=EXAMPLE/CN=record root");
+	ck_assert(X509_set_issuer_name(leaf, other));
+	ck_assert_int_gt(X509_sign(leaf, rk, EVP_sha256()), 0);
+	trust_store *s = store_with_anchor(root);
+	trust_chain *c = chain_of(leaf);
+	ck_assert(trusted(s, c));
+	trust_chain_free(c);
+	trust_store_free(s);
+	X509_NAME_free(other);
+	X509_free(leaf);
+	X509_free(root);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(lk);
+}
+END_TEST
+
+/* After an evaluation the leaf's key was never decoded and no X509 was made
+ * for anything; the root's key was decoded to check the leaf's signature. */
+START_TEST(test_record__only_the_issuer_key_is_decoded)
+{
+	EVP_PKEY *rk = sc_key(), *lk = sc_key();
+	X509 *root = sc_cert("/O=Example/CN=Record Root", rk, NULL, NULL, ext_ca);
+	X509 *leaf = sc_cert("/O=Example/CN=leaf", lk, root, rk, ext_leaf);
+	trust_store *s = store_with_anchor(root);
+	trust_chain *c = chain_of(leaf);
+	ck_assert(trusted(s, c));
+	const trust_cert *l = c->certs.v[0], *a = s->e[0].cert;
+	ck_assert_ptr_null(atomic_load(&l->pkey));
+	ck_assert_ptr_null(atomic_load(&l->x509));
+	ck_assert_ptr_null(atomic_load(&a->x509));
+	ck_assert_ptr_nonnull(atomic_load(&a->pkey));
+	ck_assert(EVP_PKEY_eq(atomic_load(&a->pkey), rk) == 1);
+	/* The X509 an API caller asks for is OpenSSL's parse of the same bytes. */
+	X509 *x = trust_cert_x509(l);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(X509_cmp(x, leaf), 0);
+	trust_chain_free(c);
+	trust_store_free(s);
+	X509_free(leaf);
+	X509_free(root);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(lk);
+}
+END_TEST
+
+/* n self-signed CA certificates as one PEM bundle, wrapped at `width`. */
+static char *bundle(X509 **certs, size_t n, int width, size_t *len)
+{
+	BIO *out = BIO_new(BIO_s_mem());
+	for (size_t i = 0; i < n; i++) {
+		size_t dlen;
+		unsigned char *der = der_of(certs[i], &dlen);
+		unsigned char b64[8192];
+		int blen = EVP_EncodeBlock(b64, der, (int)dlen);
+		OPENSSL_free(der);
+		BIO_puts(out, "-----BEGIN CERTIFICATE-----\n");
+		for (int k = 0; k < blen; k += width) {
+			BIO_write(out, b64 + k, blen - k < width ? blen - k : width);
+			BIO_puts(out, "\n");
+		}
+		BIO_puts(out, "-----END CERTIFICATE-----\n");
+	}
+	char *data = NULL;
+	long l = BIO_get_mem_data(out, &data);
+	char *copy = malloc((size_t)l + 1);
+	memcpy(copy, data, (size_t)l);
+	copy[l] = '\0';
+	BIO_free(out);
+	*len = (size_t)l;
+	return copy;
+}
+
+static void make_cas(X509 **certs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char subject[64];
+		snprintf(subject, sizeof(subject), "/O=Example/CN=Bundle CA %zu", i);
+		EVP_PKEY *k = sc_key();
+		certs[i] = sc_cert(subject, k, NULL, NULL, ext_ca);
+		EVP_PKEY_free(k);
+	}
+}
+
+START_TEST(test_record__sliced_bundle_matches_pem_read_bio)
+{
+	X509 *cas[4];
+	make_cas(cas, 4);
+	size_t len;
+	char *pem = bundle(cas, 4, 64, &len);
+	trust_error err = { 0 };
+	tcert_list sliced = { .lazy = true }, full = { 0 };
+	ck_assert_int_eq(tload_pem_sliced(&sliced, (const unsigned char *)pem, len, "b", &err),
+			 TRUST_OK);
+	ck_assert_int_eq(tload_certs_mem(&full, (const unsigned char *)pem, len, "b", &err),
+			 TRUST_OK);
+	ck_assert_uint_eq(sliced.n, 4);
+	ck_assert_uint_eq(full.n, 4);
+	for (size_t i = 0; i < 4; i++) {
+		ck_assert(tcert_same(sliced.v[i], full.v[i]));
+		ck_assert(tcert_ready(sliced.v[i]));
+		ck_assert_int_eq(X509_NAME_cmp(tcert_subject_name(sliced.v[i]),
+					       X509_get_subject_name(cas[i])), 0);
+	}
+	tcert_list_clear(&sliced);
+	tcert_list_clear(&full);
+	free(pem);
+	for (size_t i = 0; i < 4; i++)
+		X509_free(cas[i]);
+}
+END_TEST
+
+/* 76-column lines and PEM headers are PEM_read_bio's job: the fast path
+ * declines and the bundle still loads. */
+START_TEST(test_record__unusual_pem_falls_back)
+{
+	X509 *cas[2];
+	make_cas(cas, 2);
+	size_t len;
+	char *pem = bundle(cas, 2, 76, &len);
+	trust_error err = { 0 };
+	tcert_list l = { .lazy = true };
+	ck_assert_int_eq(tload_pem_sliced(&l, (const unsigned char *)pem, len, "b", &err),
+			 TLOAD_FALLBACK);
+	ck_assert_uint_eq(l.n, 0);
+	ck_assert_int_eq(tload_certs_mem(&l, (const unsigned char *)pem, len, "b", &err), TRUST_OK);
+	ck_assert_uint_eq(l.n, 2);
+	tcert_list_clear(&l);
+	free(pem);
+	for (size_t i = 0; i < 2; i++)
+		X509_free(cas[i]);
+}
+END_TEST
+
+/* A bad character on the last full body line of the second anchor, far past
+ * its subject: the load fails and names the input, as PEM_read_bio's did. */
+START_TEST(test_record__broken_base64_late_in_a_bundle_fails_the_load)
+{
+	X509 *cas[2];
+	make_cas(cas, 2);
+	size_t len;
+	char *pem = bundle(cas, 2, 64, &len);
+	char *end = strstr(strstr(pem, "-----END") + 1, "-----END");
+	char *last_full = end - 1;
+	while (last_full > pem && last_full[-1] != '\n')
+		last_full--; /* start of the short last line */
+	last_full -= 65; /* start of the line before it */
+	last_full[10] = '!';
+	trust_error err = { 0 };
+	trust_store_builder *b = trust_store_builder_new();
+	ck_assert_int_eq(trust_store_builder_add_anchors_mem(b, pem, len, "bundle.pem",
+							     TRUST_ORIGIN_USER, &err),
+			 TRUST_EPARSE);
+	ck_assert_ptr_nonnull(strstr(err.message, "bundle.pem"));
+	trust_store_builder_free(b);
+	free(pem);
+	for (size_t i = 0; i < 2; i++)
+		X509_free(cas[i]);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cert_record");
+	TCase *tc = tcase_create("cert_record");
+	tcase_add_test(tc, test_record__issuer_name_in_other_case_is_found_canonically);
+	tcase_add_test(tc, test_record__only_the_issuer_key_is_decoded);
+	tcase_add_test(tc, test_record__sliced_bundle_matches_pem_read_bio);
+	tcase_add_test(tc, test_record__unusual_pem_falls_back);
+	tcase_add_test(tc, test_record__broken_base64_late_in_a_bundle_fails_the_load);
+	suite_add_tcase(s, tc);
+	return fx_run(s);
+}
