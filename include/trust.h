@@ -59,6 +59,15 @@ typedef struct trust_error {
 	char message[512];
 } trust_error;
 
+/*
+ * Copies untrusted text (a file name, an argument, a certificate field) into
+ * out (cap bytes, NUL-terminated, "..." when cut) with control characters
+ * (C0, DEL, C1) and bytes that are not valid UTF-8 written as \xNN, so it is
+ * safe on a terminal and valid in JSON.  Returns out.  Every message in a
+ * trust_error has already been through it.
+ */
+TRUST_API char *trust_escape(char *out, size_t cap, const char *in);
+
 /* Short name of an error code ("parse error", ...); a static string. */
 TRUST_API const char *trust_err_name(trust_err_code code);
 
@@ -132,8 +141,11 @@ TRUST_API int trust_store_builder_add_ocsp(trust_store_builder *b, const char *p
 TRUST_API size_t trust_store_builder_note_count(const trust_store_builder *b);
 /* Note i ("dir/key.pem: skipped, a private key, not a certificate"), owned by the builder. */
 TRUST_API const char *trust_store_builder_note(const trust_store_builder *b, size_t i);
+/* Forgets the failure of an earlier add, for a caller that means to go on without it. */
+TRUST_API void trust_store_builder_clear_error(trust_store_builder *b);
 /* Freezes the builder into *out (owned by the caller: trust_store_free); consumes b
- * whatever the outcome. */
+ * whatever the outcome.  If an add failed (and was not cleared), returns that first
+ * error and makes no store. */
 TRUST_API int trust_store_builder_finish(trust_store **out, trust_store_builder *b,
 					 trust_error *err);
 /* Releases a store (NULL-safe); results that reference its certificates stay valid. */

@@ -399,6 +399,8 @@ X509 *trust_cert_x509(const trust_cert *cert)
 const char *trust_cert_subject(const trust_cert *cert)
 {
 	trust_cert *c = (trust_cert *)cert;
+	if (!c)
+		return NULL;
 	if (!tcert_ready(c))
 		return "";
 	return lazy_name(&c->subject_str, tcert_subject_name(c));
@@ -407,6 +409,8 @@ const char *trust_cert_subject(const trust_cert *cert)
 const char *trust_cert_issuer(const trust_cert *cert)
 {
 	trust_cert *c = (trust_cert *)cert;
+	if (!c)
+		return NULL;
 	if (!tcert_ready(c))
 		return "";
 	return lazy_name(&c->issuer_str, tcert_issuer_name(c));
@@ -414,11 +418,13 @@ const char *trust_cert_issuer(const trust_cert *cert)
 
 const char *trust_cert_source(const trust_cert *cert)
 {
-	return cert->source;
+	return cert ? cert->source : NULL;
 }
 
 const unsigned char *trust_cert_sha256(const trust_cert *cert)
 {
+	if (!cert)
+		return NULL;
 	tcert_ready(cert); /* computes the hash of a lazy record, parsed or not */
 	return cert->sha256;
 }
@@ -426,6 +432,8 @@ const unsigned char *trust_cert_sha256(const trust_cert *cert)
 const unsigned char *trust_cert_spki_sha256(const trust_cert *cert)
 {
 	trust_cert *c = (trust_cert *)cert;
+	if (!c)
+		return NULL;
 	unsigned char *cur = atomic_load_explicit(&c->spki_sha256, memory_order_acquire);
 	if (cur)
 		return cur;
@@ -451,10 +459,10 @@ const unsigned char *trust_cert_spki_sha256(const trust_cert *cert)
 
 int64_t trust_cert_not_before(const trust_cert *cert)
 {
-	return tcert_ready(cert) ? cert->not_before : 0;
+	return cert && tcert_ready(cert) ? cert->not_before : 0;
 }
 
 int64_t trust_cert_not_after(const trust_cert *cert)
 {
-	return tcert_ready(cert) ? cert->not_after : 0;
+	return cert && tcert_ready(cert) ? cert->not_after : 0;
 }

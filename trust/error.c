@@ -11,12 +11,15 @@ int terr_set(trust_error *err, int code, const char *fmt, ...)
 		va_list ap;
 		va_start(ap, fmt);
 		err->code = code;
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		char raw[sizeof(err->message)];
+		vsnprintf(raw, sizeof(raw), fmt, ap);
 		va_end(ap);
 		/* Messages are one line by contract; OpenSSL strings sometimes are not. */
-		for (char *s = err->message; *s; s++)
+		for (char *s = raw; *s; s++)
 			if (*s == '\n' || *s == '\r')
 				*s = ' ';
+		/* File names and arguments in messages are untrusted text. */
+		trust_escape(err->message, sizeof(err->message), raw);
 	}
 	return code;
 }

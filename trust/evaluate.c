@@ -164,6 +164,8 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 		   const trust_chain *chain, const trust_eval_options *caller_opts,
 		   trust_error *err)
 {
+	if (!out)
+		return terr_set(err, TRUST_EUSAGE, "evaluate: no place for the result (out is NULL)");
 	*out = NULL;
 	if (!store || !chain || !caller_opts)
 		return terr_set(err, TRUST_EUSAGE, "evaluate: store, chain and options are required");

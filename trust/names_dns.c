@@ -111,6 +111,16 @@ int tnames_normalize_host(char **out, const char *host, trust_error *err)
 	size_t len = strlen(host);
 	if (len > 1024)
 		return terr_set(err, TRUST_EUSAGE, "host name is longer than 1024 bytes");
+	/* An IP literal given as the host ("192.0.2.1", "[2001:db8::1]" as URLs
+	 * write it) is matched against iPAddress entries (names_check.c), as Go's
+	 * VerifyHostname does; it is kept without brackets. */
+	unsigned char ipbuf[16];
+	size_t iplen;
+	if (tnames_parse_ip(ipbuf, &iplen, host) == 0) {
+		bool bracketed = host[0] == '[';
+		*out = bracketed ? strndup(host + 1, len - 2) : strdup(host);
+		return *out ? TRUST_OK : terr_set(err, TRUST_ENOMEM, "out of memory");
+	}
 	/* Plain ASCII needs no IDNA mapping, only the LDH check: this keeps
 	 * libidn2's Unicode normalisation off the per-handshake path. */
 	bool ascii_only = true;

@@ -105,6 +105,16 @@ static json_t *jstr(const char *s)
 	return j;
 }
 
+/* A message for people, escaped as the SAN values are: a consumer that prints
+ * it cannot be driven by control characters a certificate smuggled in. */
+static json_t *jmsg(const char *s)
+{
+	if (!s || !*s)
+		return json_null();
+	char buf[4096];
+	return json_string(trust_escape(buf, sizeof(buf), s));
+}
+
 static json_t *jidx(long v)
 {
 	return v < 0 ? json_null() : json_integer(v);
@@ -216,7 +226,7 @@ static json_t *finding_model(const trust_finding *f, bool *ok)
 	put(o, "severity", jstr(treport_severity_name(f->severity)), ok);
 	put(o, "cert", jidx(f->cert), ok);
 	put(o, "policy", jstr(f->policy), ok);
-	put(o, "message", jstr(f->message), ok);
+	put(o, "message", jmsg(f->message), ok);
 	json_t *params = json_object();
 	for (size_t i = 0; i < f->nparams; i++)
 		put(params, f->params[i].key, jstr(f->params[i].value), ok);
@@ -303,7 +313,7 @@ json_t *treport_model(const trust_result *r)
 	put(o, "verdict", jstr(trust_result_trusted(r) ? "trusted" : "not-trusted"), &ok);
 	json_t *reason = json_object();
 	put(reason, "id", jstr(trust_result_reason(r)), &ok);
-	put(reason, "message", jstr(trust_result_reason_message(r)), &ok);
+	put(reason, "message", jmsg(trust_result_reason_message(r)), &ok);
 	put(reason, "cert", jidx(trust_result_reason_cert(r)), &ok);
 	put(o, "reason", reason, &ok);
 	put(o, "host", jstr(trust_result_host(r)), &ok);

@@ -19,6 +19,10 @@ struct trust_store_builder {
 	tocsp_list ocsps;
 	tanchor_sources *sources;
 	tnotes notes;
+	/* The first failed add, kept until the caller clears it: a builder that
+	 * could not load what it was given must not quietly yield a store
+	 * without it (BoringSSL's error-stack rule). */
+	trust_error first_error;
 };
 
 trust_store_builder *trust_store_builder_new(void)
@@ -107,19 +111,21 @@ static int add_anchors_from(trust_store_builder *b, const char *path, const char
 	return adopt(b, &l, origin, err);
 }
 
-int trust_store_builder_add_anchors(trust_store_builder *b, const char *path, trust_origin origin,
+static int add_anchors_impl(trust_store_builder *b, const char *path, trust_origin origin,
 				    trust_error *err)
 {
-	if (!b || !path || origin == TRUST_ORIGIN_NONE)
-		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
+	if (!b || !path || origin < TRUST_ORIGIN_SYSTEM || origin > TRUST_ORIGIN_APP)
+		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments (a builder, a path and "
+				"an origin SYSTEM, USER or APP)");
 	return add_anchors_from(b, path, path, origin, err);
 }
 
-int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data, size_t len,
+static int add_anchors_mem_impl(trust_store_builder *b, const void *data, size_t len,
 					const char *name, trust_origin origin, trust_error *err)
 {
-	if (!b || origin == TRUST_ORIGIN_NONE)
-		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments");
+	if (!b || !data || origin < TRUST_ORIGIN_SYSTEM || origin > TRUST_ORIGIN_APP)
+		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments (a builder, data and "
+				"an origin SYSTEM, USER or APP)");
 	tcert_list l = { .lazy = true, .notes = &b->notes };
 	int rc = tload_certs_mem(&l, data, len, name, err);
 	if (rc == TRUST_OK &&
@@ -143,7 +149,7 @@ static int add_system_from(trust_store_builder *b, const char *path, trust_error
 	return rc;
 }
 
-int trust_store_builder_add_system_anchors(trust_store_builder *b, trust_error *err)
+static int add_system_anchors_impl(trust_store_builder *b, trust_error *err)
 {
 	if (!b)
 		return terr_set(err, TRUST_EUSAGE, "system anchors: bad arguments");
@@ -163,7 +169,7 @@ int trust_store_builder_add_system_anchors(trust_store_builder *b, trust_error *
 			dir);
 }
 
-int trust_store_builder_add_intermediates(trust_store_builder *b, const char *path,
+static int add_intermediates_impl(trust_store_builder *b, const char *path,
 					  trust_error *err)
 {
 	if (!b || !path)
@@ -177,7 +183,7 @@ int trust_store_builder_add_intermediates(trust_store_builder *b, const char *pa
 	return adopt(b, &l, TRUST_ORIGIN_NONE, err);
 }
 
-int trust_store_builder_add_intermediates_mem(trust_store_builder *b, const void *data,
+static int add_intermediates_mem_impl(trust_store_builder *b, const void *data,
 					      size_t len, const char *name, trust_error *err)
 {
 	if (!b)
@@ -205,7 +211,7 @@ static int crl_push(tcrl_list *l, X509_CRL *c)
 	return TRUST_OK;
 }
 
-int trust_store_builder_add_crl(trust_store_builder *b, const char *path, trust_error *err)
+static int add_crl_impl(trust_store_builder *b, const char *path, trust_error *err)
 {
 	if (!b || !path)
 		return terr_set(err, TRUST_EUSAGE, "crl: bad arguments");
@@ -246,7 +252,7 @@ int trust_store_builder_add_crl(trust_store_builder *b, const char *path, trust_
 	return rc;
 }
 
-int trust_store_builder_add_ocsp(trust_store_builder *b, const char *path, trust_error *err)
+static int add_ocsp_impl(trust_store_builder *b, const char *path, trust_error *err)
 {
 	if (!b || !path)
 		return terr_set(err, TRUST_EUSAGE, "ocsp: bad arguments");
@@ -306,11 +312,87 @@ int thidx_cmp(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+
+/* ---- the public adds: each remembers the first failure (see first_error) ---- */
+
+/* Keeps the first failure of b's adds; returns rc, with err filled either way. */
+static int remember(trust_store_builder *b, int rc, const trust_error *got, trust_error *err)
+{
+	if (rc != TRUST_OK && b && b->first_error.code == TRUST_OK)
+		b->first_error = *got;
+	if (err && rc != TRUST_OK)
+		*err = *got;
+	return rc;
+}
+
+int trust_store_builder_add_anchors(trust_store_builder *b, const char *path, trust_origin origin,
+				    trust_error *err)
+{
+	trust_error local = { 0 };
+	return remember(b, add_anchors_impl(b, path, origin, &local), &local, err);
+}
+
+int trust_store_builder_add_anchors_mem(trust_store_builder *b, const void *data, size_t len,
+					const char *name, trust_origin origin, trust_error *err)
+{
+	trust_error local = { 0 };
+	return remember(b, add_anchors_mem_impl(b, data, len, name, origin, &local), &local, err);
+}
+
+int trust_store_builder_add_system_anchors(trust_store_builder *b, trust_error *err)
+{
+	trust_error local = { 0 };
+	return remember(b, add_system_anchors_impl(b, &local), &local, err);
+}
+
+int trust_store_builder_add_intermediates(trust_store_builder *b, const char *path,
+					  trust_error *err)
+{
+	trust_error local = { 0 };
+	return remember(b, add_intermediates_impl(b, path, &local), &local, err);
+}
+
+int trust_store_builder_add_intermediates_mem(trust_store_builder *b, const void *data,
+					      size_t len, const char *name, trust_error *err)
+{
+	trust_error local = { 0 };
+	return remember(b, add_intermediates_mem_impl(b, data, len, name, &local), &local, err);
+}
+
+int trust_store_builder_add_crl(trust_store_builder *b, const char *path, trust_error *err)
+{
+	trust_error local = { 0 };
+	return remember(b, add_crl_impl(b, path, &local), &local, err);
+}
+
+int trust_store_builder_add_ocsp(trust_store_builder *b, const char *path, trust_error *err)
+{
+	trust_error local = { 0 };
+	return remember(b, add_ocsp_impl(b, path, &local), &local, err);
+}
+
+void trust_store_builder_clear_error(trust_store_builder *b)
+{
+	if (b)
+		memset(&b->first_error, 0, sizeof(b->first_error));
+}
+
 int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_error *err)
 {
+	if (!out) {
+		trust_store_builder_free(b);
+		return terr_set(err, TRUST_EUSAGE, "store: no place for the store (out is NULL)");
+	}
 	*out = NULL;
 	if (!b)
 		return terr_set(err, TRUST_EUSAGE, "store: no builder");
+	if (b->first_error.code != TRUST_OK) {
+		int rc = b->first_error.code;
+		if (err)
+			*err = b->first_error;
+		trust_store_builder_free(b);
+		return rc;
+	}
 	trust_store *s = calloc(1, sizeof(*s));
 	if (s) {
 		tstore_ski_init(s);

@@ -222,4 +222,19 @@ run "a keyCertSign-only CA leaf under tls-server" 1 --anchors "$tmp/pl-roots.pem
 	--intermediates "$tmp/pl-inter.pem" --host example.com "$tmp/pl-leaf.pem"
 out_has "the CA leaf fails on its key use" "because tls.key-usage.purpose"
 
+# Hostile text never reaches the terminal raw: a file name, a --host value and
+# an unknown option with terminal escapes come back as \xNN, on one line.
+hostile=$(printf 'a\033]0;owned\007b')
+: >"$tmp/$hostile"
+run "hostile file name" 2 --anchors "$F/good/root.pem" "$tmp/$hostile"
+if LC_ALL=C grep -q "$(printf '[\033\007]')" "$tmp/err"; then bad "a file name's escapes reached stderr raw"; else ok; fi
+grep -q 'a\\x1b]0;owned\\x07b' "$tmp/err" && ok || bad "the file name is shown escaped: $(cat -v "$tmp/err")"
+run "hostile --host" 2 --anchors "$F/good/root.pem" --host "$(printf 'h\033[31m')" "$F/good/chain.pem"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/err"; then bad "a --host value's escape reached stderr raw"; else ok; fi
+run "hostile option" 2 "--bogus$(printf '\033[2J')"
+if LC_ALL=C grep -q "$(printf '\033')" "$tmp/err"; then bad "an option's escape reached stderr raw"; else ok; fi
+[ "$(wc -l <"$tmp/err")" -eq 1 ] && ok || bad "one line on stderr"
+# A bracketed IPv6 literal is a host as URLs write it (docs/names.md).
+run "--host [::1]" 0 --anchors "$F/good/root.pem" --host '[::1]' "$F/good/chain.pem"
+
 tb_done trustcheck-cli

@@ -189,7 +189,9 @@ int tc_ats_diagnostics(FILE *out, const tc_diag_input *in)
 	for (size_t i = 0; i < NCONFIGS; i++) {
 		try_config(in, &configs[i], &res[i]);
 		if (res[i].verdict < 0) {
-			fprintf(stderr, "trustcheck: --ats-diagnostics: %s\n", res[i].why);
+			char safe[700];
+			fprintf(stderr, "trustcheck: --ats-diagnostics: %s\n",
+				trust_escape(safe, sizeof(safe), res[i].why));
 			return 2;
 		}
 	}

@@ -154,8 +154,10 @@ static json_t *convert(plist_t dict, const char *const *keys, const char *where,
 		const char *const *sub = child_keys(keys, key, &per_domain);
 		json_t *j = NULL;
 		if (keys && !known(key, keys)) {
+			char sf[512], sk[256], sw[256];
 			fprintf(stderr, "trustcheck: warning: %s: unknown ATS key '%s' in %s (did you "
-				"mean '%s'?); a device ignores it\n", file, key, where,
+				"mean '%s'?); a device ignores it\n", trust_escape(sf, sizeof(sf), file),
+				trust_escape(sk, sizeof(sk), key), trust_escape(sw, sizeof(sw), where),
 				closest(key, keys));
 		} else if (per_domain && plist_get_node_type(v) == PLIST_DICT) {
 			/* Domain names are keys here, each holding one entry. */
@@ -238,9 +240,10 @@ int tc_ats_plist_policy(trust_policy **out, const char *path, trust_error *err)
 			 "%s: NSAppTransportSecurity is not a dictionary", path);
 		return TRUST_EPARSE;
 	}
+	char sp[512];
 	if (!ats)
 		fprintf(stderr, "trustcheck: warning: %s has no NSAppTransportSecurity; ATS "
-			"defaults apply\n", path);
+			"defaults apply\n", trust_escape(sp, sizeof(sp), path));
 	json_t *doc = json_object();
 	json_object_set_new(doc, "name", json_string("info-plist"));
 	json_object_set_new(doc, "description", json_string("NSAppTransportSecurity of an app"));

@@ -72,6 +72,14 @@ static const char usage_text[] =
 	"Exit status: 0 trusted, 1 not trusted, 2 usage error or unreadable input.\n"
 	"Colour is used only on a terminal, and never when NO_COLOR is set.\n";
 
+/* One line on stderr: "trustcheck: " + msg (+ suffix), with msg's control
+ * characters escaped, since it echoes file names and arguments. */
+static void say(const char *prefix, const char *msg, const char *suffix)
+{
+	char buf[1024];
+	fprintf(stderr, "trustcheck: %s%s%s\n", prefix, trust_escape(buf, sizeof(buf), msg), suffix);
+}
+
 /* no-color.org: NO_COLOR set to any non-empty value disables colour. */
 static bool want_color(void)
 {
@@ -110,7 +118,7 @@ static int load_store(trust_store **out, const tc_options *o, trust_error *err)
 		return rc;
 	}
 	for (size_t i = 0; !o->quiet && i < trust_store_builder_note_count(b); i++)
-		fprintf(stderr, "trustcheck: note: %s\n", trust_store_builder_note(b, i));
+		say("note: ", trust_store_builder_note(b, i), "");
 	return trust_store_builder_finish(out, b, err);
 }
 
@@ -171,7 +179,7 @@ static int load_chain(trust_chain **out, const tc_options *o, trust_error *err)
 		}
 	}
 	for (size_t i = 0; !o->quiet && i < trust_chain_note_count(c); i++)
-		fprintf(stderr, "trustcheck: note: %s\n", trust_chain_note(c, i));
+		say("note: ", trust_chain_note(c, i), "");
 	*out = c;
 	return TRUST_OK;
 }
@@ -231,7 +239,7 @@ static int run_diagnostics(const tc_options *o)
 	trust_error err = { 0 };
 	trust_store *store = NULL;
 	if (load_store(&store, o, &err) != TRUST_OK) {
-		fprintf(stderr, "trustcheck: %s\n", err.message);
+		say("", err.message, "");
 		return 2;
 	}
 	char host[256], port[16];
@@ -242,7 +250,7 @@ static int run_diagnostics(const tc_options *o)
 	int status = 2;
 	if (tc_parse_target(o->connect, host, sizeof(host), port, sizeof(port), err.message,
 			    sizeof(err.message)) != 0) {
-		fprintf(stderr, "trustcheck: %s\n", err.message);
+		say("", err.message, "");
 	} else {
 		struct in6_addr a;
 		if (!in.host && !in.ip)
@@ -312,7 +320,7 @@ static int run(const tc_options *o)
 	}
 	goto done;
 fail:
-	fprintf(stderr, "trustcheck: %s\n", err.message[0] ? err.message : "failed");
+	say("", err.message[0] ? err.message : "failed", "");
 done:
 	trust_result_free(r);
 	trust_policy_free(policy);
@@ -329,7 +337,7 @@ int main(int argc, char **argv)
 	char msg[512] = "";
 	int status = tc_options_parse(&o, argc, argv, msg, sizeof(msg));
 	if (status != 0) {
-		fprintf(stderr, "trustcheck: %s" HINT "\n", msg);
+		say("", msg, HINT);
 	} else if (o.help) {
 		fputs(usage_text, stdout);
 	} else if (o.list_policies) {
