@@ -131,7 +131,8 @@ cli: all $(FIXTURES)
 asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli corpus-replay
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli corpus-replay \
+		fault-sweep FAULT_STRIDE=$(ASAN_FAULT_STRIDE)
 
 test: deps
 	$(MAKE) --no-print-directory all

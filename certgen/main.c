@@ -3,6 +3,7 @@
  * command from the table below; every command has --help with examples.
  */
 #include "certgen.h"
+#include "internal.h"
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -125,7 +126,8 @@ int main(int argc, char **argv)
 	cg_opts o = { 0 };
 	/* certgen's choices are explicit in its code; a system openssl.cnf (read at
 	 * every start otherwise) must not change what it issues. */
-	OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
+	if (!OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) || !terr_ossl_ready())
+		return cg_fail(CG_USAGE, "OpenSSL could not start (out of memory?)");
 	argc = globals(&o, argc, argv);
 	if (argc < 0)
 		return CG_USAGE;

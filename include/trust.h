@@ -504,6 +504,40 @@ TRUST_API const char *trust_identity_choice_reason(const trust_identity_choice *
 /* One-line explanation for identity i, or NULL; borrowed from the choice. */
 TRUST_API const char *trust_identity_choice_message(const trust_identity_choice *c, size_t i);
 
+/* ---- OpenSSL integration (mutual TLS) -------------------------------------- */
+
+struct ssl_ctx_st;
+struct ssl_st;
+
+/*
+ * Server side: the client chain's verdict comes from trust_evaluate (purpose
+ * client, `policy` stacked on tls-client; borrowed, must outlive ctx) against
+ * `store` (consumed, freed with ctx or the next swap), mirrored into OpenSSL's
+ * verify result so a rejected client gets an alert; a client certificate is
+ * required, and the store's anchors are sent as the acceptable-CA list.
+ * Installs ctx's client-hello and cert-verify callbacks (the caller must not
+ * replace them).  Once per ctx.
+ */
+TRUST_API int trust_ssl_ctx_use_policy(struct ssl_ctx_st *ctx, trust_store *store,
+				       const trust_policy *policy, trust_error *err);
+/*
+ * Replaces the server's store (consumed) for handshakes whose ClientHello
+ * arrives afterwards; handshakes already started keep the store they took,
+ * which is freed when the last of them ends.  Safe while other threads handshake.
+ */
+TRUST_API int trust_ssl_ctx_set_store(struct ssl_ctx_st *ctx, trust_store *store,
+				      trust_error *err);
+/* The verdict on this connection's client chain (who, which rule failed), or NULL if none
+ * was made; borrowed from the SSL, valid until it is freed. */
+TRUST_API const trust_result *trust_ssl_result(const struct ssl_st *ssl);
+/* Client side: answers CertificateRequest with trust_identity_select over `set`
+ * (borrowed, must outlive ctx), or no certificate when none fits.  Installs ctx's cert_cb. */
+TRUST_API int trust_ssl_ctx_use_identities(struct ssl_ctx_st *ctx, const trust_identity_set *set,
+					   trust_error *err);
+/* The selection made for this connection (every identity's reason), or NULL if the
+ * server asked for no certificate; borrowed from the SSL. */
+TRUST_API const trust_identity_choice *trust_ssl_identity_choice(const struct ssl_st *ssl);
+
 /* ---- reports ------------------------------------------------------------- */
 
 #define TRUST_REPORT_COLOR 0x1u   /* ANSI colour in text output */

@@ -32,7 +32,8 @@ static int fill(trust_cert *c, trust_error *err, const char *where)
 {
 	const TASN1_TBS *tbs = c->t->tbs;
 	int ok = 1;
-	tsha256(c->der, c->der_len, c->sha256);
+	if (!tsha256(c->der, c->der_len, c->sha256))
+		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", where);
 	const unsigned char *raw = NULL;
 	size_t raw_len = 0;
 	if (!X509_NAME_get0_der(tbs->issuer, &raw, &raw_len))
@@ -231,8 +232,8 @@ bool tcert_ready(const trust_cert *cert)
 			tasn1_cert_free(c->t);
 			c->t = NULL;
 		}
-		if (!c->t)
-			tsha256(c->der, c->der_len, c->sha256);
+		if (!c->t && !tsha256(c->der, c->der_len, c->sha256))
+			memset(c->sha256, 0, sizeof(c->sha256)); /* unusable either way */
 		ERR_clear_error();
 		atomic_store_explicit(&c->ready, true, memory_order_release);
 	}
@@ -436,7 +437,10 @@ const unsigned char *trust_cert_spki_sha256(const trust_cert *cert)
 		return NULL;
 	}
 	const TASN1_SPKI *spki = c->t->tbs->spki;
-	tsha256(spki->enc.enc, (size_t)spki->enc.len, h);
+	if (!tsha256(spki->enc.enc, (size_t)spki->enc.len, h)) {
+		free(h);
+		return NULL;
+	}
 	unsigned char *expected = NULL;
 	if (!atomic_compare_exchange_strong(&c->spki_sha256, &expected, h)) {
 		free(h);

@@ -1,6 +1,8 @@
 /* Error codes and the one-line messages that travel with them. */
 #include "internal.h"
 
+#include <openssl/evp.h>
+
 #include <stdio.h>
 
 int terr_set(trust_error *err, int code, const char *fmt, ...)
@@ -25,6 +27,18 @@ bool terr_ossl_internal(void)
 	for (unsigned long e; (e = ERR_get_error()) != 0;)
 		internal |= ERR_FATAL_ERROR(e) != 0 || ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE;
 	return internal;
+}
+
+bool terr_ossl_ready(void)
+{
+	if (!OPENSSL_init_crypto(0, NULL) || !OSSL_LIB_CTX_get0_global_default())
+		return false;
+	/* A default context whose name map could not be made crashes on first
+	 * use in OpenSSL 3.0; a fetch through it is the cheapest probe. */
+	EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	EVP_MD_free(md);
+	ERR_clear_error();
+	return md != NULL;
 }
 
 const char *trust_err_name(trust_err_code code)

@@ -17,12 +17,14 @@ static void fetch_sha256(void)
 	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
 }
 
-void tsha256(const void *data, size_t len, unsigned char out[32])
+bool tsha256(const void *data, size_t len, unsigned char out[32])
 {
 	pthread_once(&sha256_once, fetch_sha256);
 	unsigned int n = 0;
-	if (!sha256_md || !EVP_Digest(data, len, out, &n, sha256_md, NULL))
-		SHA256(data, len, out);
+	if (sha256_md && EVP_Digest(data, len, out, &n, sha256_md, NULL))
+		return true;
+	ERR_clear_error();
+	return SHA256(data, len, out) != NULL;
 }
 
 uint64_t tname_key(const unsigned char *der, size_t len)

@@ -41,6 +41,10 @@ TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 /* true if OpenSSL's error queue says the last call failed inside the library
  * (no memory, internal error) rather than on its input.  Empties the queue. */
 TRUST_HIDDEN bool terr_ossl_internal(void);
+/* true if OpenSSL started: an allocation that fails during its own start-up
+ * leaves it unusable (OpenSSL 3.0 then crashes on first use), so programs ask
+ * once before anything else and exit with an error instead. */
+TRUST_HIDDEN bool terr_ossl_ready(void);
 
 /* ---- certificate template (cert_asn1.c) ---- */
 
@@ -91,8 +95,9 @@ TRUST_HIDDEN bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM *
 /* RSAPublicKey modulus size in bits from the raw key bytes; 0 if malformed. */
 TRUST_HIDDEN int tasn1_rsa_bits(const unsigned char *key, size_t len);
 
-/* SHA-256 through a digest fetched once (hash.c). */
-TRUST_HIDDEN void tsha256(const void *data, size_t len, unsigned char out[32]);
+/* SHA-256 through a digest fetched once (hash.c); false if it could not be
+ * computed (no memory), and then `out` must not be used. */
+TRUST_HIDDEN bool tsha256(const void *data, size_t len, unsigned char out[32]);
 /* 64-bit FNV-1a of a raw DER name: the store's index key, not a security hash. */
 TRUST_HIDDEN uint64_t tname_key(const unsigned char *der, size_t len);
 

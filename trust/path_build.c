@@ -48,10 +48,13 @@ static bool in_path(const builder *b, const trust_cert *c)
 		const trust_cert *p = b->path[i];
 		if (tcert_same(p, c))
 			return true;
-		if (p->subject_hash == c->subject_hash &&
-		    X509_NAME_cmp(tcert_subject_name(p), tcert_subject_name(c)) == 0 &&
-		    memcmp(trust_cert_spki_sha256(p), trust_cert_spki_sha256(c), 32) == 0 &&
-		    same_san(p, c))
+		if (p->subject_hash != c->subject_hash ||
+		    X509_NAME_cmp(tcert_subject_name(p), tcert_subject_name(c)) != 0)
+			continue;
+		/* A key hash that could not be made (no memory) decides nothing: the
+		 * budgets still bound a loop the check misses. */
+		const unsigned char *kp = trust_cert_spki_sha256(p), *kc = trust_cert_spki_sha256(c);
+		if (kp && kc && memcmp(kp, kc, 32) == 0 && same_san(p, c))
 			return true;
 	}
 	return false;

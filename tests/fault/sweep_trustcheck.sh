@@ -1,0 +1,56 @@
+#!/bin/sh
+# Allocation-failure sweep of the trustcheck process: for six rejected chains
+# and one good one (certgen's catalogue and the fixtures), fail allocation
+# N = START, START+STRIDE, ... until a run counts fewer than N.  Every run
+# must exit 0 (trusted, good chain only), 1 (not trusted) or 2 (error), never
+# 0 for a bad chain, with no crash and, in the ASan build, no leak.  The
+# report format rotates through text, JSON and CBOR.
+#
+# Usage: sweep_trustcheck.sh TRUSTCHECK FIXTURES STRIDE
+set -u
+tc=$1
+fx=$2
+stride=${3:-1}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/sweep_lib.sh"
+
+B=$fx/certgen/bad
+formats="text json cbor"
+
+sweep() {
+	name=$1
+	want=$2 # good or bad
+	shift 2
+	n=$(( ($(printf %s "$name" | cksum | cut -d' ' -f1) % stride) + 1 ))
+	k=0
+	while :; do
+		fmt=$(echo $formats | cut -d' ' -f$((k % 3 + 1)))
+		k=$((k + 1))
+		run_at "$n" "$tc" "$@" --format "$fmt"
+		if crashed; then
+			fail "$name, allocation $n: crashed (exit $rc): $(head -c 300 "$work/err")"
+		elif [ "$rc" -gt 2 ]; then
+			fail "$name, allocation $n: exit $rc"
+		elif [ "$want" = bad ] && [ "$rc" = 0 ]; then
+			fail "$name, allocation $n: a bad chain was trusted"
+		fi
+		# Done when a run that reached its end counted fewer than n allocations.
+		[ -n "$count" ] && [ "$injected" != 1 ] && break
+		points=$((points + 1))
+		n=$((n + stride))
+		[ "$n" -lt 1000000 ] || { fail "$name: no end to the sweep"; break; }
+	done
+	echo "trustcheck sweep $name: up to allocation $n"
+}
+
+sweep good good "$fx/good/chain.pem" --anchors "$fx/good/root.pem" --host good.example.com
+for kind in expired wrong-host untrusted-root name-constraint-violation revoked bad-signature; do
+	d=$B/$kind
+	crl=
+	[ -f "$d/crl.pem" ] && crl="--crl $d/crl.pem"
+	# shellcheck disable=SC2086
+	sweep "$kind" bad "$d/fullchain.pem" --anchors "$d/anchor.pem" --host bad.example $crl
+done
+echo "trustcheck fault sweep: $points failure points (stride $stride), $fails failed"
+[ "$fails" = 0 ]
