@@ -14,7 +14,7 @@ _trustcheck()
 		COMPREPLY=($(compgen -W "$(trustcheck --list-policies 2>/dev/null | awk '{ print $1 }')" \
 			-- "$cur") $(compgen -f -X '!*.json' -- "$cur"))
 		return ;;
-	--anchors | --app-anchors | --intermediates) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--anchors | --app-anchors | --intermediates | --identities) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--crl | --ocsp | --ats-plist | --password-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--host | --ip | --email | --uri | --at | --max-depth | --password) return ;;
 	esac

@@ -494,8 +494,8 @@ typedef struct trust_identity_choice trust_identity_choice;
  * OpenSSL gives it (SSL_get0_peer_CA_list; NULL or empty: any CA).  An
  * identity fits when a certificate of its built chain is issued by an
  * acceptable name, or its top certificate's subject is one (canonical DN
- * comparison), every certificate of the chain is valid at `at` (0: now), the
- * leaf has clientAuth or no EKU, and its key can make one of `sigschemes`
+ * comparison), every certificate of the chain is valid at `at` (0: now), the leaf is
+ * no CA and has clientAuth or no EKU, and its key can make one of `sigschemes`
  * (TLS SignatureScheme code points, e.g. 0x0403; NULL/0: any; ECDSA schemes
  * name their curve as in TLS 1.3).  *out (trust_identity_choice_free) says
  * which identity won and why each one did not; no fit is TRUST_OK with index -1.

@@ -46,8 +46,9 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 	return 0;
 }
 
-/* Appends every certificate of PEM file `path` to `to`. */
-static int read_certs(STACK_OF(X509) *to, const char *path, trust_error *err)
+/* Appends every certificate of PEM file `path` to `to`; an empty file is an error only
+ * when `required` (certgen writes an empty chain.pem for a client under its root). */
+static int read_certs(STACK_OF(X509) *to, const char *path, bool required, trust_error *err)
 {
 	BIO *b = BIO_new_file(path, "r");
 	if (!b) {
@@ -66,7 +67,7 @@ static int read_certs(STACK_OF(X509) *to, const char *path, trust_error *err)
 	}
 	BIO_free(b);
 	ERR_clear_error();
-	if ((size_t)sk_X509_num(to) == before)
+	if (required && (size_t)sk_X509_num(to) == before)
 		return terr_set(err, TRUST_EPARSE, "%s: no PEM certificate", path);
 	return TRUST_OK;
 }
@@ -166,9 +167,9 @@ static int add_pem(trust_identity_set *set, const char *label, unsigned group, c
 	EVP_PKEY *pkey = NULL;
 	if (!certs)
 		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", cert);
-	int rc = read_certs(certs, cert, err);
+	int rc = read_certs(certs, cert, true, err);
 	if (rc == TRUST_OK && chain)
-		rc = read_certs(certs, chain, err);
+		rc = read_certs(certs, chain, false, err);
 	if (rc == TRUST_OK)
 		rc = read_key(&pkey, key, err);
 	if (rc != TRUST_OK) {

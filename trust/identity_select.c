@@ -153,6 +153,10 @@ static bool judge(verdict *v, const tident *id, const STACK_OF(X509_NAME) *ok,
 		if (i == 0)
 			v->remaining = na - at;
 	}
+	/* A CA's own folder (certgen keeps one per intermediate) is no client. */
+	if (X509_check_ca(id->leaf) != 0)
+		return say(v, "identity.not-end-entity", "%s is a CA certificate, not a client",
+			   X509_get_subject_name(id->leaf), NULL);
 	uint32_t xku = X509_get_extended_key_usage(id->leaf);
 	if ((X509_get_extension_flags(id->leaf) & EXFLAG_XKUSAGE) && !(xku & XKU_SSL_CLIENT))
 		return say(v, "identity.eku",

@@ -270,10 +270,19 @@ START_TEST(test_identity__unfit_identities_say_why)
 	folder("ids", "expired", &a, -2, NULL, NULL);
 	folder("ids", "server", &a, 365, server_only, NULL);
 	folder("ids", "noeku", &a, 365, NO_EKU_EXTS, NULL);
+	/* The intermediate's own folder, as certgen keeps it: a CA, not a client. */
+	char p[512];
+	snprintf(p, sizeof(p), "%s/ids/issuing", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/ids/issuing/cert.pem", dir);
+	write_cert(p, a.inter);
+	snprintf(p, sizeof(p), "%s/ids/issuing/key.pem", dir);
+	write_key(p, a.inter_key);
 	trust_identity_set *set = load_dir("ids");
 	STACK_OF(X509_NAME) *ok = names(a.root, NULL);
 	trust_identity_choice *c = pick(set, ok, NULL, 0);
 	ck_assert_int_eq(trust_identity_choice_index(c), (int)idx(set, "noeku"));
+	assert_reason(c, idx(set, "issuing"), "identity.not-end-entity", "CN=Issuing A");
 	assert_reason(c, idx(set, "expired"), "identity.expired", "CN=expired");
 	assert_reason(c, idx(set, "server"), "identity.eku", "clientAuth");
 	trust_identity_choice_free(c);

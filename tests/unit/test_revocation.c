@@ -12,6 +12,23 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The test PKI with an intermediate whose keyUsage lacks cRLSign. */
+static void pki_without_crlsign(sv_pki *k)
+{
+	static sv_exts no_crlsign = {
+		"basicConstraints", "critical,CA:TRUE,pathlen:0",
+		"keyUsage", "critical,keyCertSign",
+		"subjectKeyIdentifier", "hash",
+		"authorityKeyIdentifier", "keyid:always",
+		NULL,
+	};
+	sv_pki_init(k);
+	X509_free(k->inter);
+	k->inter = sv_make_inter(k, no_crlsign, 0, 0, NULL);
+	X509_free(k->leaf);
+	k->leaf = sv_make_leaf(k, NULL, NULL, 0, 0);
+}
+
 START_TEST(test_revocation__a_revoked_leaf_is_rejected_with_its_reason)
 {
 	sv_pki k;
@@ -98,19 +115,8 @@ END_TEST
 
 START_TEST(test_revocation__a_crl_from_an_issuer_without_crlsign_is_not_used)
 {
-	static sv_exts no_crlsign = {
-		"basicConstraints", "critical,CA:TRUE,pathlen:0",
-		"keyUsage", "critical,keyCertSign",
-		"subjectKeyIdentifier", "hash",
-		"authorityKeyIdentifier", "keyid:always",
-		NULL,
-	};
 	sv_pki k;
-	sv_pki_init(&k);
-	X509_free(k.inter);
-	k.inter = sv_make_inter(&k, no_crlsign, 0, 0, NULL);
-	X509_free(k.leaf);
-	k.leaf = sv_make_leaf(&k, NULL, NULL, 0, 0);
+	pki_without_crlsign(&k);
 	char *crl = sv_crl_file(k.inter, k.inter_key, sv_serial(k.leaf), 1, -1, 7);
 	trust_result *r = sv_run(&k, TRUST_POLICY_RFC5280, 0, crl);
 	sv_assert_trusted(r);
@@ -255,19 +261,8 @@ END_TEST
 
 START_TEST(test_revocation__a_crl_from_an_issuer_without_crlsign_fails_hard)
 {
-	static sv_exts no_crlsign = {
-		"basicConstraints", "critical,CA:TRUE,pathlen:0",
-		"keyUsage", "critical,keyCertSign",
-		"subjectKeyIdentifier", "hash",
-		"authorityKeyIdentifier", "keyid:always",
-		NULL,
-	};
 	sv_pki k;
-	sv_pki_init(&k);
-	X509_free(k.inter);
-	k.inter = sv_make_inter(&k, no_crlsign, 0, 0, NULL);
-	X509_free(k.leaf);
-	k.leaf = sv_make_leaf(&k, NULL, NULL, 0, 0);
+	pki_without_crlsign(&k);
 	char *crl = sv_crl_file(k.inter, k.inter_key, sv_serial(k.leaf) + 1, 1, -1, 7);
 	trust_result *r = sv_run(&k, TRUST_POLICY_RFC5280, TRUST_EVAL_REVOCATION_HARD, crl);
 	sv_assert_rejected_with(r, "revocation.not-covered", 0);

@@ -17,7 +17,7 @@ typedef enum opt_id {
 	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_APP_ANCHORS, O_INTER, O_AT, O_PURPOSE,
 	O_DEPTH, O_CRL, O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_LIST_POLICIES, O_CT,
 	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_ATS_DIAG, O_REVOCATION, O_OCSP,
-	O_EMAIL, O_URI, O_COUNT
+	O_EMAIL, O_URI, O_IDENTITIES, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -33,6 +33,7 @@ static const opt_def defs[O_COUNT] = {
 	[O_IP] = { "ip", 0, true, false },
 	[O_EMAIL] = { "email", 0, true, false },
 	[O_URI] = { "uri", 0, true, false },
+	[O_IDENTITIES] = { "identities", 0, true, false },
 	[O_POLICY] = { "policy", 0, true, true },
 	[O_ANCHORS] = { "anchors", 0, true, true },
 	[O_SYSTEM] = { "system-anchors", 0, false, true, true },
@@ -108,6 +109,9 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 		return 0;
 	case O_URI:
 		o->uri = v;
+		return 0;
+	case O_IDENTITIES:
+		o->identities = v;
 		return 0;
 	case O_POLICY:
 		if (!*v)

@@ -40,6 +40,7 @@ typedef struct tc_options {
 	const char *ip;
 	const char *email;        /* --email: client reference identity (SAN rfc822Name) */
 	const char *uri;          /* --uri: client reference identity (SAN URI) */
+	const char *identities;   /* --identities DIR, with --connect: mTLS identity diagnostics */
 	const char **policies;    /* --policy NAME|PATH in order, borrowed from argv */
 	size_t npolicies;
 	const char *ats_plist;    /* --ats-plist FILE, or NULL */

@@ -10,6 +10,7 @@
 #include "options.h"
 #include "ats_diag.h"
 #include "connect.h"
+#include "identities.h"
 #include "report_graph.h"
 
 #include <arpa/inet.h>
@@ -33,6 +34,8 @@ static const char usage_text[] =
 	"  --connect HOST[:PORT]  check the chain a server sends (port 443; [IPv6]:PORT and\n"
 	"                         https:// URLs too), with protocol, cipher and forward secrecy\n"
 	"  --timeout SECONDS      for --connect: connect and handshake, per address (default 10)\n"
+	"  --identities DIR       with --connect: the CAs the server asks client certificates\n"
+	"                         from, and which DIR/NAME/{cert,key}.pem identity would be sent\n"
 	"  --ats-diagnostics      with --connect: try each ATS configuration, as nscurl does, and\n"
 	"                         print the smallest Info.plist change that makes it work\n"
 	"  --host NAME            check the leaf's SAN dNSName against NAME (with --connect:\n"
@@ -348,6 +351,11 @@ int main(int argc, char **argv)
 	} else if (o.nchains == 0 && !o.connect) {
 		fprintf(stderr, "trustcheck: no chain file given (or --connect HOST)" HINT "\n");
 		status = 2;
+	} else if (o.identities && !o.connect) {
+		fprintf(stderr, "trustcheck: --identities needs --connect HOST[:PORT]" HINT "\n");
+		status = 2;
+	} else if (o.identities) {
+		status = tc_identity_diagnostics(stdout, o.connect, o.host, o.timeout_ms, o.identities);
 	} else if (o.ats_diagnostics) {
 		status = run_diagnostics(&o);
 	} else {

@@ -1,0 +1,68 @@
+#!/bin/sh
+# trustcheck --connect --identities against openssl s_server -Verify 1 -CAfile:
+# with client identities under three CAs it names the one the server's CA list
+# accepts (also when that CA issued the identity's intermediate, not its
+# leaf), and none, with every identity's reason, when no CA fits.
+# Loopback only; the port is chosen at run time.  Needs TRUSTCHECK and CERTGEN.
+set -u
+tmp=$(mktemp -d)
+server_pid=""
+stop_server() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; server_pid=""; }
+trap 'stop_server; rm -rf "$tmp"' EXIT INT TERM
+. "$(dirname "$0")/lib.sh"
+cd "$tmp" || exit 1
+tb_show_out="$tmp/out.txt"
+tb_show_err="$tmp/err.txt"
+
+for ca in A B C D; do CERTGEN_DIR="$tmp/$ca" "$CERTGEN" --quiet ca --name "Root $ca" >/dev/null 2>&1 || bad "ca $ca"; done
+CERTGEN_DIR="$tmp/A" "$CERTGEN" --quiet intermediate issA >/dev/null 2>&1 || bad "intermediate"
+CERTGEN_DIR="$tmp/A" "$CERTGEN" --quiet client alice --issuer issA >/dev/null 2>&1 || bad "alice"
+CERTGEN_DIR="$tmp/B" "$CERTGEN" --quiet client bob >/dev/null 2>&1 || bad "bob"
+CERTGEN_DIR="$tmp/C" "$CERTGEN" --quiet client carol >/dev/null 2>&1 || bad "carol"
+CERTGEN_DIR="$tmp/A" "$CERTGEN" --quiet leaf localhost >/dev/null 2>&1 || bad "server leaf"
+mkdir ids && cp -r A/alice B/bob C/carol ids/
+
+# start_server CAFILE ADDR: s_server on a free port (retrying taken ones), $port set.
+start_server() {
+	for try in 1 2 3 4 5 6 7 8; do
+		port=$(( (($$ + try * 7919) % 30000) + 20000 ))
+		openssl s_server -quiet -Verify 1 -CAfile "$1" -accept "$2:$port" -naccept 1 \
+			-cert A/localhost/cert.pem -key A/localhost/key.pem >server.log 2>&1 &
+		server_pid=$!
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			if grep -q "ACCEPT" server.log 2>/dev/null; then return 0; fi
+			kill -0 "$server_pid" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -0 "$server_pid" 2>/dev/null && return 0
+		stop_server
+	done
+	bad "s_server did not start"
+}
+
+start_server B/ca.pem 127.0.0.1
+expect 0 "B's CA named: bob chosen" "$TRUSTCHECK" --connect "127.0.0.1:$port" --identities ids
+has out.txt "from 1 CA" "the CA list is shown"
+has out.txt "chosen: bob" "bob chosen"
+has out.txt "alice: identity.ca-not-accepted" "alice's reason"
+has out.txt "carol: identity.ca-not-accepted" "carol's reason"
+stop_server
+
+start_server A/ca.pem 127.0.0.1
+expect 0 "A's root names alice's intermediate's issuer" "$TRUSTCHECK" --connect "127.0.0.1:$port" \
+	--identities ids
+has out.txt "chosen: alice" "alice chosen through her intermediate"
+stop_server
+
+start_server D/ca.pem "[::1]"
+expect 1 "no identity under D" "$TRUSTCHECK" --connect "[::1]:$port" --identities ids
+has out.txt "chosen: none of 3 identities fits" "none chosen"
+has out.txt "bob: identity.ca-not-accepted" "bob's reason"
+stop_server
+
+expect 2 "--identities without --connect" "$TRUSTCHECK" --identities ids
+expect 2 "an identities folder without a key" sh -c 'mkdir -p bad/x && cp ids/bob/cert.pem bad/x/ &&
+	"$0" --connect 127.0.0.1:1 --identities bad' "$TRUSTCHECK"
+has err.txt "bad/x" "the broken folder named"
+
+tb_done identities-cli

@@ -1,0 +1,119 @@
+/*
+ * trustcheck --connect HOST --identities DIR.  The handshake's certificate
+ * callback sees what the server's CertificateRequest asked for, runs
+ * trust_identity_select on it and presents the winner, so the answer is the
+ * one a libtrust client would give, and the server's reaction follows.
+ */
+#include "identities.h"
+
+#include "connect.h"
+
+#include <openssl/ssl.h>
+#include <stdbool.h>
+#include <trust.h>
+
+typedef struct probe {
+	const trust_identity_set *set;
+	bool asked;
+	STACK_OF(X509_NAME) *names; /* copy of the acceptable-CA list */
+	trust_identity_choice *choice;
+	int failed;                 /* selection could not run */
+} probe;
+
+static int on_request(SSL *ssl, void *arg)
+{
+	probe *p = arg;
+	p->asked = true;
+	const STACK_OF(X509_NAME) *names = SSL_get0_peer_CA_list(ssl);
+	p->names = names ? sk_X509_NAME_deep_copy(names, X509_NAME_dup, X509_NAME_free)
+			 : sk_X509_NAME_new_null();
+	trust_identity_choice_free(p->choice);
+	p->choice = NULL;
+	if (!p->names || trust_identity_select(&p->choice, p->set, names, NULL, 0, 0, NULL) != 0) {
+		p->failed = 1;
+		return 0;
+	}
+	int i = trust_identity_choice_index(p->choice);
+	if (i < 0)
+		return 1;
+	return SSL_use_certificate(ssl, trust_identity_cert(p->set, (size_t)i)) == 1 &&
+	       SSL_use_PrivateKey(ssl, trust_identity_key(p->set, (size_t)i)) == 1 &&
+	       SSL_set1_chain(ssl, trust_identity_chain(p->set, (size_t)i)) == 1;
+}
+
+static int prepare(SSL *ssl, void *arg)
+{
+	SSL_set_cert_cb(ssl, on_request, arg);
+	return 1;
+}
+
+static void print_name(FILE *out, const X509_NAME *n)
+{
+	X509_NAME_print_ex_fp(out, n, 0, XN_FLAG_RFC2253);
+}
+
+static void report(FILE *out, const probe *p)
+{
+	int n = sk_X509_NAME_num(p->names);
+	if (n == 0)
+		fprintf(out, "the server asks for a client certificate from any CA\n");
+	else
+		fprintf(out, "the server asks for a client certificate from %d CA%s:\n", n,
+			n == 1 ? "" : "s");
+	for (int i = 0; i < n; i++) {
+		fputs("  ", out);
+		print_name(out, sk_X509_NAME_value(p->names, i));
+		fputc('\n', out);
+	}
+	int chosen = trust_identity_choice_index(p->choice);
+	if (chosen >= 0) {
+		fprintf(out, "chosen: %s (", trust_identity_label(p->set, (size_t)chosen));
+		print_name(out, X509_get_subject_name(trust_identity_cert(p->set, (size_t)chosen)));
+		fprintf(out, "): %s\n", trust_identity_choice_message(p->choice, (size_t)chosen));
+	} else {
+		fprintf(out, "chosen: none of %zu identities fits\n", trust_identity_set_count(p->set));
+	}
+	for (size_t i = 0; i < trust_identity_choice_count(p->choice); i++)
+		if ((int)i != chosen)
+			fprintf(out, "  %s: %s: %s\n", trust_identity_label(p->set, i),
+				trust_identity_choice_reason(p->choice, i),
+				trust_identity_choice_message(p->choice, i));
+}
+
+int tc_identity_diagnostics(FILE *out, const char *target, const char *sni, int timeout_ms,
+			    const char *dir)
+{
+	trust_error err = { 0 };
+	trust_identity_set *set = trust_identity_set_new();
+	if (!set || trust_identity_set_add_dir(set, dir, &err) != TRUST_OK) {
+		fprintf(stderr, "trustcheck: %s\n", set ? err.message : "out of memory");
+		trust_identity_set_free(set);
+		return 2;
+	}
+	probe p = { .set = set };
+	tc_connect_opts co = { .target = target, .sni = sni, .timeout_ms = timeout_ms,
+			       .prepare = prepare, .prepare_arg = &p };
+	tc_conn conn = { 0 };
+	char msg[512] = "";
+	int connected = tc_connect(&conn, &co, msg, sizeof(msg)) == 0;
+	int status = 1;
+	if (p.failed) {
+		fprintf(stderr, "trustcheck: %s: identity selection failed (out of memory)\n", target);
+	} else if (!p.asked) {
+		if (connected)
+			fprintf(out, "the server did not ask for a client certificate\n");
+		else
+			fprintf(stderr, "trustcheck: %s\n", msg);
+		status = connected ? 0 : 2;
+	} else {
+		report(out, &p);
+		if (!connected)
+			fprintf(out, "handshake: %s\n", msg);
+		status = connected && trust_identity_choice_index(p.choice) >= 0 ? 0 : 1;
+	}
+	tc_conn_free(&conn);
+	sk_X509_NAME_pop_free(p.names, X509_NAME_free);
+	trust_identity_choice_free(p.choice);
+	trust_identity_set_free(set);
+	return status;
+}
