@@ -59,6 +59,10 @@ typedef struct cg_cmd {
 	bool standalone;  /* runs without a state directory (ca creates one; bad, pin, apply...) */
 } cg_cmd;
 
+/* ---- times: libtrust's one RFC 3339 formatter (trust/time_fmt.c) ---- */
+/* t as "2026-11-28T10:00:00Z" into buf (at least 32 bytes); returns buf. */
+const char *ttime_rfc3339(char *buf, size_t n, int64_t t);
+
 /* ---- output (out.c) ---- */
 /* Prints "certgen: msg" to stderr and returns code. */
 int cg_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -82,8 +86,6 @@ const char *cg_shq(char *buf, size_t n, const char *s);
 const char *cg_cmd_prefix(const cg_opts *o);
 /* Hex of bytes into a new string. */
 char *cg_hex(const unsigned char *p, size_t n);
-/* Seconds since the epoch as "YYYY-MM-DDTHH:MM:SSZ" into buf. */
-const char *cg_time_str(char *buf, size_t n, int64_t t);
 
 /* ---- atomic files (atomic.c) ---- */
 /*

@@ -98,7 +98,7 @@ int cmd_ca(const cg_opts *o, int argc, char **argv)
 		if (o->json)
 			cg_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", CG_ROOT_NAME, "cert",
 						root, "key", keyp, "serial", serial, "not_after",
-						cg_time_str(t, sizeof t, s.not_after)));
+						ttime_rfc3339(t, sizeof t, s.not_after)));
 		else
 			print_trust_steps(o, root);
 	}

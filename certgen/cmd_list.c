@@ -44,7 +44,7 @@ int cmd_list(const cg_opts *o, int argc, char **argv)
 		if (e->superseded && !all)
 			continue;
 		char t[32], path[4096];
-		cg_time_str(t, sizeof t, e->not_after);
+		ttime_rfc3339(t, sizeof t, e->not_after);
 		if (e->superseded)
 			snprintf(path, sizeof path, "(replaced)");
 		else

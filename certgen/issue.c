@@ -100,11 +100,11 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 	if (s.not_after > limit && q->exact) {
 		char t[32];
 		cg_warn(o, "'%s' outlives its issuer '%s' (%s); kept as asked", q->name, is->name,
-			cg_time_str(t, sizeof t, limit));
+			ttime_rfc3339(t, sizeof t, limit));
 	} else if (s.not_after > limit) {
 		char t[32];
 		cg_warn(o, "validity shortened to end with its issuer '%s' (%s)", is->name,
-			cg_time_str(t, sizeof t, limit));
+			ttime_rfc3339(t, sizeof t, limit));
 		s.not_after = limit;
 	}
 	char serial[80] = "";
@@ -149,7 +149,7 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 	if (rc == CG_OK) {
 		char dir[4096], t[32];
 		cg_ent_path(dir, sizeof dir, o, q->name, "");
-		cg_time_str(t, sizeof t, s.not_after);
+		ttime_rfc3339(t, sizeof t, s.not_after);
 		if (o->json)
 			cg_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", q->name, "kind",
 						q->kind, "dir", dir, "serial", serial, "issuer", is->name,

@@ -44,7 +44,7 @@ static long issuer_index(const cg_state *st, const char *name, bool all)
 static void node(const cg_entry *e, int64_t now)
 {
 	char t[32];
-	cg_time_str(t, sizeof t, e->not_after);
+	ttime_rfc3339(t, sizeof t, e->not_after);
 	t[10] = '\0';
 	printf("  \"s%s\" [label=\"", e->serial);
 	dot_text(e->name);

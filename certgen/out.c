@@ -108,15 +108,6 @@ char *cg_hex(const unsigned char *p, size_t n)
 	return s;
 }
 
-const char *cg_time_str(char *buf, size_t n, int64_t t)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-	if (!gmtime_r(&tt, &tm) || strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, n, "%lld", (long long)t);
-	return buf;
-}
-
 int cg_optval(int argc, char **argv, int *i, const char *name, const char **val)
 {
 	const char *a = argv[*i];

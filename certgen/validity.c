@@ -60,7 +60,7 @@ int cg_validity_resolve(const cg_validity *v, int64_t *not_before, int64_t *not_
 	if (*not_after <= *not_before) {
 		char a[32], b[32];
 		return cg_fail(CG_USAGE, "notAfter %s is not after notBefore %s",
-			       cg_time_str(a, sizeof a, *not_after), cg_time_str(b, sizeof b, *not_before));
+			       ttime_rfc3339(a, sizeof a, *not_after), ttime_rfc3339(b, sizeof b, *not_before));
 	}
 	return CG_OK;
 }

@@ -77,12 +77,12 @@ void tcheck_temporal_validity(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 		char t[32];
 		if (ctx->at < c->not_before) {
 			tfinding *f = tpolicy_fail(p, r, (int)i, "certificate %zu is not valid until %s",
-						   i, tv_fmt_time(t, sizeof(t), c->not_before));
+						   i, ttime_rfc3339(t, sizeof(t), c->not_before));
 			tfinding_param(f, "not_before", "%s", t);
 			bad++;
 		} else if (ctx->at > c->not_after) {
 			tfinding *f = tpolicy_fail(p, r, (int)i, "certificate %zu expired at %s", i,
-						   tv_fmt_time(t, sizeof(t), c->not_after));
+						   ttime_rfc3339(t, sizeof(t), c->not_after));
 			tfinding_param(f, "not_after", "%s", t);
 			bad++;
 		}

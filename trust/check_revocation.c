@@ -99,7 +99,7 @@ void tv_report_revoked(tpath *p, size_t i, const char *source, int reason_code,
 {
 	const char *reason = reason_name(reason_code < 0 ? 0 : reason_code);
 	char when[40];
-	tv_fmt_asn1_time(when, sizeof(when), at);
+	ttime_rfc3339_asn1(when, sizeof(when), at);
 	BIGNUM *bn = ASN1_INTEGER_to_BN(tcert_serial(p->certs[i]), NULL);
 	char *hex = bn ? BN_bn2hex(bn) : NULL;
 	tfinding *f = tpath_add(p, TRUST_ID_REVOCATION_REVOKED, TRUST_SEV_ERROR, (int)i, "rfc5280",
@@ -126,7 +126,7 @@ static void report_revoked(tpath *p, size_t i, X509_REVOKED *rev)
 static void warn(tpath *p, size_t i, const char *id, X509_CRL *crl, const char *why)
 {
 	char upd[40];
-	tv_fmt_asn1_time(upd, sizeof(upd), X509_CRL_get0_nextUpdate(crl));
+	ttime_rfc3339_asn1(upd, sizeof(upd), X509_CRL_get0_nextUpdate(crl));
 	tfinding *f = tpath_add(p, id, TRUST_SEV_WARNING, (int)i, "rfc5280",
 				"a CRL from this certificate's issuer was not used: %s", why);
 	if (upd[0])

@@ -16,14 +16,14 @@ static const char *role(const tpath *p, size_t i)
 int tcheck_validity(tv_ctx *ctx, tpath *p)
 {
 	char at[40], nb[40], na[40];
-	tv_fmt_time(at, sizeof(at), ctx->at);
+	ttime_rfc3339(at, sizeof(at), ctx->at);
 	size_t bad = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		const trust_cert *c = p->certs[i];
 		if (ctx->at >= c->not_before && ctx->at <= c->not_after)
 			continue;
-		tv_fmt_time(nb, sizeof(nb), c->not_before);
-		tv_fmt_time(na, sizeof(na), c->not_after);
+		ttime_rfc3339(nb, sizeof(nb), c->not_before);
+		ttime_rfc3339(na, sizeof(na), c->not_after);
 		tfinding *f = NULL;
 		if (ctx->at > c->not_after)
 			f = tpath_add(p, TRUST_ID_RFC5280_VALIDITY_EXPIRED, TRUST_SEV_ERROR, (int)i, "rfc5280",

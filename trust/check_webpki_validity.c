@@ -46,7 +46,7 @@ void tcheck_validity_schedule(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 		int64_t days = (span + 1 + 86399) / 86400;
 		int64_t max = max_days_for(c->not_before);
 		char issued[32];
-		tv_fmt_time(issued, sizeof(issued), c->not_before);
+		ttime_rfc3339(issued, sizeof(issued), c->not_before);
 		tfinding *f;
 		if (days > max)
 			f = tpolicy_fail(p, r, (int)i,

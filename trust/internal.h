@@ -585,6 +585,12 @@ struct trust_result {
 	trust_connection *conn;   /* owned copy of the connection facts, or NULL */
 };
 
+/* ---- times (time_fmt.c): the one RFC 3339 formatter ---- */
+/* t (seconds since the epoch) as "2026-11-28T10:00:00Z" into buf (at least 32 bytes). */
+TRUST_HIDDEN const char *ttime_rfc3339(char *buf, size_t n, int64_t t);
+/* The same for an ASN1_TIME; an empty string if it cannot be read. */
+TRUST_HIDDEN const char *ttime_rfc3339_asn1(char *buf, size_t n, const ASN1_TIME *t);
+
 /* ---- connection facts (connection.c) ---- */
 /* Deep copy of in (NULL gives NULL); TRUST_EUSAGE for an unknown struct version. */
 TRUST_HIDDEN int tconn_copy(trust_connection **out, const trust_connection *in);

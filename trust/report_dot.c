@@ -249,8 +249,8 @@ static void write_node(FILE *out, const dot_node *nd, const trust_chain *chain)
 	treport_certinfo ci = { 0 };
 	node_id(id, nd->c);
 	short_name(name, sizeof(name), trust_cert_subject(nd->c));
-	treport_time(nb, sizeof(nb), trust_cert_not_before(nd->c));
-	treport_time(na, sizeof(na), trust_cert_not_after(nd->c));
+	ttime_rfc3339(nb, sizeof(nb), trust_cert_not_before(nd->c));
+	ttime_rfc3339(na, sizeof(na), trust_cert_not_after(nd->c));
 	nb[10] = na[10] = '\0'; /* dates only */
 	bool have_ci = treport_certinfo_get(&ci, nd->c) == TRUST_OK;
 	const char *where = nd->origin != TRUST_ORIGIN_NONE ? "anchor"

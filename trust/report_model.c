@@ -39,34 +39,6 @@ const char *treport_severity_name(trust_severity s)
 	}
 }
 
-/* Civil date from days since 1970-01-01 (proleptic Gregorian), no time_t limits. */
-static void civil(int64_t days, int64_t *y, int *m, int *d)
-{
-	days += 719468;
-	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-	int64_t doe = days - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-void treport_time(char *buf, size_t n, int64_t t)
-{
-	int64_t days = t / 86400, secs = t % 86400;
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	int64_t y;
-	int m, d;
-	civil(days, &y, &m, &d);
-	snprintf(buf, n, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-}
-
 void treport_pin(char out[48], const unsigned char spki_sha256[32])
 {
 	EVP_EncodeBlock((unsigned char *)out, spki_sha256, 32);
@@ -185,8 +157,8 @@ static json_t *cert_model(const trust_result *r, size_t p, size_t i, bool *ok)
 		return NULL;
 	}
 	char nb[32], na[32], h[65], pin[48];
-	treport_time(nb, sizeof(nb), trust_cert_not_before(c));
-	treport_time(na, sizeof(na), trust_cert_not_after(c));
+	ttime_rfc3339(nb, sizeof(nb), trust_cert_not_before(c));
+	ttime_rfc3339(na, sizeof(na), trust_cert_not_after(c));
 	treport_hex(h, trust_cert_sha256(c), 32);
 	const unsigned char *spki = trust_cert_spki_sha256(c);
 	if (spki)
@@ -307,7 +279,7 @@ json_t *treport_model(const trust_result *r)
 {
 	bool ok = true;
 	char when[32];
-	treport_time(when, sizeof(when), trust_result_time(r));
+	ttime_rfc3339(when, sizeof(when), trust_result_time(r));
 	json_t *o = json_object();
 	put(o, "schema_version", json_integer(TREPORT_SCHEMA_VERSION), &ok);
 	put(o, "verdict", jstr(trust_result_trusted(r) ? "trusted" : "not-trusted"), &ok);

@@ -42,8 +42,6 @@ TRUST_HIDDEN const char *treport_role(const trust_result *r, size_t p, size_t i)
 TRUST_HIDDEN const char *treport_origin_name(trust_origin o);
 /* "pass", "info", "warning", "error". */
 TRUST_HIDDEN const char *treport_severity_name(trust_severity s);
-/* RFC 3339 UTC ("2026-01-02T03:04:05Z") into buf (at least 32 bytes). */
-TRUST_HIDDEN void treport_time(char *buf, size_t n, int64_t t);
 /* Base64 of an SPKI SHA-256 (44 characters): the pin form of ATS and certgen pin. */
 TRUST_HIDDEN void treport_pin(char out[48], const unsigned char spki_sha256[32]);
 /* Lower-case hex of n bytes into buf (at least 2n+1 bytes). */

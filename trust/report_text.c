@@ -277,8 +277,8 @@ static void cert_facts(char *buf, size_t n, const trust_cert *c, const treport_c
 {
 	char key[96], nb[32], na[32];
 	key_text(key, sizeof(key), ci);
-	treport_time(nb, sizeof(nb), trust_cert_not_before(c));
-	treport_time(na, sizeof(na), trust_cert_not_after(c));
+	ttime_rfc3339(nb, sizeof(nb), trust_cert_not_before(c));
+	ttime_rfc3339(na, sizeof(na), trust_cert_not_after(c));
 	nb[10] = na[10] = '\0';
 	snprintf(buf, n, "%-9s  %-17s  %s .. %s", key, ci->sig_alg, nb, na);
 }

@@ -64,10 +64,6 @@ static inline bool tv_ext_reliable(const trust_cert *c)
 
 /* Number of error findings on p (to tell whether a check added any). */
 TRUST_HIDDEN size_t tv_error_count(const tpath *p);
-/* Formats t as RFC 3339 UTC ("2026-11-28T10:00:00Z") into buf (at least 32 bytes). */
-TRUST_HIDDEN const char *tv_fmt_time(char *buf, size_t len, int64_t t);
-/* Same, for an ASN1_TIME (an empty string if it cannot be read). */
-TRUST_HIDDEN const char *tv_fmt_asn1_time(char *buf, size_t len, const ASN1_TIME *t);
 
 /* Each check returns 1 if it rejected the path (its error findings added), else 0. */
 /* Validity of every certificate, anchor included, at ctx->at (check_validity.c). */

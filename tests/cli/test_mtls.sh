@@ -12,24 +12,7 @@ tb_show_out="$tmp/out.txt"
 tb_show_err="$tmp/err.txt"
 
 export CERTGEN_DIR="$tmp/pki"
-"$CERTGEN" --quiet ca >/dev/null 2>&1 || { bad "certgen ca"; # SAN patterns: the client's email SAN is what the allow-list names.
-cat >sans.json <<JSON
-{ "name": "sans", "rules": [ { "id": "mtls.client.sans", "kind": "client-names",
-  "params": { "sans": ["email:*@example.com", "URI:spiffe://example.org/*"] } } ] }
-JSON
-expect 0 "client whose email SAN is allowed" "$TRUSTCHECK" svc-a.pem --anchors "$root" $M \
-	--policy ./sans.json
-expect 1 "client without an allowed SAN" "$TRUSTCHECK" intruder.pem --anchors "$root" $M \
-	--policy ./sans.json
-has out.txt "mtls.client.sans" "SAN rule named"
-cat >empty.json <<JSON
-{ "name": "empty", "rules": [ { "id": "mtls.client.none", "kind": "client-names" } ] }
-JSON
-expect 1 "a name rule without patterns fails closed" "$TRUSTCHECK" svc-a.pem --anchors "$root" \
-	$M --policy ./empty.json
-has out.txt "no subject or SAN pattern" "the empty rule says why"
-
-tb_done mtls-cli; exit 1; }
+"$CERTGEN" --quiet ca >/dev/null 2>&1 || { bad "certgen ca"; tb_done mtls-cli; exit 1; }
 root="$CERTGEN_DIR/ca.pem"
 "$CERTGEN" --quiet client svc-a --email svc-a@example.com --cert-file svc-a.pem >/dev/null 2>&1
 "$CERTGEN" --quiet client intruder --cert-file intruder.pem >/dev/null 2>&1

@@ -65,6 +65,16 @@ static void check_host(const char *pattern, size_t plen, const char *host)
 			    "bad error for host normalisation");
 		return;
 	}
+	/* An IP literal given as the host is kept (brackets dropped) and matched
+	 * against iPAddress entries: it must parse to the same address. */
+	unsigned char ip1[16], ip2[16];
+	size_t l1 = 0, l2 = 0;
+	if (tnames_parse_ip(ip1, &l1, host) == 0) {
+		NAMES_CHECK(tnames_parse_ip(ip2, &l2, norm) == 0 && l1 == l2 && memcmp(ip1, ip2, l1) == 0,
+			    "IP host '%s' normalised to '%s', another address", host, norm);
+		free(norm);
+		return;
+	}
 	check_host_form(norm);
 	char *again = NULL;
 	NAMES_CHECK(tnames_normalize_host(&again, norm, &err) == TRUST_OK,
