@@ -41,17 +41,11 @@ static bool understood_critical(int nid)
 	}
 }
 
-static void oid_text(char *buf, size_t len, const X509_EXTENSION *ext)
-{
-	if (OBJ_obj2txt(buf, (int)len, X509_EXTENSION_get_object((X509_EXTENSION *)ext), 1) <= 0)
-		snprintf(buf, len, "?");
-}
-
 static tfinding *ext_error(tpath *p, size_t i, const char *id, const X509_EXTENSION *ext,
 			   const char *what)
 {
 	char oid[80];
-	oid_text(oid, sizeof(oid), ext);
+	toid_text(oid, sizeof(oid), X509_EXTENSION_get_object((X509_EXTENSION *)ext));
 	const char *sn = OBJ_nid2sn(OBJ_obj2nid(X509_EXTENSION_get_object((X509_EXTENSION *)ext)));
 	tfinding *f = tpath_add(p, id, TRUST_SEV_ERROR, (int)i, "rfc5280", "extension %s (%s) %s",
 				sn ? sn : "unknown", oid, what);

@@ -5,7 +5,9 @@
  * \xNN.  C0 controls, DEL and the C1 controls (U+0080..U+009F, which some
  * terminals obey) are escaped, and so is every byte that is not part of a
  * valid UTF-8 sequence, which keeps the result valid UTF-8 for JSON and CBOR
- * text strings.  Other UTF-8 stays as it is, so names remain readable.
+ * text strings.  Other UTF-8 stays as it is, so names remain readable,
+ * unless the caller asks for ASCII only (the text report counts columns;
+ * SAN values are IA5String, so a byte above 0x7f there is itself suspect).
  */
 #include "internal.h"
 
@@ -31,16 +33,20 @@ static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
 	return need;
 }
 
-char *trust_escape(char *out, size_t cap, const char *in)
+char *tescape_bytes(char *out, size_t cap, const void *in, size_t n, unsigned flags)
 {
 	if (!out || cap == 0)
 		return out;
-	const unsigned char *s = (const unsigned char *)(in ? in : "");
-	size_t n = strlen((const char *)s), w = 0;
+	const unsigned char *s = in ? in : (const unsigned char *)"";
+	if (!in)
+		n = 0;
+	size_t w = 0;
 	for (size_t i = 0; i < n;) {
 		unsigned long cp = s[i];
-		size_t k = s[i] < 0x80 ? 1 : utf8_seq(s + i, n - i, &cp);
-		bool escape = k == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+		size_t k = s[i] < 0x80 ? 1 : (flags & TESC_ASCII) ? 0 : utf8_seq(s + i, n - i, &cp);
+		bool escape = k == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) ||
+			      (cp == '\\' && (flags & TESC_BACKSLASH)) ||
+			      (cp == ' ' && (flags & TESC_SPACE));
 		size_t take = escape ? 1 : k;
 		size_t need = escape ? 4 : take;
 		if (w + need + 4 > cap) { /* room for "..." and the NUL */
@@ -61,4 +67,16 @@ char *trust_escape(char *out, size_t cap, const char *in)
 	}
 	out[w] = '\0';
 	return out;
+}
+
+char *trust_escape(char *out, size_t cap, const char *in)
+{
+	return tescape_bytes(out, cap, in, in ? strlen(in) : 0, 0);
+}
+
+const char *toid_text(char *buf, size_t len, const ASN1_OBJECT *o)
+{
+	if (!o || OBJ_obj2txt(buf, (int)len, o, 1) <= 0)
+		snprintf(buf, len, "?");
+	return buf;
 }

@@ -585,6 +585,15 @@ struct trust_result {
 	trust_connection *conn;   /* owned copy of the connection facts, or NULL */
 };
 
+/* ---- safe text (escape.c): the one escaper and the OID printer ---- */
+#define TESC_ASCII 0x1u     /* escape every byte above 0x7e too */
+#define TESC_BACKSLASH 0x2u /* escape '\\' (values whose escapes must be unambiguous) */
+#define TESC_SPACE 0x4u     /* escape ' ' (a name constraint's bytes, shown exactly) */
+/* n bytes of in (NULs included) into out (cap bytes), as trust_escape does, "..." when cut. */
+TRUST_HIDDEN char *tescape_bytes(char *out, size_t cap, const void *in, size_t n, unsigned flags);
+/* The dotted OID of o into buf ("?" if it cannot be printed). */
+TRUST_HIDDEN const char *toid_text(char *buf, size_t len, const ASN1_OBJECT *o);
+
 /* ---- times (time_fmt.c): the one RFC 3339 formatter ---- */
 /* t (seconds since the epoch) as "2026-11-28T10:00:00Z" into buf (at least 32 bytes). */
 TRUST_HIDDEN const char *ttime_rfc3339(char *buf, size_t n, int64_t t);

@@ -11,12 +11,11 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+/* The address, or its length when it is not one RFC 5280 allows. */
 static const char *ip_text(char *buf, size_t len, const ASN1_OCTET_STRING *a)
 {
-	int n = ASN1_STRING_length(a);
-	if ((n != 4 && n != 16) ||
-	    !inet_ntop(n == 4 ? AF_INET : AF_INET6, ASN1_STRING_get0_data(a), buf, (socklen_t)len))
-		snprintf(buf, len, "(%d bytes)", n);
+	if (!*tnames_ip_text(buf, len, a))
+		snprintf(buf, len, "(%d bytes)", ASN1_STRING_length(a));
 	return buf;
 }
 

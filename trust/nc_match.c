@@ -269,17 +269,7 @@ const char *nc_form_word(int type)
 /* Printable copy: bytes outside 0x21..0x7e become \xHH, so a NUL is visible. */
 static const char *printable(char *buf, size_t len, nc_bytes b)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < b.n && o + 5 < len; i++) {
-		unsigned char ch = (unsigned char)b.s[i];
-		if (ch > 0x20 && ch < 0x7f)
-			buf[o++] = (char)ch;
-		else
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", ch);
-	}
-	if (len)
-		buf[o < len ? o : len - 1] = '\0';
-	return buf;
+	return tescape_bytes(buf, len, b.s, b.n, TESC_ASCII | TESC_SPACE);
 }
 
 static int prefix_bits(const unsigned char *mask, int n)

@@ -18,18 +18,9 @@
 /* Copy with every byte outside printable ASCII written as \xNN (and '\' as \x5c). */
 static char *printable(const unsigned char *v, size_t n)
 {
-	char *s = malloc(n * 4 + 1);
-	if (!s)
-		return NULL;
-	char *w = s;
-	for (size_t i = 0; i < n; i++) {
-		if (v[i] >= 0x20 && v[i] < 0x7f && v[i] != '\\')
-			*w++ = (char)v[i];
-		else
-			w += sprintf(w, "\\x%02x", v[i]);
-	}
-	*w = '\0';
-	return s;
+	size_t cap = n * 4 + 4;
+	char *s = malloc(cap);
+	return s ? tescape_bytes(s, cap, v, n, TESC_ASCII | TESC_BACKSLASH) : NULL;
 }
 
 static char *asn1_printable(const ASN1_STRING *a)
@@ -40,16 +31,13 @@ static char *asn1_printable(const ASN1_STRING *a)
 static char *ip_text(const ASN1_OCTET_STRING *a)
 {
 	char buf[INET6_ADDRSTRLEN];
-	const unsigned char *d = ASN1_STRING_get0_data(a);
-	int len = ASN1_STRING_length(a);
-	if (len == 4 && inet_ntop(AF_INET, d, buf, sizeof(buf)))
-		return strdup(buf);
-	if (len == 16 && inet_ntop(AF_INET6, d, buf, sizeof(buf)))
+	if (*tnames_ip_text(buf, sizeof(buf), a))
 		return strdup(buf);
 	/* Not an address length RFC 5280 allows in a SAN: show the bytes. */
+	int len = ASN1_STRING_length(a);
 	char *hex = malloc((size_t)len * 2 + 1);
 	if (hex)
-		treport_hex(hex, d, (size_t)len);
+		treport_hex(hex, ASN1_STRING_get0_data(a), (size_t)len);
 	return hex;
 }
 
@@ -71,9 +59,7 @@ static char *name_text(const X509_NAME *n)
 static char *oid_text(const ASN1_OBJECT *o)
 {
 	char buf[128];
-	if (OBJ_obj2txt(buf, sizeof(buf), o, 1) <= 0)
-		return strdup("");
-	return strdup(buf);
+	return strdup(toid_text(buf, sizeof(buf), o));
 }
 
 static int san_one(treport_san *s, const GENERAL_NAME *g)

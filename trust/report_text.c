@@ -36,21 +36,7 @@ static const char *paint(const tx *t, const char *code)
 /* Printable copy into buf: control and non-ASCII bytes as \xNN, "..." when cut. */
 static const char *clean(char *buf, size_t n, const char *s)
 {
-	size_t w = 0;
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		size_t need = (c >= 0x20 && c < 0x7f) ? 1 : 4;
-		if (w + need + 4 > n) {
-			memcpy(buf + w, "...", 4);
-			return buf;
-		}
-		if (need == 1)
-			buf[w++] = (char)c;
-		else
-			w += (size_t)snprintf(buf + w, n - w, "\\x%02x", c);
-	}
-	buf[w] = '\0';
-	return buf;
+	return tescape_bytes(buf, n, s, s ? strlen(s) : 0, TESC_ASCII);
 }
 
 /* "CN=x" from an RFC 2253 one-liner whose first (most specific) RDN is CN, else all of it. */
