@@ -76,6 +76,10 @@ bool cg_want_help(const cg_cmd *c, int argc, char **argv);
 bool cg_parse_long(const char *s, long lo, long hi, long *out);
 /* Matches option `name` at argv[*i] ("--x V" or "--x=V"): 1 with *val set, 0 no match, -1 missing value. */
 int cg_optval(int argc, char **argv, int *i, const char *name, const char **val);
+/* Matches "--key TYPE" at argv[*i]: 1 with a known *type, 0 no match, -1 (message printed) otherwise. */
+int cg_key_opt(int argc, char **argv, int *i, const char **type);
+/* Parses a command whose only option is "--out PATH"; CG_OK, or CG_USAGE (message printed). */
+int cg_out_only(const char *cmd, int argc, char **argv, const char **out);
 /* Reports an unknown option of a command; returns CG_USAGE. */
 int cg_bad_option(const char *cmd, const char *arg);
 /* Prints a JSON object given as a jansson json_t* (steals the reference). */

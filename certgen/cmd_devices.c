@@ -55,13 +55,9 @@ static char *root_cn(X509 *x)
 int cmd_mobileconfig(const cg_opts *o, int argc, char **argv)
 {
 	const char *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m = cg_optval(argc, argv, &i, "--out", &out);
-		if (m < 0)
-			return CG_USAGE;
-		if (m == 0)
-			return cg_bad_option("mobileconfig", argv[i]);
-	}
+	int prc = cg_out_only("mobileconfig", argc, argv, &out);
+	if (prc != CG_OK)
+		return prc;
 	X509 *root = NULL;
 	unsigned char *der = NULL;
 	int n = 0;

@@ -10,13 +10,9 @@
 int cmd_bundle(const cg_opts *o, int argc, char **argv)
 {
 	const char *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m = cg_optval(argc, argv, &i, "--out", &out);
-		if (m < 0)
-			return CG_USAGE;
-		if (m == 0)
-			return cg_bad_option("bundle", argv[i]);
-	}
+	int prc = cg_out_only("bundle", argc, argv, &out);
+	if (prc != CG_OK)
+		return prc;
 	cg_state st;
 	int lockfd;
 	int begin_rc = cg_begin(o, &st, &lockfd);

@@ -91,10 +91,9 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 		if ((m = cg_optval(argc, argv, &i, "--issuer", &issuer)) != 0) {
 			if (m < 0)
 				return CG_USAGE;
-		} else if ((m = cg_optval(argc, argv, &i, "--key", &keytype)) != 0) {
-			if (m < 0 || !cg_key_type_ok(keytype))
-				return cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, "
-							 "rsa4096 or ed25519");
+		} else if ((m = cg_key_opt(argc, argv, &i, &keytype)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
 		} else if ((m = cg_validity_opt(argc, argv, &i, &val)) != 0) {
 			if (m < 0)
 				return CG_USAGE;

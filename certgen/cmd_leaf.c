@@ -33,10 +33,9 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 		if ((m = cg_optval(argc, argv, &i, "--issuer", &a->issuer)) != 0) {
 			if (m < 0)
 				return CG_USAGE;
-		} else if ((m = cg_optval(argc, argv, &i, "--key", &a->keytype)) != 0) {
-			if (m < 0 || !cg_key_type_ok(a->keytype))
-				return cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, "
-							 "rsa4096 or ed25519");
+		} else if ((m = cg_key_opt(argc, argv, &i, &a->keytype)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
 		} else if ((m = cg_validity_opt(argc, argv, &i, &a->v)) != 0) {
 			if (m < 0)
 				return CG_USAGE;

@@ -157,3 +157,15 @@ STACK_OF(X509) *cg_certs_load(const char *path)
 	bio_done(b, buf);
 	return sk;
 }
+
+int cg_key_opt(int argc, char **argv, int *i, const char **type)
+{
+	int m = cg_optval(argc, argv, i, "--key", type);
+	if (m == 0)
+		return 0;
+	if (m < 0 || !cg_key_type_ok(*type)) {
+		cg_fail(CG_USAGE, "--key must be ec256, ec384, rsa2048, rsa3072, rsa4096 or ed25519");
+		return -1;
+	}
+	return 1;
+}

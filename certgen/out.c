@@ -177,3 +177,15 @@ const char *cg_cmd_prefix(const cg_opts *o)
 	snprintf(buf, sizeof buf, "certgen --dir %s", cg_shq(q, sizeof q, o->dir));
 	return buf;
 }
+
+int cg_out_only(const char *cmd, int argc, char **argv, const char **out)
+{
+	for (int i = 1; i < argc; i++) {
+		int m = cg_optval(argc, argv, &i, "--out", out);
+		if (m < 0)
+			return CG_USAGE;
+		if (m == 0)
+			return cg_bad_option(cmd, argv[i]);
+	}
+	return CG_OK;
+}
