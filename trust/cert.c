@@ -396,24 +396,26 @@ X509 *trust_cert_x509(const trust_cert *cert)
 	return cert && tcert_ready(cert) ? tcert_x509(cert) : NULL;
 }
 
-const char *trust_cert_subject(const trust_cert *cert)
+/* The subject or issuer as an RFC 2253 one-liner, made on first use. */
+static const char *dn_text(const trust_cert *cert, bool subject)
 {
 	trust_cert *c = (trust_cert *)cert;
 	if (!c)
 		return NULL;
 	if (!tcert_ready(c))
 		return "";
-	return lazy_name(&c->subject_str, tcert_subject_name(c));
+	return subject ? lazy_name(&c->subject_str, tcert_subject_name(c))
+		       : lazy_name(&c->issuer_str, tcert_issuer_name(c));
+}
+
+const char *trust_cert_subject(const trust_cert *cert)
+{
+	return dn_text(cert, true);
 }
 
 const char *trust_cert_issuer(const trust_cert *cert)
 {
-	trust_cert *c = (trust_cert *)cert;
-	if (!c)
-		return NULL;
-	if (!tcert_ready(c))
-		return "";
-	return lazy_name(&c->issuer_str, tcert_issuer_name(c));
+	return dn_text(cert, false);
 }
 
 const char *trust_cert_source(const trust_cert *cert)
