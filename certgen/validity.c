@@ -4,7 +4,7 @@
  * to the second, e.g. Apple's 398- and 825-day limits).
  */
 #include "certgen.h"
-#include "cli/options.h"
+#include "cli/rfc3339.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -4,6 +4,7 @@
  * options may be given once, so a typo cannot silently override a setting.
  */
 #include "options.h"
+#include "rfc3339.h"
 
 #include <ctype.h>
 #include <errno.h>

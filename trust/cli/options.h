@@ -67,7 +67,5 @@ typedef struct tc_options {
 int tc_options_parse(tc_options *o, int argc, char **argv, char *msg, size_t msglen);
 /* Frees the arrays tc_options_parse allocated (safe on a zeroed struct). */
 void tc_options_cleanup(tc_options *o);
-/* Strict RFC 3339 date-time ("2026-01-02T03:04:05Z", "...+01:00", fraction ignored). */
-int tc_parse_rfc3339(int64_t *out, const char *s);
 
 #endif

@@ -4,9 +4,10 @@
  * fractional seconds are read and ignored (certificate times are whole
  * seconds, RFC 5280 §4.1.2.5); a leap second (:60) counts as the next second.
  */
-#include "options.h"
+#include "rfc3339.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 
 static bool digits(const char *s, int n, int *out)
 {
