@@ -136,8 +136,9 @@ static void judge_tls_version(const trust_connection *c, tpath *p, const tpolicy
 		return;
 	}
 	if (!got || !min)
-		f = tpolicy_note(p, r, TRUST_SEV_WARNING, -1, "the negotiated protocol version is "
-				 "unknown; ATS requires %s or later (from %s)", h->min_tls, h->why);
+		/* A rule that cannot be judged fails closed. */
+		f = tpolicy_fail(p, r, -1, "the negotiated protocol version is unknown, so it cannot "
+				 "be shown to be %s or later (from %s)", h->min_tls, h->why);
 	else
 		f = tpolicy_fail(p, r, -1, "the server negotiated %s; ATS requires %s or later "
 				 "(from %s)", got, h->min_tls, h->why);
@@ -166,8 +167,8 @@ static void judge_forward_secrecy(const trust_connection *c, tpath *p, const tpo
 		f = tpolicy_fail(p, r, -1, "the server negotiated %s, an RSA key-transport suite "
 				 "without forward secrecy; ATS requires ECDHE (from %s)", suite, h->why);
 	else
-		f = tpolicy_note(p, r, TRUST_SEV_WARNING, -1, "could not tell whether %s is "
-				 "forward-secret; ATS requires ECDHE (from %s)", suite, h->why);
+		f = tpolicy_fail(p, r, -1, "could not tell whether %s is forward-secret, and ATS "
+				 "requires ECDHE (from %s)", suite, h->why);
 	if (f)
 		tfinding_param(f, "cipher", "%s", suite);
 }
