@@ -153,6 +153,32 @@ START_TEST(test_record__issuer_keys_of_each_type_verify)
 }
 END_TEST
 
+/* One issuer key checks children signed with SHA-256, -384 and -512 in turn
+ * (its kept verification context is for the first digest). */
+START_TEST(test_record__one_issuer_key_many_digests)
+{
+	EVP_PKEY *keys[] = { sc_key(), EVP_RSA_gen(2048) };
+	const EVP_MD *mds[] = { EVP_sha256(), EVP_sha384(), EVP_sha512(), EVP_sha256() };
+	for (size_t k = 0; k < 2; k++) {
+		EVP_PKEY *rk = keys[k], *lk = sc_key();
+		X509 *root = sc_cert("/O=Example/CN=Digest Root", rk, NULL, NULL, ext_ca);
+		trust_store *s = store_with_anchor(root);
+		for (size_t i = 0; i < sizeof(mds) / sizeof(mds[0]); i++) {
+			X509 *leaf = sc_cert("/O=Example/CN=leaf", lk, root, rk, ext_leaf);
+			ck_assert_int_gt(X509_sign(leaf, rk, mds[i]), 0);
+			trust_chain *c = chain_of(leaf);
+			ck_assert_msg(trusted(s, c), "key %zu digest %zu", k, i);
+			trust_chain_free(c);
+			X509_free(leaf);
+		}
+		trust_store_free(s);
+		X509_free(root);
+		EVP_PKEY_free(rk);
+		EVP_PKEY_free(lk);
+	}
+}
+END_TEST
+
 /* n self-signed CA certificates as one PEM bundle, wrapped at `width`. */
 static char *bundle(X509 **certs, size_t n, int width, size_t *len)
 {
@@ -276,6 +302,7 @@ int main(void)
 	tcase_add_test(tc, test_record__issuer_name_in_other_case_is_found_canonically);
 	tcase_add_test(tc, test_record__only_the_issuer_key_is_decoded);
 	tcase_add_test(tc, test_record__issuer_keys_of_each_type_verify);
+	tcase_add_test(tc, test_record__one_issuer_key_many_digests);
 	tcase_add_test(tc, test_record__sliced_bundle_matches_pem_read_bio);
 	tcase_add_test(tc, test_record__unusual_pem_falls_back);
 	tcase_add_test(tc, test_record__broken_base64_late_in_a_bundle_fails_the_load);
