@@ -146,6 +146,17 @@ for where in 127.0.0.1 ::1; do
 	cp A/ca.pem cas.pem
 done
 
+# The OpenSSL-only baseline (for benchmarks) judges the same files by itself.
+wrap=""
+start 127.0.0.1 openssl.log --crl crl.pem --openssl-verify
+expect 0 "baseline: good client" ask 127.0.0.1 A/alice
+has out.txt "^subject: CN=alice" "baseline: identity in the body"
+if ask 127.0.0.1 A/rev; then bad "baseline: revoked client accepted"; else ok; fi
+logged openssl.log "handshake failed: certificate revoked" "baseline: OpenSSL's reason logged"
+if ask 127.0.0.1 B/bob; then bad "baseline: foreign client accepted"; else ok; fi
+kill "$spid"
+wait "$spid" && ok || bad "baseline server exit status"
+
 expect 2 "server without --ca" "$EX/mtls-server" --cert A/localhost/cert.pem \
 	--key A/localhost/key.pem --port 0
 has err.txt "usage" "usage shown"
