@@ -31,7 +31,6 @@ static int64_t asn1_time_to_epoch(const ASN1_TIME *t, bool *ok)
 static int fill(trust_cert *c, trust_error *err, const char *where)
 {
 	const TASN1_TBS *tbs = c->t->tbs;
-	int ok = 1;
 	if (!tsha256(c->der, c->der_len, c->sha256))
 		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", where);
 	const unsigned char *raw = NULL;
@@ -47,13 +46,6 @@ static int fill(trust_cert *c, trust_error *err, const char *where)
 		c->subject_der_len = raw_len;
 		c->subject_key = tname_key(raw, raw_len);
 	}
-	c->subject_hash = X509_NAME_hash_ex(tbs->subject, NULL, NULL, &ok);
-	if (!ok)
-		return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded", where);
-	c->issuer_hash = X509_NAME_hash_ex(tbs->issuer, NULL, NULL, &ok);
-	if (!ok)
-		return terr_set(err, TRUST_EPARSE, "%s: issuer name cannot be encoded", where);
-
 	bool tok = true;
 	c->not_before = asn1_time_to_epoch(tbs->validity->notBefore, &tok);
 	c->not_after = asn1_time_to_epoch(tbs->validity->notAfter, &tok);
@@ -352,9 +344,18 @@ bool tcert_names_chain_raw(const trust_cert *issuer, const trust_cert *child)
 
 bool tcert_names_chain(const trust_cert *issuer, const trust_cert *child)
 {
+	/* Both names were canonicalised by the parse: the comparison is a memcmp. */
 	return tcert_names_chain_raw(issuer, child) ||
-	       (issuer->subject_hash == child->issuer_hash &&
-		X509_NAME_cmp(tcert_subject_name(issuer), tcert_issuer_name(child)) == 0);
+	       X509_NAME_cmp(tcert_subject_name(issuer), tcert_issuer_name(child)) == 0;
+}
+
+bool tcert_name_hash(const trust_cert *c, bool subject, unsigned long *out)
+{
+	int ok = 0;
+	*out = X509_NAME_hash_ex(subject ? tcert_subject_name(c) : tcert_issuer_name(c), NULL,
+				 NULL, &ok);
+	ERR_clear_error();
+	return ok == 1;
 }
 
 bool tcert_same(const trust_cert *a, const trust_cert *b)

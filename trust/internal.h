@@ -139,8 +139,6 @@ struct trust_cert {
 	char *source;            /* file name or "memory" */
 	unsigned char sha256[32];     /* DER hash: the signed data's part of the
 				       * signature-cache key, and the report's id */
-	unsigned long subject_hash;   /* X509_NAME_hash_ex: canonical DN bucket */
-	unsigned long issuer_hash;
 	/* Extension facts, with the meaning OpenSSL's extension cache gives them
 	 * (cert_ext.c); owned. */
 	ASN1_OCTET_STRING *ski;       /* NULL if absent */
@@ -184,6 +182,9 @@ TRUST_HIDDEN bool tcert_names_chain(const trust_cert *issuer, const trust_cert *
 /* 1 if the issuer name of `child` is byte for byte the subject of `issuer`
  * (issuer may be lazy). */
 TRUST_HIDDEN bool tcert_names_chain_raw(const trust_cert *issuer, const trust_cert *child);
+/* X509_NAME_hash_ex of the subject (or issuer) of a ready record: the
+ * canonical-DN bucket, computed when asked; false if it could not be. */
+TRUST_HIDDEN bool tcert_name_hash(const trust_cert *c, bool subject, unsigned long *out);
 /* 1 if the two records carry the same DER. */
 TRUST_HIDDEN bool tcert_same(const trust_cert *a, const trust_cert *b);
 

@@ -29,9 +29,10 @@ static void build(trust_store *s)
 	if (!s->by_canon)
 		return;
 	for (size_t i = 0; i < s->n; i++) {
-		if (!tcert_ready(s->e[i].cert))
+		unsigned long h;
+		if (!tcert_ready(s->e[i].cert) || !tcert_name_hash(s->e[i].cert, true, &h))
 			continue;
-		s->by_canon[s->ncanon].h = s->e[i].cert->subject_hash;
+		s->by_canon[s->ncanon].h = h;
 		s->by_canon[s->ncanon].i = i;
 		s->ncanon++;
 	}
@@ -43,7 +44,11 @@ int tstore_find_canonical(const trust_store *store, const trust_cert *child, tca
 	/* A lazily built cache; the store stays logically immutable. */
 	trust_store *s = (trust_store *)store;
 	tstore_build_once(s, &s->canon_mu, &s->canon_built, build);
-	for (size_t k = thidx_lower_bound(s->by_canon, s->ncanon, child->issuer_hash); k < s->ncanon && s->by_canon[k].h == child->issuer_hash; k++) {
+	unsigned long h;
+	if (!tcert_name_hash(child, false, &h))
+		return TRUST_ENOMEM; /* a search that cannot look must not say "no issuer" */
+	for (size_t k = thidx_lower_bound(s->by_canon, s->ncanon, h);
+	     k < s->ncanon && s->by_canon[k].h == h; k++) {
 		const struct trust_cert_entry *e = &s->e[s->by_canon[k].i];
 		if (!tcert_names_chain(e->cert, child))
 			continue;
