@@ -26,14 +26,16 @@ static int64_t asn1_time_to_epoch(const ASN1_TIME *t, bool *ok)
 /*
  * 1 if two parsed names are the same name (RFC 5280 §7.1, X509_NAME_cmp),
  * 0 if not, -1 if that could not be told (no memory).  The same bytes are
- * the same name; names whose attribute types differ RDN by RDN cannot have
- * the same canonical form; only the rest need their X509_NAMEs.
+ * the same name; names whose attribute types, or (all ASCII) canonical
+ * values, differ RDN by RDN cannot have the same canonical form; only the
+ * rest need their X509_NAMEs.
  */
 static int names_equal(TASN1_NAME *a, TASN1_NAME *b)
 {
 	if (a->len == b->len && memcmp(a->der, b->der, a->len) == 0)
 		return 1;
-	if (a->entries != b->entries || a->shape != b->shape)
+	if (a->entries != b->entries || a->shape != b->shape ||
+	    (a->canon && b->canon && a->canon != b->canon))
 		return 0;
 	const X509_NAME *xa = tasn1_name_x509(a), *xb = tasn1_name_x509(b);
 	if (!xa || !xb)

@@ -62,15 +62,63 @@ static void free_rdn(STACK_OF(X509_NAME_ENTRY) *rdn)
 	sk_X509_NAME_ENTRY_pop_free(rdn, X509_NAME_ENTRY_free);
 }
 
-/* Counts the attributes, hashes their types RDN by RDN (order-free within
- * one RDN, as its canonical SET OF is sorted) and checks that each string a
- * canonical form is made of converts to UTF-8. */
+/* Types whose ASCII-only values are their own UTF-8 form. */
+#define TASN1_MASK_ASCII                                                             \
+	(B_ASN1_UTF8STRING | B_ASN1_PRINTABLESTRING | B_ASN1_T61STRING | B_ASN1_IA5STRING | \
+	 B_ASN1_VISIBLESTRING)
+
+static bool canon_space(unsigned char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
+/*
+ * FNV-1a of a value's canonical form (x509_name_canon: trimmed, inner
+ * white space runs made one space, ASCII lower-cased) when the value is
+ * ASCII text of a type converted to UTF-8 unchanged; 0 otherwise (then no
+ * conclusion is drawn from it).
+ */
+static uint64_t canon_value_key(const ASN1_STRING *v)
+{
+	if (!(ASN1_tag2bit(v->type) & TASN1_MASK_ASCII))
+		return 0;
+	const unsigned char *d = v->data;
+	int b = 0, e = v->length;
+	while (b < e && canon_space(d[b]))
+		b++;
+	while (e > b && canon_space(d[e - 1]))
+		e--;
+	uint64_t h = 0xcbf29ce484222325u;
+	for (int i = b; i < e; i++) {
+		unsigned char ch = d[i];
+		if (ch >= 0x80)
+			return 0;
+		if (canon_space(ch)) {
+			while (canon_space(d[i + 1]))
+				i++;
+			ch = ' ';
+		} else if (ch >= 'A' && ch <= 'Z') {
+			ch = (unsigned char)(ch - 'A' + 'a');
+		}
+		h = (h ^ ch) * 0x100000001b3u;
+	}
+	return h | 1; /* never 0 */
+}
+
+/*
+ * Counts the attributes, checks that each string a canonical form is made
+ * of converts to UTF-8, and keys the name RDN by RDN (order-free within one
+ * RDN, as its canonical SET OF is sorted): `shape` by attribute types,
+ * `canon` by types and canonical values when every value is ASCII text
+ * (else 0).  Different keys prove different names; equal keys prove nothing.
+ */
 static bool name_facts(TASN1_NAME *n, OPENSSL_STACK *rdns)
 {
-	uint64_t shape = 0xcbf29ce484222325u;
+	uint64_t shape = 0xcbf29ce484222325u, canon = shape;
+	bool ascii = true;
 	for (int i = 0; i < OPENSSL_sk_num(rdns); i++) {
 		STACK_OF(X509_NAME_ENTRY) *rdn = OPENSSL_sk_value(rdns, i);
-		uint64_t set = 0;
+		uint64_t set = 0, cset = 0;
 		for (int j = 0; j < sk_X509_NAME_ENTRY_num(rdn); j++) {
 			const X509_NAME_ENTRY *e = sk_X509_NAME_ENTRY_value(rdn, j);
 			const ASN1_STRING *v = X509_NAME_ENTRY_get_data(e);
@@ -82,12 +130,18 @@ static bool name_facts(TASN1_NAME *n, OPENSSL_STACK *rdns)
 					return false;
 			}
 			const ASN1_OBJECT *o = X509_NAME_ENTRY_get_object(e);
-			set += tname_key(OBJ_get0_data(o), OBJ_length(o));
+			uint64_t type = tname_key(OBJ_get0_data(o), OBJ_length(o));
+			uint64_t value = ascii ? canon_value_key(v) : 0;
+			ascii = value != 0;
+			set += type;
+			cset += (type ^ value) * 0x9e3779b97f4a7c15u;
 			n->entries++;
 		}
 		shape = (shape ^ set) * 0x100000001b3u;
+		canon = (canon ^ cset) * 0x100000001b3u;
 	}
 	n->shape = shape;
+	n->canon = ascii ? canon | 1 : 0;
 	return true;
 }
 

@@ -71,6 +71,7 @@ typedef struct tasn1_name {
 	size_t len;
 	int entries;             /* attributes, all RDNs together */
 	uint64_t shape;          /* hash of the attribute types, RDN by RDN */
+	uint64_t canon;          /* hash of types and canonical values, 0 unless all ASCII */
 	_Atomic(X509_NAME *) x;  /* made on first use */
 } TASN1_NAME;
 
