@@ -79,6 +79,7 @@ static trust_cert *alloc_cert(const char *source)
 	atomic_init(&c->spki_sha256, NULL);
 	atomic_init(&c->x509, NULL);
 	atomic_init(&c->pkey, NULL);
+	atomic_init(&c->verify_ctx, NULL);
 	c->source = strdup(source ? source : "memory");
 	if (!c->source) {
 		free(c);
@@ -327,6 +328,7 @@ void tcert_unref(trust_cert *c)
 	if (!c || atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	X509_free(atomic_load(&c->x509));
+	tcert_free_verify_ctx(atomic_load(&c->verify_ctx));
 	EVP_PKEY_free(atomic_load(&c->pkey));
 	tasn1_cert_free(c->t);
 	ASN1_OCTET_STRING_free(c->ski);

@@ -98,6 +98,8 @@ TRUST_HIDDEN int tasn1_rsa_bits(const unsigned char *key, size_t len);
 /* SHA-256 through a digest fetched once (hash.c); false if it could not be
  * computed (no memory), and then `out` must not be used. */
 TRUST_HIDDEN bool tsha256(const void *data, size_t len, unsigned char out[32]);
+/* SHA-256, -384 or -512 by NID, fetched once (hash.c); NULL for others. */
+TRUST_HIDDEN const EVP_MD *tdigest_md(int nid);
 /* 64-bit FNV-1a of a raw DER name: the store's index key, not a security hash. */
 TRUST_HIDDEN uint64_t tname_key(const unsigned char *der, size_t len);
 
@@ -128,6 +130,9 @@ struct trust_cert {
 	TASN1_CERT *t;           /* template parse; NULL until ready (or if malformed) */
 	_Atomic(X509 *) x509;    /* made on first use: API callers, CRL checks */
 	_Atomic(EVP_PKEY *) pkey; /* decoded on first signature check with this key */
+	/* A verification context set up once for this key and the digest of the
+	 * first signature checked with it (cert_key.c), copied for each check. */
+	_Atomic(struct tverify_ctx *) verify_ctx;
 	_Atomic(char *) subject_str;  /* RFC 2253 one-liner, made on first use */
 	_Atomic(char *) issuer_str;
 	_Atomic(unsigned char *) spki_sha256; /* 32 bytes, made on first use */
@@ -209,6 +214,8 @@ TRUST_HIDDEN bool tcert_ext_critical(const trust_cert *c, int nid);
 TRUST_HIDDEN X509 *tcert_x509(const trust_cert *c);
 /* The subject public key, decoded once on first use; NULL if it does not decode. */
 TRUST_HIDDEN EVP_PKEY *tcert_pkey(const trust_cert *c);
+/* Frees what tcert_verify_signed_by kept on the issuer's record. */
+TRUST_HIDDEN void tcert_free_verify_ctx(struct tverify_ctx *v);
 /* Signature on `child` under `issuer`'s key, no cache: 1 valid, 0 not. */
 TRUST_HIDDEN int tcert_verify_signed_by(const trust_cert *child, const trust_cert *issuer);
 /* Signature info as X509_get_signature_info gives it; false if unsupported. */

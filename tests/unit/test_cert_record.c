@@ -110,6 +110,75 @@ START_TEST(test_record__only_the_issuer_key_is_decoded)
 }
 END_TEST
 
+/* `leaf` DER with its last byte (inside the signature value) changed. */
+static trust_chain *chain_with_bad_signature(X509 *leaf)
+{
+	size_t len;
+	unsigned char *der = der_of(leaf, &len);
+	der[len - 1] ^= 0x01;
+	trust_error err = { 0 };
+	trust_chain *c = trust_chain_new();
+	ck_assert_int_eq(trust_chain_add_mem(c, der, len, "leaf", &err), TRUST_OK);
+	OPENSSL_free(der);
+	return c;
+}
+
+/* Issuer keys of every type the record builds from its parts (each named
+ * curve from a copy of the curve's parameters, RSA from modulus and
+ * exponent): the key made equals the issuer's, a good signature verifies
+ * and a changed one does not. */
+START_TEST(test_record__issuer_keys_of_each_type_verify)
+{
+	EVP_PKEY *keys[] = { EVP_EC_gen("P-256"), EVP_EC_gen("P-384"), EVP_EC_gen("P-521"),
+			     EVP_RSA_gen(2048) };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		EVP_PKEY *rk = keys[i], *lk = sc_key();
+		ck_assert_ptr_nonnull(rk);
+		X509 *root = sc_cert("/O=Example/CN=Key Root", rk, NULL, NULL, ext_ca);
+		X509 *leaf = sc_cert("/O=Example/CN=leaf", lk, root, rk, ext_leaf);
+		trust_store *s = store_with_anchor(root);
+		trust_chain *c = chain_of(leaf);
+		ck_assert_msg(trusted(s, c), "key %zu", i);
+		ck_assert(EVP_PKEY_eq(atomic_load(&s->e[0].cert->pkey), rk) == 1);
+		trust_chain *bad = chain_with_bad_signature(leaf);
+		ck_assert_msg(!trusted(s, bad), "key %zu: a changed signature verified", i);
+		trust_chain_free(bad);
+		trust_chain_free(c);
+		trust_store_free(s);
+		X509_free(leaf);
+		X509_free(root);
+		EVP_PKEY_free(rk);
+		EVP_PKEY_free(lk);
+	}
+}
+END_TEST
+
+/* One issuer key checks children signed with SHA-256, -384 and -512 in turn
+ * (its kept verification context is for the first digest). */
+START_TEST(test_record__one_issuer_key_many_digests)
+{
+	EVP_PKEY *keys[] = { sc_key(), EVP_RSA_gen(2048) };
+	const EVP_MD *mds[] = { EVP_sha256(), EVP_sha384(), EVP_sha512(), EVP_sha256() };
+	for (size_t k = 0; k < 2; k++) {
+		EVP_PKEY *rk = keys[k], *lk = sc_key();
+		X509 *root = sc_cert("/O=Example/CN=Digest Root", rk, NULL, NULL, ext_ca);
+		trust_store *s = store_with_anchor(root);
+		for (size_t i = 0; i < sizeof(mds) / sizeof(mds[0]); i++) {
+			X509 *leaf = sc_cert("/O=Example/CN=leaf", lk, root, rk, ext_leaf);
+			ck_assert_int_gt(X509_sign(leaf, rk, mds[i]), 0);
+			trust_chain *c = chain_of(leaf);
+			ck_assert_msg(trusted(s, c), "key %zu digest %zu", k, i);
+			trust_chain_free(c);
+			X509_free(leaf);
+		}
+		trust_store_free(s);
+		X509_free(root);
+		EVP_PKEY_free(rk);
+		EVP_PKEY_free(lk);
+	}
+}
+END_TEST
+
 /* n self-signed CA certificates as one PEM bundle, wrapped at `width`. */
 static char *bundle(X509 **certs, size_t n, int width, size_t *len)
 {
@@ -241,6 +310,8 @@ int main(void)
 	TCase *tc = tcase_create("cert_record");
 	tcase_add_test(tc, test_record__issuer_name_in_other_case_is_found_canonically);
 	tcase_add_test(tc, test_record__only_the_issuer_key_is_decoded);
+	tcase_add_test(tc, test_record__issuer_keys_of_each_type_verify);
+	tcase_add_test(tc, test_record__one_issuer_key_many_digests);
 	tcase_add_test(tc, test_record__sliced_bundle_matches_pem_read_bio);
 	tcase_add_test(tc, test_record__unusual_pem_falls_back);
 	tcase_add_test(tc, test_record__broken_base64_late_in_a_bundle_fails_the_load);
