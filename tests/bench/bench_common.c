@@ -176,7 +176,10 @@ static int take_files(int argc, char **argv, int i, void (*add)(bench_args *, co
 }
 
 static void add_anchor(bench_args *a, const char *p) { list_push(&a->anchors, read_file(p)); }
-static void add_pool(bench_args *a, const char *p) { list_push(&a->pool, read_file(p)); }
+static void add_pool(bench_args *a, const char *p)
+{
+	list_push(&a->pool, (bench_blob){ p, NULL, 0 }); /* read when used */
+}
 static void add_untrusted(bench_args *a, const char *p) { split_der(&a->untrusted, p); }
 static void add_leaf(bench_args *a, const char *p) { split_der(&a->leaves, p); }
 
@@ -250,11 +253,26 @@ static void parse_args(bench_args *a, int argc, char **argv)
 	if (m == BENCH_ROTATE && (size_t)(1 + a->warmup + a->iters) > a->leaves.n)
 		die("rotate uses each leaf once: --leaf holds %zu leaves, 1 + --warmup + --iters "
 		    "needs %ld", a->leaves.n, 1 + a->warmup + a->iters);
+	/* Cold modes parse the pool in every iteration: keep its bytes. */
+	for (size_t i = 0; (m == BENCH_COLD || m == BENCH_COLD_CHAIN) && i < a->pool.n; i++)
+		a->pool.v[i] = read_file(a->pool.v[i].name);
 	if (m == BENCH_COLD_CHAIN) {
 		if (!system_bundle)
 			system_bundle = X509_get_default_cert_file();
 		a->system = read_file(system_bundle);
 	}
+}
+
+bench_blob bench_pool_file(const bench_args *a, size_t i)
+{
+	return a->pool.v[i].data ? a->pool.v[i] : read_file(a->pool.v[i].name);
+}
+
+void bench_pool_done(const bench_args *a, size_t i, bench_blob *b)
+{
+	if (!a->pool.v[i].data)
+		free(b->data);
+	b->data = NULL;
 }
 
 static double mono_us(void)
