@@ -209,7 +209,11 @@ X509 *cg_cert_load(const char *path);
 STACK_OF(X509) *cg_certs_load(const char *path);
 
 /* ---- building certificates (x509build.c) ---- */
-typedef enum cg_profile { CG_PROF_ROOT, CG_PROF_CA, CG_PROF_SERVER, CG_PROF_CLIENT, CG_PROF_NONE } cg_profile;
+typedef enum cg_profile {
+	CG_PROF_ROOT, CG_PROF_CA, CG_PROF_SERVER, CG_PROF_CLIENT,
+	CG_PROF_RESPONDER, /* delegated OCSP responder: id-kp-OCSPSigning */
+	CG_PROF_NONE
+} cg_profile;
 
 typedef struct cg_spec {
 	cg_profile profile;
@@ -235,6 +239,7 @@ typedef struct cg_spec {
 	bool no_san;
 	bool corrupt_signature;
 	bool v1;              /* no extensions at all */
+	bool ocsp_nocheck;    /* id-pkix-ocsp-nocheck: a responder clients need not check (RFC 6960 §4.2.2.2.1) */
 } cg_spec;
 
 #define CG_SPEC_INIT { .profile = CG_PROF_NONE, .pathlen = -1 }
@@ -430,6 +435,7 @@ int cmd_cross(const cg_opts *o, int argc, char **argv);
 int cmd_revoke(const cg_opts *o, int argc, char **argv);
 int cmd_crl(const cg_opts *o, int argc, char **argv);
 int cmd_ocsp(const cg_opts *o, int argc, char **argv);
+int cmd_responder(const cg_opts *o, int argc, char **argv);
 int cmd_p12(const cg_opts *o, int argc, char **argv);
 int cmd_bundle(const cg_opts *o, int argc, char **argv);
 int cmd_pin(const cg_opts *o, int argc, char **argv);
