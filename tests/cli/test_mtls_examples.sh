@@ -196,7 +196,15 @@ expect 1 "client: nothing under D" "$EX/mtls-client" --identities ids \
 has out.txt "^chose none" "none chosen"
 has out.txt "not bob (CN=bob.*identity.ca-not-accepted" "bob's reason"
 has out.txt "not dave (CN=dave.*identity.ca-not-accepted" "dave's reason"
+s_server A/ca.pem 127.0.0.1
+expect 1 "client: a server its --ca does not vouch for" "$EX/mtls-client" --identities ids \
+	--connect "127.0.0.1:$port" --ca B/ca.pem
+has out.txt "handshake failed: .*certificate verify failed" "the refused server certificate said"
+if grep -q "^chose" out.txt; then bad "a choice reported before the server asked"; else ok; fi
 stop_all
+expect 2 "client with nothing listening" "$EX/mtls-client" --identities ids \
+	--connect "127.0.0.1:$port" --ca A/ca.pem
+has err.txt "cannot connect" "the failed connection said"
 expect 2 "client without --connect" "$EX/mtls-client" --identities ids
 expect 2 "client with a folder lacking its key" sh -c \
 	'mkdir -p bad/x && cp ids/bob/cert.pem bad/x/ && "$0" --identities bad --connect 127.0.0.1:1' \
