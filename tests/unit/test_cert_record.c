@@ -139,7 +139,7 @@ START_TEST(test_record__issuer_keys_of_each_type_verify)
 		trust_store *s = store_with_anchor(root);
 		trust_chain *c = chain_of(leaf);
 		ck_assert_msg(trusted(s, c), "key %zu", i);
-		ck_assert(EVP_PKEY_eq(atomic_load(&s->e[0].cert->pkey), rk) == 1);
+		ck_assert(EVP_PKEY_eq(atomic_load(&tstash_cert(&s->certs, 0)->pkey), rk) == 1);
 		trust_chain *bad = chain_with_bad_signature(leaf);
 		ck_assert_msg(!trusted(s, bad), "key %zu: a changed signature verified", i);
 		trust_chain_free(bad);
