@@ -25,7 +25,7 @@
  * Output, one line on stdout:
  *   RESULT impl=NAME mode=MODE iters=N wall_us=F cpu_us=F ops_s=F first_us=F maxrss_kb=N
  * wall_us and cpu_us are per verification (means over the timed loop); first_us is
- * the very first iteration (before warm-up); maxrss_kb is the process peak.
+ * the very first iteration (before warm-up); maxrss_kb is the process peak (VmHWM).
  * A verification that does not succeed is an error: message on stderr, exit 1.
  * Bad arguments or unreadable input: one-line message, exit 2.
  */
