@@ -289,6 +289,10 @@ void cg_ent_path(char *out, size_t n, const cg_opts *o, const char *name, const 
 /* Loads an entity (cert, key if want_key, chain and root); -1 with a message. */
 int cg_ent_load(cg_ent *e, const cg_opts *o, const char *name, bool want_key);
 void cg_ent_free(cg_ent *e);
+/* cg_begin, then loads the CA `issuer` with its key into *is to issue `what` ("a leaf");
+ * CG_OK, or an exit code with a message and the directory already unlocked. */
+int cg_begin_issuing(const cg_opts *o, cg_state *st, int *lockfd, cg_ent *is, const char *issuer,
+		     const char *what);
 /* Stages cert/key/chain/fullchain for a non-root entity in a new directory
  * and journals its switch into NAME/ (cg_txn_commit does it). */
 int cg_ent_write(const cg_opts *o, cg_state *st, const char *name, X509 *cert, EVP_PKEY *key,
