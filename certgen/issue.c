@@ -119,6 +119,19 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 	}
 	if (!x)
 		return CG_USAGE;
+	if (q->scts > 0) {
+		EVP_PKEY *logs[64] = { 0 };
+		size_t n = (size_t)q->scts;
+		rc = n <= 64 ? cg_ct_logs_for(o, st, n, logs) : CG_USAGE;
+		if (rc == CG_OK)
+			rc = cg_ct_embed(&x, is->cert, is->key, logs, n, q->sct_bad);
+		for (size_t i = 0; i < n && i < 64; i++)
+			EVP_PKEY_free(logs[i]);
+		if (rc != CG_OK) {
+			X509_free(x);
+			return rc;
+		}
+	}
 	STACK_OF(X509) *chain = cg_chain_for(is);
 	rc = chain ? CG_OK : CG_USAGE;
 	if (rc == CG_OK && q->check) {
