@@ -40,6 +40,8 @@
 #define CG_LIMIT_APPLE 825
 /* notBefore is set this far in the past so small clock skew does not matter. */
 #define CG_BACKDATE_SECONDS 300
+/* --sct N and --sct-tls N: at most this many test CT logs sign one certificate. */
+#define CG_MAX_SCTS 16
 
 /* ---- global options (main.c) ---- */
 typedef struct cg_opts {
@@ -316,6 +318,7 @@ typedef struct cg_issue_req {
 	const char *cert_file; /* also write the certificate here (--cert-file), or NULL */
 	const char *key_file;  /* also write the key here (--key-file), or NULL */
 	int scts;              /* embed SCTs from the first `scts` test CT logs (--sct) */
+	int sct_tls;           /* NAME/serverinfo.pem: SCTs for the TLS extension (--sct-tls) */
 	bool sct_bad;          /* the last SCT's signature covers other bytes (--sct-bad) */
 } cg_issue_req;
 
@@ -445,6 +448,16 @@ int cg_ct_logs_for(const cg_opts *o, cg_state *st, size_t n, EVP_PKEY **keys);
  * with SCTs from the n log keys; with bad, the last SCT signs other bytes. */
 int cg_ct_embed(X509 **x, X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *const *logs, size_t n,
 		bool bad);
+
+/* A SignedCertificateTimestampList (the TLS extension's body; OPENSSL_free *der) of
+ * X.509-entry SCTs for cert from the n log keys. */
+int cg_ct_tls_list(X509 *cert, EVP_PKEY *const *logs, size_t n, unsigned char **der,
+		   size_t *der_len);
+
+/* Writes DIR/NAME/serverinfo.pem: the TLS signed_certificate_timestamp extension with
+ * X.509-entry SCTs for x from the n log keys, for openssl s_server -serverinfo. */
+int cg_ct_write_serverinfo(const cg_opts *o, const char *name, X509 *x, EVP_PKEY *const *logs,
+			   size_t n);
 
 /* SPKI SHA-256 of a certificate, base64 (the ATS pin) into out (cmd_export.c). */
 int cg_spki_pin(const X509 *x, char out[64]);

@@ -20,6 +20,8 @@
 #include <jansson.h>
 #include <openssl/ct.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,36 +196,42 @@ int cg_ct_log_add(const cg_opts *o, cg_state *st, void *doc, const char *name,
 	return rc;
 }
 
-/* The digitally-signed struct of RFC 6962 §3.2 for a precert entry, into buf (malloc'd). */
-static unsigned char *signed_data(uint64_t ts, const unsigned char ikh[32],
-				  const unsigned char *tbs, size_t tbs_len, size_t *len)
+/*
+ * The digitally-signed struct of RFC 6962 §3.2 (malloc'd): for a precert entry
+ * the issuer key hash ikh and the TBS, for an X.509 entry (ikh NULL) the
+ * certificate's DER, each with its 24-bit length.
+ */
+static unsigned char *signed_data(uint64_t ts, const unsigned char *ikh,
+				  const unsigned char *body, size_t body_len, size_t *len)
 {
-	size_t n = 1 + 1 + 8 + 2 + 32 + 3 + tbs_len + 2;
-	unsigned char *b = tbs_len < (1u << 24) ? malloc(n) : NULL, *q = b;
+	size_t n = 1 + 1 + 8 + 2 + (ikh ? 32 : 0) + 3 + body_len + 2;
+	unsigned char *b = body_len < (1u << 24) ? malloc(n) : NULL, *q = b;
 	if (!b)
 		return NULL;
 	*q++ = 0;                           /* sct_version v1 */
 	*q++ = 0;                           /* signature_type certificate_timestamp */
 	for (int i = 7; i >= 0; i--)
 		*q++ = (unsigned char)(ts >> (8 * i));
-	*q++ = 0;                           /* entry_type precert_entry (1) */
-	*q++ = 1;
-	memcpy(q, ikh, 32);
-	q += 32;
-	*q++ = (unsigned char)(tbs_len >> 16);
-	*q++ = (unsigned char)(tbs_len >> 8);
-	*q++ = (unsigned char)tbs_len;
-	memcpy(q, tbs, tbs_len);
-	q += tbs_len;
+	*q++ = 0;                           /* entry_type: x509_entry (0), precert_entry (1) */
+	*q++ = ikh ? 1 : 0;
+	if (ikh) {
+		memcpy(q, ikh, 32);
+		q += 32;
+	}
+	*q++ = (unsigned char)(body_len >> 16);
+	*q++ = (unsigned char)(body_len >> 8);
+	*q++ = (unsigned char)body_len;
+	memcpy(q, body, body_len);
+	q += body_len;
 	*q++ = 0;                           /* no extensions */
 	*q++ = 0;
 	*len = n;
 	return b;
 }
 
-/* One SCT from a log over the precertificate's TBS; with bad, over other bytes. */
-static SCT *log_sign(EVP_PKEY *log_key, uint64_t ts, const unsigned char ikh[32],
-		     const unsigned char *tbs, size_t tbs_len, bool bad)
+/* One SCT from a log over an entry (see signed_data); with bad, over other bytes. */
+static SCT *log_sign(EVP_PKEY *log_key, uint64_t ts, const unsigned char *ikh,
+		     const unsigned char *body, size_t body_len, bool bad)
 {
 	unsigned char *spki = NULL, id[SHA256_DIGEST_LENGTH], *sig = NULL;
 	int spki_len = i2d_PUBKEY(log_key, &spki);
@@ -232,9 +240,9 @@ static SCT *log_sign(EVP_PKEY *log_key, uint64_t ts, const unsigned char ikh[32]
 	SHA256(spki, (size_t)spki_len, id);
 	OPENSSL_free(spki);
 	size_t len = 0, sig_len = 0;
-	unsigned char *data = signed_data(ts, ikh, tbs, tbs_len, &len);
+	unsigned char *data = signed_data(ts, ikh, body, body_len, &len);
 	if (data && bad)
-		data[len - 3] ^= 0x01; /* the last byte of the TBS */
+		data[len - 3] ^= 0x01; /* the last byte of the entry */
 	EVP_MD_CTX *mctx = EVP_MD_CTX_new();
 	SCT *sct = SCT_new();
 	bool ok = data && mctx && sct &&
@@ -243,7 +251,8 @@ static SCT *log_sign(EVP_PKEY *log_key, uint64_t ts, const unsigned char ikh[32]
 		  (sig = OPENSSL_malloc(sig_len)) != NULL &&
 		  EVP_DigestSign(mctx, sig, &sig_len, data, len) == 1 &&
 		  SCT_set_version(sct, SCT_VERSION_V1) == 1 &&
-		  SCT_set_log_entry_type(sct, CT_LOG_ENTRY_TYPE_PRECERT) == 1 &&
+		  SCT_set_log_entry_type(sct, ikh ? CT_LOG_ENTRY_TYPE_PRECERT
+						  : CT_LOG_ENTRY_TYPE_X509) == 1 &&
 		  SCT_set1_log_id(sct, id, sizeof id) == 1 &&
 		  SCT_set1_extensions(sct, NULL, 0) == 1 &&
 		  SCT_set_signature_nid(sct, NID_ecdsa_with_SHA256) == 1 &&
@@ -258,6 +267,39 @@ static SCT *log_sign(EVP_PKEY *log_key, uint64_t ts, const unsigned char ikh[32]
 		return NULL;
 	}
 	return sct;
+}
+
+/* Now in milliseconds since the epoch: an SCT's timestamp. */
+static uint64_t now_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)(now.tv_nsec / 1000000);
+}
+
+int cg_ct_tls_list(X509 *cert, EVP_PKEY *const *logs, size_t n, unsigned char **der,
+		   size_t *der_len)
+{
+	unsigned char *body = NULL;
+	int body_len = i2d_X509(cert, &body);
+	STACK_OF(SCT) *scts = sk_SCT_new_null();
+	uint64_t ts = now_ms();
+	bool ok = body_len > 0 && scts;
+	for (size_t i = 0; ok && i < n; i++) {
+		SCT *s = log_sign(logs[i], ts, NULL, body, (size_t)body_len, false);
+		ok = s && sk_SCT_push(scts, s) > 0;
+		if (!ok)
+			SCT_free(s);
+	}
+	*der = NULL;
+	int len = ok ? i2o_SCT_LIST(scts, der) : -1;
+	OPENSSL_free(body);
+	SCT_LIST_free(scts);
+	ERR_clear_error();
+	if (len <= 0)
+		return cg_fail(CG_USAGE, "could not make the TLS extension's SCT list");
+	*der_len = (size_t)len;
+	return CG_OK;
 }
 
 /* Deletes every extension with this NID from x. */
@@ -277,9 +319,7 @@ int cg_ct_embed(X509 **x, X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *const *l
 	STACK_OF(SCT) *scts = sk_SCT_new_null();
 	unsigned char *spki = NULL, *tbs = NULL, ikh[SHA256_DIGEST_LENGTH];
 	int spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer), &spki);
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	uint64_t ts = (uint64_t)now.tv_sec * 1000 + (uint64_t)(now.tv_nsec / 1000000);
+	uint64_t ts = now_ms();
 	/* The issuer signs the precertificate; the logs see it without the poison. */
 	bool ok = pre && poison && scts && spki_len > 0 &&
 		  X509_add1_ext_i2d(pre, NID_ct_precert_poison, poison, 1, X509V3_ADD_APPEND) == 1 &&
@@ -312,6 +352,47 @@ int cg_ct_embed(X509 **x, X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *const *l
 	X509_free(*x);
 	*x = final;
 	return CG_OK;
+}
+
+int cg_ct_write_serverinfo(const cg_opts *o, const char *name, X509 *x, EVP_PKEY *const *logs,
+			   size_t n)
+{
+	unsigned char *list = NULL;
+	size_t len = 0;
+	int rc = cg_ct_tls_list(x, logs, n, &list, &len);
+	if (rc != CG_OK)
+		return rc;
+	/* serverinfo v2: the contexts to send it in (TLS 1.2 ServerHello, the TLS 1.3
+	 * leaf's CertificateEntry), extension type 18, length, body. */
+	const unsigned int ctx = SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO |
+				 SSL_EXT_TLS1_3_CERTIFICATE;
+	size_t n_info = 8 + len;
+	unsigned char *info = len <= 0xffff ? malloc(n_info) : NULL;
+	BIO *b = BIO_new(BIO_s_mem());
+	char *pem = NULL;
+	long pem_len = 0;
+	if (info && b) {
+		for (int i = 0; i < 4; i++)
+			info[i] = (unsigned char)(ctx >> (8 * (3 - i)));
+		info[4] = 0;
+		info[5] = TLSEXT_TYPE_signed_certificate_timestamp;
+		info[6] = (unsigned char)(len >> 8);
+		info[7] = (unsigned char)len;
+		memcpy(info + 8, list, len);
+		if (PEM_write_bio(b, "SERVERINFOV2 FOR SIGNED CERTIFICATE TIMESTAMP", "", info,
+				  (long)n_info) > 0)
+			pem_len = BIO_get_mem_data(b, &pem);
+	}
+	char path[4096];
+	cg_ent_path(path, sizeof path, o, name, "serverinfo.pem");
+	rc = pem_len > 0 ? cg_write_file(path, pem, (size_t)pem_len, 0644, true)
+			 : cg_fail(CG_USAGE, "could not write %s", path);
+	if (rc == CG_OK)
+		cg_say(o, "  %s: SCTs for the TLS extension (openssl s_server -serverinfo)\n", path);
+	BIO_free(b);
+	free(info);
+	OPENSSL_free(list);
+	return rc;
 }
 
 int cg_ct_logs_for(const cg_opts *o, cg_state *st, size_t n, EVP_PKEY **keys)

@@ -38,7 +38,7 @@
 #define HELP_LEAF \
 	"usage: certgen leaf NAME... [--issuer NAME] [--days N] [--key TYPE] [--client]\n" \
 	"           [--not-before T] [--not-after T] [--cert-file F] [--key-file F]\n" \
-	"           [--sct N [--sct-bad]]\n\n" \
+	"           [--sct N [--sct-bad]] [--sct-tls N]\n\n" \
 	"Issues a TLS server certificate into DIR/FIRST-NAME/. Each NAME becomes a SAN entry typed\n" \
 	"automatically: host name (DNS, IDN converted to A-labels), *.wildcard, IPv4/IPv6 (IP),\n" \
 	"user@host (email), scheme://... (URI). EKU serverAuth (+clientAuth with --client); keyUsage\n" \
@@ -47,7 +47,9 @@
 	"is written; a chain it rejects is refused unless --force.\n" \
 	"--sct N embeds SCTs from the first N test CT logs of DIR/ct/log-list.json (made with\n" \
 	"'certgen ct-log'; missing ones are created as log1, log2, ...) by the RFC 6962\n" \
-	"precertificate flow; --sct-bad makes the last SCT's signature fail to verify.\n" HELP_TIMES HELP_FILES \
+	"precertificate flow; --sct-bad makes the last SCT's signature fail to verify. --sct-tls N\n" \
+	"writes DIR/FIRST-NAME/serverinfo.pem: SCTs from N logs for the TLS extension\n" \
+	"(openssl s_server -serverinfo).\n" HELP_TIMES HELP_FILES \
 	"\nexamples:\n" \
 	"  certgen leaf localhost 127.0.0.1 ::1\n  certgen leaf '*.dev.example' dev.example --issuer issuing-1\n" \
 	"  certgen leaf api.test --key rsa2048 --client\n" \

@@ -76,6 +76,7 @@ typedef struct tally {
 	bool delivered_current;
 	bool embedded_current;
 	int embedded_logs;     /* distinct logs with an embedded SCT, after the operator cap */
+	int delivered_logs;    /* distinct logs with an SCT from TLS or OCSP */
 	bool rfc6962;
 	int scts, valid;       /* every SCT seen, and those that verified */
 } tally;
@@ -121,6 +122,7 @@ static int count(const tct_scts *s, const trust_cert *leaf, tally *t)
 		t->delivered_current |= current && seen[k].delivered;
 		t->embedded_current |= current && seen[k].embedded;
 		t->rfc6962 |= l->rfc6962;
+		t->delivered_logs += seen[k].delivered;
 		if (!seen[k].embedded)
 			continue;
 		int before = 0; /* earlier embedded logs of the same operator */
@@ -185,9 +187,12 @@ void tcheck_sct_count(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 		snprintf(capt, sizeof capt, ", at most %d per operator", cap);
 	tfinding *f;
 	if (t.counted_logs >= 2 && (a || b) && t.rfc6962) {
-		f = tpolicy_note(p, r, TRUST_SEV_PASS, 0, "Apple's CT policy is met: verified SCTs "
-				 "from %d distinct logs (%d counting as embedded%s; %d needed)",
-				 t.counted_logs, t.embedded_logs, capt, need);
+		f = a && !b ? tpolicy_note(p, r, TRUST_SEV_PASS, 0, "Apple's CT policy is met: "
+					   "verified SCTs from %d distinct logs, %d of them delivered in "
+					   "TLS or OCSP", t.counted_logs, t.delivered_logs)
+			    : tpolicy_note(p, r, TRUST_SEV_PASS, 0, "Apple's CT policy is met: "
+					   "verified embedded SCTs from %d distinct logs%s (%d needed "
+					   "for this lifetime)", t.embedded_logs, capt, need);
 	} else {
 		const char *why = t.counted_logs >= 2 && (a || b)
 			? "; none of them is from an RFC 6962 log (a static-ct-api log alone is "

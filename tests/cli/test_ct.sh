@@ -117,6 +117,35 @@ want "one operator, 2 logs, 90 days" 1 apple.ct-required error
 is "one operator: both verify" "$(count ct.sct.valid)" 2
 is "one operator: counted once" "$(param apple.ct-required embedded_logs)" 1
 
+# ---- SCTs in the TLS extension (X.509 entries), from openssl s_server -serverinfo ----
+cg leaf tls2.test --sct-tls 2
+cg leaf tls1.test --sct-tls 1
+[ -f pki/tls2.test/serverinfo.pem ] && ok || bad "leaf --sct-tls: no serverinfo.pem"
+pids=""
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT INT TERM
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# tls_case NAME VERSION WANT_RC WANT_SEV: --connect to s_server serving NAME's SCTs.
+tls_case() {
+	port=$(free_port)
+	openssl s_server "$2" -accept "$port" -cert "pki/$1/cert.pem" -key "pki/$1/key.pem" \
+		-serverinfo "pki/$1/serverinfo.pem" -www -quiet >/dev/null 2>&1 &
+	pids="$pids $!"
+	for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		tcj --policy apple $SYS --host "$1" $LIST --connect "127.0.0.1:$port" --timeout 5
+		[ "$rc" != 2 ] && break
+		sleep 0.2
+	done
+	want "TLS SCTs: $1 over $2" "$3" apple.ct-required "$4"
+}
+tls_case tls2.test -tls1_2 0 pass
+is "TLS SCTs: origin" "$(param ct.sct.valid origin)" tls
+is "TLS SCTs: 2 valid" "$(count ct.sct.valid)" 2
+tls_case tls2.test -tls1_3 0 pass
+tls_case tls1.test -tls1_3 1 error
+is "1 TLS SCT: 1 valid" "$(count ct.sct.valid)" 1
+
 # ---- a retired log: SCTs after the retirement never count; before it, embedded ones do ----
 cg ct-log log3 --state retired --since "$(iso $((t0 - 3600)))"
 apple s3.test $LIST
