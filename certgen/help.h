@@ -221,7 +221,8 @@
 	"           [--duration SECONDS] [--max-connections N] [--list]\n\n" \
 	"An offline badssl: an HTTPS server (127.0.0.1:8443 by default) offering every 'bad' kind\n" \
 	"and connection-level cases (TLS 1.0/1.1 only, TLS 1.2 without forward secrecy,\n" \
-	"intermediates in the wrong order, stapled OCSP revoked/good, no SCTs). The client's SNI\n" \
+	"intermediates in the wrong order, stapled OCSP revoked/good, no SCTs, SCTs embedded,\n" \
+	"in the TLS extension and with a bad signature). The client's SNI\n" \
 	"name picks the case: KIND.bad.test; GET / lists every case and the verdict a correct\n" \
 	"client reaches, /cases.json the same as JSON. Certificates are made fresh under DIR\n" \
 	"(default STATE/serve) at each start; each case's root is in the listing.\n" \

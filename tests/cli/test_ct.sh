@@ -146,6 +146,34 @@ tls_case tls2.test -tls1_3 0 pass
 tls_case tls1.test -tls1_3 1 error
 is "1 TLS SCT: 1 valid" "$(count ct.sct.valid)" 1
 
+# ---- certgen serve's CT cases, each judged as its --list entry says ----
+"$CERTGEN" serve --out cases --list >list.json 2>/dev/null
+python3 -c 'import json, sys
+c = {x["kind"]: x for x in json.load(open(sys.argv[1]))["cases"]}
+assert c["sct-tls"]["ct_log_list"].endswith("pki/ct/log-list.json"), c["sct-tls"]
+assert c["sct-bad"]["expect"] == "reject" and c["sct-bad"]["rule"] == "apple.ct-required"' \
+	list.json && ok || bad "serve --list: the CT cases name their log list and verdicts"
+"$CERTGEN" serve --out cases --port 0 --duration 120 >serve.log 2>serve.err &
+pids="$pids $!"
+i=0
+while [ $i -lt 300 ] && ! grep -q '^serving' serve.log 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+sport=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' serve.log)
+if [ -n "$sport" ]; then
+	for kind in sct-embedded sct-tls sct-bad no-sct; do
+		tcj --policy apple --system-anchors=cases/pki/ca.pem --host "$kind.bad.test" \
+			--ct-log-list cases/pki/ct/log-list.json --connect "127.0.0.1:$sport"
+		case $kind in
+		sct-bad | no-sct) want "serve $kind" 1 apple.ct-required error ;;
+		*) want "serve $kind" 0 apple.ct-required pass ;;
+		esac
+	done
+	tcj --policy apple --system-anchors=cases/pki/ca.pem --host sct-tls.bad.test \
+		--ct-log-list cases/pki/ct/log-list.json --connect "127.0.0.1:$sport"
+	is "serve sct-tls: origin" "$(param ct.sct.valid origin)" tls
+else
+	bad "certgen serve did not start: $(head -c 300 serve.err)"
+fi
+
 # ---- a retired log: SCTs after the retirement never count; before it, embedded ones do ----
 cg ct-log log3 --state retired --since "$(iso $((t0 - 3600)))"
 apple s3.test $LIST
