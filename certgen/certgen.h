@@ -211,7 +211,11 @@ X509 *cg_cert_load(const char *path);
 STACK_OF(X509) *cg_certs_load(const char *path);
 
 /* ---- building certificates (x509build.c) ---- */
-typedef enum cg_profile { CG_PROF_ROOT, CG_PROF_CA, CG_PROF_SERVER, CG_PROF_CLIENT, CG_PROF_NONE } cg_profile;
+typedef enum cg_profile {
+	CG_PROF_ROOT, CG_PROF_CA, CG_PROF_SERVER, CG_PROF_CLIENT,
+	CG_PROF_RESPONDER, /* delegated OCSP responder: id-kp-OCSPSigning */
+	CG_PROF_NONE
+} cg_profile;
 
 typedef struct cg_spec {
 	cg_profile profile;
@@ -237,6 +241,7 @@ typedef struct cg_spec {
 	bool no_san;
 	bool corrupt_signature;
 	bool v1;              /* no extensions at all */
+	bool ocsp_nocheck;    /* id-pkix-ocsp-nocheck: a responder clients need not check (RFC 6960 §4.2.2.2.1) */
 } cg_spec;
 
 #define CG_SPEC_INIT { .profile = CG_PROF_NONE, .pathlen = -1 }
@@ -286,6 +291,10 @@ void cg_ent_path(char *out, size_t n, const cg_opts *o, const char *name, const 
 /* Loads an entity (cert, key if want_key, chain and root); -1 with a message. */
 int cg_ent_load(cg_ent *e, const cg_opts *o, const char *name, bool want_key);
 void cg_ent_free(cg_ent *e);
+/* cg_begin, then loads the CA `issuer` with its key into *is to issue `what` ("a leaf");
+ * CG_OK, or an exit code with a message and the directory already unlocked. */
+int cg_begin_issuing(const cg_opts *o, cg_state *st, int *lockfd, cg_ent *is, const char *issuer,
+		     const char *what);
 /* Stages cert/key/chain/fullchain for a non-root entity in a new directory
  * and journals its switch into NAME/ (cg_txn_commit does it). */
 int cg_ent_write(const cg_opts *o, cg_state *st, const char *name, X509 *cert, EVP_PKEY *key,
@@ -471,6 +480,7 @@ int cmd_cross(const cg_opts *o, int argc, char **argv);
 int cmd_revoke(const cg_opts *o, int argc, char **argv);
 int cmd_crl(const cg_opts *o, int argc, char **argv);
 int cmd_ocsp(const cg_opts *o, int argc, char **argv);
+int cmd_responder(const cg_opts *o, int argc, char **argv);
 int cmd_p12(const cg_opts *o, int argc, char **argv);
 int cmd_bundle(const cg_opts *o, int argc, char **argv);
 int cmd_pin(const cg_opts *o, int argc, char **argv);

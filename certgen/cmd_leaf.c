@@ -119,18 +119,10 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 		cg_warn_days(o, a.v.days);
 	cg_state st;
 	int lockfd;
-	int begin_rc = cg_begin(o, &st, &lockfd);
-	if (begin_rc != 0)
-		return begin_rc;
 	cg_ent is;
-	if (cg_ent_load(&is, o, a.issuer, true) != 0)
-		return cg_end(o, &st, lockfd, false, CG_USAGE);
-	if (!X509_check_ca(is.cert)) {
-		cg_ent_free(&is);
-		cg_fail(CG_USAGE, "'%s' is not a CA; pass --issuer with the root (ca) or an intermediate",
-			a.issuer);
-		return cg_end(o, &st, lockfd, false, CG_USAGE);
-	}
+	rc = cg_begin_issuing(o, &st, &lockfd, &is, a.issuer, client ? "a client" : "a leaf");
+	if (rc != CG_OK)
+		return rc;
 	EVP_PKEY *key = cg_key_new(a.keytype);
 	cg_spec s = CG_SPEC_INIT;
 	s.profile = client ? CG_PROF_CLIENT : CG_PROF_SERVER;

@@ -40,6 +40,8 @@ static const cg_cmd commands[] = {
 	  .summary = "write a signed CRL" },
 	{ .name = "ocsp", .run = cmd_ocsp, .help = HELP_OCSP,
 	  .summary = "write a signed OCSP response" },
+	{ .name = "responder", .run = cmd_responder, .help = HELP_RESPONDER,
+	  .summary = "issue a delegated OCSP responder certificate" },
 	{ .name = "p12", .run = cmd_p12, .help = HELP_P12,
 	  .summary = "export key + chain as PKCS#12" },
 	{ .name = "bundle", .run = cmd_bundle, .help = HELP_BUNDLE,

@@ -51,6 +51,18 @@ static const sv_conn conn_cases[] = {
 	{ .kind = "ocsp-good", .expect = "accept", .policy = "tls-server", .rule = "",
 	  .why = "a stapled OCSP response says good", .leaf = "ocsp-good." SV_DOMAIN,
 	  .ocsp = "good" },
+	{ .kind = "ocsp-expired", .expect = "accept", .policy = "tls-server", .rule = "",
+	  .why = "the stapled response says revoked, but its nextUpdate has passed: a client must "
+		 "not use it (soft-fail: accept with a warning; hard-fail: reject, "
+		 "revocation.not-covered)", .leaf = "ocsp-expired." SV_DOMAIN, .ocsp = "revoked" },
+	{ .kind = "ocsp-wrong-signer", .expect = "accept", .policy = "tls-server", .rule = "",
+	  .why = "the stapled response says revoked, signed by the root, which did not issue the leaf: "
+		 "a client must not use it (soft-fail: accept with a warning; hard-fail: reject, "
+		 "revocation.not-covered)", .leaf = "ocsp-wrong-signer." SV_DOMAIN, .ocsp = "revoked" },
+	{ .kind = "ocsp-delegated", .expect = "reject", .policy = "tls-server",
+	  .rule = "revocation.revoked", .why = "the stapled response says revoked, signed by a "
+		 "delegated responder (id-kp-OCSPSigning, issued by the leaf's issuer)",
+	  .leaf = "ocsp-delegated." SV_DOMAIN, .ocsp = "revoked" },
 	{ .kind = "no-sct", .expect = "reject", .policy = "apple", .rule = "apple.ct-required",
 	  .why = "no SCTs anywhere: refused when the root counts as a system root "
 		 "(trustcheck --system-anchors=ROOT)",
@@ -146,6 +158,14 @@ static int conn_pki(const cg_opts *q)
 		{ "revoke", "ocsp-revoked." SV_DOMAIN, "--reason", "keyCompromise", NULL },
 		{ "ocsp", "ocsp-revoked." SV_DOMAIN, "--status", "revoked", NULL },
 		{ "ocsp", "ocsp-good." SV_DOMAIN, "--status", "good", NULL },
+		{ "leaf", "ocsp-expired." SV_DOMAIN, "--issuer", "sub1", NULL },
+		{ "leaf", "ocsp-wrong-signer." SV_DOMAIN, "--issuer", "sub1", NULL },
+		{ "leaf", "ocsp-delegated." SV_DOMAIN, "--issuer", "sub1", NULL },
+		{ "responder", "ocsp-responder", "--issuer", "sub1", "--nocheck", NULL },
+		{ "ocsp", "ocsp-expired." SV_DOMAIN, "--status", "revoked", "--next-update", "-1", NULL },
+		{ "ocsp", "ocsp-wrong-signer." SV_DOMAIN, "--status", "revoked", "--signer", "ca", NULL },
+		{ "ocsp", "ocsp-delegated." SV_DOMAIN, "--status", "revoked", "--signer", "ocsp-responder",
+		  NULL },
 		{ "leaf", "sct-embedded." SV_DOMAIN, "--sct", "3", "--issuer", "sub1", NULL },
 		{ "leaf", "sct-tls." SV_DOMAIN, "--sct-tls", "2", "--issuer", "sub1", NULL },
 		{ "leaf", "sct-bad." SV_DOMAIN, "--sct", "3", "--sct-bad", "--issuer", "sub1", NULL },

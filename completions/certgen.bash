@@ -37,7 +37,7 @@ _certgen()
 		COMPREPLY=($(compgen -W "unspecified keyCompromise cACompromise affiliationChanged \
 			superseded cessationOfOperation certificateHold privilegeWithdrawn aACompromise" -- "$cur"))
 		return ;;
-	--issuer) COMPREPLY=($(compgen -W "ca $(_certgen_names)" -- "$cur")); return ;;
+	--issuer | --signer) COMPREPLY=($(compgen -W "ca $(_certgen_names)" -- "$cur")); return ;;
 	--eku) COMPREPLY=($(compgen -W "serverAuth clientAuth serverAuth,clientAuth" -- "$cur")); return ;;
 	--cert-file | --key-file | --java | --password-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac

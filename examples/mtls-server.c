@@ -12,9 +12,11 @@
  * to stderr.  --openssl-verify verifies with OpenSSL alone (no policy, no
  * reload), a baseline for benchmarks.  Only the public header is used.
  *
- * Threads: the main thread accepts and handles signals (pselect with the
- * signals unblocked only while waiting, so handlers just set flags); a fixed
- * pool of workers takes connections from a small queue.
+ * Threads: the main thread accepts and takes signals; a fixed pool of workers
+ * takes connections from a small queue.  SIGHUP, SIGINT and SIGTERM are
+ * blocked in every thread and collected with sigtimedwait between polls, so
+ * there is no handler at all: nothing runs in signal context, and the reload
+ * happens on the main thread between accepts.
  */
 #include <trust.h>
 
@@ -30,7 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -57,16 +59,6 @@ static struct {
 	conn q[QUEUE_CAP];
 	int head, len, stop;
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { { 0, "" } }, 0, 0, 0 };
-
-static volatile sig_atomic_t got_stop, got_reload;
-
-static void on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		got_reload = 1;
-	else
-		got_stop = 1;
-}
 
 static void usage(void)
 {
@@ -354,7 +346,7 @@ static int listen_on(const config *c)
 		return -1;
 	}
 	freeaddrinfo(ai);
-	fcntl(fd, F_SETFL, O_NONBLOCK); /* accept after pselect must not block on a vanished peer */
+	fcntl(fd, F_SETFL, O_NONBLOCK); /* accept after poll must not block on a vanished peer */
 	struct sockaddr_storage sa;
 	socklen_t len = sizeof(sa);
 	char port[16] = "?";
@@ -411,35 +403,32 @@ int main(int argc, char **argv)
 		trust_policy_free(policy);
 		return 2;
 	}
-	/* Signals are blocked everywhere (the workers inherit this mask) except inside
-	 * pselect, so a handler only ever interrupts the wait. */
-	sigset_t block, wait_mask;
-	sigemptyset(&block);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block, &wait_mask);
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* Blocked before the workers start, so they inherit the mask and every
+	 * signal stays pending for the main thread's sigtimedwait. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	pthread_t tids[MAX_THREADS];
-	int started = 0;
+	int started = 0, stop = 0;
 	while (started < cfg.threads && pthread_create(&tids[started], NULL, worker, ctx) == 0)
 		started++;
-	while (started && !got_stop) {
-		fd_set rd;
-		FD_ZERO(&rd);
-		FD_SET(lfd, &rd);
-		int n = pselect(lfd + 1, &rd, NULL, NULL, NULL, &wait_mask);
-		if (got_reload) {
-			got_reload = 0;
-			reload(ctx, &cfg);
-		}
-		if (n > 0 && !got_stop)
+	while (started && !stop) {
+		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+		if (poll(&pfd, 1, 200) > 0) /* the timeout bounds how late a signal is seen */
 			accept_one(lfd);
+		const struct timespec now = { 0, 0 };
+		int sig;
+		while ((sig = sigtimedwait(&sigs, NULL, &now)) > 0) {
+			if (sig == SIGHUP)
+				reload(ctx, &cfg);
+			else
+				stop = 1;
+		}
 	}
 	pthread_mutex_lock(&pool.mu);
 	pool.stop = 1;

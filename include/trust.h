@@ -575,6 +575,10 @@ TRUST_API int trust_ssl_ctx_use_identities(struct ssl_ctx_st *ctx, const trust_i
 /* The selection made for this connection (every identity's reason), or NULL if the
  * server asked for no certificate; borrowed from the SSL. */
 TRUST_API const trust_identity_choice *trust_ssl_identity_choice(const struct ssl_st *ssl);
+/* The signature schemes (TLS code points, e.g. 0x0403) the peer offered in the message
+ * being handled (a client's cert callback: the CertificateRequest); up to `max` are
+ * copied to `out` (may be NULL), and the number offered is returned (0: none known). */
+TRUST_API size_t trust_ssl_peer_sigschemes(struct ssl_st *ssl, uint16_t *out, size_t max);
 
 /* ---- reports ------------------------------------------------------------- */
 
