@@ -174,8 +174,8 @@ trust_cert *tcert_from_x509(X509 *x509, const char *source, trust_error *err)
  * subject, ... } } by stepping over whole elements with OpenSSL's
  * ASN1_get_object; the Name itself is decoded by d2i_X509_NAME.
  */
-static bool locate_subject(const unsigned char *der, size_t len, const unsigned char **out,
-			   long *out_len)
+bool tcert_locate_subject(const unsigned char *der, size_t len, const unsigned char **out,
+			  long *out_len)
 {
 	const unsigned char *p = der, *end = der + len;
 	long l;
@@ -210,7 +210,7 @@ trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len, const char
 	const char *src = source ? source : "memory";
 	const unsigned char *subj;
 	long slen;
-	if (len > TRUST_MAX_FILE_BYTES || !locate_subject(der, len, &subj, &slen)) {
+	if (len > TRUST_MAX_FILE_BYTES || !tcert_locate_subject(der, len, &subj, &slen)) {
 		terr_set(err, TRUST_EPARSE, "%s: certificate %zu: truncated or malformed DER", src,
 			 index + 1);
 		return NULL;

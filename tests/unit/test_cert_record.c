@@ -91,7 +91,7 @@ START_TEST(test_record__only_the_issuer_key_is_decoded)
 	trust_store *s = store_with_anchor(root);
 	trust_chain *c = chain_of(leaf);
 	ck_assert(trusted(s, c));
-	const trust_cert *l = c->certs.v[0], *a = s->e[0].cert;
+	const trust_cert *l = c->certs.v[0], *a = tstash_cert(&s->certs, 0);
 	ck_assert_ptr_null(atomic_load(&l->pkey));
 	ck_assert_ptr_null(atomic_load(&l->x509));
 	ck_assert_ptr_null(atomic_load(&a->x509));
@@ -139,7 +139,7 @@ START_TEST(test_record__issuer_keys_of_each_type_verify)
 		trust_store *s = store_with_anchor(root);
 		trust_chain *c = chain_of(leaf);
 		ck_assert_msg(trusted(s, c), "key %zu", i);
-		ck_assert(EVP_PKEY_eq(atomic_load(&s->e[0].cert->pkey), rk) == 1);
+		ck_assert(EVP_PKEY_eq(atomic_load(&tstash_cert(&s->certs, 0)->pkey), rk) == 1);
 		trust_chain *bad = chain_with_bad_signature(leaf);
 		ck_assert_msg(!trusted(s, bad), "key %zu: a changed signature verified", i);
 		trust_chain_free(bad);
@@ -231,20 +231,27 @@ START_TEST(test_record__sliced_bundle_matches_pem_read_bio)
 	size_t len;
 	char *pem = bundle(cas, 4, 64, &len);
 	trust_error err = { 0 };
-	tcert_list sliced = { .lazy = true }, full = { 0 };
+	tstash st = { 0 };
+	tcert_list sliced = { .stash = &st }, full = { 0 };
 	ck_assert_int_eq(tload_pem_sliced(&sliced, (const unsigned char *)pem, len, "b", &err),
 			 TRUST_OK);
 	ck_assert_int_eq(tload_certs_mem(&full, (const unsigned char *)pem, len, "b", &err),
 			 TRUST_OK);
-	ck_assert_uint_eq(sliced.n, 4);
+	ck_assert_uint_eq(st.n, 4);
+	ck_assert_uint_eq(sliced.n, 0); /* slots, no records */
 	ck_assert_uint_eq(full.n, 4);
 	for (size_t i = 0; i < 4; i++) {
-		ck_assert(tcert_same(sliced.v[i], full.v[i]));
-		ck_assert(tcert_ready(sliced.v[i]));
-		ck_assert_int_eq(X509_NAME_cmp(tcert_subject_name(sliced.v[i]),
+		ck_assert_ptr_null(atomic_load(&st.v[i].cert));
+		trust_cert *c = tstash_cert(&st, i);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_ptr_eq(tstash_cert(&st, i), c); /* made once */
+		ck_assert(tcert_same(c, full.v[i]));
+		ck_assert(tcert_ready(c));
+		ck_assert_str_eq(trust_cert_source(c), "b");
+		ck_assert_int_eq(X509_NAME_cmp(tcert_subject_name(c),
 					       X509_get_subject_name(cas[i])), 0);
 	}
-	tcert_list_clear(&sliced);
+	tstash_clear(&st);
 	tcert_list_clear(&full);
 	free_cas(cas, 4, pem);
 }
@@ -259,13 +266,15 @@ START_TEST(test_record__unusual_pem_falls_back)
 	size_t len;
 	char *pem = bundle(cas, 2, 76, &len);
 	trust_error err = { 0 };
-	tcert_list l = { .lazy = true };
+	tstash st = { 0 };
+	tcert_list l = { .stash = &st };
 	ck_assert_int_eq(tload_pem_sliced(&l, (const unsigned char *)pem, len, "b", &err),
 			 TLOAD_FALLBACK);
-	ck_assert_uint_eq(l.n, 0);
+	ck_assert_uint_eq(st.n, 0);
 	ck_assert_int_eq(tload_certs_mem(&l, (const unsigned char *)pem, len, "b", &err), TRUST_OK);
-	ck_assert_uint_eq(l.n, 2);
-	tcert_list_clear(&l);
+	ck_assert_uint_eq(st.n, 2);
+	ck_assert(tcert_ready(tstash_cert(&st, 1)));
+	tstash_clear(&st);
 	free_cas(cas, 2, pem);
 }
 END_TEST
