@@ -260,6 +260,12 @@ const X509_NAME *tcert_issuer_name(const trust_cert *c)
 	return tasn1_name_x509(c->t->tbs->issuer);
 }
 
+const unsigned char *tcert_issuer_der(const trust_cert *c, size_t *len)
+{
+	*len = c->t->tbs->issuer->len;
+	return c->t->tbs->issuer->der;
+}
+
 int tcert_name_entries(const trust_cert *c, bool subject)
 {
 	return subject ? c->t->tbs->subject->entries : c->t->tbs->issuer->entries;

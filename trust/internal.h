@@ -212,6 +212,8 @@ TRUST_HIDDEN bool tcert_same(const trust_cert *a, const trust_cert *b);
  * cannot be made (no memory): callers fail closed. */
 TRUST_HIDDEN const X509_NAME *tcert_subject_name(const trust_cert *c);
 TRUST_HIDDEN const X509_NAME *tcert_issuer_name(const trust_cert *c);
+/* The issuer name as received (inside the record's DER). */
+TRUST_HIDDEN const unsigned char *tcert_issuer_der(const trust_cert *c, size_t *len);
 /* Attributes in the subject (issuer) name, without decoding it. */
 TRUST_HIDDEN int tcert_name_entries(const trust_cert *c, bool subject);
 /* The same subject name (RFC 5280 §7.1), or it could not be told. */
