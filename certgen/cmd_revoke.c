@@ -1,13 +1,12 @@
 /*
  * Offline revocation: certgen revoke records it in the state, certgen crl
- * writes a signed CRL (RFC 5280 §5), certgen ocsp a signed OCSP response
- * (RFC 6960) ready for stapling tests — no database, no server.
+ * writes a signed CRL (RFC 5280 §5); certgen ocsp (cmd_ocsp.c) a signed OCSP
+ * response — no database, no server.
  */
 #include "certgen.h"
 
 #include <jansson.h>
 #include <openssl/bn.h>
-#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -228,97 +227,4 @@ int cmd_crl(const cg_opts *o, int argc, char **argv)
 	X509_CRL_free(crl);
 	cg_ent_free(&is);
 	return cg_end(o, &st, lockfd, rc == CG_OK, rc);
-}
-
-/* The check command with real paths: the response, the issuer, the certificate, the root. */
-static void say_ocsp(const cg_opts *o, const char *status, const char *name, const char *issuer,
-		     const char *path)
-{
-	char ip[4096], cp[4096], rp[4096], q[4][4200];
-	cg_ent_path(ip, sizeof ip, o, issuer, "cert.pem");
-	cg_ent_path(cp, sizeof cp, o, name, "cert.pem");
-	snprintf(rp, sizeof rp, "%s/ca.pem", o->dir);
-	cg_say(o, "OCSP response (%s) for '%s': %s\n  check: openssl ocsp -respin %s -issuer %s "
-		  "-cert %s -CAfile %s\n", status, name, path, cg_shq(q[0], sizeof q[0], path),
-	       cg_shq(q[1], sizeof q[1], ip), cg_shq(q[2], sizeof q[2], cp),
-	       cg_shq(q[3], sizeof q[3], rp));
-}
-
-int cmd_ocsp(const cg_opts *o, int argc, char **argv)
-{
-	const char *name = NULL, *status = NULL;
-	for (int i = 1; i < argc; i++) {
-		int m;
-		if ((m = cg_optval(argc, argv, &i, "--status", &status)) != 0) {
-			if (m < 0)
-				return CG_USAGE;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return cg_bad_option("ocsp", argv[i]);
-		} else {
-			name = argv[i];
-		}
-	}
-	int code = !status ? -1 : strcmp(status, "good") == 0 ? V_OCSP_CERTSTATUS_GOOD
-			: strcmp(status, "revoked") == 0 ? V_OCSP_CERTSTATUS_REVOKED
-			: strcmp(status, "unknown") == 0 ? V_OCSP_CERTSTATUS_UNKNOWN : -1;
-	if (!name || code < 0)
-		return cg_fail(CG_USAGE, "usage: certgen ocsp NAME --status good|revoked|unknown");
-	cg_state st;
-	int lockfd;
-	int begin_rc = cg_begin(o, &st, &lockfd);
-	if (begin_rc != 0)
-		return begin_rc;
-	cg_entry *e = cg_state_find(&st, name);
-	cg_ent leaf, is;
-	memset(&leaf, 0, sizeof leaf);
-	memset(&is, 0, sizeof is);
-	int rc = (e && cg_ent_load(&leaf, o, name, false) == 0) ? CG_OK
-		: cg_fail(CG_USAGE, "no certificate named '%s' in %s", name, o->dir);
-	if (rc == CG_OK && cg_ent_load(&is, o, e->issuer, true) != 0)
-		rc = CG_USAGE;
-	OCSP_BASICRESP *bs = NULL;
-	OCSP_RESPONSE *resp = NULL;
-	if (rc == CG_OK) {
-		int64_t now = (int64_t)time(NULL);
-		int64_t rtime = e->revoked ? e->revoked_at : now;
-		int reason = e->revoked ? cg_reason_code(e->reason) : OCSP_REVOKED_STATUS_UNSPECIFIED;
-		ASN1_TIME *thisupd = ASN1_TIME_set(NULL, (time_t)(now - CG_BACKDATE_SECONDS));
-		ASN1_TIME *nextupd = ASN1_TIME_set(NULL, (time_t)(now + 7 * 86400));
-		ASN1_TIME *rev = ASN1_TIME_set(NULL, (time_t)rtime);
-		OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), leaf.cert, is.cert);
-		bs = OCSP_BASICRESP_new();
-		/* Signed by the issuer itself (RFC 6960 §4.2.2.2), so no responder certificate is needed. */
-		bool ok = id && bs && thisupd && nextupd && rev &&
-			  OCSP_basic_add1_status(bs, id, code, reason, rev, thisupd, nextupd) &&
-			  OCSP_basic_sign(bs, is.cert, is.key, cg_key_md(is.key), NULL, 0);
-		resp = ok ? OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs) : NULL;
-		if (!resp)
-			rc = cg_fail(CG_USAGE, "cannot build the OCSP response for '%s'", name);
-		OCSP_CERTID_free(id);
-		ASN1_TIME_free(thisupd);
-		ASN1_TIME_free(nextupd);
-		ASN1_TIME_free(rev);
-	}
-	if (rc == CG_OK && code == V_OCSP_CERTSTATUS_GOOD && e->revoked)
-		cg_warn(o, "'%s' is revoked in the state, but the response says good (as asked)", name);
-	char path[4096], file[64];
-	snprintf(file, sizeof file, "ocsp-%s.der", status);
-	cg_ent_path(path, sizeof path, o, name, file);
-	if (rc == CG_OK) {
-		unsigned char *der = NULL;
-		int n = i2d_OCSP_RESPONSE(resp, &der);
-		rc = n > 0 ? cg_write_file(path, der, (size_t)n, 0644, true) : CG_USAGE;
-		OPENSSL_free(der);
-	}
-	if (rc == CG_OK) {
-		if (o->json)
-			cg_print_json(json_pack("{s:s, s:s, s:s}", "name", name, "status", status, "ocsp", path));
-		else
-			say_ocsp(o, status, name, e->issuer, path);
-	}
-	OCSP_RESPONSE_free(resp);
-	OCSP_BASICRESP_free(bs);
-	cg_ent_free(&leaf);
-	cg_ent_free(&is);
-	return cg_end(o, &st, lockfd, false, rc);
 }

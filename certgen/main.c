@@ -40,6 +40,8 @@ static const cg_cmd commands[] = {
 	  .summary = "write a signed CRL" },
 	{ .name = "ocsp", .run = cmd_ocsp, .help = HELP_OCSP,
 	  .summary = "write a signed OCSP response" },
+	{ .name = "responder", .run = cmd_responder, .help = HELP_RESPONDER,
+	  .summary = "issue a delegated OCSP responder certificate" },
 	{ .name = "p12", .run = cmd_p12, .help = HELP_P12,
 	  .summary = "export key + chain as PKCS#12" },
 	{ .name = "bundle", .run = cmd_bundle, .help = HELP_BUNDLE,
@@ -56,6 +58,8 @@ static const cg_cmd commands[] = {
 	  .summary = "build a hierarchy declared in a JSON file (docs/fixtures.md)" },
 	{ .name = "list", .run = cmd_list, .help = HELP_LIST,
 	  .summary = "show what exists, with expiry" },
+	{ .name = "ct-log", .run = cmd_ct_log, .help = HELP_CT_LOG,
+	  .summary = "create a test CT log, or change its state in the log list" },
 	{ .name = "serve", .run = cmd_serve, .help = HELP_SERVE, .standalone = true,
 	  .summary = "offline badssl: serve every bad case over TLS" },
 };

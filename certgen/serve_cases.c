@@ -24,6 +24,8 @@ typedef struct sv_conn {
 	const char *ciphers;
 	sv_chain chain;
 	const char *ocsp;     /* OCSP status to staple, or NULL */
+	bool ct;              /* judged with the test CT log list (DIR/pki/ct/log-list.json) */
+	bool sct_tls;         /* SCTs sent in the TLS extension (the leaf's serverinfo.pem) */
 } sv_conn;
 
 static const sv_conn conn_cases[] = {
@@ -49,10 +51,34 @@ static const sv_conn conn_cases[] = {
 	{ .kind = "ocsp-good", .expect = "accept", .policy = "tls-server", .rule = "",
 	  .why = "a stapled OCSP response says good", .leaf = "ocsp-good." SV_DOMAIN,
 	  .ocsp = "good" },
+	{ .kind = "ocsp-expired", .expect = "accept", .policy = "tls-server", .rule = "",
+	  .why = "the stapled response says revoked, but its nextUpdate has passed: a client must "
+		 "not use it (soft-fail: accept with a warning; hard-fail: reject, "
+		 "revocation.not-covered)", .leaf = "ocsp-expired." SV_DOMAIN, .ocsp = "revoked" },
+	{ .kind = "ocsp-wrong-signer", .expect = "accept", .policy = "tls-server", .rule = "",
+	  .why = "the stapled response says revoked, signed by the root, which did not issue the leaf: "
+		 "a client must not use it (soft-fail: accept with a warning; hard-fail: reject, "
+		 "revocation.not-covered)", .leaf = "ocsp-wrong-signer." SV_DOMAIN, .ocsp = "revoked" },
+	{ .kind = "ocsp-delegated", .expect = "reject", .policy = "tls-server",
+	  .rule = "revocation.revoked", .why = "the stapled response says revoked, signed by a "
+		 "delegated responder (id-kp-OCSPSigning, issued by the leaf's issuer)",
+	  .leaf = "ocsp-delegated." SV_DOMAIN, .ocsp = "revoked" },
 	{ .kind = "no-sct", .expect = "reject", .policy = "apple", .rule = "apple.ct-required",
 	  .why = "no SCTs anywhere: refused when the root counts as a system root "
 		 "(trustcheck --system-anchors=ROOT)",
 	  .leaf = "good." SV_DOMAIN },
+	{ .kind = "sct-embedded", .expect = "accept", .policy = "apple", .rule = "",
+	  .why = "3 SCTs from certgen's test CT logs embedded in the leaf: accepted with "
+		 "--system-anchors=ROOT --ct-log-list FILE (ct_log_list in --list)",
+	  .leaf = "sct-embedded." SV_DOMAIN, .ct = true },
+	{ .kind = "sct-tls", .expect = "accept", .policy = "apple", .rule = "",
+	  .why = "2 SCTs sent in the TLS extension: accepted with --system-anchors=ROOT "
+		 "--ct-log-list FILE (ct_log_list in --list)",
+	  .leaf = "sct-tls." SV_DOMAIN, .ct = true, .sct_tls = true },
+	{ .kind = "sct-bad", .expect = "reject", .policy = "apple", .rule = "apple.ct-required",
+	  .why = "3 embedded SCTs, one whose signature does not verify: 2 count and a 199-day "
+		 "leaf needs 3 (--system-anchors=ROOT --ct-log-list FILE (ct_log_list in --list))",
+	  .leaf = "sct-bad." SV_DOMAIN, .ct = true },
 };
 
 /* Runs a certgen command (argv NULL-terminated) with output silenced. */
@@ -132,6 +158,17 @@ static int conn_pki(const cg_opts *q)
 		{ "revoke", "ocsp-revoked." SV_DOMAIN, "--reason", "keyCompromise", NULL },
 		{ "ocsp", "ocsp-revoked." SV_DOMAIN, "--status", "revoked", NULL },
 		{ "ocsp", "ocsp-good." SV_DOMAIN, "--status", "good", NULL },
+		{ "leaf", "ocsp-expired." SV_DOMAIN, "--issuer", "sub1", NULL },
+		{ "leaf", "ocsp-wrong-signer." SV_DOMAIN, "--issuer", "sub1", NULL },
+		{ "leaf", "ocsp-delegated." SV_DOMAIN, "--issuer", "sub1", NULL },
+		{ "responder", "ocsp-responder", "--issuer", "sub1", "--nocheck", NULL },
+		{ "ocsp", "ocsp-expired." SV_DOMAIN, "--status", "revoked", "--next-update", "-1", NULL },
+		{ "ocsp", "ocsp-wrong-signer." SV_DOMAIN, "--status", "revoked", "--signer", "ca", NULL },
+		{ "ocsp", "ocsp-delegated." SV_DOMAIN, "--status", "revoked", "--signer", "ocsp-responder",
+		  NULL },
+		{ "leaf", "sct-embedded." SV_DOMAIN, "--sct", "3", "--issuer", "sub1", NULL },
+		{ "leaf", "sct-tls." SV_DOMAIN, "--sct-tls", "2", "--issuer", "sub1", NULL },
+		{ "leaf", "sct-bad." SV_DOMAIN, "--sct", "3", "--sct-bad", "--issuer", "sub1", NULL },
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = run(q, steps[i]);
@@ -157,6 +194,10 @@ static void conn_case(sv_case *c, const sv_conn *k, const char *pki)
 	snprintf(c->anchor, sizeof c->anchor, "%.*s/ca.pem", w, pki);
 	if (k->ocsp)
 		snprintf(c->ocsp, sizeof c->ocsp, "%.*s/%s/ocsp-%s.der", w, pki, k->leaf, k->ocsp);
+	if (k->ct)
+		snprintf(c->ct_log_list, sizeof c->ct_log_list, "%.*s/ct/log-list.json", w, pki);
+	if (k->sct_tls)
+		snprintf(c->scts, sizeof c->scts, "%.*s/%s/serverinfo.pem", w, pki, k->leaf);
 	c->max_proto = k->max_proto;
 	c->ciphers = k->ciphers;
 	c->chain = k->chain;

@@ -147,11 +147,13 @@ static int add_profile(X509 *x, X509V3_CTX *ctx, const cg_spec *s)
 	const char *ku = s->ku;
 	if (!ku)
 		ku = ca ? "critical,keyCertSign,cRLSign"
-		   : rsa ? "critical,digitalSignature,keyEncipherment" : "critical,digitalSignature";
+		   : rsa && s->profile != CG_PROF_RESPONDER ? "critical,digitalSignature,keyEncipherment"
+		   : "critical,digitalSignature";
 	const char *eku = s->eku;
 	if (!eku)
 		eku = s->profile == CG_PROF_SERVER ? "serverAuth"
-		    : s->profile == CG_PROF_CLIENT ? "clientAuth" : "";
+		    : s->profile == CG_PROF_CLIENT ? "clientAuth"
+		    : s->profile == CG_PROF_RESPONDER ? "OCSPSigning" : "";
 	if (!s->no_bc && add_ext(x, ctx, NID_basic_constraints, bc) != 0)
 		return -1;
 	if (*ku && add_ext(x, ctx, NID_key_usage, ku) != 0)
@@ -164,6 +166,8 @@ static int add_profile(X509 *x, X509V3_CTX *ctx, const cg_spec *s)
 	    add_ext(x, ctx, NID_authority_key_identifier, "keyid:always") != 0)
 		return -1;
 	if (s->nc && *s->nc && add_ext(x, ctx, NID_name_constraints, s->nc) != 0)
+		return -1;
+	if (s->ocsp_nocheck && add_ext(x, ctx, NID_id_pkix_OCSP_noCheck, "ignored") != 0)
 		return -1;
 	if (!s->no_san && s->san && *s->san && add_san(x, s->san) != 0)
 		return cg_fail(-1, "cannot encode subjectAltName");

@@ -32,11 +32,12 @@ _certgen()
 	--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
 	--key) COMPREPLY=($(compgen -W "ec256 ec384 rsa2048 rsa3072 rsa4096 ed25519" -- "$cur")); return ;;
 	--status) COMPREPLY=($(compgen -W "good revoked unknown" -- "$cur")); return ;;
+	--state) COMPREPLY=($(compgen -W "pending qualified usable readonly retired rejected" -- "$cur")); return ;;
 	--reason)
 		COMPREPLY=($(compgen -W "unspecified keyCompromise cACompromise affiliationChanged \
 			superseded cessationOfOperation certificateHold privilegeWithdrawn aACompromise" -- "$cur"))
 		return ;;
-	--issuer) COMPREPLY=($(compgen -W "ca $(_certgen_names)" -- "$cur")); return ;;
+	--issuer | --signer) COMPREPLY=($(compgen -W "ca $(_certgen_names)" -- "$cur")); return ;;
 	--eku) COMPREPLY=($(compgen -W "serverAuth clientAuth serverAuth,clientAuth" -- "$cur")); return ;;
 	--cert-file | --key-file | --java | --password-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac

@@ -79,6 +79,7 @@ static trust_cert *alloc_cert(const char *source)
 	atomic_init(&c->spki_sha256, NULL);
 	atomic_init(&c->x509, NULL);
 	atomic_init(&c->pkey, NULL);
+	atomic_init(&c->verify_ctx, NULL);
 	c->source = strdup(source ? source : "memory");
 	if (!c->source) {
 		free(c);
@@ -165,8 +166,8 @@ trust_cert *tcert_from_x509(X509 *x509, const char *source, trust_error *err)
  * subject, ... } } by stepping over whole elements with OpenSSL's
  * ASN1_get_object; the Name itself is decoded by d2i_X509_NAME.
  */
-static bool locate_subject(const unsigned char *der, size_t len, const unsigned char **out,
-			   long *out_len)
+bool tcert_locate_subject(const unsigned char *der, size_t len, const unsigned char **out,
+			  long *out_len)
 {
 	const unsigned char *p = der, *end = der + len;
 	long l;
@@ -201,7 +202,7 @@ trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len, const char
 	const char *src = source ? source : "memory";
 	const unsigned char *subj;
 	long slen;
-	if (len > TRUST_MAX_FILE_BYTES || !locate_subject(der, len, &subj, &slen)) {
+	if (len > TRUST_MAX_FILE_BYTES || !tcert_locate_subject(der, len, &subj, &slen)) {
 		terr_set(err, TRUST_EPARSE, "%s: certificate %zu: truncated or malformed DER", src,
 			 index + 1);
 		return NULL;
@@ -327,6 +328,7 @@ void tcert_unref(trust_cert *c)
 	if (!c || atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	X509_free(atomic_load(&c->x509));
+	tcert_free_verify_ctx(atomic_load(&c->verify_ctx));
 	EVP_PKEY_free(atomic_load(&c->pkey));
 	tasn1_cert_free(c->t);
 	ASN1_OCTET_STRING_free(c->ski);

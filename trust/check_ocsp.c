@@ -7,8 +7,11 @@
  * certID equal to the one computed from i and its issuer (i + 1) with the
  * certID's own hash algorithm, and then only if:
  *  - its signer is the issuer itself, or a responder certificate the issuer
- *    signed that carries id-kp-OCSPSigning and is valid at the evaluation
- *    time (§4.2.2.2); the response's signature verifies with that key;
+ *    signed that carries id-kp-OCSPSigning, allows digitalSignature when it
+ *    has a keyUsage (RFC 5280 §4.2.1.3) and is valid at the evaluation time
+ *    (§4.2.2.2); the response's signature verifies with that key.  The
+ *    responder's own revocation is not checked (id-pkix-ocsp-nocheck or not:
+ *    §4.2.2.2.1 leaves it to the client, and offline there is no source);
  *  - thisUpdate <= at + skew and at - skew <= nextUpdate, with TOCSP_SKEW_SECONDS
  *    of clock-skew allowance; a response without nextUpdate is not used (its
  *    freshness cannot be judged offline);
@@ -41,8 +44,7 @@ OCSP_BASICRESP *tocsp_parse(const unsigned char *der, size_t len, const char **w
 	return bs;
 }
 
-/* The SingleResponse of bs for cert/issuer, or NULL. */
-static OCSP_SINGLERESP *find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer)
+OCSP_SINGLERESP *tocsp_find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer)
 {
 	for (int k = 0; k < OCSP_resp_count(bs); k++) {
 		OCSP_SINGLERESP *single = OCSP_resp_get0(bs, k);
@@ -77,6 +79,8 @@ static const char *signer_problem(const tv_ctx *ctx, OCSP_BASICRESP *bs, X509 *i
 			why = "its responder certificate was not issued by the certificate's issuer";
 		else if (!(X509_get_extension_flags(signer) & EXFLAG_XKUSAGE) || !(xku & XKU_OCSP_SIGN))
 			why = "its responder certificate lacks id-kp-OCSPSigning";
+		else if (!(X509_get_key_usage(signer) & KU_DIGITAL_SIGNATURE))
+			why = "its responder certificate's keyUsage lacks digitalSignature";
 		else if (X509_cmp_time(X509_get0_notBefore(signer), &at) > 0 ||
 			 X509_cmp_time(X509_get0_notAfter(signer), &at) < 0)
 			why = "its responder certificate is not valid at the evaluation time";
@@ -133,7 +137,7 @@ static tv_rev_answer judge(tv_ctx *ctx, tpath *p, size_t i, OCSP_BASICRESP *bs, 
 		tpath_fail_internal(p, (int)i, "preparing an OCSP certID");
 		return TV_REV_NONE;
 	}
-	OCSP_SINGLERESP *single = find_single(bs, cert, issuer);
+	OCSP_SINGLERESP *single = tocsp_find_single(bs, cert, issuer);
 	ERR_clear_error();
 	if (!single)
 		return TV_REV_NONE; /* about other certificates: nothing to say */

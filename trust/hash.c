@@ -34,3 +34,26 @@ uint64_t tname_key(const unsigned char *der, size_t len)
 		h = (h ^ der[i]) * 0x100000001b3u;
 	return h;
 }
+
+/* SHA-2 digests for signature checks, each fetched once. */
+static EVP_MD *sha2_md[3];
+static pthread_once_t sha2_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha2(void)
+{
+	sha2_md[0] = EVP_MD_fetch(NULL, "SHA256", NULL);
+	sha2_md[1] = EVP_MD_fetch(NULL, "SHA384", NULL);
+	sha2_md[2] = EVP_MD_fetch(NULL, "SHA512", NULL);
+	ERR_clear_error();
+}
+
+const EVP_MD *tdigest_md(int nid)
+{
+	pthread_once(&sha2_once, fetch_sha2);
+	switch (nid) {
+	case NID_sha256: return sha2_md[0];
+	case NID_sha384: return sha2_md[1];
+	case NID_sha512: return sha2_md[2];
+	default: return NULL;
+	}
+}

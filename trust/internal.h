@@ -98,6 +98,8 @@ TRUST_HIDDEN int tasn1_rsa_bits(const unsigned char *key, size_t len);
 /* SHA-256 through a digest fetched once (hash.c); false if it could not be
  * computed (no memory), and then `out` must not be used. */
 TRUST_HIDDEN bool tsha256(const void *data, size_t len, unsigned char out[32]);
+/* SHA-256, -384 or -512 by NID, fetched once (hash.c); NULL for others. */
+TRUST_HIDDEN const EVP_MD *tdigest_md(int nid);
 /* 64-bit FNV-1a of a raw DER name: the store's index key, not a security hash. */
 TRUST_HIDDEN uint64_t tname_key(const unsigned char *der, size_t len);
 
@@ -128,6 +130,9 @@ struct trust_cert {
 	TASN1_CERT *t;           /* template parse; NULL until ready (or if malformed) */
 	_Atomic(X509 *) x509;    /* made on first use: API callers, CRL checks */
 	_Atomic(EVP_PKEY *) pkey; /* decoded on first signature check with this key */
+	/* A verification context set up once for this key and the digest of the
+	 * first signature checked with it (cert_key.c), copied for each check. */
+	_Atomic(struct tverify_ctx *) verify_ctx;
 	_Atomic(char *) subject_str;  /* RFC 2253 one-liner, made on first use */
 	_Atomic(char *) issuer_str;
 	_Atomic(unsigned char *) spki_sha256; /* 32 bytes, made on first use */
@@ -167,6 +172,10 @@ TRUST_HIDDEN trust_cert *tcert_from_der(const unsigned char *der, size_t len, co
 /* Records DER and subject only; the rest is parsed by tcert_ready on first use. */
 TRUST_HIDDEN trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len,
 					     const char *source, size_t index, trust_error *err);
+/* Finds the raw subject Name inside a certificate's DER by stepping over the
+ * elements before it (nothing decoded); false if the DER is not shaped so. */
+TRUST_HIDDEN bool tcert_locate_subject(const unsigned char *der, size_t len,
+				       const unsigned char **out, long *out_len);
 /* Completes a lazy record (thread-safe); false if the certificate cannot be parsed. */
 TRUST_HIDDEN bool tcert_ready(const trust_cert *c);
 /* Wraps an X509 (takes a reference). */
@@ -205,6 +214,8 @@ TRUST_HIDDEN bool tcert_ext_critical(const trust_cert *c, int nid);
 TRUST_HIDDEN X509 *tcert_x509(const trust_cert *c);
 /* The subject public key, decoded once on first use; NULL if it does not decode. */
 TRUST_HIDDEN EVP_PKEY *tcert_pkey(const trust_cert *c);
+/* Frees what tcert_verify_signed_by kept on the issuer's record. */
+TRUST_HIDDEN void tcert_free_verify_ctx(struct tverify_ctx *v);
 /* Signature on `child` under `issuer`'s key, no cache: 1 valid, 0 not. */
 TRUST_HIDDEN int tcert_verify_signed_by(const trust_cert *child, const trust_cert *issuer);
 /* Signature info as X509_get_signature_info gives it; false if unsupported. */
@@ -228,16 +239,71 @@ typedef struct tnotes {
 TRUST_HIDDEN void tnotes_add(tnotes *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 TRUST_HIDDEN void tnotes_clear(tnotes *t);
 
+/*
+ * A stored certificate as loading leaves it: where its DER is, where the raw
+ * subject Name sits inside it and that name's index key; nothing decoded and
+ * no record.  The record (trust_cert) is made the first time path building
+ * touches the certificate (tstore_cert), so a pool of 10,000 intermediates
+ * costs its DER plus 48 bytes each.
+ */
+typedef struct tslot {
+	const unsigned char *der;   /* in the stash's chunks */
+	uint32_t der_len;
+	uint32_t subject_off, subject_len;
+	uint32_t source;            /* index into the stash's input names */
+	uint64_t subject_key;       /* tname_key of the raw subject */
+	_Atomic(trust_cert *) cert; /* the record, made on first use; owned */
+	trust_origin origin;        /* NONE for pool entries */
+	uint32_t order;             /* input order, the last tie-break */
+} tslot;
+
+/* DER bump-allocated in chunks that never move, so slots point into them. */
+typedef struct tder_chunk {
+	struct tder_chunk *next;
+	size_t used, cap;
+	unsigned char data[];
+} tder_chunk;
+
+/* The certificates of a store (or of a builder being filled): slots, their
+ * DER and the names of the inputs they came from.  (stash.c) */
+typedef struct tstash {
+	tslot *v;
+	size_t n, cap;
+	tder_chunk *chunks;
+	char **names;
+	size_t nnames, capnames;
+} tstash;
+
+/* Room for `max` bytes of DER at the end of the current chunk; NULL if no memory. */
+TRUST_HIDDEN unsigned char *tstash_reserve(tstash *s, size_t max);
+/* Makes a slot of `len` DER bytes written at the last tstash_reserve: locates
+ * the subject (nothing else is parsed).  "NAME: certificate INDEX+1: truncated
+ * or malformed DER" if it cannot be located. */
+TRUST_HIDDEN int tstash_commit(tstash *s, size_t len, const char *name, size_t index,
+			       trust_error *err);
+/* Drops the slots from n on (their DER stays in the chunks until freed). */
+TRUST_HIDDEN void tstash_truncate(tstash *s, size_t n);
+TRUST_HIDDEN void tstash_clear(tstash *s);
+/* The record of slot i, made on first use (thread-safe) and owned by the
+ * stash; it may still fail tcert_ready.  NULL if there is no memory. */
+TRUST_HIDDEN trust_cert *tstash_cert(const tstash *s, size_t i);
+
 typedef struct tcert_list {
 	trust_cert **v;
 	size_t n, cap;
-	bool lazy; /* load records with tcert_lazy_from_der */
+	tstash *stash;        /* store loads: certificates go here as slots, not records (borrowed) */
 	const char *password; /* for PKCS#12 input, or NULL (borrowed) */
 	tnotes *notes;        /* where loading notes go, or NULL (borrowed) */
 } tcert_list;
 
 TRUST_HIDDEN int tcert_list_push(tcert_list *l, trust_cert *c); /* takes the reference */
 TRUST_HIDDEN void tcert_list_clear(tcert_list *l);
+/* Certificates loaded so far: records, or the stash's slots. */
+TRUST_HIDDEN size_t tcert_list_count(const tcert_list *l);
+/* One certificate's DER into `out`: a parsed record, or with a stash a slot.
+ * The error names `name` and the 1-based index. */
+TRUST_HIDDEN int tload_push_der(tcert_list *out, const unsigned char *der, size_t len,
+				const char *name, size_t index, trust_error *err);
 /* Reads a whole file into memory with the size limit; caller frees *out. */
 TRUST_HIDDEN int tload_file(unsigned char **out, size_t *len, const char *path, trust_error *err);
 /* Parses PEM (one or many) or DER bytes, appending records to `out`. */
@@ -245,7 +311,10 @@ TRUST_HIDDEN int tload_certs_mem(tcert_list *out, const unsigned char *data, siz
 				 const char *name, trust_error *err);
 /* 1 if the bytes contain a PEM BEGIN line. */
 TRUST_HIDDEN bool tload_is_pem(const unsigned char *data, size_t len);
-/* PEM bundle read by slicing and base64 only, into lazy records (load_pem.c);
+/* One OpenSSL certificate (re-encoded) into `out`, as tload_push_der (load_containers.c). */
+TRUST_HIDDEN int tload_push_x509(tcert_list *out, X509 *x, const char *name, size_t index,
+				 trust_error *err);
+/* PEM bundle read by slicing and base64 only, into the list's stash (load_pem.c);
  * TLOAD_FALLBACK when the input needs PEM_read_bio instead (nothing added). */
 #define TLOAD_FALLBACK (-100)
 TRUST_HIDDEN int tload_pem_sliced(tcert_list *out, const unsigned char *data, size_t len,
@@ -314,8 +383,7 @@ struct kidx {
 };
 
 struct trust_store {
-	struct trust_cert_entry *e;
-	size_t n;
+	tstash certs;             /* deduplicated, in input order */
 	struct hidx *by_subject;  /* sorted by tname_key of the raw subject */
 	size_t nanchors, npool;
 	tcrl_list crls;
@@ -349,6 +417,9 @@ TRUST_HIDDEN int tcandidates_push(tcandidates *c, const struct trust_cert_entry 
  * issuer name; *raw_found says whether any entry had them (usable or not). */
 TRUST_HIDDEN int tstore_find_issuers(const trust_store *s, const trust_cert *child,
 				     tcandidates *out, bool *raw_found);
+/* Appends store certificate i (its record made on first use) to out; TRUST_ENOMEM
+ * if the record or the candidate cannot be stored. */
+TRUST_HIDDEN int tstore_push_candidate(const trust_store *s, size_t i, tcandidates *out);
 /* Store entries whose SKI equals `keyid`, whatever their subject (store_ski.c). */
 TRUST_HIDDEN int tstore_find_by_ski(const trust_store *s, const ASN1_OCTET_STRING *keyid,
 				    tcandidates *out);
@@ -366,6 +437,8 @@ TRUST_HIDDEN const tcrl_list *tstore_crls(const trust_store *s);
 TRUST_HIDDEN const tocsp_list *tstore_ocsps(const trust_store *s);
 /* The basic response inside a DER OCSPResponse, or NULL with *why (a static string). */
 TRUST_HIDDEN OCSP_BASICRESP *tocsp_parse(const unsigned char *der, size_t len, const char **why);
+/* The SingleResponse of bs for cert/issuer (any certID hash), or NULL (check_ocsp.c). */
+TRUST_HIDDEN OCSP_SINGLERESP *tocsp_find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer);
 
 /* ---- presented chain (chain.c) ---- */
 struct trust_chain {
@@ -483,6 +556,7 @@ typedef struct tv_ctx {
 	truleset rules;
 	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
+	const trust_ct_logs *ct_logs; /* SCTs are verified against it; NULL: they cannot be */
 	tv_revocation revocation; /* TRUST_EVAL_REVOCATION_* */
 	const trust_connection *conn; /* what the handshake showed, or NULL (result's copy) */
 } tv_ctx;

@@ -37,6 +37,34 @@ void tcert_list_clear(tcert_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
+size_t tcert_list_count(const tcert_list *l)
+{
+	return l->stash ? l->stash->n : l->n;
+}
+
+int tload_push_der(tcert_list *out, const unsigned char *der, size_t len, const char *name,
+		   size_t index, trust_error *err)
+{
+	if (!name)
+		name = "memory";
+	if (out->stash) {
+		unsigned char *room = len <= TRUST_MAX_FILE_BYTES ? tstash_reserve(out->stash, len)
+								 : NULL;
+		if (!room)
+			return len > TRUST_MAX_FILE_BYTES
+				       ? terr_set(err, TRUST_ELIMIT, "%s: certificate %zu: too large",
+						  name, index + 1)
+				       : terr_set(err, TRUST_ENOMEM, "%s: out of memory", name);
+		memcpy(room, der, len);
+		return tstash_commit(out->stash, len, name, index, err);
+	}
+	trust_cert *c = tcert_from_der(der, len, name, index, err);
+	if (!c)
+		return err ? err->code : TRUST_EPARSE;
+	int rc = tcert_list_push(out, c);
+	return rc == TRUST_OK ? rc : terr_set(err, rc, "%s: out of memory", name);
+}
+
 int tload_file(unsigned char **out, size_t *len, const char *path, trust_error *err)
 {
 	*out = NULL;
@@ -98,23 +126,22 @@ static bool pem_is_cert(const char *name)
 
 /* "TRUSTED CERTIFICATE" blocks carry OpenSSL trust settings after the DER;
  * we take the certificate and ignore the settings. */
-static trust_cert *cert_from_block(const char *type, const unsigned char *der, long len,
-				   const char *name, size_t index, bool lazy, trust_error *err)
+static int push_block(tcert_list *out, const char *type, const unsigned char *der, long len,
+		      const char *name, size_t index, trust_error *err)
 {
 	if (strcmp(type, PEM_STRING_X509_TRUSTED) != 0)
-		return lazy ? tcert_lazy_from_der(der, (size_t)len, name, index, err)
-			    : tcert_from_der(der, (size_t)len, name, index, err);
+		return tload_push_der(out, der, (size_t)len, name, index, err);
 	const unsigned char *p = der;
 	X509 *x = d2i_X509_AUX(NULL, &p, len);
 	if (!x) {
 		ERR_clear_error();
-		terr_set(err, TRUST_EPARSE, "%s: certificate %zu: not a valid trusted certificate",
-			 name, index + 1);
-		return NULL;
+		return terr_set(err, TRUST_EPARSE,
+				"%s: certificate %zu: not a valid trusted certificate", name,
+				index + 1);
 	}
-	trust_cert *c = tcert_from_x509(x, name, err);
+	int rc = tload_push_x509(out, x, name, index, err);
 	X509_free(x);
-	return c;
+	return rc;
 }
 
 static int load_pem(tcert_list *out, const unsigned char *data, size_t len, const char *name,
@@ -145,20 +172,15 @@ static int load_pem(tcert_list *out, const unsigned char *data, size_t len, cons
 		}
 		block++;
 		if (strcmp(type, PEM_STRING_PKCS7) == 0 || strcmp(type, PEM_STRING_PKCS7_SIGNED) == 0) {
-			size_t had = out->n;
+			size_t had = tcert_list_count(out);
 			rc = tload_pkcs7_der(out, der, (size_t)dlen, name, err);
-			found += out->n - had;
+			found += tcert_list_count(out) - had;
 		} else if (pem_is_cert(type)) {
 			if (found >= TRUST_MAX_CERTS_PER_INPUT) {
 				rc = terr_set(err, TRUST_ELIMIT, "%s: more than %u certificates",
 					      name, TRUST_MAX_CERTS_PER_INPUT);
 			} else {
-				trust_cert *c = cert_from_block(type, der, dlen, name, found,
-								out->lazy, err);
-				if (!c)
-					rc = err ? err->code : TRUST_EPARSE;
-				else if ((rc = tcert_list_push(out, c)) != TRUST_OK)
-					terr_set(err, rc, "%s: out of memory", name);
+				rc = push_block(out, type, der, dlen, name, found, err);
 				found++;
 			}
 		}
@@ -210,13 +232,9 @@ static int load_der(tcert_list *out, const unsigned char *data, size_t len, cons
 		if (idx >= TRUST_MAX_CERTS_PER_INPUT)
 			return terr_set(err, TRUST_ELIMIT, "%s: more than %u certificates", name,
 					TRUST_MAX_CERTS_PER_INPUT);
-		trust_cert *c = out->lazy ? tcert_lazy_from_der(data + off, total, name, idx, err)
-					  : tcert_from_der(data + off, total, name, idx, err);
-		if (!c)
-			return err ? err->code : TRUST_EPARSE;
-		int rc = tcert_list_push(out, c);
+		int rc = tload_push_der(out, data + off, total, name, idx, err);
 		if (rc != TRUST_OK)
-			return terr_set(err, rc, "%s: out of memory", name);
+			return rc;
 		off += total;
 		idx++;
 	}
@@ -236,7 +254,7 @@ int tload_certs_mem(tcert_list *out, const unsigned char *data, size_t len, cons
 	/* DER first: a certificate's own text (a CN of "-----BEGIN X") must not
 	 * make binary input look like PEM. */
 	if (!starts_as_der(data, len) && tload_is_pem(data, len)) {
-		if (out->lazy) {
+		if (out->stash) {
 			int rc = tload_pem_sliced(out, data, len, name, err);
 			if (rc != TLOAD_FALLBACK)
 				return rc;
@@ -331,7 +349,7 @@ static int load_dir(tcert_list *out, const char *path, trust_error *err)
 	closedir(d);
 	if (rc == TRUST_OK)
 		qsort(names, n, sizeof(*names), cmp_str);
-	size_t before = out->n;
+	size_t before = tcert_list_count(out);
 	for (size_t i = 0; i < n && rc == TRUST_OK; i++) {
 		unsigned char *data;
 		size_t len;
@@ -348,7 +366,7 @@ static int load_dir(tcert_list *out, const char *path, trust_error *err)
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	if (rc == TRUST_OK && out->n == before)
+	if (rc == TRUST_OK && tcert_list_count(out) == before)
 		rc = terr_set(err, TRUST_EPARSE, "%s: directory holds no certificate files", path);
 	return rc;
 }

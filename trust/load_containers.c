@@ -28,8 +28,7 @@ static int inner_tag(const unsigned char *data, size_t len)
 	return *p;
 }
 
-/* Appends one OpenSSL certificate as a record of `out` (lazy if the list is). */
-static int push_x509(tcert_list *out, X509 *x, const char *name, size_t index, trust_error *err)
+int tload_push_x509(tcert_list *out, X509 *x, const char *name, size_t index, trust_error *err)
 {
 	unsigned char *der = NULL;
 	int n = i2d_X509(x, &der);
@@ -38,13 +37,9 @@ static int push_x509(tcert_list *out, X509 *x, const char *name, size_t index, t
 		return terr_set(err, TRUST_EPARSE, "%s: certificate %zu cannot be encoded", name,
 				index + 1);
 	}
-	trust_cert *c = out->lazy ? tcert_lazy_from_der(der, (size_t)n, name, index, err)
-				  : tcert_from_der(der, (size_t)n, name, index, err);
+	int rc = tload_push_der(out, der, (size_t)n, name, index, err);
 	OPENSSL_free(der);
-	if (!c)
-		return err ? err->code : TRUST_EPARSE;
-	int rc = tcert_list_push(out, c);
-	return rc == TRUST_OK ? rc : terr_set(err, rc, "%s: out of memory", name);
+	return rc;
 }
 
 static int push_stack(tcert_list *out, const STACK_OF(X509) *certs, const char *name,
@@ -54,7 +49,7 @@ static int push_stack(tcert_list *out, const STACK_OF(X509) *certs, const char *
 		if (*index >= TRUST_MAX_CERTS_PER_INPUT)
 			return terr_set(err, TRUST_ELIMIT, "%s: more than %u certificates", name,
 					TRUST_MAX_CERTS_PER_INPUT);
-		int rc = push_x509(out, sk_X509_value(certs, i), name, (*index)++, err);
+		int rc = tload_push_x509(out, sk_X509_value(certs, i), name, (*index)++, err);
 		if (rc != TRUST_OK)
 			return rc;
 	}
@@ -77,10 +72,10 @@ int tload_pkcs7_der(tcert_list *out, const unsigned char *der, size_t len, const
 		certs = p7->d.sign->cert;
 	else if (type == NID_pkcs7_signedAndEnveloped && p7->d.signed_and_enveloped)
 		certs = p7->d.signed_and_enveloped->cert;
-	size_t index = 0, before = out->n;
+	size_t index = 0, before = tcert_list_count(out);
 	int rc = certs ? push_stack(out, certs, name, &index, err) : TRUST_OK;
 	PKCS7_free(p7);
-	if (rc == TRUST_OK && out->n == before)
+	if (rc == TRUST_OK && tcert_list_count(out) == before)
 		rc = terr_set(err, TRUST_EPARSE, "%s: the PKCS#7 bundle holds no certificates", name);
 	return rc;
 }
@@ -153,7 +148,7 @@ int tload_pkcs12(tcert_list *out, const unsigned char *der, size_t len, const ch
 	for (int i = 0; built && i < sk_X509_num(ca); i++)
 		built = sk_X509_push(all, sk_X509_value(ca, i)) > 0;
 	int rc;
-	size_t index = 0, before = out->n;
+	size_t index = 0, before = tcert_list_count(out);
 	if (!built) {
 		rc = terr_set(err, TRUST_ENOMEM, "%s: out of memory", name);
 	} else {
@@ -164,7 +159,7 @@ int tload_pkcs12(tcert_list *out, const unsigned char *der, size_t len, const ch
 	sk_X509_free(all);
 	X509_free(cert);
 	sk_X509_pop_free(ca, X509_free);
-	if (rc == TRUST_OK && out->n == before)
+	if (rc == TRUST_OK && tcert_list_count(out) == before)
 		rc = terr_set(err, TRUST_EPARSE, "%s: the PKCS#12 file holds no certificates", name);
 	return rc;
 }

@@ -11,9 +11,118 @@
 /* Findings a path starts with room for; the array is made with the path. */
 #define FINDINGS_INITIAL 16u
 
+/*
+ * A valid path records about ten findings and as many parameters, so their
+ * text is formatted on every evaluation; vsnprintf's set-up is most of the
+ * cost of a warm (cached) evaluation.  Findings use a handful of conversions,
+ * which fast_fmt formats itself; any other format goes to vsnprintf.
+ */
+static bool fast_ok(const char *fmt)
+{
+	for (const char *f = fmt; (f = strchr(f, '%')) != NULL;) {
+		f++;
+		static const char *const known[] = { "s", "zu", "d", "lld", "ld", "u", "c", "%", ".*s" };
+		size_t k = 0, n = sizeof(known) / sizeof(known[0]);
+		while (k < n && strncmp(f, known[k], strlen(known[k])) != 0)
+			k++;
+		if (k == n)
+			return false;
+		f += strlen(known[k]);
+	}
+	return true;
+}
+
+/* Appends n bytes of s at *pos, as far as cap allows (vsnprintf's truncation). */
+static void put(char *out, size_t cap, size_t *pos, const char *s, size_t n)
+{
+	if (*pos < cap) {
+		size_t room = cap - 1 - *pos;
+		memcpy(out + *pos, s, n < room ? n : room);
+	}
+	*pos += n;
+}
+
+static void put_int(char *out, size_t cap, size_t *pos, unsigned long long v, bool neg)
+{
+	char buf[24];
+	size_t i = sizeof(buf);
+	do {
+		buf[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		buf[--i] = '-';
+	put(out, cap, pos, buf + i, sizeof(buf) - i);
+}
+
+static unsigned long long magnitude(long long v)
+{
+	return v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+}
+
+/* vsnprintf for the conversions fast_ok accepts: same output, same return. */
+static int fast_fmt(char *out, size_t cap, const char *fmt, va_list ap)
+{
+	size_t pos = 0;
+	for (const char *f = fmt; *f;) {
+		const char *pct = strchr(f, '%');
+		size_t lit = pct ? (size_t)(pct - f) : strlen(f);
+		put(out, cap, &pos, f, lit);
+		if (!pct)
+			break;
+		f = pct + 1;
+		if (*f == 's') {
+			const char *s = va_arg(ap, const char *);
+			if (!s)
+				s = "(null)"; /* as glibc prints it */
+			put(out, cap, &pos, s, strlen(s));
+			f += 1;
+		} else if (*f == '.') { /* "%.*s" */
+			int prec = va_arg(ap, int);
+			const char *s = va_arg(ap, const char *);
+			size_t n = 0;
+			if (!s)
+				s = "(null)";
+			while ((prec < 0 || n < (size_t)prec) && s[n])
+				n++;
+			put(out, cap, &pos, s, n);
+			f += 3;
+		} else if (*f == 'd') {
+			int v = va_arg(ap, int);
+			put_int(out, cap, &pos, magnitude(v), v < 0);
+			f += 1;
+		} else if (*f == 'u') {
+			put_int(out, cap, &pos, va_arg(ap, unsigned), false);
+			f += 1;
+		} else if (f[0] == 'z') {
+			put_int(out, cap, &pos, va_arg(ap, size_t), false);
+			f += 2;
+		} else if (f[0] == 'l' && f[1] == 'l') {
+			long long v = va_arg(ap, long long);
+			put_int(out, cap, &pos, magnitude(v), v < 0);
+			f += 3;
+		} else if (f[0] == 'l') {
+			long v = va_arg(ap, long);
+			put_int(out, cap, &pos, magnitude(v), v < 0);
+			f += 2;
+		} else if (*f == 'c') {
+			char ch = (char)va_arg(ap, int);
+			put(out, cap, &pos, &ch, 1);
+			f += 1;
+		} else { /* "%%" */
+			put(out, cap, &pos, "%", 1);
+			f += 1;
+		}
+	}
+	if (cap)
+		out[pos < cap ? pos : cap - 1] = '\0';
+	return pos > INT_MAX ? -1 : (int)pos;
+}
+
 /* Formats into the path's arena; a message larger than a chunk gets its own. */
 static char *arena_vfmt(tarena *a, const char *fmt, va_list ap)
 {
+	bool fast = fast_ok(fmt);
 	if (!a)
 		return NULL;
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -21,7 +130,8 @@ static char *arena_vfmt(tarena *a, const char *fmt, va_list ap)
 		size_t room = c ? c->cap - c->used : 0;
 		va_list ap2;
 		va_copy(ap2, ap);
-		int n = vsnprintf(c ? c->data + c->used : NULL, room, fmt, ap2);
+		int n = fast ? fast_fmt(c ? c->data + c->used : NULL, room, fmt, ap2)
+			     : vsnprintf(c ? c->data + c->used : NULL, room, fmt, ap2);
 		va_end(ap2);
 		if (n < 0)
 			return NULL;

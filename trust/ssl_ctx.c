@@ -86,10 +86,13 @@ static store_ref *ref_new(trust_store *store)
 	}
 	atomic_init(&r->refs, 1);
 	r->store = store;
-	for (size_t i = 0; i < store->n; i++) {
-		if (store->e[i].origin == TRUST_ORIGIN_NONE || !tcert_ready(store->e[i].cert))
+	for (size_t i = 0; i < store->certs.n; i++) {
+		const trust_cert *c = store->certs.v[i].origin == TRUST_ORIGIN_NONE
+					      ? NULL
+					      : tstash_cert(&store->certs, i);
+		if (!c || !tcert_ready(c))
 			continue;
-		X509_NAME *n = X509_NAME_dup(tcert_subject_name(store->e[i].cert));
+		X509_NAME *n = X509_NAME_dup(tcert_subject_name(c));
 		if (!n || !sk_X509_NAME_push(r->ca_names, n)) {
 			X509_NAME_free(n);
 			ref_release(r);

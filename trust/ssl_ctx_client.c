@@ -24,20 +24,15 @@ static void make_index(void)
 	choice_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, choice_free);
 }
 
-/* The server's signature_algorithms as TLS code points; *n 0 when it sent none. */
-static uint16_t *peer_schemes(SSL *ssl, size_t *n)
+size_t trust_ssl_peer_sigschemes(SSL *ssl, uint16_t *out, size_t max)
 {
-	int count = SSL_get_sigalgs(ssl, -1, NULL, NULL, NULL, NULL, NULL);
-	*n = 0;
-	if (count <= 0)
-		return NULL;
-	uint16_t *v = calloc((size_t)count, sizeof(*v));
-	for (int i = 0; v && i < count; i++) {
+	int count = ssl ? SSL_get_sigalgs(ssl, -1, NULL, NULL, NULL, NULL, NULL) : 0;
+	for (int i = 0; out && i < count && (size_t)i < max; i++) {
 		unsigned char rsig = 0, rhash = 0;
 		SSL_get_sigalgs(ssl, i, NULL, NULL, NULL, &rsig, &rhash);
-		v[(*n)++] = (uint16_t)(rhash << 8 | rsig);
+		out[i] = (uint16_t)(rhash << 8 | rsig);
 	}
-	return v;
+	return count > 0 ? (size_t)count : 0;
 }
 
 static int choose(SSL *ssl, void *arg)
@@ -45,8 +40,11 @@ static int choose(SSL *ssl, void *arg)
 	const trust_identity_set *set = arg;
 	if (SSL_is_server(ssl))
 		return 1;
-	size_t n = 0;
-	uint16_t *schemes = peer_schemes(ssl, &n);
+	size_t n = trust_ssl_peer_sigschemes(ssl, NULL, 0);
+	uint16_t *schemes = n ? calloc(n, sizeof(*schemes)) : NULL;
+	if (n && !schemes)
+		return 0; /* no memory: abort the handshake rather than guess */
+	trust_ssl_peer_sigschemes(ssl, schemes, n);
 	trust_identity_choice *c = NULL;
 	int rc = trust_identity_select(&c, set, SSL_get0_peer_CA_list(ssl), schemes, n, 0, NULL);
 	free(schemes);

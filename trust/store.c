@@ -13,8 +13,7 @@
 #include <sys/stat.h>
 
 struct trust_store_builder {
-	struct trust_cert_entry *e;
-	size_t n, cap;
+	tstash certs;
 	tcrl_list crls;
 	tocsp_list ocsps;
 	tanchor_sources *sources;
@@ -50,9 +49,7 @@ void trust_store_builder_free(trust_store_builder *b)
 {
 	if (!b)
 		return;
-	for (size_t i = 0; i < b->n; i++)
-		tcert_unref(b->e[i].cert);
-	free(b->e);
+	tstash_clear(&b->certs);
 	crls_clear(&b->crls);
 	ocsps_clear(&b->ocsps);
 	tanchor_sources_unref(b->sources);
@@ -70,45 +67,32 @@ const char *trust_store_builder_note(const trust_store_builder *b, size_t i)
 	return b && i < b->notes.n ? b->notes.v[i] : NULL;
 }
 
-/* Moves the loaded certificates into the builder with the given origin. */
-static int adopt(trust_store_builder *b, tcert_list *l, trust_origin origin, trust_error *err)
+/*
+ * Ends one add: the certificates loaded from `before` on get their origin,
+ * or on failure are dropped again, so a failed add leaves nothing behind.
+ */
+static int settle(trust_store_builder *b, size_t before, trust_origin origin, int rc)
 {
-	if (b->n + l->n > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->n + l->n)
-			cap *= 2;
-		struct trust_cert_entry *e = realloc(b->e, cap * sizeof(*e));
-		if (!e) {
-			tcert_list_clear(l);
-			return terr_set(err, TRUST_ENOMEM, "out of memory");
-		}
-		b->e = e;
-		b->cap = cap;
+	if (rc != TRUST_OK) {
+		tstash_truncate(&b->certs, before);
+		return rc;
 	}
-	for (size_t i = 0; i < l->n; i++) {
-		b->e[b->n].cert = l->v[i];
-		b->e[b->n].origin = origin;
-		b->e[b->n].order = b->n;
-		b->n++;
-	}
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-	return TRUST_OK;
+	for (size_t i = before; i < b->certs.n; i++)
+		b->certs.v[i].origin = origin;
+	return rc;
 }
 
 /* Anchors from `path`, named `shown` in reports. */
 static int add_anchors_from(trust_store_builder *b, const char *path, const char *shown,
 			    trust_origin origin, trust_error *err)
 {
-	tcert_list l = { .lazy = true, .notes = &b->notes };
+	tcert_list l = { .stash = &b->certs, .notes = &b->notes };
+	size_t before = b->certs.n;
 	int rc = tload_certs_path(&l, path, err);
-	if (rc == TRUST_OK && tanchor_sources_add(&b->sources, origin, shown, l.n) != TRUST_OK)
+	if (rc == TRUST_OK &&
+	    tanchor_sources_add(&b->sources, origin, shown, b->certs.n - before) != TRUST_OK)
 		rc = terr_set(err, TRUST_ENOMEM, "out of memory");
-	if (rc != TRUST_OK) {
-		tcert_list_clear(&l);
-		return rc;
-	}
-	return adopt(b, &l, origin, err);
+	return settle(b, before, origin, rc);
 }
 
 static int add_anchors_impl(trust_store_builder *b, const char *path, trust_origin origin,
@@ -126,16 +110,13 @@ static int add_anchors_mem_impl(trust_store_builder *b, const void *data, size_t
 	if (!b || !data || origin < TRUST_ORIGIN_SYSTEM || origin > TRUST_ORIGIN_APP)
 		return terr_set(err, TRUST_EUSAGE, "anchors: bad arguments (a builder, data and "
 				"an origin SYSTEM, USER or APP)");
-	tcert_list l = { .lazy = true, .notes = &b->notes };
+	tcert_list l = { .stash = &b->certs, .notes = &b->notes };
+	size_t before = b->certs.n;
 	int rc = tload_certs_mem(&l, data, len, name, err);
-	if (rc == TRUST_OK &&
-	    tanchor_sources_add(&b->sources, origin, name ? name : "memory", l.n) != TRUST_OK)
+	if (rc == TRUST_OK && tanchor_sources_add(&b->sources, origin, name ? name : "memory",
+						  b->certs.n - before) != TRUST_OK)
 		rc = terr_set(err, TRUST_ENOMEM, "out of memory");
-	if (rc != TRUST_OK) {
-		tcert_list_clear(&l);
-		return rc;
-	}
-	return adopt(b, &l, origin, err);
+	return settle(b, before, origin, rc);
 }
 
 /* The system bundle is reported by where its links lead (Debian's
@@ -174,13 +155,9 @@ static int add_intermediates_impl(trust_store_builder *b, const char *path,
 {
 	if (!b || !path)
 		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
-	tcert_list l = { .lazy = true, .notes = &b->notes };
-	int rc = tload_certs_path(&l, path, err);
-	if (rc != TRUST_OK) {
-		tcert_list_clear(&l);
-		return rc;
-	}
-	return adopt(b, &l, TRUST_ORIGIN_NONE, err);
+	tcert_list l = { .stash = &b->certs, .notes = &b->notes };
+	size_t before = b->certs.n;
+	return settle(b, before, TRUST_ORIGIN_NONE, tload_certs_path(&l, path, err));
 }
 
 static int add_intermediates_mem_impl(trust_store_builder *b, const void *data,
@@ -188,13 +165,9 @@ static int add_intermediates_mem_impl(trust_store_builder *b, const void *data,
 {
 	if (!b)
 		return terr_set(err, TRUST_EUSAGE, "intermediates: bad arguments");
-	tcert_list l = { .lazy = true, .notes = &b->notes };
-	int rc = tload_certs_mem(&l, data, len, name, err);
-	if (rc != TRUST_OK) {
-		tcert_list_clear(&l);
-		return rc;
-	}
-	return adopt(b, &l, TRUST_ORIGIN_NONE, err);
+	tcert_list l = { .stash = &b->certs, .notes = &b->notes };
+	size_t before = b->certs.n;
+	return settle(b, before, TRUST_ORIGIN_NONE, tload_certs_mem(&l, data, len, name, err));
 }
 
 static int crl_push(tcrl_list *l, X509_CRL *c)
@@ -283,13 +256,12 @@ static int add_ocsp_impl(trust_store_builder *b, const char *path, trust_error *
 
 static int cmp_der(const void *a, const void *b)
 {
-	const struct trust_cert_entry *x = a, *y = b;
-	const trust_cert *p = x->cert, *q = y->cert;
-	if (p->subject_key != q->subject_key)
-		return p->subject_key < q->subject_key ? -1 : 1;
-	if (p->der_len != q->der_len)
-		return p->der_len < q->der_len ? -1 : 1;
-	int c = memcmp(p->der, q->der, p->der_len);
+	const tslot *x = a, *y = b;
+	if (x->subject_key != y->subject_key)
+		return x->subject_key < y->subject_key ? -1 : 1;
+	if (x->der_len != y->der_len)
+		return x->der_len < y->der_len ? -1 : 1;
+	int c = memcmp(x->der, y->der, x->der_len);
 	if (c)
 		return c;
 	/* Among duplicates an anchor wins over a pool copy, then input order. */
@@ -300,8 +272,13 @@ static int cmp_der(const void *a, const void *b)
 
 static int cmp_order(const void *a, const void *b)
 {
-	const struct trust_cert_entry *x = a, *y = b;
+	const tslot *x = a, *y = b;
 	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static bool same_der(const tslot *a, const tslot *b)
+{
+	return a->der_len == b->der_len && memcmp(a->der, b->der, a->der_len) == 0;
 }
 
 int thidx_cmp(const void *a, const void *b)
@@ -402,41 +379,47 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 		trust_store_builder_free(b);
 		return terr_set(err, TRUST_ENOMEM, "out of memory");
 	}
-	if (b->n) {
-		qsort(b->e, b->n, sizeof(*b->e), cmp_der);
+	tstash *c = &b->certs;
+	if (c->n) {
+		/* Duplicates are dropped before any record exists: slots only. */
+		qsort(c->v, c->n, sizeof(*c->v), cmp_der);
 		size_t w = 0;
-		for (size_t r = 0; r < b->n; r++) {
-			if (w && tcert_same(b->e[w - 1].cert, b->e[r].cert)) {
-				tcert_unref(b->e[r].cert);
-				continue;
-			}
-			b->e[w++] = b->e[r];
+		for (size_t r = 0; r < c->n; r++)
+			if (!w || !same_der(&c->v[w - 1], &c->v[r]))
+				c->v[w++] = c->v[r];
+		c->n = w;
+		qsort(c->v, c->n, sizeof(*c->v), cmp_order);
+		/* Input order is kept; `order` now counts the store's certificates. */
+		for (size_t i = 0; i < c->n; i++)
+			c->v[i].order = (uint32_t)i;
+		tslot *v = realloc(c->v, c->n * sizeof(*v));
+		if (v) {
+			c->v = v;
+			c->cap = c->n;
 		}
-		b->n = w;
-		qsort(b->e, b->n, sizeof(*b->e), cmp_order);
-		s->by_subject = malloc(b->n * sizeof(*s->by_subject));
+		s->by_subject = malloc(c->n * sizeof(*s->by_subject));
 		if (!s->by_subject) {
 			free(s);
 			trust_store_builder_free(b);
 			return terr_set(err, TRUST_ENOMEM, "out of memory");
 		}
 	}
-	s->e = b->e;
-	s->n = b->n;
+	s->certs = *c;
+	memset(c, 0, sizeof(*c));
 	s->crls = b->crls;
 	s->ocsps = b->ocsps;
 	s->anchor_sources = b->sources;
 	tnotes_clear(&b->notes);
-	for (size_t i = 0; i < s->n; i++) {
-		s->by_subject[i].h = s->e[i].cert->subject_key;
+	for (size_t i = 0; i < s->certs.n; i++) {
+		s->by_subject[i].h = s->certs.v[i].subject_key;
 		s->by_subject[i].i = i;
-		if (s->e[i].origin != TRUST_ORIGIN_NONE)
+		if (s->certs.v[i].origin != TRUST_ORIGIN_NONE)
 			s->nanchors++;
 		else
 			s->npool++;
 	}
-	if (s->n)
-		qsort(s->by_subject, s->n, sizeof(*s->by_subject), thidx_cmp);
+	if (s->certs.n)
+		qsort(s->by_subject, s->certs.n, sizeof(*s->by_subject), thidx_cmp);
 	free(b);
 	*out = s;
 	return TRUST_OK;
@@ -446,9 +429,7 @@ void trust_store_free(trust_store *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->n; i++)
-		tcert_unref(s->e[i].cert);
-	free(s->e);
+	tstash_clear(&s->certs);
 	free(s->by_subject);
 	tstore_ski_free(s);
 	tstore_canon_free(s);
@@ -503,7 +484,7 @@ size_t thidx_lower_bound(const struct hidx *v, size_t n, uint64_t h)
 
 static size_t lower_bound(const trust_store *s, uint64_t h)
 {
-	return thidx_lower_bound(s->by_subject, s->n, h);
+	return thidx_lower_bound(s->by_subject, s->certs.n, h);
 }
 
 void tstore_build_once(trust_store *s, pthread_mutex_t *mu, atomic_bool *built,
@@ -519,23 +500,44 @@ void tstore_build_once(trust_store *s, pthread_mutex_t *mu, atomic_bool *built,
 	pthread_mutex_unlock(mu);
 }
 
+int tstore_push_candidate(const trust_store *s, size_t i, tcandidates *out)
+{
+	trust_cert *c = tstash_cert(&s->certs, i);
+	if (!c)
+		return TRUST_ENOMEM;
+	const tslot *sl = &s->certs.v[i];
+	struct trust_cert_entry e = { c, sl->origin, sl->order };
+	return tcandidates_push(out, &e);
+}
+
 /*
  * By raw name: an issuer name is nearly always a copy of the issuer's
- * subject bytes, and comparing bytes needs no decoding of the candidates.
+ * subject bytes, and comparing bytes needs no decoding of the candidates;
+ * only a match gets its record made.
  */
 int tstore_find_issuers(const trust_store *s, const trust_cert *child, tcandidates *out,
 			bool *raw_found)
 {
 	bool raw = false;
+	const unsigned char *name = NULL;
+	size_t len = 0;
+	*raw_found = false;
+	if (!X509_NAME_get0_der(tcert_issuer_name(child), &name, &len))
+		return TRUST_ENOMEM;
+	size_t n = s->certs.n;
 	for (size_t k = lower_bound(s, child->issuer_key);
-	     k < s->n && s->by_subject[k].h == child->issuer_key; k++) {
-		const struct trust_cert_entry *e = &s->e[s->by_subject[k].i];
-		if (!tcert_names_chain_raw(e->cert, child))
+	     k < n && s->by_subject[k].h == child->issuer_key; k++) {
+		size_t i = s->by_subject[k].i;
+		const tslot *sl = &s->certs.v[i];
+		if (sl->subject_len != len || memcmp(sl->der + sl->subject_off, name, len) != 0)
 			continue;
 		raw = true;
-		if (!tcert_ready(e->cert))
+		trust_cert *c = tstash_cert(&s->certs, i);
+		if (!c)
+			return TRUST_ENOMEM;
+		if (!tcert_ready(c))
 			continue;
-		if (tcandidates_push(out, e) != TRUST_OK)
+		if (tstore_push_candidate(s, i, out) != TRUST_OK)
 			return TRUST_ENOMEM;
 	}
 	*raw_found = raw;
@@ -544,11 +546,13 @@ int tstore_find_issuers(const trust_store *s, const trust_cert *child, tcandidat
 
 trust_origin tstore_anchor_origin(const trust_store *s, const trust_cert *c)
 {
+	size_t n = s->certs.n;
 	for (size_t k = lower_bound(s, c->subject_key);
-	     k < s->n && s->by_subject[k].h == c->subject_key; k++) {
-		const struct trust_cert_entry *e = &s->e[s->by_subject[k].i];
-		if (e->origin != TRUST_ORIGIN_NONE && tcert_same(e->cert, c))
-			return e->origin;
+	     k < n && s->by_subject[k].h == c->subject_key; k++) {
+		const tslot *sl = &s->certs.v[s->by_subject[k].i];
+		if (sl->origin != TRUST_ORIGIN_NONE && sl->der_len == c->der_len &&
+		    memcmp(sl->der, c->der, c->der_len) == 0)
+			return sl->origin;
 	}
 	return TRUST_ORIGIN_NONE;
 }

@@ -25,13 +25,15 @@ void tstore_canon_free(trust_store *s)
 /* On allocation failure the index stays empty: searches find nothing more. */
 static void build(trust_store *s)
 {
-	s->by_canon = calloc(s->n ? s->n : 1, sizeof(*s->by_canon));
+	size_t n = s->certs.n;
+	s->by_canon = calloc(n ? n : 1, sizeof(*s->by_canon));
 	if (!s->by_canon)
 		return;
-	for (size_t i = 0; i < s->n; i++) {
-		if (!tcert_ready(s->e[i].cert))
+	for (size_t i = 0; i < n; i++) {
+		const trust_cert *c = tstash_cert(&s->certs, i);
+		if (!c || !tcert_ready(c))
 			continue;
-		s->by_canon[s->ncanon].h = s->e[i].cert->subject_hash;
+		s->by_canon[s->ncanon].h = c->subject_hash;
 		s->by_canon[s->ncanon].i = i;
 		s->ncanon++;
 	}
@@ -44,10 +46,11 @@ int tstore_find_canonical(const trust_store *store, const trust_cert *child, tca
 	trust_store *s = (trust_store *)store;
 	tstore_build_once(s, &s->canon_mu, &s->canon_built, build);
 	for (size_t k = thidx_lower_bound(s->by_canon, s->ncanon, child->issuer_hash); k < s->ncanon && s->by_canon[k].h == child->issuer_hash; k++) {
-		const struct trust_cert_entry *e = &s->e[s->by_canon[k].i];
-		if (!tcert_names_chain(e->cert, child))
+		size_t i = s->by_canon[k].i;
+		/* Made while the index was built: every indexed slot has its record. */
+		if (!tcert_names_chain(atomic_load(&s->certs.v[i].cert), child))
 			continue;
-		if (tcandidates_push(out, e) != TRUST_OK)
+		if (tstore_push_candidate(s, i, out) != TRUST_OK)
 			return TRUST_ENOMEM;
 	}
 	return TRUST_OK;

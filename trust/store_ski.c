@@ -32,12 +32,14 @@ static int cmp_ski(const void *a, const void *b)
 
 static void build(trust_store *s)
 {
-	s->by_ski = calloc(s->n ? s->n : 1, sizeof(*s->by_ski));
+	size_t n = s->certs.n;
+	s->by_ski = calloc(n ? n : 1, sizeof(*s->by_ski));
 	if (!s->by_ski)
 		return;
-	for (size_t i = 0; i < s->n; i++) {
-		const trust_cert *c = s->e[i].cert;
-		if (tcert_ready(c) && c->ski) {
+	/* A record that cannot be made (no memory) is left out: fewer candidates. */
+	for (size_t i = 0; i < n; i++) {
+		const trust_cert *c = tstash_cert(&s->certs, i);
+		if (c && tcert_ready(c) && c->ski) {
 			s->by_ski[s->nski].ski = c->ski;
 			s->by_ski[s->nski].i = i;
 			s->nski++;
@@ -63,7 +65,7 @@ int tstore_find_by_ski(const trust_store *store, const ASN1_OCTET_STRING *keyid,
 			hi = mid;
 	}
 	for (size_t k = lo; k < s->nski && ASN1_OCTET_STRING_cmp(s->by_ski[k].ski, keyid) == 0; k++)
-		if (tcandidates_push(out, &s->e[s->by_ski[k].i]) != TRUST_OK)
+		if (tstore_push_candidate(s, s->by_ski[k].i, out) != TRUST_OK)
 			return TRUST_ENOMEM;
 	return TRUST_OK;
 }

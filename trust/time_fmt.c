@@ -43,8 +43,22 @@ const char *ttime_rfc3339(char *buf, size_t n, int64_t t)
 	int64_t y;
 	int m, d;
 	civil(days, &y, &m, &d);
-	snprintf(buf, n, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	int hh = (int)(secs / 3600), mm = (int)(secs / 60 % 60), ss = (int)(secs % 60);
+	if (y < 0 || y > 9999 || n < 21) {
+		snprintf(buf, n, "%04lld-%02d-%02dT%02d:%02d:%02dZ", (long long)y, m, d, hh, mm, ss);
+		return buf;
+	}
+	/* Every evaluation formats its time: digits by hand, not snprintf's set-up. */
+	int v[] = { (int)y / 100, (int)y % 100, m, d, hh, mm, ss };
+	static const char sep[] = { 0, '-', '-', 'T', ':', ':', 'Z' };
+	char *o = buf;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		*o++ = (char)('0' + v[i] / 10);
+		*o++ = (char)('0' + v[i] % 10);
+		if (sep[i])
+			*o++ = sep[i];
+	}
+	*o = '\0';
 	return buf;
 }
 

@@ -6,7 +6,8 @@
  *   --mode warm|rotate|cold|cold-chain
  *   --anchors PEM...   trusted roots (kept as the file's bytes)
  *   --untrusted PEM... intermediates the peer sends (decoded to DER, the wire form)
- *   --pool PEM...      unrelated intermediates (kept as the file's bytes)
+ *   --pool PEM...      unrelated intermediates (the files' bytes: kept in cold modes; read
+ *                      one file at a time during setup in warm and rotate, see bench_pool_file)
  *   --pool-after       OpenSSL: the pool goes after the real intermediate
  *   --leaf PEM...      leaves (DER, one per certificate across all files)
  *   --host NAME --attime EPOCH --iters N --warmup N --min-time SEC
@@ -24,7 +25,7 @@
  * Output, one line on stdout:
  *   RESULT impl=NAME mode=MODE iters=N wall_us=F cpu_us=F ops_s=F first_us=F maxrss_kb=N
  * wall_us and cpu_us are per verification (means over the timed loop); first_us is
- * the very first iteration (before warm-up); maxrss_kb is the process peak.
+ * the very first iteration (before warm-up); maxrss_kb is the process peak (VmHWM).
  * A verification that does not succeed is an error: message on stderr, exit 1.
  * Bad arguments or unreadable input: one-line message, exit 2.
  */
@@ -57,7 +58,7 @@ typedef struct bench_args {
 	bench_mode mode;
 	bench_list anchors;   /* file bytes */
 	bench_list untrusted; /* DER, one per certificate */
-	bench_list pool;      /* file bytes */
+	bench_list pool;      /* file bytes (cold modes); names only in warm and rotate */
 	int pool_after;
 	bench_list leaves;    /* DER, one per certificate */
 	bench_blob system;    /* cold-chain only: the system bundle's bytes */
@@ -84,6 +85,15 @@ typedef struct bench_driver {
 /* One verification, out of line so callgrind can count it alone (bench_common.c). */
 void bench_measured_iteration(const bench_driver *d, void *st, const bench_args *a, size_t seq);
 int bench_main(int argc, char **argv, const bench_driver *d);
+
+/*
+ * Pool file i: the bytes kept in memory (cold modes), or read now (warm,
+ * rotate), so that setup holds one pool file at a time, as an application
+ * reading its pool from disk does, and peak RSS is the verifier's, not the
+ * bench's copy of 7 MB of PEM.  Give it back with bench_pool_done.
+ */
+bench_blob bench_pool_file(const bench_args *a, size_t i);
+void bench_pool_done(const bench_args *a, size_t i, bench_blob *b);
 
 /* Name of a mode as printed ("warm", ...). */
 const char *bench_mode_name(bench_mode m);

@@ -103,8 +103,11 @@ static STACK_OF(X509) *build_untrusted(const bench_args *a)
 	for (int pass = 0; pass < 2 && rc == 0; pass++) {
 		int pool_pass = a->pool_after ? 1 : 0;
 		if (pass == pool_pass) {
-			for (size_t i = 0; rc == 0 && i < a->pool.n; i++)
-				rc = parse_certs(sk, &a->pool.v[i]);
+			for (size_t i = 0; rc == 0 && i < a->pool.n; i++) {
+				bench_blob f = bench_pool_file(a, i);
+				rc = parse_certs(sk, &f);
+				bench_pool_done(a, i, &f);
+			}
 		} else {
 			for (size_t i = 0; rc == 0 && i < a->untrusted.n; i++) {
 				X509 *x = parse_der(&a->untrusted.v[i]);

@@ -40,9 +40,11 @@ static trust_store *build_store(const bench_args *a, int known_intermediates, tr
 		rc = trust_store_builder_add_anchors_mem(b, a->anchors.v[i].data, a->anchors.v[i].len,
 							 a->anchors.v[i].name, TRUST_ORIGIN_USER,
 							 err);
-	for (size_t i = 0; rc == TRUST_OK && i < a->pool.n; i++)
-		rc = trust_store_builder_add_intermediates_mem(b, a->pool.v[i].data, a->pool.v[i].len,
-							       a->pool.v[i].name, err);
+	for (size_t i = 0; rc == TRUST_OK && i < a->pool.n; i++) {
+		bench_blob f = bench_pool_file(a, i);
+		rc = trust_store_builder_add_intermediates_mem(b, f.data, f.len, f.name, err);
+		bench_pool_done(a, i, &f);
+	}
 	for (size_t i = 0; known_intermediates && rc == TRUST_OK && i < a->untrusted.n; i++)
 		rc = trust_store_builder_add_intermediates_mem(b, a->untrusted.v[i].data,
 							       a->untrusted.v[i].len,

@@ -43,6 +43,10 @@ has got.txt "^expired$" "bad kinds from the catalogue"
 "$CERTGEN" -q ca && "$CERTGEN" -q leaf www.example.test
 complete_words certgen renew w >got.txt
 has got.txt "^www.example.test$" "renew completes the state's names"
+complete_words certgen ocsp www.example.test --signer w >got.txt
+has got.txt "^www.example.test$" "ocsp --signer completes the state's names"
+complete_words certgen ocsp www.example.test --s >got.txt
+has got.txt "^--signer$" "ocsp options include --signer"
 complete_words certgen --dir nowhere renew w >got.txt
 grep -q "www.example.test" got.txt && bad "names come from --dir" || ok
 complete_words trustcheck --pur >got.txt

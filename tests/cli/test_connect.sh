@@ -145,6 +145,23 @@ python3 -c 'import json; f = [f for f in json.load(open("r.json"))["paths"][0]["
 	if f["id"] == "revocation.revoked"][0]
 assert f["params"]["source"] == "ocsp" and f["params"]["reason"] == "keyCompromise"' \
 	&& ok || bad "stapled revoked: finding lacks source ocsp / reason keyCompromise"
+# Stapled responses a client must not use (both say revoked): accepted with the
+# reason under soft-fail, rejected as not covered under hard-fail.
+for c in "expired nextUpdate has passed" "wrong-signer not issued by the certificate's issuer"; do
+	h=ocsp-${c%% *}.bad.test
+	tc "$h, soft" 0 --connect "$srv" --host "$h" --anchors "$ca"
+	python3 -c 'import json, sys; p = json.load(open("r.json"))["paths"][0]
+f = [f for f in p["findings"] if f["id"] == "revocation.ocsp-unusable" and f["cert"] == 0][0]
+assert sys.argv[1] in f["message"] and f["params"]["origin"] == "stapled", f
+assert p["certificates"][0]["revocation"]["status"] == "not-covered"' "${c#* }" \
+		&& ok || bad "$h: no stapled ocsp-unusable saying '${c#* }'"
+	tc "$h, hard" 1 --connect "$srv" --host "$h" --anchors "$ca" --revocation hard
+	is "$h, hard" '["reason"]["id"]' revocation.not-covered
+done
+# A delegated responder's staple is used: revoked rejects.
+tc "stapled by a delegated responder" 1 --connect "$srv" --host ocsp-delegated.bad.test \
+	--anchors "$ca"
+is "delegated" '["reason"]["id"]' revocation.revoked
 tc "https URL form" 0 --connect "https://localhost:$port/index.html" --anchors "$ca"
 is "url" '["host"]' localhost
 tc "an IP target is checked as an IP" 0 --connect "$srv" --anchors "$ca"

@@ -2,7 +2,9 @@
 # trustcheck --connect --identities against openssl s_server -Verify 1 -CAfile:
 # with client identities under three CAs it names the one the server's CA list
 # accepts (also when that CA issued the identity's intermediate, not its
-# leaf), and none, with every identity's reason, when no CA fits.
+# leaf), and none, with every identity's reason, when no CA fits; with an RSA
+# and an EC identity under one CA, the server's signature algorithms
+# (-client_sigalgs) decide, and are shown.
 # Loopback only; the port is chosen at run time.  Needs TRUSTCHECK and CERTGEN.
 set -u
 tmp=$(mktemp -d)
@@ -14,20 +16,27 @@ cd "$tmp" || exit 1
 tb_show_out="$tmp/out.txt"
 tb_show_err="$tmp/err.txt"
 
-for ca in A B C D; do CERTGEN_DIR="$tmp/$ca" "$CERTGEN" --quiet ca --name "Root $ca" >/dev/null 2>&1 || bad "ca $ca"; done
+for ca in A B C D E; do CERTGEN_DIR="$tmp/$ca" "$CERTGEN" --quiet ca --name "Root $ca" >/dev/null 2>&1 || bad "ca $ca"; done
 CERTGEN_DIR="$tmp/A" "$CERTGEN" --quiet intermediate issA >/dev/null 2>&1 || bad "intermediate"
 CERTGEN_DIR="$tmp/A" "$CERTGEN" --quiet client alice --issuer issA >/dev/null 2>&1 || bad "alice"
 CERTGEN_DIR="$tmp/B" "$CERTGEN" --quiet client bob >/dev/null 2>&1 || bad "bob"
 CERTGEN_DIR="$tmp/C" "$CERTGEN" --quiet client carol >/dev/null 2>&1 || bad "carol"
 CERTGEN_DIR="$tmp/A" "$CERTGEN" --quiet leaf localhost >/dev/null 2>&1 || bad "server leaf"
 mkdir ids && cp -r A/alice B/bob C/carol ids/
+# Under E: an RSA and an EC identity; the RSA one lasts longer, so it wins any tie.
+CERTGEN_DIR="$tmp/E" "$CERTGEN" --quiet client erin-rsa --key rsa2048 --days 300 >/dev/null 2>&1 ||
+	bad "erin-rsa"
+CERTGEN_DIR="$tmp/E" "$CERTGEN" --quiet client erin-ec >/dev/null 2>&1 || bad "erin-ec"
+mkdir ids2 && cp -r E/erin-rsa E/erin-ec ids2/
 
-# start_server CAFILE ADDR: s_server on a free port (retrying taken ones), $port set.
+# start_server CAFILE ADDR [ARGS...]: s_server on a free port (retrying taken ones), $port set.
 start_server() {
+	cafile=$1 addr=$2
+	shift 2
 	for try in 1 2 3 4 5 6 7 8; do
 		port=$(( (($$ + try * 7919) % 30000) + 20000 ))
-		openssl s_server -quiet -Verify 1 -CAfile "$1" -accept "$2:$port" -naccept 1 \
-			-cert A/localhost/cert.pem -key A/localhost/key.pem >server.log 2>&1 &
+		openssl s_server -quiet -Verify 1 -CAfile "$cafile" -accept "$addr:$port" -naccept 1 \
+			-cert A/localhost/cert.pem -key A/localhost/key.pem "$@" >server.log 2>&1 &
 		server_pid=$!
 		for _ in 1 2 3 4 5 6 7 8 9 10; do
 			if grep -q "ACCEPT" server.log 2>/dev/null; then return 0; fi
@@ -58,6 +67,28 @@ start_server D/ca.pem "[::1]"
 expect 1 "no identity under D" "$TRUSTCHECK" --connect "[::1]:$port" --identities ids
 has out.txt "chosen: none of 3 identities fits" "none chosen"
 has out.txt "bob: identity.ca-not-accepted" "bob's reason"
+stop_server
+
+# The server's signature algorithms: ECDSA P-256 only rules the RSA identity out.
+start_server E/ca.pem 127.0.0.1 -client_sigalgs ECDSA+SHA256
+expect 0 "ECDSA+SHA256 only: the EC identity" "$TRUSTCHECK" --connect "127.0.0.1:$port" \
+	--identities ids2
+has out.txt "accepts client signatures: ecdsa_secp256r1_sha256$" "the server's sigalgs are shown"
+has out.txt "chosen: erin-ec" "erin-ec chosen"
+has out.txt "erin-rsa: identity.sigalg: its RSA key cannot make" "erin-rsa's reason"
+stop_server
+# With RSA-PSS allowed too, the longer-lived RSA identity wins again.
+start_server E/ca.pem 127.0.0.1 -client_sigalgs ECDSA+SHA256:RSA-PSS+SHA256
+expect 0 "ECDSA and RSA-PSS: the RSA identity" "$TRUSTCHECK" --connect "127.0.0.1:$port" \
+	--identities ids2
+has out.txt "signatures: ecdsa_secp256r1_sha256 rsa_pss_rsae_sha256$" "both sigalgs shown"
+has out.txt "chosen: erin-rsa" "erin-rsa chosen"
+stop_server
+# ECDSA P-384 only: neither key can sign; each says so.
+start_server E/ca.pem "[::1]" -client_sigalgs ECDSA+SHA384
+expect 1 "ECDSA P-384 only: none" "$TRUSTCHECK" --connect "[::1]:$port" --identities ids2
+has out.txt "chosen: none of 2 identities fits" "none chosen"
+has out.txt "erin-ec: identity.sigalg: its EC key cannot make" "erin-ec's reason"
 stop_server
 
 expect 2 "--identities without --connect" "$TRUSTCHECK" --identities ids

@@ -91,7 +91,7 @@ START_TEST(test_record__only_the_issuer_key_is_decoded)
 	trust_store *s = store_with_anchor(root);
 	trust_chain *c = chain_of(leaf);
 	ck_assert(trusted(s, c));
-	const trust_cert *l = c->certs.v[0], *a = s->e[0].cert;
+	const trust_cert *l = c->certs.v[0], *a = tstash_cert(&s->certs, 0);
 	ck_assert_ptr_null(atomic_load(&l->pkey));
 	ck_assert_ptr_null(atomic_load(&l->x509));
 	ck_assert_ptr_null(atomic_load(&a->x509));
@@ -107,6 +107,75 @@ START_TEST(test_record__only_the_issuer_key_is_decoded)
 	X509_free(root);
 	EVP_PKEY_free(rk);
 	EVP_PKEY_free(lk);
+}
+END_TEST
+
+/* `leaf` DER with its last byte (inside the signature value) changed. */
+static trust_chain *chain_with_bad_signature(X509 *leaf)
+{
+	size_t len;
+	unsigned char *der = der_of(leaf, &len);
+	der[len - 1] ^= 0x01;
+	trust_error err = { 0 };
+	trust_chain *c = trust_chain_new();
+	ck_assert_int_eq(trust_chain_add_mem(c, der, len, "leaf", &err), TRUST_OK);
+	OPENSSL_free(der);
+	return c;
+}
+
+/* Issuer keys of every type the record builds from its parts (each named
+ * curve from a copy of the curve's parameters, RSA from modulus and
+ * exponent): the key made equals the issuer's, a good signature verifies
+ * and a changed one does not. */
+START_TEST(test_record__issuer_keys_of_each_type_verify)
+{
+	EVP_PKEY *keys[] = { EVP_EC_gen("P-256"), EVP_EC_gen("P-384"), EVP_EC_gen("P-521"),
+			     EVP_RSA_gen(2048) };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		EVP_PKEY *rk = keys[i], *lk = sc_key();
+		ck_assert_ptr_nonnull(rk);
+		X509 *root = sc_cert("/O=Example/CN=Key Root", rk, NULL, NULL, ext_ca);
+		X509 *leaf = sc_cert("/O=Example/CN=leaf", lk, root, rk, ext_leaf);
+		trust_store *s = store_with_anchor(root);
+		trust_chain *c = chain_of(leaf);
+		ck_assert_msg(trusted(s, c), "key %zu", i);
+		ck_assert(EVP_PKEY_eq(atomic_load(&tstash_cert(&s->certs, 0)->pkey), rk) == 1);
+		trust_chain *bad = chain_with_bad_signature(leaf);
+		ck_assert_msg(!trusted(s, bad), "key %zu: a changed signature verified", i);
+		trust_chain_free(bad);
+		trust_chain_free(c);
+		trust_store_free(s);
+		X509_free(leaf);
+		X509_free(root);
+		EVP_PKEY_free(rk);
+		EVP_PKEY_free(lk);
+	}
+}
+END_TEST
+
+/* One issuer key checks children signed with SHA-256, -384 and -512 in turn
+ * (its kept verification context is for the first digest). */
+START_TEST(test_record__one_issuer_key_many_digests)
+{
+	EVP_PKEY *keys[] = { sc_key(), EVP_RSA_gen(2048) };
+	const EVP_MD *mds[] = { EVP_sha256(), EVP_sha384(), EVP_sha512(), EVP_sha256() };
+	for (size_t k = 0; k < 2; k++) {
+		EVP_PKEY *rk = keys[k], *lk = sc_key();
+		X509 *root = sc_cert("/O=Example/CN=Digest Root", rk, NULL, NULL, ext_ca);
+		trust_store *s = store_with_anchor(root);
+		for (size_t i = 0; i < sizeof(mds) / sizeof(mds[0]); i++) {
+			X509 *leaf = sc_cert("/O=Example/CN=leaf", lk, root, rk, ext_leaf);
+			ck_assert_int_gt(X509_sign(leaf, rk, mds[i]), 0);
+			trust_chain *c = chain_of(leaf);
+			ck_assert_msg(trusted(s, c), "key %zu digest %zu", k, i);
+			trust_chain_free(c);
+			X509_free(leaf);
+		}
+		trust_store_free(s);
+		X509_free(root);
+		EVP_PKEY_free(rk);
+		EVP_PKEY_free(lk);
+	}
 }
 END_TEST
 
@@ -162,20 +231,27 @@ START_TEST(test_record__sliced_bundle_matches_pem_read_bio)
 	size_t len;
 	char *pem = bundle(cas, 4, 64, &len);
 	trust_error err = { 0 };
-	tcert_list sliced = { .lazy = true }, full = { 0 };
+	tstash st = { 0 };
+	tcert_list sliced = { .stash = &st }, full = { 0 };
 	ck_assert_int_eq(tload_pem_sliced(&sliced, (const unsigned char *)pem, len, "b", &err),
 			 TRUST_OK);
 	ck_assert_int_eq(tload_certs_mem(&full, (const unsigned char *)pem, len, "b", &err),
 			 TRUST_OK);
-	ck_assert_uint_eq(sliced.n, 4);
+	ck_assert_uint_eq(st.n, 4);
+	ck_assert_uint_eq(sliced.n, 0); /* slots, no records */
 	ck_assert_uint_eq(full.n, 4);
 	for (size_t i = 0; i < 4; i++) {
-		ck_assert(tcert_same(sliced.v[i], full.v[i]));
-		ck_assert(tcert_ready(sliced.v[i]));
-		ck_assert_int_eq(X509_NAME_cmp(tcert_subject_name(sliced.v[i]),
+		ck_assert_ptr_null(atomic_load(&st.v[i].cert));
+		trust_cert *c = tstash_cert(&st, i);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_ptr_eq(tstash_cert(&st, i), c); /* made once */
+		ck_assert(tcert_same(c, full.v[i]));
+		ck_assert(tcert_ready(c));
+		ck_assert_str_eq(trust_cert_source(c), "b");
+		ck_assert_int_eq(X509_NAME_cmp(tcert_subject_name(c),
 					       X509_get_subject_name(cas[i])), 0);
 	}
-	tcert_list_clear(&sliced);
+	tstash_clear(&st);
 	tcert_list_clear(&full);
 	free_cas(cas, 4, pem);
 }
@@ -190,13 +266,15 @@ START_TEST(test_record__unusual_pem_falls_back)
 	size_t len;
 	char *pem = bundle(cas, 2, 76, &len);
 	trust_error err = { 0 };
-	tcert_list l = { .lazy = true };
+	tstash st = { 0 };
+	tcert_list l = { .stash = &st };
 	ck_assert_int_eq(tload_pem_sliced(&l, (const unsigned char *)pem, len, "b", &err),
 			 TLOAD_FALLBACK);
-	ck_assert_uint_eq(l.n, 0);
+	ck_assert_uint_eq(st.n, 0);
 	ck_assert_int_eq(tload_certs_mem(&l, (const unsigned char *)pem, len, "b", &err), TRUST_OK);
-	ck_assert_uint_eq(l.n, 2);
-	tcert_list_clear(&l);
+	ck_assert_uint_eq(st.n, 2);
+	ck_assert(tcert_ready(tstash_cert(&st, 1)));
+	tstash_clear(&st);
 	free_cas(cas, 2, pem);
 }
 END_TEST
@@ -232,6 +310,8 @@ int main(void)
 	TCase *tc = tcase_create("cert_record");
 	tcase_add_test(tc, test_record__issuer_name_in_other_case_is_found_canonically);
 	tcase_add_test(tc, test_record__only_the_issuer_key_is_decoded);
+	tcase_add_test(tc, test_record__issuer_keys_of_each_type_verify);
+	tcase_add_test(tc, test_record__one_issuer_key_many_digests);
 	tcase_add_test(tc, test_record__sliced_bundle_matches_pem_read_bio);
 	tcase_add_test(tc, test_record__unusual_pem_falls_back);
 	tcase_add_test(tc, test_record__broken_base64_late_in_a_bundle_fails_the_load);

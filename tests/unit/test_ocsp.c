@@ -2,8 +2,9 @@
  * Revocation from OCSP responses built in the test with OpenSSL's OCSP API:
  * good, revoked and unknown from files; an expired response; a response
  * signed by a key that is not the issuer's; a delegated responder with and
- * without id-kp-OCSPSigning; a stapled response through trust_connection;
- * hard mode with OCSP as the only source.
+ * without id-kp-OCSPSigning, from another CA, without digitalSignature,
+ * expired or left out; certIDs naming another issuer key or serial; stapled
+ * responses through trust_connection; hard mode with OCSP as the only source.
  */
 #include "support_pki.h"
 
@@ -16,6 +17,12 @@
 static sv_exts RESPONDER_EXTS = {
 	"basicConstraints", "critical,CA:FALSE",
 	"keyUsage", "critical,digitalSignature",
+	"extendedKeyUsage", "OCSPSigning",
+	NULL,
+};
+static sv_exts RESPONDER_NO_DS_EXTS = {
+	"basicConstraints", "critical,CA:FALSE",
+	"keyUsage", "critical,keyAgreement",
 	"extendedKeyUsage", "OCSPSigning",
 	NULL,
 };
@@ -32,12 +39,17 @@ typedef struct resp_spec {
 	X509 *signer;           /* NULL: the leaf's issuer */
 	EVP_PKEY *signer_key;
 	unsigned long sign_flags; /* OCSP_NOCERTS: the signer's certificate left out */
+	X509 *id_cert, *id_issuer; /* the certID names these (NULL: the leaf, its issuer) */
 } resp_spec;
+
+/* thisUpdate a minute ago, nextUpdate a day on. */
+#define FRESH .this_secs = -60, .next_secs = 86400
 
 /* DER OCSPResponse about k->leaf; *len set; caller frees with OPENSSL_free. */
 static unsigned char *make_response(sv_pki *k, const resp_spec *s, int *len)
 {
-	OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), k->leaf, k->inter);
+	OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), s->id_cert ? s->id_cert : k->leaf,
+					  s->id_issuer ? s->id_issuer : k->inter);
 	OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
 	ASN1_TIME *thisupd = X509_gmtime_adj(NULL, s->this_secs);
 	ASN1_TIME *nextupd = X509_gmtime_adj(NULL, s->next_secs);
@@ -104,6 +116,13 @@ static trust_result *run(sv_pki *k, const resp_spec *s, bool stapled, unsigned f
 	return r;
 }
 
+/* A self-signed CA with the test intermediate's name and `key`: its impostor. */
+static X509 *same_name_as_inter(EVP_PKEY *key)
+{
+	sv_spec fs = { .cn = "Test Intermediate", .key = key, .exts = SV_CA_EXTS };
+	return sv_cert(&fs);
+}
+
 static const char *leaf_source(trust_result *r)
 {
 	return sv_param(sv_finding(r, "revocation.covered", 0), "source");
@@ -121,7 +140,7 @@ START_TEST(test_ocsp__good_from_a_file_covers_the_leaf)
 {
 	sv_pki k;
 	sv_pki_init(&k);
-	resp_spec s = { V_OCSP_CERTSTATUS_GOOD, -60, 86400, NULL, NULL, 0 };
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_GOOD, FRESH };
 	trust_result *r = run(&k, &s, false, 0);
 	sv_assert_trusted(r);
 	ck_assert_str_eq(leaf_source(r), "ocsp");
@@ -134,7 +153,7 @@ START_TEST(test_ocsp__revoked_rejects_with_reason_and_time)
 {
 	sv_pki k;
 	sv_pki_init(&k);
-	resp_spec s = { V_OCSP_CERTSTATUS_REVOKED, -60, 86400, NULL, NULL, 0 };
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH };
 	for (int stapled = 0; stapled < 2; stapled++) {
 		trust_result *r = run(&k, &s, stapled, 0);
 		sv_assert_rejected_with(r, "revocation.revoked", 0);
@@ -152,7 +171,7 @@ START_TEST(test_ocsp__unknown_covers_nothing)
 {
 	sv_pki k;
 	sv_pki_init(&k);
-	resp_spec s = { V_OCSP_CERTSTATUS_UNKNOWN, -60, 86400, NULL, NULL, 0 };
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_UNKNOWN, FRESH };
 	trust_result *r = run(&k, &s, false, 0);
 	sv_assert_trusted(r);
 	ck_assert_ptr_nonnull(strstr(unusable_why(r), "unknown"));
@@ -171,18 +190,20 @@ START_TEST(test_ocsp__an_expired_response_is_not_used)
 	sv_pki_init(&k);
 	/* nextUpdate an hour ago: beyond the five minutes of skew.  Revoked, so
 	 * using it by mistake would show. */
-	resp_spec s = { V_OCSP_CERTSTATUS_REVOKED, -7200, -3600, NULL, NULL, 0 };
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_REVOKED, .this_secs = -7200, .next_secs = -3600 };
 	trust_result *r = run(&k, &s, false, 0);
 	sv_assert_trusted(r);
 	ck_assert_ptr_nonnull(strstr(unusable_why(r), "nextUpdate has passed"));
 	trust_result_free(r);
 	/* Within the skew allowance it still counts. */
-	resp_spec skewed = { V_OCSP_CERTSTATUS_REVOKED, -7200, -120, NULL, NULL, 0 };
+	resp_spec skewed = { .status = V_OCSP_CERTSTATUS_REVOKED, .this_secs = -7200,
+			     .next_secs = -120 };
 	r = run(&k, &skewed, false, 0);
 	sv_assert_rejected_with(r, "revocation.revoked", 0);
 	trust_result_free(r);
 	/* thisUpdate an hour ahead is not yet valid. */
-	resp_spec future = { V_OCSP_CERTSTATUS_REVOKED, 3600, 86400, NULL, NULL, 0 };
+	resp_spec future = { .status = V_OCSP_CERTSTATUS_REVOKED, .this_secs = 3600,
+			     .next_secs = 86400 };
 	r = run(&k, &future, false, 0);
 	sv_assert_trusted(r);
 	ck_assert_ptr_nonnull(strstr(unusable_why(r), "thisUpdate is after"));
@@ -198,9 +219,9 @@ START_TEST(test_ocsp__a_response_signed_by_another_key_is_not_used)
 	/* Named as the issuer (responderID byName), signed with another key and
 	 * no certificate carried: the issuer's key does not verify it. */
 	EVP_PKEY *other = sv_key("EC", "P-256", 0);
-	sv_spec fs = { .cn = "Test Intermediate", .key = other, .exts = SV_CA_EXTS };
-	X509 *fake = sv_cert(&fs);
-	resp_spec s = { V_OCSP_CERTSTATUS_REVOKED, -60, 86400, fake, other, OCSP_NOCERTS };
+	X509 *fake = same_name_as_inter(other);
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH, .signer = fake, .signer_key = other,
+			.sign_flags = OCSP_NOCERTS };
 	trust_result *r = run(&k, &s, false, 0);
 	sv_assert_trusted(r);
 	ck_assert_ptr_nonnull(strstr(unusable_why(r), "signature does not verify"));
@@ -209,7 +230,8 @@ START_TEST(test_ocsp__a_response_signed_by_another_key_is_not_used)
 	/* A responder certificate from an unrelated self-signed CA. */
 	sv_spec rs = { .cn = "Rogue Responder", .key = other, .exts = RESPONDER_EXTS };
 	X509 *rogue = sv_cert(&rs);
-	resp_spec s2 = { V_OCSP_CERTSTATUS_REVOKED, -60, 86400, rogue, other, 0 };
+	resp_spec s2 = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH, .signer = rogue,
+			 .signer_key = other };
 	r = run(&k, &s2, false, 0);
 	sv_assert_trusted(r);
 	ck_assert_ptr_nonnull(strstr(unusable_why(r), "not issued by the certificate's issuer"));
@@ -228,7 +250,7 @@ START_TEST(test_ocsp__a_delegated_responder_needs_ocsp_signing)
 	sv_spec rs = { .cn = "Test OCSP Responder", .key = rk, .issuer = k.inter,
 		       .issuer_key = k.inter_key, .exts = RESPONDER_EXTS };
 	X509 *responder = sv_cert(&rs);
-	resp_spec s = { V_OCSP_CERTSTATUS_GOOD, -60, 86400, responder, rk, 0 };
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_GOOD, FRESH, .signer = responder, .signer_key = rk };
 	trust_result *r = run(&k, &s, false, 0);
 	sv_assert_trusted(r);
 	ck_assert_str_eq(leaf_source(r), "ocsp");
@@ -237,7 +259,8 @@ START_TEST(test_ocsp__a_delegated_responder_needs_ocsp_signing)
 	sv_spec ns = { .cn = "Test Not A Responder", .key = rk, .issuer = k.inter,
 		       .issuer_key = k.inter_key, .exts = NOT_RESPONDER_EXTS };
 	X509 *not_responder = sv_cert(&ns);
-	resp_spec s2 = { V_OCSP_CERTSTATUS_GOOD, -60, 86400, not_responder, rk, 0 };
+	resp_spec s2 = { .status = V_OCSP_CERTSTATUS_GOOD, FRESH, .signer = not_responder,
+			 .signer_key = rk };
 	r = run(&k, &s2, false, TRUST_EVAL_REVOCATION_HARD);
 	sv_assert_rejected_with(r, "revocation.not-covered", 0);
 	ck_assert_ptr_nonnull(strstr(unusable_why(r), "lacks id-kp-OCSPSigning"));
@@ -249,11 +272,143 @@ START_TEST(test_ocsp__a_delegated_responder_needs_ocsp_signing)
 }
 END_TEST
 
+/* A responder certificate signed by responder_issuer, with exts, valid from/to days from now. */
+static X509 *responder(EVP_PKEY *rk, X509 *issuer, EVP_PKEY *issuer_key, const char *const *exts,
+		       long from, long to)
+{
+	sv_spec rs = { .cn = "Test OCSP Responder", .key = rk, .issuer = issuer,
+		       .issuer_key = issuer_key, .exts = exts, .from_days = from, .to_days = to };
+	return sv_cert(&rs);
+}
+
+/* The response says revoked, so using it by mistake shows as a rejection; soft mode
+ * leaves the leaf uncovered with `why`, hard mode rejects it as not covered. */
+static void assert_not_used(sv_pki *k, const resp_spec *s, bool stapled, const char *why)
+{
+	trust_result *r = run(k, s, stapled, 0);
+	sv_assert_trusted(r);
+	ck_assert_msg(strstr(unusable_why(r), why), "'%s' lacks '%s'", unusable_why(r), why);
+	ck_assert_str_eq(sv_param(sv_finding(r, "revocation.ocsp-unusable", 0), "origin"),
+			 stapled ? "stapled" : "file");
+	ck_assert_int_eq(sv_finding(r, "revocation.not-covered", 0)->severity, TRUST_SEV_WARNING);
+	trust_result_free(r);
+	r = run(k, s, stapled, TRUST_EVAL_REVOCATION_HARD);
+	sv_assert_rejected_with(r, "revocation.not-covered", 0);
+	trust_result_free(r);
+}
+
+START_TEST(test_ocsp__a_responder_must_come_from_the_leafs_issuer_and_be_fit)
+{
+	sv_pki k;
+	sv_pki_init(&k);
+	EVP_PKEY *rk = sv_key("EC", "P-256", 0);
+	/* id-kp-OCSPSigning, but issued by the root, not by the leaf's issuer. */
+	X509 *by_root = responder(rk, k.root, k.root_key, RESPONDER_EXTS, 0, 0);
+	/* Issued by the leaf's issuer, but its keyUsage does not allow signing. */
+	X509 *no_ds = responder(rk, k.inter, k.inter_key, RESPONDER_NO_DS_EXTS, 0, 0);
+	/* Issued by the leaf's issuer, expired yesterday. */
+	X509 *expired = responder(rk, k.inter, k.inter_key, RESPONDER_EXTS, -30, -1);
+	for (int stapled = 0; stapled < 2; stapled++) {
+		resp_spec s = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH, .signer = by_root,
+				.signer_key = rk };
+		assert_not_used(&k, &s, stapled, "not issued by the certificate's issuer");
+		s.signer = no_ds;
+		assert_not_used(&k, &s, stapled, "keyUsage lacks digitalSignature");
+		s.signer = expired;
+		assert_not_used(&k, &s, stapled, "not valid at the evaluation time");
+	}
+	X509_free(by_root);
+	X509_free(no_ds);
+	X509_free(expired);
+	EVP_PKEY_free(rk);
+	sv_pki_free(&k);
+}
+END_TEST
+
+START_TEST(test_ocsp__stapled_expired_or_wrongly_signed_is_not_used)
+{
+	sv_pki k;
+	sv_pki_init(&k);
+	resp_spec expired = { .status = V_OCSP_CERTSTATUS_REVOKED, .this_secs = -7200,
+			      .next_secs = -3600 };
+	assert_not_used(&k, &expired, true, "nextUpdate has passed");
+	/* Signed with the leaf's own key: issued by the right CA, but not to answer. */
+	resp_spec by_leaf = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH, .signer = k.leaf,
+			      .signer_key = k.leaf_key };
+	assert_not_used(&k, &by_leaf, true, "lacks id-kp-OCSPSigning");
+	/* Signed by the root, which issued the intermediate, not the leaf. */
+	resp_spec by_root = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH, .signer = k.root,
+			      .signer_key = k.root_key };
+	assert_not_used(&k, &by_root, true, "not issued by the certificate's issuer");
+	sv_pki_free(&k);
+}
+END_TEST
+
+START_TEST(test_ocsp__a_delegated_responder_answers_stapled_too)
+{
+	sv_pki k;
+	sv_pki_init(&k);
+	EVP_PKEY *rk = sv_key("EC", "P-256", 0);
+	X509 *r1 = responder(rk, k.inter, k.inter_key, RESPONDER_EXTS, 0, 0);
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH, .signer = r1, .signer_key = rk };
+	trust_result *r = run(&k, &s, true, 0);
+	sv_assert_rejected_with(r, "revocation.revoked", 0);
+	trust_result_free(r);
+	s.status = V_OCSP_CERTSTATUS_GOOD;
+	r = run(&k, &s, true, 0);
+	sv_assert_trusted(r);
+	ck_assert_str_eq(leaf_source(r), "ocsp");
+	trust_result_free(r);
+	/* Left out of the response, the responder cannot be found: not used. */
+	s.status = V_OCSP_CERTSTATUS_REVOKED;
+	s.sign_flags = OCSP_NOCERTS;
+	assert_not_used(&k, &s, true, "neither the issuer nor a certificate it carries");
+	X509_free(r1);
+	EVP_PKEY_free(rk);
+	sv_pki_free(&k);
+}
+END_TEST
+
+START_TEST(test_ocsp__the_cert_id_must_name_issuer_key_and_serial)
+{
+	sv_pki k;
+	sv_pki_init(&k);
+	/* Same issuer name and the leaf's serial, but another issuer key hash. */
+	EVP_PKEY *other = sv_key("EC", "P-256", 0);
+	X509 *same_name = same_name_as_inter(other);
+	ck_assert_int_eq(X509_NAME_cmp(X509_get_subject_name(same_name),
+				       X509_get_subject_name(k.inter)), 0);
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH, .id_issuer = same_name };
+	trust_result *r = run(&k, &s, false, TRUST_EVAL_REVOCATION_HARD);
+	sv_assert_rejected_with(r, "revocation.not-covered", 0);
+	ck_assert_ptr_nonnull(strstr(sv_param(sv_finding(r, "revocation.not-covered", 0), "why"),
+				     "no OCSP response names it"));
+	ck_assert_ptr_null(sv_finding(r, "revocation.revoked", 0));
+	trust_result_free(r);
+	/* The right issuer, another certificate's serial. */
+	X509 *sibling = sv_make_leaf(&k, NULL, NULL, 0, 0);
+	ck_assert_int_ne(ASN1_INTEGER_cmp(X509_get0_serialNumber(sibling),
+					  X509_get0_serialNumber(k.leaf)), 0);
+	s.id_issuer = NULL;
+	s.id_cert = sibling;
+	r = run(&k, &s, true, 0);
+	sv_assert_trusted(r);
+	ck_assert_ptr_null(sv_finding(r, "revocation.revoked", 0));
+	ck_assert_str_eq(sv_param(sv_finding(r, "revocation.not-covered", 0), "why"),
+			 "no CRL from its issuer was given; no OCSP response names it");
+	trust_result_free(r);
+	X509_free(sibling);
+	X509_free(same_name);
+	EVP_PKEY_free(other);
+	sv_pki_free(&k);
+}
+END_TEST
+
 START_TEST(test_ocsp__stapled_good_covers_the_leaf)
 {
 	sv_pki k;
 	sv_pki_init(&k);
-	resp_spec s = { V_OCSP_CERTSTATUS_GOOD, -60, 86400, NULL, NULL, 0 };
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_GOOD, FRESH };
 	trust_result *r = run(&k, &s, true, 0);
 	sv_assert_trusted(r);
 	ck_assert_str_eq(leaf_source(r), "ocsp");
@@ -290,6 +445,10 @@ static Suite *suite(void)
 	tcase_add_test(t, test_ocsp__an_expired_response_is_not_used);
 	tcase_add_test(t, test_ocsp__a_response_signed_by_another_key_is_not_used);
 	tcase_add_test(t, test_ocsp__a_delegated_responder_needs_ocsp_signing);
+	tcase_add_test(t, test_ocsp__a_responder_must_come_from_the_leafs_issuer_and_be_fit);
+	tcase_add_test(t, test_ocsp__stapled_expired_or_wrongly_signed_is_not_used);
+	tcase_add_test(t, test_ocsp__a_delegated_responder_answers_stapled_too);
+	tcase_add_test(t, test_ocsp__the_cert_id_must_name_issuer_key_and_serial);
 	tcase_add_test(t, test_ocsp__stapled_good_covers_the_leaf);
 	tcase_add_test(t, test_ocsp__a_file_that_is_no_ocsp_response_is_refused);
 	suite_add_tcase(s, t);

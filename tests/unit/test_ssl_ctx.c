@@ -260,6 +260,54 @@ START_TEST(test_ssl_ctx__the_client_presents_the_identity_the_server_names)
 }
 END_TEST
 
+/* A client cert callback that records what trust_ssl_peer_sigschemes reports:
+ * got[0] the count offered, then the first (at most 3) code points. */
+static int record_schemes(SSL *ssl, void *arg)
+{
+	uint16_t *got = arg;
+	got[0] = (uint16_t)trust_ssl_peer_sigschemes(ssl, got + 1, 3);
+	return 1;
+}
+
+START_TEST(test_ssl_ctx__the_client_sees_the_servers_signature_schemes)
+{
+	ca a;
+	ca_init(&a, "A");
+	SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
+	SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+	ck_assert(sctx && cctx);
+	ck_assert_int_eq(SSL_CTX_use_certificate(sctx, a.root), 1);
+	ck_assert_int_eq(SSL_CTX_use_PrivateKey(sctx, a.key), 1);
+	SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER, NULL);
+	ck_assert_int_eq(SSL_CTX_set1_client_sigalgs_list(sctx, "ECDSA+SHA256:RSA-PSS+SHA256:"
+							       "ed25519:ECDSA+SHA384"), 1);
+	uint16_t got[4] = { 0 };
+	SSL_CTX_set_cert_cb(cctx, record_schemes, got);
+	SSL *srv = SSL_new(sctx), *cli = SSL_new(cctx);
+	BIO *bs = NULL, *bc = NULL;
+	ck_assert_int_eq(BIO_new_bio_pair(&bs, 0, &bc, 0), 1);
+	SSL_set_bio(srv, bs, bs);
+	SSL_set_bio(cli, bc, bc);
+	SSL_set_accept_state(srv);
+	SSL_set_connect_state(cli);
+	for (int i = 0; i < 10 && got[0] == 0; i++) {
+		SSL_do_handshake(cli);
+		SSL_do_handshake(srv);
+	}
+	/* All four offered, in the server's order; only the first three fit in the buffer. */
+	ck_assert_int_eq(got[0], 4);
+	ck_assert_uint_eq(got[1], 0x0403);
+	ck_assert_uint_eq(got[2], 0x0804);
+	ck_assert_uint_eq(got[3], 0x0807);
+	ck_assert_uint_eq(trust_ssl_peer_sigschemes(NULL, NULL, 0), 0);
+	SSL_free(srv);
+	SSL_free(cli);
+	SSL_CTX_free(sctx);
+	SSL_CTX_free(cctx);
+	ca_free(&a);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ssl_ctx");
@@ -268,6 +316,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, test_ssl_ctx__server_verdicts_come_from_libtrust_and_follow_a_swap);
 	tcase_add_test(t, test_ssl_ctx__the_client_presents_the_identity_the_server_names);
+	tcase_add_test(t, test_ssl_ctx__the_client_sees_the_servers_signature_schemes);
 	suite_add_tcase(s, t);
 	return s;
 }
