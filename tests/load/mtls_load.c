@@ -642,9 +642,12 @@ int main(int argc, char **argv)
 		printf("mtls-load: store swaps: %ld of %d observed (%ld probe handshakes, slowest "
 		       "%.0f ms); server log lines naming a reload: %ld\n",
 		       swaps_done, opt.swaps, probes, swap_max_s * 1e3, log_lines_reload);
+		char limit[48] = "not judged";
+		if (opt.rss_limit_kb >= 0)
+			snprintf(limit, sizeof(limit), "limit %ld kB", opt.rss_limit_kb);
 		printf("mtls-load: server RSS after warm-up %ld kB, then %ld, %ld, %ld, at the end "
-		       "%ld kB: growth %+ld kB (limit %ld kB)\n",
-		       rss_warm, rss_at[1], rss_at[2], rss_at[3], rss_end, growth, opt.rss_limit_kb);
+		       "%ld kB: growth %+ld kB (%s)\n",
+		       rss_warm, rss_at[1], rss_at[2], rss_at[3], rss_end, growth, limit);
 	}
 	if (log_lines_sanitizer)
 		printf("mtls-load: %ld sanitizer report lines in %s/server.log\n", log_lines_sanitizer,
