@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <openssl/pem.h>
 
 #define HOST "leaf.example.com"
 #define NLOGS 3
@@ -265,6 +267,32 @@ START_TEST(test_certgen_ct__stapled_ocsp_scts_count)
 	c.ocsp = der;
 	c.ocsp_len = (size_t)n;
 	assert_two_valid(&f, &c, logs, "ocsp");
+
+	/* The same response given as a file (trustcheck --ocsp): its SCTs count too. */
+	char dir[] = "/tmp/ct-unit-XXXXXX", root[64], inter[64], resp[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(root, sizeof root, "%s/root.pem", dir);
+	snprintf(inter, sizeof inter, "%s/inter.pem", dir);
+	snprintf(resp, sizeof resp, "%s/resp.der", dir);
+	FILE *w = fopen(root, "w");
+	ck_assert(w && PEM_write_X509(w, f.k.root) == 1 && fclose(w) == 0);
+	w = fopen(inter, "w");
+	ck_assert(w && PEM_write_X509(w, f.k.inter) == 1 && fclose(w) == 0);
+	w = fopen(resp, "wb");
+	ck_assert(w && fwrite(der, 1, (size_t)n, w) == (size_t)n && fclose(w) == 0);
+	trust_store_builder *b = trust_store_builder_new();
+	trust_error err = { 0 };
+	ck_assert(trust_store_builder_add_anchors(b, root, TRUST_ORIGIN_SYSTEM, &err) == TRUST_OK);
+	ck_assert(trust_store_builder_add_intermediates(b, inter, &err) == TRUST_OK);
+	ck_assert_msg(trust_store_builder_add_ocsp(b, resp, &err) == TRUST_OK, "%s", err.message);
+	trust_store_free(f.store);
+	ck_assert(trust_store_builder_finish(&f.store, b, &err) == TRUST_OK);
+	trust_connection none = facts();
+	assert_two_valid(&f, &none, logs, "ocsp");
+	unlink(root);
+	unlink(inter);
+	unlink(resp);
+	rmdir(dir);
 	OPENSSL_free(der);
 	OPENSSL_free(list);
 	trust_ct_logs_free(logs);
