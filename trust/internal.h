@@ -329,6 +329,11 @@ TRUST_HIDDEN int tload_push_der(tcert_list *out, const unsigned char *der, size_
 				const char *name, size_t index, trust_error *err);
 /* Reads a whole file into memory with the size limit; caller frees *out. */
 TRUST_HIDDEN int tload_file(unsigned char **out, size_t *len, const char *path, trust_error *err);
+/* A file's bytes (tload_file) given to parse(out, text, len, path, err): how the JSON
+ * inputs (policies, CT log lists) are read from files.  `out` is passed through. */
+typedef int (*tparse_fn)(void *out, const char *text, size_t len, const char *source,
+			 trust_error *err);
+TRUST_HIDDEN int tload_parse_file(void *out, const char *path, tparse_fn parse, trust_error *err);
 /* Parses PEM (one or many) or DER bytes, appending records to `out`. */
 TRUST_HIDDEN int tload_certs_mem(tcert_list *out, const unsigned char *data, size_t len,
 				 const char *name, trust_error *err);

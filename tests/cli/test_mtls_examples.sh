@@ -55,6 +55,7 @@ JSON
 start() {
 	addr=$1 log=$2
 	shift 2
+	rm -f port.txt # before the background child recreates it: never read the last server's port
 	$wrap "$EX/mtls-server" --ca cas.pem --cert A/localhost/cert.pem --key A/localhost/key.pem \
 		--port 0 --bind "$addr" "$@" >port.txt 2>"$log" &
 	spid=$!
@@ -170,12 +171,13 @@ has err.txt "bad.pem" "the broken file is named"
 mkdir ids && cp -r A/dave B/bob C/carol ids/
 # s_server CAFILE ADDR: one connection, on a kernel-chosen port ($port).
 s_server() {
+	rm -f s_server.log # as in start(): the child truncates it only some time after the fork
 	openssl s_server -www -Verify 1 -CAfile "$1" -accept "$2:0" -naccept 1 \
 		-cert A/localhost/cert.pem -key A/localhost/key.pem >s_server.log 2>&1 &
 	pids="$pids $!"
 	port=""
 	for _ in $(seq 50); do
-		port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' s_server.log)
+		port=$(sed -n 's/^ACCEPT .*:\([0-9]*\)$/\1/p' s_server.log 2>/dev/null)
 		[ -n "$port" ] && return 0
 		sleep 0.1
 	done
