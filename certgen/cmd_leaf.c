@@ -21,10 +21,25 @@ typedef struct leaf_args {
 	const char *issuer, *keytype, *email, *cert_file, *key_file;
 	cg_validity v;
 	bool client_eku;
+	long scts, sct_tls;
+	bool sct_bad;
 	char san[8192];
 	const char *first;
 	int nnames;
 } leaf_args;
+
+/* Matches "NAME N" (a number of SCTs) at argv[*i]: 1 taken, 0 no match, -1 error (printed). */
+static int sct_opt(int argc, char **argv, int *i, const char *name, long *n)
+{
+	const char *v = NULL;
+	int m = cg_optval(argc, argv, i, name, &v);
+	if (m > 0 && !cg_parse_long(v, 1, CG_MAX_SCTS, n)) {
+		cg_fail(CG_USAGE, "%s '%s': give a number of SCTs from 1 to %d", name, cg_esc(v),
+			CG_MAX_SCTS);
+		return -1;
+	}
+	return m;
+}
 
 static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool client)
 {
@@ -48,6 +63,12 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 				return CG_USAGE;
 		} else if (!client && strcmp(argv[i], "--client") == 0) {
 			a->client_eku = true;
+		} else if (!client && ((m = sct_opt(argc, argv, &i, "--sct", &a->scts)) != 0 ||
+				       (m = sct_opt(argc, argv, &i, "--sct-tls", &a->sct_tls)) != 0)) {
+			if (m < 0)
+				return CG_USAGE;
+		} else if (!client && strcmp(argv[i], "--sct-bad") == 0) {
+			a->sct_bad = true;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			return cg_bad_option(cmd, argv[i]);
 		} else {
@@ -74,6 +95,8 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 	if (!a->first)
 		return cg_fail(CG_USAGE, "%s needs a NAME; e.g. 'certgen %s %s'", cmd, cmd,
 			       client ? "alice" : "localhost 127.0.0.1 ::1");
+	if (a->sct_bad && !a->scts)
+		return cg_fail(CG_USAGE, "--sct-bad needs --sct N");
 	return CG_OK;
 }
 
@@ -118,7 +141,8 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 	cg_issue_req q = { .name = a.first, .kind = client ? "client" : "leaf", .spec = &s,
 			   .issuer = &is, .check = true, .client = client,
 			   .exact = cg_validity_exact(&a.v), .cert_file = a.cert_file,
-			   .key_file = a.key_file };
+			   .key_file = a.key_file, .scts = (int)a.scts, .sct_bad = a.sct_bad,
+			   .sct_tls = (int)a.sct_tls };
 	if (!client)
 		cg_check_target(&q, a.first, host, sizeof host);
 	rc = key ? cg_issue(o, &st, &q) : CG_USAGE;

@@ -173,7 +173,8 @@ static SSL_CTX *make_ctx(const config *c, trust_policy *policy)
 	if (!ctx)
 		return openssl_failed("SSL_CTX_new"), NULL;
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	/* No resumption: every connection's client chain is judged by the current store. */
+	/* No resumption: a resumed session has no fresh verdict to show (libtrust already
+	 * refuses to resume one made under an older store). */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_num_tickets(ctx, 0);
@@ -264,32 +265,42 @@ static void answer(SSL *ssl)
 	BIO_free(body);
 }
 
+/* One log line per connection: who was accepted, or why not (the libtrust rule id). */
+static void log_handshake(const conn *c, SSL *ssl, int accepted)
+{
+	const trust_result *r = ssl ? trust_ssl_result(ssl) : NULL;
+	char buf[256] = "";
+	if (accepted) {
+		BIO *b = BIO_new(BIO_s_mem());
+		if (b)
+			X509_NAME_print_ex(b, X509_get_subject_name(SSL_get0_peer_certificate(ssl)), 0,
+					   XN_FLAG_RFC2253);
+		int n = b ? BIO_read(b, buf, sizeof(buf) - 1) : 0;
+		buf[n > 0 ? n : 0] = '\0';
+		BIO_free(b);
+		fprintf(stderr, "mtls-server: %s accepted %s\n", c->peer, buf);
+	} else if (r && !trust_result_trusted(r)) {
+		fprintf(stderr, "mtls-server: %s rejected: %s: %s\n", c->peer,
+			trust_result_reason(r), trust_result_reason_message(r));
+	} else { /* no certificate, OpenSSL's own verification, or a TLS failure */
+		long v = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+		ERR_error_string_n(ERR_peek_last_error(), buf, sizeof(buf));
+		fprintf(stderr, "mtls-server: %s handshake failed: %s\n", c->peer,
+			v != X509_V_OK ? X509_verify_cert_error_string(v) : buf);
+	}
+}
+
 static void serve(SSL_CTX *ctx, const conn *c)
 {
 	struct timeval tv = { IO_TIMEOUT_S, 0 };
 	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	SSL *ssl = SSL_new(ctx);
-	if (ssl && SSL_set_fd(ssl, c->fd) == 1 && SSL_accept(ssl) == 1) {
-		BIO *who = BIO_new(BIO_s_mem());
-		char *text = NULL;
-		if (who)
-			print_name(who, "", X509_get_subject_name(SSL_get0_peer_certificate(ssl)));
-		int len = who ? (int)BIO_get_mem_data(who, &text) : 0;
-		fprintf(stderr, "mtls-server: %s accepted %.*s", c->peer, len, text ? text : "\n");
-		BIO_free(who);
+	int accepted = ssl && SSL_set_fd(ssl, c->fd) == 1 && SSL_accept(ssl) == 1;
+	log_handshake(c, ssl, accepted);
+	if (accepted) {
 		answer(ssl);
 		SSL_shutdown(ssl);
-	} else if (ssl && trust_ssl_result(ssl)) {
-		const trust_result *r = trust_ssl_result(ssl);
-		fprintf(stderr, "mtls-server: %s rejected: %s: %s\n", c->peer,
-			trust_result_reason(r), trust_result_reason_message(r));
-	} else {
-		char buf[256];
-		ERR_error_string_n(ERR_peek_last_error(), buf, sizeof(buf));
-		long v = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
-		fprintf(stderr, "mtls-server: %s handshake failed: %s\n", c->peer,
-			v != X509_V_OK ? X509_verify_cert_error_string(v) : buf);
 	}
 	ERR_clear_error();
 	SSL_free(ssl);

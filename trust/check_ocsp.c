@@ -44,9 +44,9 @@ OCSP_BASICRESP *tocsp_parse(const unsigned char *der, size_t len, const char **w
 	return bs;
 }
 
-/* The SingleResponse of bs for cert/issuer, or NULL.  Should a response name
- * the certificate twice, a revoked answer wins over the other: fail closed. */
-static OCSP_SINGLERESP *find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer)
+/* Should a response name the certificate twice, a revoked answer wins over the
+ * other: fail closed. */
+OCSP_SINGLERESP *tocsp_find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer)
 {
 	OCSP_SINGLERESP *found = NULL;
 	for (int k = 0; k < OCSP_resp_count(bs); k++) {
@@ -141,7 +141,7 @@ static tv_rev_answer judge(tv_ctx *ctx, tpath *p, size_t i, OCSP_BASICRESP *bs, 
 		tpath_fail_internal(p, (int)i, "preparing an OCSP certID");
 		return TV_REV_NONE;
 	}
-	OCSP_SINGLERESP *single = find_single(bs, cert, issuer);
+	OCSP_SINGLERESP *single = tocsp_find_single(bs, cert, issuer);
 	ERR_clear_error();
 	if (!single)
 		return TV_REV_NONE; /* about other certificates: nothing to say */
