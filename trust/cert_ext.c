@@ -223,3 +223,21 @@ int tcert_fill_extensions(trust_cert *c)
 	ERR_clear_error();
 	return TRUST_OK;
 }
+
+static pthread_mutex_t san_mu = PTHREAD_MUTEX_INITIALIZER;
+
+const GENERAL_NAMES *tcert_san(const trust_cert *cert, int *crit)
+{
+	trust_cert *c = (trust_cert *)cert;
+	if (!atomic_load_explicit(&c->san_done, memory_order_acquire)) {
+		pthread_mutex_lock(&san_mu);
+		if (!atomic_load_explicit(&c->san_done, memory_order_relaxed)) {
+			c->san_crit = -1;
+			c->san = tcert_ext_d2i(c, NID_subject_alt_name, &c->san_crit);
+			atomic_store_explicit(&c->san_done, true, memory_order_release);
+		}
+		pthread_mutex_unlock(&san_mu);
+	}
+	*crit = c->san_crit;
+	return c->san;
+}

@@ -270,7 +270,14 @@ int tcheck_extensions(tv_ctx *ctx, tpath *p)
 {
 	size_t bad = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		bad += check_each(p, i);
+		/* check_each reads nothing but the certificate: once clean, always. */
+		trust_cert *c = p->certs[i];
+		if (!atomic_load_explicit(&c->exts_clean, memory_order_acquire)) {
+			size_t n = check_each(p, i);
+			if (n == 0)
+				atomic_store_explicit(&c->exts_clean, true, memory_order_release);
+			bad += n;
+		}
 		bad += check_key_ids(ctx, p, i);
 		bad += check_san(ctx, p, i);
 	}

@@ -164,6 +164,13 @@ struct trust_cert {
 	int curve_nid;           /* EC named curve, NID_undef otherwise */
 	int sig_nid;             /* signature algorithm */
 	int sig_md_nid;          /* digest of the signature, NID_undef for Ed25519 */
+	/* Answers validation needs on every evaluation, kept once computed (a
+	 * record never changes, so neither do they). */
+	atomic_bool san_done;    /* san and san_crit are set (tcert_san) */
+	int san_crit;            /* tcert_ext_d2i's crit for subjectAltName */
+	GENERAL_NAMES *san;      /* the decoded subjectAltName, or NULL; owned */
+	atomic_bool exts_clean;  /* check_ext.c found every extension well formed,
+				  * unique and understood where critical */
 };
 
 /* Parses DER into a new record (refs = 1); NULL with err set on failure. */
@@ -221,6 +228,10 @@ TRUST_HIDDEN int tcert_verify_signed_by(const trust_cert *child, const trust_cer
 /* Signature info as X509_get_signature_info gives it; false if unsupported. */
 TRUST_HIDDEN bool tcert_signature_info(const trust_cert *c, int *md, int *pk);
 
+/* The subjectAltName, decoded once per record (thread-safe); borrowed.  *crit
+ * as tcert_ext_d2i gives it: -1 absent, -2 repeated, else the criticality
+ * (with NULL: present but undecodable).  (cert_ext.c) */
+TRUST_HIDDEN const GENERAL_NAMES *tcert_san(const trust_cert *c, int *crit);
 /* Extension facts (cert_ext.c): fills ski, aki, ku, xku, bc, ex_flags. */
 TRUST_HIDDEN int tcert_fill_extensions(trust_cert *c);
 /* Key facts (cert_key.c): fills key_ok, pkey_type, pkey_bits, curve_nid, sig_*. */
