@@ -89,6 +89,32 @@ static void extended_key_usage(trust_cert *c)
 	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
 }
 
+/* Each extension's NID, for tcert_ext_index. */
+static void index_nids(trust_cert *c)
+{
+	const STACK_OF(X509_EXTENSION) *exts = tcert_exts(c);
+	int n = sk_X509_EXTENSION_num(exts);
+	c->ext_nids_ok = false;
+	if (n < 0 || n > TCERT_MAX_EXT_NIDS)
+		return;
+	for (int i = 0; i < n; i++)
+		c->ext_nids[i] = OBJ_obj2nid(
+			X509_EXTENSION_get_object(sk_X509_EXTENSION_value(exts, i)));
+	c->n_ext_nids = n;
+	c->ext_nids_ok = true;
+}
+
+/* The subjectAltName, decoded to be validated and kept for the name checks
+ * (tcert_san), so a new leaf's SAN is decoded once. */
+static void keep_san(trust_cert *c)
+{
+	c->san_crit = -1;
+	c->san = tcert_ext_d2i(c, NID_subject_alt_name, &c->san_crit);
+	if (!c->san && c->san_crit != -1)
+		c->ex_flags |= EXFLAG_INVALID;
+	atomic_store_explicit(&c->san_done, true, memory_order_release);
+}
+
 /* Decoded only to be validated, as OpenSSL's cache decodes them. */
 static void validate_only(trust_cert *c, int nid)
 {
@@ -165,6 +191,7 @@ static bool sig_fits_own_key(const trust_cert *c)
 int tcert_fill_extensions(trust_cert *c)
 {
 	c->ex_flags = 0;
+	index_nids(c);
 	if (c->version == 0)
 		c->ex_flags |= EXFLAG_V1;
 	basic_constraints(c);
@@ -185,7 +212,7 @@ int tcert_fill_extensions(trust_cert *c)
 		if (akid_fits_self(c) && sig_fits_own_key(c))
 			c->ex_flags |= EXFLAG_SS;
 	}
-	validate_only(c, NID_subject_alt_name);
+	keep_san(c);
 	validate_only(c, NID_name_constraints);
 	crl_distribution_points(c);
 	validate_only(c, NID_sbgp_ipAddrBlock);

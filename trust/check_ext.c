@@ -271,11 +271,10 @@ int tcheck_extensions(tv_ctx *ctx, tpath *p)
 	size_t bad = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		/* check_each reads nothing but the certificate: once clean, always. */
-		trust_cert *c = p->certs[i];
-		if (!atomic_load_explicit(&c->exts_clean, memory_order_acquire)) {
+		if (!tcert_is_clean(p->certs[i], TCERT_CLEAN_EXTS)) {
 			size_t n = check_each(p, i);
 			if (n == 0)
-				atomic_store_explicit(&c->exts_clean, true, memory_order_release);
+				tcert_mark_clean(p->certs[i], TCERT_CLEAN_EXTS);
 			bad += n;
 		}
 		bad += check_key_ids(ctx, p, i);
