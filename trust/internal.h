@@ -415,6 +415,10 @@ struct kidx {
 struct trust_store {
 	tstash certs;             /* deduplicated, in input order */
 	struct hidx *by_subject;  /* sorted by tname_key of the raw subject */
+	/* by_subject's entries whose key has top bits b are [radix[b], radix[b+1]):
+	 * a lookup reads one small bucket, however large the pool. */
+	uint32_t *radix;
+	unsigned radix_bits;
 	size_t nanchors, npool;
 	tcrl_list crls;
 	tocsp_list ocsps;
