@@ -40,6 +40,8 @@
 #define CG_LIMIT_APPLE 825
 /* notBefore is set this far in the past so small clock skew does not matter. */
 #define CG_BACKDATE_SECONDS 300
+/* --sct N and --sct-tls N: at most this many test CT logs sign one certificate. */
+#define CG_MAX_SCTS 16
 
 /* ---- global options (main.c) ---- */
 typedef struct cg_opts {
@@ -289,6 +291,10 @@ void cg_ent_path(char *out, size_t n, const cg_opts *o, const char *name, const 
 /* Loads an entity (cert, key if want_key, chain and root); -1 with a message. */
 int cg_ent_load(cg_ent *e, const cg_opts *o, const char *name, bool want_key);
 void cg_ent_free(cg_ent *e);
+/* cg_begin, then loads the CA `issuer` with its key into *is to issue `what` ("a leaf");
+ * CG_OK, or an exit code with a message and the directory already unlocked. */
+int cg_begin_issuing(const cg_opts *o, cg_state *st, int *lockfd, cg_ent *is, const char *issuer,
+		     const char *what);
 /* Stages cert/key/chain/fullchain for a non-root entity in a new directory
  * and journals its switch into NAME/ (cg_txn_commit does it). */
 int cg_ent_write(const cg_opts *o, cg_state *st, const char *name, X509 *cert, EVP_PKEY *key,
@@ -320,6 +326,9 @@ typedef struct cg_issue_req {
 	bool exact;          /* keep the spec's times even past the issuer's notAfter */
 	const char *cert_file; /* also write the certificate here (--cert-file), or NULL */
 	const char *key_file;  /* also write the key here (--key-file), or NULL */
+	int scts;              /* embed SCTs from the first `scts` test CT logs (--sct) */
+	int sct_tls;           /* NAME/serverinfo.pem: SCTs for the TLS extension (--sct-tls) */
+	bool sct_bad;          /* the last SCT's signature covers other bytes (--sct-bad) */
 } cg_issue_req;
 
 /* Refuses existing --cert-file/--key-file targets (unless force) and makes their directories. */
@@ -423,6 +432,42 @@ int cg_reason_code(const char *r);
 /* PEM text of a CRL, malloc'd. */
 char *cg_crl_pem(X509_CRL *crl, size_t *len);
 
+/* ---- test CT logs (ct_log.c) ---- */
+/* DIR/ct/log-list.json into buf; returns buf. */
+const char *cg_ct_list_path(char *buf, size_t n, const cg_opts *o);
+/* True for a usable log name: 1-64 of [A-Za-z0-9._-], not starting with '.' or '-'. */
+bool cg_ct_name_ok(const char *name);
+/* The directory's log list (a jansson json_t* to json_decref; an empty list if there is
+ * none yet), or NULL with a message. */
+void *cg_ct_list_load(const cg_opts *o);
+/* The log entry called `name`, or with name NULL the *index-th log; NULL if none (then,
+ * with a name and index, *index is the number of logs). */
+void *cg_ct_list_find(void *doc, const char *name, size_t *index);
+/* Stages the list (log_list_timestamp set to now) in st's journal. */
+int cg_ct_list_stage(const cg_opts *o, cg_state *st, void *doc);
+/* Adds log NAME (new P-256 key staged as DIR/ct/NAME-key.pem, 0600; state usable since
+ * now) to doc under `operator_name` (NULL: an operator of its own); the key goes to
+ * *key_out when non-NULL (caller frees).  The caller stages the list. */
+int cg_ct_log_add(const cg_opts *o, cg_state *st, void *doc, const char *name,
+		  const char *operator_name, EVP_PKEY **key_out);
+/* Keys of the list's first n logs into keys[] (caller frees), creating log1, log2, ...
+ * when fewer exist (staged in st's journal with the list). */
+int cg_ct_logs_for(const cg_opts *o, cg_state *st, size_t n, EVP_PKEY **keys);
+/* Replaces *x (issued by issuer) by the RFC 6962 precertificate flow's final certificate
+ * with SCTs from the n log keys; with bad, the last SCT signs other bytes. */
+int cg_ct_embed(X509 **x, X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *const *logs, size_t n,
+		bool bad);
+
+/* A SignedCertificateTimestampList (the TLS extension's body; OPENSSL_free *der) of
+ * X.509-entry SCTs for cert from the n log keys. */
+int cg_ct_tls_list(X509 *cert, EVP_PKEY *const *logs, size_t n, unsigned char **der,
+		   size_t *der_len);
+
+/* Writes DIR/NAME/serverinfo.pem: the TLS signed_certificate_timestamp extension with
+ * X.509-entry SCTs for x from the n log keys, for openssl s_server -serverinfo. */
+int cg_ct_write_serverinfo(const cg_opts *o, const char *name, X509 *x, EVP_PKEY *const *logs,
+			   size_t n);
+
 /* SPKI SHA-256 of a certificate, base64 (the ATS pin) into out (cmd_export.c). */
 int cg_spki_pin(const X509 *x, char out[64]);
 
@@ -451,6 +496,7 @@ int cmd_renew(const cg_opts *o, int argc, char **argv);
 int cmd_install(const cg_opts *o, int argc, char **argv);
 int cmd_uninstall(const cg_opts *o, int argc, char **argv);
 int cmd_serve(const cg_opts *o, int argc, char **argv);
+int cmd_ct_log(const cg_opts *o, int argc, char **argv);
 
 /* Looks a command up by name (for per-command --help). */
 const cg_cmd *cg_cmd_find(const char *name);

@@ -127,17 +127,12 @@ int cmd_intermediate(const cg_opts *o, int argc, char **argv)
 		return CG_USAGE;
 	cg_state st;
 	int lockfd;
-	int begin_rc = cg_begin(o, &st, &lockfd);
-	if (begin_rc != 0)
-		return begin_rc;
 	cg_ent is;
-	if (cg_ent_load(&is, o, issuer, true) != 0)
-		return cg_end(o, &st, lockfd, false, CG_USAGE);
-	int rc = CG_OK;
+	int rc = cg_begin_issuing(o, &st, &lockfd, &is, issuer, "an intermediate");
+	if (rc != CG_OK)
+		return rc;
 	long ipl = X509_get_pathlen(is.cert);
-	if (!X509_check_ca(is.cert)) {
-		rc = cg_fail(CG_USAGE, "'%s' is not a CA and cannot issue an intermediate", issuer);
-	} else if (ipl == 0 && !cg_is_root(issuer) && !o->force) {
+	if (ipl == 0 && !cg_is_root(issuer) && !o->force) {
 		rc = cg_fail(CG_REFUSED, "'%s' has pathLenConstraint 0, so an intermediate under it "
 					 "would be rejected (RFC 5280 §4.2.1.9); issue from its parent, or "
 					 "--force for a broken chain", issuer);

@@ -21,6 +21,8 @@ typedef struct leaf_args {
 	const char *issuer, *keytype, *email, *cert_file, *key_file;
 	cg_validity v;
 	bool client_eku;
+	long scts, sct_tls;
+	bool sct_bad;
 	char san[8192];
 	const char *first;
 	int nnames;
@@ -28,6 +30,7 @@ typedef struct leaf_args {
 
 static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool client)
 {
+	const char *sct = NULL;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if ((m = cg_optval(argc, argv, &i, "--issuer", &a->issuer)) != 0) {
@@ -48,6 +51,20 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 				return CG_USAGE;
 		} else if (!client && strcmp(argv[i], "--client") == 0) {
 			a->client_eku = true;
+		} else if (!client && (m = cg_optval(argc, argv, &i, "--sct", &sct)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+			if (!cg_parse_long(sct, 1, CG_MAX_SCTS, &a->scts))
+				return cg_fail(CG_USAGE, "--sct '%s': give a number of SCTs from 1 to %d",
+					       cg_esc(sct), CG_MAX_SCTS);
+		} else if (!client && (m = cg_optval(argc, argv, &i, "--sct-tls", &sct)) != 0) {
+			if (m < 0)
+				return CG_USAGE;
+			if (!cg_parse_long(sct, 1, CG_MAX_SCTS, &a->sct_tls))
+				return cg_fail(CG_USAGE, "--sct-tls '%s': give a number of SCTs from 1 to %d",
+					       cg_esc(sct), CG_MAX_SCTS);
+		} else if (!client && strcmp(argv[i], "--sct-bad") == 0) {
+			a->sct_bad = true;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			return cg_bad_option(cmd, argv[i]);
 		} else {
@@ -74,6 +91,8 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 	if (!a->first)
 		return cg_fail(CG_USAGE, "%s needs a NAME; e.g. 'certgen %s %s'", cmd, cmd,
 			       client ? "alice" : "localhost 127.0.0.1 ::1");
+	if (a->sct_bad && !a->scts)
+		return cg_fail(CG_USAGE, "--sct-bad needs --sct N");
 	return CG_OK;
 }
 
@@ -100,18 +119,10 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 		cg_warn_days(o, a.v.days);
 	cg_state st;
 	int lockfd;
-	int begin_rc = cg_begin(o, &st, &lockfd);
-	if (begin_rc != 0)
-		return begin_rc;
 	cg_ent is;
-	if (cg_ent_load(&is, o, a.issuer, true) != 0)
-		return cg_end(o, &st, lockfd, false, CG_USAGE);
-	if (!X509_check_ca(is.cert)) {
-		cg_ent_free(&is);
-		cg_fail(CG_USAGE, "'%s' is not a CA; pass --issuer with the root (ca) or an intermediate",
-			a.issuer);
-		return cg_end(o, &st, lockfd, false, CG_USAGE);
-	}
+	rc = cg_begin_issuing(o, &st, &lockfd, &is, a.issuer, client ? "a client" : "a leaf");
+	if (rc != CG_OK)
+		return rc;
 	EVP_PKEY *key = cg_key_new(a.keytype);
 	cg_spec s = CG_SPEC_INIT;
 	s.profile = client ? CG_PROF_CLIENT : CG_PROF_SERVER;
@@ -126,7 +137,8 @@ static int issue(const cg_opts *o, const char *cmd, int argc, char **argv, bool 
 	cg_issue_req q = { .name = a.first, .kind = client ? "client" : "leaf", .spec = &s,
 			   .issuer = &is, .check = true, .client = client,
 			   .exact = cg_validity_exact(&a.v), .cert_file = a.cert_file,
-			   .key_file = a.key_file };
+			   .key_file = a.key_file, .scts = (int)a.scts, .sct_bad = a.sct_bad,
+			   .sct_tls = (int)a.sct_tls };
 	if (!client)
 		cg_check_target(&q, a.first, host, sizeof host);
 	rc = key ? cg_issue(o, &st, &q) : CG_USAGE;

@@ -246,18 +246,12 @@ int cmd_responder(const cg_opts *o, int argc, char **argv)
 		return CG_USAGE;
 	cg_state st;
 	int lockfd;
-	int begin_rc = cg_begin(o, &st, &lockfd);
-	if (begin_rc != 0)
-		return begin_rc;
 	cg_ent is;
-	if (cg_ent_load(&is, o, issuer, true) != 0)
-		return cg_end(o, &st, lockfd, false, CG_USAGE);
-	int rc = CG_OK;
+	int rc = cg_begin_issuing(o, &st, &lockfd, &is, issuer, "an OCSP responder");
+	if (rc != CG_OK)
+		return rc;
 	EVP_PKEY *key = NULL;
-	if (!X509_check_ca(is.cert)) {
-		rc = cg_fail(CG_USAGE, "'%s' is not a CA; a responder is issued by the CA whose "
-				       "certificates it answers for", issuer);
-	} else if (!(key = cg_key_new(keytype))) {
+	if (!(key = cg_key_new(keytype))) {
 		rc = CG_USAGE;
 	} else {
 		/* RFC 6960 §4.2.2.2: id-kp-OCSPSigning from the CA that issued the

@@ -51,6 +51,8 @@ typedef struct sv_live {
 	EVP_PKEY *key;
 	unsigned char *ocsp;
 	size_t ocsp_len;
+	unsigned char *scts;   /* SignedCertificateTimestampList for the TLS extension */
+	size_t scts_len;
 	int fd;                /* listening socket with --ports, else -1 */
 } sv_live;
 
@@ -70,6 +72,27 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+/* The SCT list of a serverinfo v2 PEM file (cg_ct_write_serverinfo): the extension body. */
+static int load_scts(sv_live *l, const char *path)
+{
+	BIO *b = BIO_new_file(path, "r");
+	char *name = NULL, *header = NULL;
+	unsigned char *data = NULL;
+	long len = 0;
+	/* 4 bytes of context, 2 of type, 2 of length, then the body. */
+	if (b && PEM_read_bio(b, &name, &header, &data, &len) == 1 && len > 8 &&
+	    (l->scts = malloc((size_t)len - 8)) != NULL) {
+		memcpy(l->scts, data + 8, (size_t)len - 8);
+		l->scts_len = (size_t)len - 8;
+	}
+	BIO_free(b);
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	OPENSSL_free(data);
+	ERR_clear_error();
+	return l->scts ? CG_OK : cg_fail(CG_USAGE, "serve: cannot read the SCTs in %s", path);
 }
 
 static int load_live(sv_live *l, const sv_case *c)
@@ -102,7 +125,7 @@ static int load_live(sv_live *l, const sv_case *c)
 			       c->kind);
 	if (c->ocsp[0] && !(l->ocsp = cg_read_file(c->ocsp, &l->ocsp_len)))
 		return CG_USAGE;
-	return CG_OK;
+	return c->scts[0] ? load_scts(l, c->scts) : CG_OK;
 }
 
 static void free_live(sv_live *l)
@@ -111,6 +134,7 @@ static void free_live(sv_live *l)
 	sk_X509_pop_free(l->chain, X509_free);
 	EVP_PKEY_free(l->key);
 	free(l->ocsp);
+	free(l->scts);
 	if (l->fd >= 0)
 		close(l->fd);
 }
@@ -189,6 +213,33 @@ static int on_status_request(SSL *ssl, void *arg)
 	return SSL_TLSEXT_ERR_OK;
 }
 
+/* Sends the case's SCT list in the TLS extension (TLS 1.2 ServerHello, or the
+ * leaf's TLS 1.3 CertificateEntry) when the client asked for SCTs. */
+static int add_scts(SSL *ssl, unsigned int type, unsigned int context, const unsigned char **out,
+		    size_t *outlen, X509 *x, size_t chainidx, int *al, void *arg)
+{
+	(void)type;
+	(void)x;
+	(void)al;
+	sv_server *s = arg;
+	const sv_live *l = SSL_get_ex_data(ssl, s->ex_index);
+	if (!l || !l->scts || ((context & SSL_EXT_TLS1_3_CERTIFICATE) && chainidx != 0))
+		return 0;
+	*out = l->scts;
+	*outlen = l->scts_len;
+	return 1;
+}
+
+/* The client's request for SCTs carries no data to check. */
+static int parse_sct_request(SSL *ssl, unsigned int type, unsigned int context,
+			     const unsigned char *in, size_t inlen, X509 *x, size_t chainidx,
+			     int *al, void *arg)
+{
+	(void)ssl, (void)type, (void)context, (void)in, (void)inlen, (void)x, (void)chainidx;
+	(void)al, (void)arg;
+	return 1;
+}
+
 static SSL_CTX *make_ctx(sv_server *s)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
@@ -200,6 +251,13 @@ static SSL_CTX *make_ctx(sv_server *s)
 	SSL_CTX_set_client_hello_cb(ctx, on_client_hello, s);
 	SSL_CTX_set_tlsext_status_cb(ctx, on_status_request);
 	SSL_CTX_set_tlsext_status_arg(ctx, s);
+	if (SSL_CTX_add_custom_ext(ctx, TLSEXT_TYPE_signed_certificate_timestamp,
+				   SSL_EXT_CLIENT_HELLO | SSL_EXT_TLS1_2_SERVER_HELLO |
+					   SSL_EXT_TLS1_3_CERTIFICATE,
+				   add_scts, NULL, s, parse_sct_request, s) != 1) {
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
 	return ctx;
 }
 
@@ -210,6 +268,8 @@ static json_t *case_json(const sv_case *c, int port)
 			      "anchor", c->anchor);
 	if (j && port > 0)
 		json_object_set_new(j, "port", json_integer(port));
+	if (j && c->ct_log_list[0])
+		json_object_set_new(j, "ct_log_list", json_string(c->ct_log_list));
 	return j;
 }
 

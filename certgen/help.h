@@ -37,18 +37,39 @@
 
 #define HELP_LEAF \
 	"usage: certgen leaf NAME... [--issuer NAME] [--days N] [--key TYPE] [--client]\n" \
-	"           [--not-before T] [--not-after T] [--cert-file F] [--key-file F]\n\n" \
+	"           [--not-before T] [--not-after T] [--cert-file F] [--key-file F]\n" \
+	"           [--sct N [--sct-bad]] [--sct-tls N]\n\n" \
 	"Issues a TLS server certificate into DIR/FIRST-NAME/. Each NAME becomes a SAN entry typed\n" \
 	"automatically: host name (DNS, IDN converted to A-labels), *.wildcard, IPv4/IPv6 (IP),\n" \
 	"user@host (email), scheme://... (URI). EKU serverAuth (+clientAuth with --client); keyUsage\n" \
 	"digitalSignature (+keyEncipherment for RSA). Default 199 days: under Chromium/Android's\n" \
 	"200-day cap and Apple's 825. The chain is checked with libtrust (tls-server) before anything\n" \
-	"is written; a chain it rejects is refused unless --force.\n" HELP_TIMES HELP_FILES \
+	"is written; a chain it rejects is refused unless --force.\n" \
+	"--sct N embeds SCTs from the first N test CT logs of DIR/ct/log-list.json (made with\n" \
+	"'certgen ct-log'; missing ones are created as log1, log2, ...) by the RFC 6962\n" \
+	"precertificate flow; --sct-bad makes the last SCT's signature fail to verify. --sct-tls N\n" \
+	"writes DIR/FIRST-NAME/serverinfo.pem: SCTs from N logs for the TLS extension\n" \
+	"(openssl s_server -serverinfo).\n" HELP_TIMES HELP_FILES \
 	"\nexamples:\n" \
 	"  certgen leaf localhost 127.0.0.1 ::1\n  certgen leaf '*.dev.example' dev.example --issuer issuing-1\n" \
 	"  certgen leaf api.test --key rsa2048 --client\n" \
 	"  certgen leaf edge.test --not-before 2026-01-01T00:00:00Z --days 398 --force\n" \
-	"  certgen leaf web.test --cert-file web.pem --key-file web-key.pem\n" HELP_GLOBAL
+	"  certgen leaf web.test --cert-file web.pem --key-file web-key.pem\n" \
+	"  certgen leaf ct.test --sct 3\n" HELP_GLOBAL
+
+#define HELP_CT_LOG \
+	"usage: certgen ct-log [NAME] [--operator OP] [--state STATE [--since T]]\n\n" \
+	"Creates a test Certificate Transparency log: a P-256 key in DIR/ct/NAME-key.pem (0600)\n" \
+	"and an entry in DIR/ct/log-list.json, the JSON format of the public log lists, which\n" \
+	"trustcheck --ct-log-list reads. NAME defaults to the first free log1, log2, ...; each log\n" \
+	"has an operator of its own unless --operator names a shared one. A new log is usable\n" \
+	"from now. For an existing log, --state pending|qualified|usable|readonly|retired|rejected\n" \
+	"sets its state from --since T (default now); SCTs a log issued after it was retired or\n" \
+	"became read-only do not count.\n" \
+	"\nexamples:\n" \
+	"  certgen ct-log\n  certgen ct-log google-a --operator Google\n" \
+	"  certgen ct-log log1 --state retired --since 2026-01-01T00:00:00Z\n" \
+	"  certgen leaf ct.test --sct 2\n" HELP_GLOBAL
 
 #define HELP_CLIENT \
 	"usage: certgen client NAME [--email E] [--issuer NAME] [--days N] [--key TYPE]\n" \
@@ -221,7 +242,8 @@
 	"An offline badssl: an HTTPS server (127.0.0.1:8443 by default) offering every 'bad' kind\n" \
 	"and connection-level cases (TLS 1.0/1.1 only, TLS 1.2 without forward secrecy,\n" \
 	"intermediates in the wrong order, stapled OCSP responses: good, revoked, expired,\n" \
-	"wrongly signed, from a delegated responder; no SCTs). The client's SNI\n" \
+	"wrongly signed, from a delegated responder; no SCTs, SCTs embedded, in the TLS extension\n" \
+	"and with a bad signature). The client's SNI\n" \
 	"name picks the case: KIND.bad.test; GET / lists every case and the verdict a correct\n" \
 	"client reaches, /cases.json the same as JSON. Certificates are made fresh under DIR\n" \
 	"(default STATE/serve) at each start; each case's root is in the listing.\n" \

@@ -119,8 +119,18 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 	}
 	if (!x)
 		return CG_USAGE;
-	STACK_OF(X509) *chain = cg_chain_for(is);
-	rc = chain ? CG_OK : CG_USAGE;
+	/* Test CT logs sign before the check: the SCTs are part of what is checked. */
+	EVP_PKEY *logs[CG_MAX_SCTS] = { 0 };
+	size_t nlogs = (size_t)(q->scts > q->sct_tls ? q->scts : q->sct_tls);
+	if (nlogs > CG_MAX_SCTS)
+		rc = cg_fail(CG_USAGE, "at most %d SCTs", CG_MAX_SCTS);
+	else if (nlogs)
+		rc = cg_ct_logs_for(o, st, nlogs, logs);
+	if (rc == CG_OK && q->scts > 0)
+		rc = cg_ct_embed(&x, is->cert, is->key, logs, (size_t)q->scts, q->sct_bad);
+	STACK_OF(X509) *chain = rc == CG_OK ? cg_chain_for(is) : NULL;
+	if (rc == CG_OK && !chain)
+		rc = CG_USAGE;
 	if (rc == CG_OK && q->check) {
 		char reason[128], msg[512];
 		int t = cg_check(is->root, x, chain, q->client, q->host, q->ip, reason, sizeof reason,
@@ -146,6 +156,8 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 	 * a certificate the state does not know. */
 	if (rc == CG_OK)
 		rc = cg_write_copies(o, x, q->nokey ? NULL : q->spec->key, q->cert_file, q->key_file);
+	if (rc == CG_OK && q->sct_tls > 0)
+		rc = cg_ct_write_serverinfo(o, q->name, x, logs, (size_t)q->sct_tls);
 	if (rc == CG_OK) {
 		char dir[4096], t[32];
 		cg_ent_path(dir, sizeof dir, o, q->name, "");
@@ -163,6 +175,8 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 		if (!o->json && q->key_file && !q->nokey)
 			cg_say(o, "  key also in %s (0600)\n", q->key_file);
 	}
+	for (size_t i = 0; i < nlogs && i < CG_MAX_SCTS; i++)
+		EVP_PKEY_free(logs[i]);
 	sk_X509_pop_free(chain, X509_free);
 	X509_free(x);
 	return rc;

@@ -58,6 +58,8 @@ static const cg_cmd commands[] = {
 	  .summary = "build a hierarchy declared in a JSON file (docs/fixtures.md)" },
 	{ .name = "list", .run = cmd_list, .help = HELP_LIST,
 	  .summary = "show what exists, with expiry" },
+	{ .name = "ct-log", .run = cmd_ct_log, .help = HELP_CT_LOG,
+	  .summary = "create a test CT log, or change its state in the log list" },
 	{ .name = "serve", .run = cmd_serve, .help = HELP_SERVE, .standalone = true,
 	  .summary = "offline badssl: serve every bad case over TLS" },
 };

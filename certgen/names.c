@@ -15,7 +15,7 @@
 /* Directory names that are, or could be mistaken for, the state's own files. */
 static const char *const reserved[] = {
 	"ca", "ca-key", "ca.pem", "ca-key.pem", "state", "state.cbor", "bad", "crl", "crl.pem",
-	"bundle", "bundle.pem", "android", "certgen-root.mobileconfig", "serve", "fixtures",
+	"bundle", "bundle.pem", "android", "certgen-root.mobileconfig", "serve", "fixtures", "ct",
 };
 
 int cg_name_usable(const cg_opts *o, cg_state *st, const char *name)
@@ -29,7 +29,7 @@ int cg_name_usable(const cg_opts *o, cg_state *st, const char *name)
 		res = strcasecmp(d, reserved[i]) == 0;
 	if (res)
 		return cg_fail(CG_USAGE, "'%s' is reserved: it would collide with certgen's own files in %s "
-					 "(ca, ca-key, state, bad, crl, bundle, android, serve, fixtures, names starting with "
+					 "(ca, ca-key, state, bad, crl, bundle, android, serve, fixtures, ct, names starting with "
 					 "'.'); pick another name", name, o->dir);
 	for (size_t i = 0; i < st->n; i++) {
 		char other[512];

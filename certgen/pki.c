@@ -57,6 +57,23 @@ void cg_ent_free(cg_ent *e)
 	memset(e, 0, sizeof *e);
 }
 
+int cg_begin_issuing(const cg_opts *o, cg_state *st, int *lockfd, cg_ent *is, const char *issuer,
+		     const char *what)
+{
+	int rc = cg_begin(o, st, lockfd);
+	if (rc != 0)
+		return rc;
+	if (cg_ent_load(is, o, issuer, true) != 0)
+		return cg_end(o, st, *lockfd, false, CG_USAGE);
+	if (!X509_check_ca(is->cert)) {
+		cg_fail(CG_USAGE, "'%s' is not a CA and cannot issue %s; pass --issuer with the root "
+				  "(ca) or an intermediate", issuer, what);
+		cg_ent_free(is);
+		return cg_end(o, st, *lockfd, false, CG_USAGE);
+	}
+	return CG_OK;
+}
+
 int cg_ent_load(cg_ent *e, const cg_opts *o, const char *name, bool want_key)
 {
 	char p[4096];

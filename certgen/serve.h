@@ -30,6 +30,8 @@ typedef struct sv_case {
 	char key[PATH_MAX];
 	char anchor[PATH_MAX]; /* the root a client should trust for this case */
 	char ocsp[PATH_MAX];   /* DER response to staple, or "" */
+	char scts[PATH_MAX];   /* serverinfo.pem whose SCT list goes in the TLS extension, or "" */
+	char ct_log_list[PATH_MAX]; /* the test CT log list a client needs for this case, or "" */
 	int max_proto;         /* 0: library default; else e.g. TLS1_1_VERSION */
 	const char *ciphers;   /* TLS 1.2 cipher list, or NULL for the default */
 	sv_chain chain;

@@ -24,6 +24,8 @@ typedef struct sv_conn {
 	const char *ciphers;
 	sv_chain chain;
 	const char *ocsp;     /* OCSP status to staple, or NULL */
+	bool ct;              /* judged with the test CT log list (DIR/pki/ct/log-list.json) */
+	bool sct_tls;         /* SCTs sent in the TLS extension (the leaf's serverinfo.pem) */
 } sv_conn;
 
 static const sv_conn conn_cases[] = {
@@ -65,6 +67,18 @@ static const sv_conn conn_cases[] = {
 	  .why = "no SCTs anywhere: refused when the root counts as a system root "
 		 "(trustcheck --system-anchors=ROOT)",
 	  .leaf = "good." SV_DOMAIN },
+	{ .kind = "sct-embedded", .expect = "accept", .policy = "apple", .rule = "",
+	  .why = "3 SCTs from certgen's test CT logs embedded in the leaf: accepted with "
+		 "--system-anchors=ROOT --ct-log-list FILE (ct_log_list in --list)",
+	  .leaf = "sct-embedded." SV_DOMAIN, .ct = true },
+	{ .kind = "sct-tls", .expect = "accept", .policy = "apple", .rule = "",
+	  .why = "2 SCTs sent in the TLS extension: accepted with --system-anchors=ROOT "
+		 "--ct-log-list FILE (ct_log_list in --list)",
+	  .leaf = "sct-tls." SV_DOMAIN, .ct = true, .sct_tls = true },
+	{ .kind = "sct-bad", .expect = "reject", .policy = "apple", .rule = "apple.ct-required",
+	  .why = "3 embedded SCTs, one whose signature does not verify: 2 count and a 199-day "
+		 "leaf needs 3 (--system-anchors=ROOT --ct-log-list FILE (ct_log_list in --list))",
+	  .leaf = "sct-bad." SV_DOMAIN, .ct = true },
 };
 
 /* Runs a certgen command (argv NULL-terminated) with output silenced. */
@@ -152,6 +166,9 @@ static int conn_pki(const cg_opts *q)
 		{ "ocsp", "ocsp-wrong-signer." SV_DOMAIN, "--status", "revoked", "--signer", "ca", NULL },
 		{ "ocsp", "ocsp-delegated." SV_DOMAIN, "--status", "revoked", "--signer", "ocsp-responder",
 		  NULL },
+		{ "leaf", "sct-embedded." SV_DOMAIN, "--sct", "3", "--issuer", "sub1", NULL },
+		{ "leaf", "sct-tls." SV_DOMAIN, "--sct-tls", "2", "--issuer", "sub1", NULL },
+		{ "leaf", "sct-bad." SV_DOMAIN, "--sct", "3", "--sct-bad", "--issuer", "sub1", NULL },
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		int rc = run(q, steps[i]);
@@ -177,6 +194,10 @@ static void conn_case(sv_case *c, const sv_conn *k, const char *pki)
 	snprintf(c->anchor, sizeof c->anchor, "%.*s/ca.pem", w, pki);
 	if (k->ocsp)
 		snprintf(c->ocsp, sizeof c->ocsp, "%.*s/%s/ocsp-%s.der", w, pki, k->leaf, k->ocsp);
+	if (k->ct)
+		snprintf(c->ct_log_list, sizeof c->ct_log_list, "%.*s/ct/log-list.json", w, pki);
+	if (k->sct_tls)
+		snprintf(c->scts, sizeof c->scts, "%.*s/%s/serverinfo.pem", w, pki, k->leaf);
 	c->max_proto = k->max_proto;
 	c->ciphers = k->ciphers;
 	c->chain = k->chain;

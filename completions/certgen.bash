@@ -32,6 +32,7 @@ _certgen()
 	--format) COMPREPLY=($(compgen -W "text json" -- "$cur")); return ;;
 	--key) COMPREPLY=($(compgen -W "ec256 ec384 rsa2048 rsa3072 rsa4096 ed25519" -- "$cur")); return ;;
 	--status) COMPREPLY=($(compgen -W "good revoked unknown" -- "$cur")); return ;;
+	--state) COMPREPLY=($(compgen -W "pending qualified usable readonly retired rejected" -- "$cur")); return ;;
 	--reason)
 		COMPREPLY=($(compgen -W "unspecified keyCompromise cACompromise affiliationChanged \
 			superseded cessationOfOperation certificateHold privilegeWithdrawn aACompromise" -- "$cur"))

@@ -15,7 +15,7 @@ _trustcheck()
 			-- "$cur") $(compgen -f -X '!*.json' -- "$cur"))
 		return ;;
 	--anchors | --app-anchors | --intermediates | --identities) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	--crl | --ocsp | --ats-plist | --password-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	--crl | --ocsp | --ats-plist | --password-file | --ct-log-list) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--host | --ip | --email | --uri | --at | --max-depth | --password) return ;;
 	esac
 	if [[ $cur == -* ]]; then

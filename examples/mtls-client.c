@@ -8,8 +8,8 @@
  *
  * With --ca the server's certificate is verified (chain and HOST); without it
  * the server is not authenticated, which the output says.  Exit 0 when the
- * server answered, 1 when no identity fitted or the server refused, 2 on bad
- * input.  Only the public header is used.
+ * server answered, 1 when no identity fitted or a handshake failed, 2 on bad
+ * input or no connection.  Only the public header is used.
  */
 #include <trust.h>
 
@@ -159,19 +159,23 @@ int main(int argc, char **argv)
 	if (!ca)
 		printf("warning: no --ca, the server is not authenticated\n");
 
-	int status = 1, fd = dial(host, port);
+	int status = 2, fd = dial(host, port);
 	SSL *ssl = fd >= 0 ? SSL_new(ctx) : NULL;
 	if (ssl && SSL_set_fd(ssl, fd) == 1 && SSL_set1_host(ssl, host) == 1) {
 		unsigned char ip[16];
 		if (inet_pton(AF_INET, host, ip) != 1 && inet_pton(AF_INET6, host, ip) != 1)
 			SSL_set_tlsext_host_name(ssl, host); /* SNI carries names only (RFC 6066) */
 		int shook = SSL_connect(ssl) == 1;
-		int fits = explain(ssl, set);
+		/* A handshake that failed before the server asked (its certificate refused)
+		 * has no choice to explain. */
+		int fits = shook || trust_ssl_identity_choice(ssl) ? explain(ssl, set) : 0;
+		status = 1;
 		if (!shook)
 			print_openssl_error("handshake failed");
 		else if (request(ssl, host) && fits)
 			status = 0;
-		SSL_shutdown(ssl);
+		if (shook)
+			SSL_shutdown(ssl);
 	} else if (fd >= 0) {
 		print_openssl_error("mtls-client");
 	}

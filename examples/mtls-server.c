@@ -12,9 +12,11 @@
  * to stderr.  --openssl-verify verifies with OpenSSL alone (no policy, no
  * reload), a baseline for benchmarks.  Only the public header is used.
  *
- * Threads: the main thread accepts and handles signals (pselect with the
- * signals unblocked only while waiting, so handlers just set flags); a fixed
- * pool of workers takes connections from a small queue.
+ * Threads: the main thread accepts and takes signals; a fixed pool of workers
+ * takes connections from a small queue.  SIGHUP, SIGINT and SIGTERM are
+ * blocked in every thread and collected with sigtimedwait between polls, so
+ * there is no handler at all: nothing runs in signal context, and the reload
+ * happens on the main thread between accepts.
  */
 #include <trust.h>
 
@@ -30,7 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -57,16 +59,6 @@ static struct {
 	conn q[QUEUE_CAP];
 	int head, len, stop;
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { { 0, "" } }, 0, 0, 0 };
-
-static volatile sig_atomic_t got_stop, got_reload;
-
-static void on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		got_reload = 1;
-	else
-		got_stop = 1;
-}
 
 static void usage(void)
 {
@@ -272,32 +264,42 @@ static void answer(SSL *ssl)
 	BIO_free(body);
 }
 
+/* One log line per connection: who was accepted, or why not (the libtrust rule id). */
+static void log_handshake(const conn *c, SSL *ssl, int accepted)
+{
+	const trust_result *r = ssl ? trust_ssl_result(ssl) : NULL;
+	char buf[256] = "";
+	if (accepted) {
+		BIO *b = BIO_new(BIO_s_mem());
+		if (b)
+			X509_NAME_print_ex(b, X509_get_subject_name(SSL_get0_peer_certificate(ssl)), 0,
+					   XN_FLAG_RFC2253);
+		int n = b ? BIO_read(b, buf, sizeof(buf) - 1) : 0;
+		buf[n > 0 ? n : 0] = '\0';
+		BIO_free(b);
+		fprintf(stderr, "mtls-server: %s accepted %s\n", c->peer, buf);
+	} else if (r && !trust_result_trusted(r)) {
+		fprintf(stderr, "mtls-server: %s rejected: %s: %s\n", c->peer,
+			trust_result_reason(r), trust_result_reason_message(r));
+	} else { /* no certificate, OpenSSL's own verification, or a TLS failure */
+		long v = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
+		ERR_error_string_n(ERR_peek_last_error(), buf, sizeof(buf));
+		fprintf(stderr, "mtls-server: %s handshake failed: %s\n", c->peer,
+			v != X509_V_OK ? X509_verify_cert_error_string(v) : buf);
+	}
+}
+
 static void serve(SSL_CTX *ctx, const conn *c)
 {
 	struct timeval tv = { IO_TIMEOUT_S, 0 };
 	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	SSL *ssl = SSL_new(ctx);
-	if (ssl && SSL_set_fd(ssl, c->fd) == 1 && SSL_accept(ssl) == 1) {
-		BIO *who = BIO_new(BIO_s_mem());
-		char *text = NULL;
-		if (who)
-			print_name(who, "", X509_get_subject_name(SSL_get0_peer_certificate(ssl)));
-		int len = who ? (int)BIO_get_mem_data(who, &text) : 0;
-		fprintf(stderr, "mtls-server: %s accepted %.*s", c->peer, len, text ? text : "\n");
-		BIO_free(who);
+	int accepted = ssl && SSL_set_fd(ssl, c->fd) == 1 && SSL_accept(ssl) == 1;
+	log_handshake(c, ssl, accepted);
+	if (accepted) {
 		answer(ssl);
 		SSL_shutdown(ssl);
-	} else if (ssl && trust_ssl_result(ssl)) {
-		const trust_result *r = trust_ssl_result(ssl);
-		fprintf(stderr, "mtls-server: %s rejected: %s: %s\n", c->peer,
-			trust_result_reason(r), trust_result_reason_message(r));
-	} else {
-		char buf[256];
-		ERR_error_string_n(ERR_peek_last_error(), buf, sizeof(buf));
-		long v = ssl ? SSL_get_verify_result(ssl) : X509_V_OK;
-		fprintf(stderr, "mtls-server: %s handshake failed: %s\n", c->peer,
-			v != X509_V_OK ? X509_verify_cert_error_string(v) : buf);
 	}
 	ERR_clear_error();
 	SSL_free(ssl);
@@ -354,7 +356,7 @@ static int listen_on(const config *c)
 		return -1;
 	}
 	freeaddrinfo(ai);
-	fcntl(fd, F_SETFL, O_NONBLOCK); /* accept after pselect must not block on a vanished peer */
+	fcntl(fd, F_SETFL, O_NONBLOCK); /* accept after poll must not block on a vanished peer */
 	struct sockaddr_storage sa;
 	socklen_t len = sizeof(sa);
 	char port[16] = "?";
@@ -411,35 +413,32 @@ int main(int argc, char **argv)
 		trust_policy_free(policy);
 		return 2;
 	}
-	/* Signals are blocked everywhere (the workers inherit this mask) except inside
-	 * pselect, so a handler only ever interrupts the wait. */
-	sigset_t block, wait_mask;
-	sigemptyset(&block);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &block, &wait_mask);
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* Blocked before the workers start, so they inherit the mask and every
+	 * signal stays pending for the main thread's sigtimedwait. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	pthread_t tids[MAX_THREADS];
-	int started = 0;
+	int started = 0, stop = 0;
 	while (started < cfg.threads && pthread_create(&tids[started], NULL, worker, ctx) == 0)
 		started++;
-	while (started && !got_stop) {
-		fd_set rd;
-		FD_ZERO(&rd);
-		FD_SET(lfd, &rd);
-		int n = pselect(lfd + 1, &rd, NULL, NULL, NULL, &wait_mask);
-		if (got_reload) {
-			got_reload = 0;
-			reload(ctx, &cfg);
-		}
-		if (n > 0 && !got_stop)
+	while (started && !stop) {
+		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
+		if (poll(&pfd, 1, 200) > 0) /* the timeout bounds how late a signal is seen */
 			accept_one(lfd);
+		const struct timespec now = { 0, 0 };
+		int sig;
+		while ((sig = sigtimedwait(&sigs, NULL, &now)) > 0) {
+			if (sig == SIGHUP)
+				reload(ctx, &cfg);
+			else
+				stop = 1;
+		}
 	}
 	pthread_mutex_lock(&pool.mu);
 	pool.stop = 1;

@@ -297,9 +297,32 @@ typedef struct trust_connection {
 	size_t scts_len;
 } trust_connection;
 
+/* ---- Certificate Transparency log list ------------------------------------ */
+
+/* The logs SCTs are checked against: keys, operators, states and their times.
+ * Immutable once loaded; any number of evaluations may share one. */
+typedef struct trust_ct_logs trust_ct_logs;
+
+/*
+ * Loads a log list in the JSON format of the public lists (Google's log_list
+ * v3 schema, also Apple's current_log_list.json): operators[].logs[] (RFC 6962)
+ * and operators[].tiled_logs[] (static-ct-api) with key, log_id, state and
+ * temporal_interval.  On TRUST_OK *out is owned by the caller (trust_ct_logs_free);
+ * TRUST_EPARSE names the file and the entry that is wrong.
+ */
+TRUST_API int trust_ct_logs_load_file(trust_ct_logs **out, const char *path, trust_error *err);
+/* The same from JSON bytes; `name` (or "memory") stands for the file in messages. */
+TRUST_API int trust_ct_logs_load_mem(trust_ct_logs **out, const void *json, size_t len,
+				     const char *name, trust_error *err);
+/* Releases a log list (NULL-safe). */
+TRUST_API void trust_ct_logs_free(trust_ct_logs *logs);
+/* Number of logs in the list (0 for NULL). */
+TRUST_API size_t trust_ct_logs_count(const trust_ct_logs *logs);
+
 /* The options layout this header describes; the library accepts 1..this.
- * Version 2 appended `overlay`, version 3 `connection`, version 4 `email` and `uri`. */
-#define TRUST_EVAL_OPTIONS_VERSION 4
+ * Version 2 appended `overlay`, version 3 `connection`, version 4 `email` and `uri`,
+ * version 5 `ct_logs`. */
+#define TRUST_EVAL_OPTIONS_VERSION 5
 
 /*
  * Transparent, versioned options.  Initialise with TRUST_EVAL_OPTIONS_INIT or
@@ -323,11 +346,14 @@ typedef struct trust_eval_options {
 	 * host without regard to case) in addition to host or ip. */
 	const char *email;        /* rfc822Name ("svc@example.com"), or NULL */
 	const char *uri;          /* uniformResourceIdentifier ("spiffe://example.org/svc"), or NULL */
+	/* Version 5: the CT log list SCTs are verified against [NULL: SCTs cannot be
+	 * verified, so a rule that requires CT fails]; borrowed. */
+	const trust_ct_logs *ct_logs;
 } trust_eval_options;
 
 #define TRUST_EVAL_OPTIONS_INIT \
 	{ TRUST_EVAL_OPTIONS_VERSION, 0, TRUST_PURPOSE_SERVER, TRUST_POLICY_DEFAULT, \
-	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL, NULL, NULL, NULL }
+	  NULL, NULL, 0u, TRUST_BUDGETS_INIT, NULL, NULL, NULL, NULL, NULL }
 
 /* Sets *opts to the defaults of layout `version` (1..TRUST_EVAL_OPTIONS_VERSION), for
  * callers that cannot use the macro; TRUST_EUSAGE for NULL or another version. */

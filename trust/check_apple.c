@@ -1,16 +1,14 @@
 /*
  * Certificate-level rule kinds used by the apple policy (apple-policy.md
  * §1): validity maximums, key sizes, signature hashes, EKU by position,
- * TLS keyUsage, SAN-only names and the embedded-SCT count.  Which
+ * TLS keyUsage and SAN-only names (the SCT count is in check_ct.c).  Which
  * certificates, anchor origins and issuance dates a rule covers comes from
  * its scope in the policy file; these functions only apply the test.
  */
 #include "policy.h"
 #include "validate_checks.h"
 
-#include <openssl/ct.h>
 #include <string.h>
-#include <time.h>
 
 #define DAY 86400
 
@@ -216,67 +214,4 @@ void tcheck_san_required(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	else
 		tpolicy_fail(p, r, 0, "the leaf has no subjectAltName DNS or IP entry; the subject "
 			     "CN is never used to match a host");
-}
-
-/* Calendar months from a to b (whole months that fit). */
-static int months_between(int64_t a, int64_t b)
-{
-	struct tm tm;
-	time_t ta = (time_t)a;
-	if (!gmtime_r(&ta, &tm))
-		return 0;
-	int m = 0;
-	for (; m < 1200; m++) {
-		struct tm t2 = tm;
-		t2.tm_mon += m + 1;
-		if ((int64_t)timegm(&t2) > b)
-			break;
-	}
-	return m;
-}
-
-/* Apple's CT policy [CTP]: how many embedded SCTs a leaf of this lifetime needs. */
-static int scts_needed(const trust_cert *c)
-{
-	int64_t span = c->not_after - c->not_before + 1;
-	int64_t days = (span + DAY - 1) / DAY;
-	if (c->not_before >= 1618963200) { /* 2021-04-21T00:00:00Z */
-		if (days <= 180)
-			return 2;
-		if (days <= 825)
-			return 3;
-		return 4;
-	}
-	int months = months_between(c->not_before, c->not_after);
-	return months < 15 ? 2 : months <= 27 ? 3 : months <= 39 ? 4 : 5;
-}
-
-void tcheck_sct_count(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
-{
-	const trust_cert *c = p->certs[0];
-	if (ctx->no_ct) {
-		tpolicy_note(p, r, TRUST_SEV_INFO, 0, "Certificate Transparency was not checked "
-			     "(--ct off)");
-		return;
-	}
-	if (c->not_after < ctx->at)
-		return; /* trustd skips CT for an expired leaf; expiry is reported anyway */
-	int crit = 0;
-	STACK_OF(SCT) *scts = tcert_ext_d2i(c, NID_ct_precert_scts, &crit);
-	int have = scts ? sk_SCT_num(scts) : 0;
-	SCT_LIST_free(scts);
-	ERR_clear_error();
-	int need = scts_needed(c);
-	if (have < need) {
-		tfinding *f = tpolicy_fail(p, r, 0, "the leaf embeds %d SCT%s; Apple's CT policy "
-					   "needs %d for its lifetime", have, have == 1 ? "" : "s",
-					   need);
-		tfinding_param(f, "scts", "%d", have);
-		tfinding_param(f, "required", "%d", need);
-	} else {
-		tfinding *f = tpolicy_note(p, r, TRUST_SEV_PASS, 0, "the leaf embeds %d SCTs (%d "
-					   "needed); their signatures and logs are not verified "
-					   "offline", have, need);
-		tfinding_param(f, "scts", "%d", have);
-	}
 }

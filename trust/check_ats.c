@@ -13,7 +13,7 @@
 #include "policy.h"
 #include "validate_checks.h"
 
-#include <openssl/ct.h>
+#include "ct.h"
 #include <string.h>
 
 /* IP literal, unqualified name, or *.local: not subject to ATS by default. */
@@ -234,12 +234,14 @@ void tcheck_ats_settings(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 		     "Apple advises removing it");
 	if (!h.requires_ct || tpolicy_path_origin(p) == TPO_SYSTEM || ctx->no_ct)
 		return;
-	/* Legacy behaviour (A10): two SCTs even for a private chain. */
-	STACK_OF(SCT) *scts = tcert_ext_d2i(p->certs[0], NID_ct_precert_scts, NULL);
-	int have = scts ? sk_SCT_num(scts) : 0;
-	SCT_LIST_free(scts);
-	ERR_clear_error();
-	if (have < 2)
+	/* Legacy behaviour (A10): verified SCTs from two current logs even for a private chain. */
+	int logs = tct_current_logs(ctx, p);
+	if (logs == -1)
 		tpolicy_fail(p, r, 0, "NSRequiresCertificateTransparency is YES for this host and "
-			     "the leaf embeds %d SCTs (older systems required 2)", have);
+			     "the leaf's SCTs cannot be verified: no CT log list was given "
+			     "(--ct-log-list)");
+	else if (logs >= 0 && logs < 2)
+		tpolicy_fail(p, r, 0, "NSRequiresCertificateTransparency is YES for this host and "
+			     "the leaf has verified SCTs from %d current log%s (older systems "
+			     "required 2)", logs, logs == 1 ? "" : "s");
 }

@@ -44,8 +44,7 @@ OCSP_BASICRESP *tocsp_parse(const unsigned char *der, size_t len, const char **w
 	return bs;
 }
 
-/* The SingleResponse of bs for cert/issuer, or NULL. */
-static OCSP_SINGLERESP *find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer)
+OCSP_SINGLERESP *tocsp_find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer)
 {
 	for (int k = 0; k < OCSP_resp_count(bs); k++) {
 		OCSP_SINGLERESP *single = OCSP_resp_get0(bs, k);
@@ -138,7 +137,7 @@ static tv_rev_answer judge(tv_ctx *ctx, tpath *p, size_t i, OCSP_BASICRESP *bs, 
 		tpath_fail_internal(p, (int)i, "preparing an OCSP certID");
 		return TV_REV_NONE;
 	}
-	OCSP_SINGLERESP *single = find_single(bs, cert, issuer);
+	OCSP_SINGLERESP *single = tocsp_find_single(bs, cert, issuer);
 	ERR_clear_error();
 	if (!single)
 		return TV_REV_NONE; /* about other certificates: nothing to say */

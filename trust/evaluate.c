@@ -60,7 +60,8 @@ static const size_t options_size[TRUST_EVAL_OPTIONS_VERSION + 1] = {
 	[1] = offsetof(trust_eval_options, overlay),
 	[2] = offsetof(trust_eval_options, connection),
 	[3] = offsetof(trust_eval_options, email),
-	[4] = sizeof(trust_eval_options),
+	[4] = offsetof(trust_eval_options, ct_logs),
+	[5] = sizeof(trust_eval_options),
 };
 
 static const trust_budgets default_budgets = {
@@ -190,6 +191,7 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.rules = rules_for(opts);
 	ctx.policy = opts->overlay;
 	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;
+	ctx.ct_logs = opts->ct_logs;
 	ctx.revocation = (opts->flags & TRUST_EVAL_REVOCATION_OFF)    ? TV_REVOCATION_OFF
 			 : (opts->flags & TRUST_EVAL_REVOCATION_HARD) ? TV_REVOCATION_HARD
 								      : TV_REVOCATION_SOFT;

@@ -130,6 +130,14 @@
 #define TRUST_ID_REVOCATION_NOT_CHECKED "revocation.not-checked"
 #define TRUST_ID_REVOCATION_OCSP_UNUSABLE "revocation.ocsp-unusable"
 
+/* Certificate Transparency: one finding per SCT of the leaf (ct_verify.c). */
+#define TRUST_ID_CT_SCT_VALID "ct.sct.valid"
+#define TRUST_ID_CT_SCT_BAD_SIGNATURE "ct.sct.bad-signature"
+#define TRUST_ID_CT_SCT_UNKNOWN_LOG "ct.sct.unknown-log"
+#define TRUST_ID_CT_SCT_LOG_NOT_USABLE "ct.sct.log-not-usable"
+#define TRUST_ID_CT_SCT_FUTURE "ct.sct.future"
+#define TRUST_ID_CT_SCT_UNVERIFIED "ct.sct.unverified"
+
 /* App Transport Security (policy overlays). */
 #define TRUST_ID_ATS_PINNED_DOMAINS "ats.pinned-domains"
 

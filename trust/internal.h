@@ -471,6 +471,8 @@ TRUST_HIDDEN const tcrl_list *tstore_crls(const trust_store *s);
 TRUST_HIDDEN const tocsp_list *tstore_ocsps(const trust_store *s);
 /* The basic response inside a DER OCSPResponse, or NULL with *why (a static string). */
 TRUST_HIDDEN OCSP_BASICRESP *tocsp_parse(const unsigned char *der, size_t len, const char **why);
+/* The SingleResponse of bs for cert/issuer (any certID hash), or NULL (check_ocsp.c). */
+TRUST_HIDDEN OCSP_SINGLERESP *tocsp_find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer);
 
 /* ---- presented chain (chain.c) ---- */
 struct trust_chain {
@@ -588,6 +590,7 @@ typedef struct tv_ctx {
 	truleset rules;
 	const trust_policy *policy; /* overlay stack (policy.h), or NULL */
 	bool no_ct;               /* TRUST_EVAL_NO_CT */
+	const trust_ct_logs *ct_logs; /* SCTs are verified against it; NULL: they cannot be */
 	tv_revocation revocation; /* TRUST_EVAL_REVOCATION_* */
 	const trust_connection *conn; /* what the handshake showed, or NULL (result's copy) */
 } tv_ctx;

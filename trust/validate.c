@@ -8,6 +8,7 @@
  */
 #include "validate_checks.h"
 #include "policy.h"
+#include "ct.h"
 
 /*
  * Fail closed: a path is rejected if any check says so, if any error finding
@@ -32,6 +33,7 @@ int tvalidate_path(tv_ctx *ctx, tpath *p)
 		rejected |= tcheck_webpki(ctx, p);
 	rejected |= tcheck_revocation(ctx, p);
 	rejected |= tcheck_leaf_role(ctx, p);
+	rejected |= tcheck_ct(ctx, p);
 	int nc = tnc_check_path(ctx, p);
 	if (nc < 0)
 		return -1;

@@ -116,6 +116,13 @@ static trust_result *run(sv_pki *k, const resp_spec *s, bool stapled, unsigned f
 	return r;
 }
 
+/* A self-signed CA with the test intermediate's name and `key`: its impostor. */
+static X509 *same_name_as_inter(EVP_PKEY *key)
+{
+	sv_spec fs = { .cn = "Test Intermediate", .key = key, .exts = SV_CA_EXTS };
+	return sv_cert(&fs);
+}
+
 static const char *leaf_source(trust_result *r)
 {
 	return sv_param(sv_finding(r, "revocation.covered", 0), "source");
@@ -212,8 +219,7 @@ START_TEST(test_ocsp__a_response_signed_by_another_key_is_not_used)
 	/* Named as the issuer (responderID byName), signed with another key and
 	 * no certificate carried: the issuer's key does not verify it. */
 	EVP_PKEY *other = sv_key("EC", "P-256", 0);
-	sv_spec fs = { .cn = "Test Intermediate", .key = other, .exts = SV_CA_EXTS };
-	X509 *fake = sv_cert(&fs);
+	X509 *fake = same_name_as_inter(other);
 	resp_spec s = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH, .signer = fake, .signer_key = other,
 			.sign_flags = OCSP_NOCERTS };
 	trust_result *r = run(&k, &s, false, 0);
@@ -369,8 +375,7 @@ START_TEST(test_ocsp__the_cert_id_must_name_issuer_key_and_serial)
 	sv_pki_init(&k);
 	/* Same issuer name and the leaf's serial, but another issuer key hash. */
 	EVP_PKEY *other = sv_key("EC", "P-256", 0);
-	sv_spec fs = { .cn = "Test Intermediate", .key = other, .exts = SV_CA_EXTS };
-	X509 *same_name = sv_cert(&fs);
+	X509 *same_name = same_name_as_inter(other);
 	ck_assert_int_eq(X509_NAME_cmp(X509_get_subject_name(same_name),
 				       X509_get_subject_name(k.inter)), 0);
 	resp_spec s = { .status = V_OCSP_CERTSTATUS_REVOKED, FRESH, .id_issuer = same_name };

@@ -128,6 +128,8 @@ static void try_config(const tc_diag_input *in, const diag_config *c, diag_resul
 		eo.host = in->host;
 		eo.ip = in->ip;
 		eo.connection = &conn.facts;
+		eo.ct_logs = in->ct_logs;
+		eo.flags = in->flags;
 		rc = trust_evaluate(&r, in->store, NULL, chain, &eo, &err);
 	}
 	int verdict = -1;

@@ -14,6 +14,8 @@ typedef struct tc_diag_input {
 	const trust_store *store;
 	int64_t at;
 	int timeout_ms;
+	const trust_ct_logs *ct_logs;   /* --ct-log-list, or NULL */
+	unsigned int flags;             /* TRUST_EVAL_NO_CT for --ct off */
 } tc_diag_input;
 
 /* Tries each ATS configuration and prints the table and the smallest fix;

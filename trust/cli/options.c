@@ -18,7 +18,7 @@ typedef enum opt_id {
 	O_HOST, O_IP, O_POLICY, O_ANCHORS, O_SYSTEM, O_APP_ANCHORS, O_INTER, O_AT, O_PURPOSE,
 	O_DEPTH, O_CRL, O_FORMAT, O_EXPLAIN, O_QUIET, O_HELP, O_VERSION, O_LIST_POLICIES, O_CT,
 	O_ATS_PLIST, O_PASSWORD, O_PASSWORD_FILE, O_CONNECT, O_TIMEOUT, O_ATS_DIAG, O_REVOCATION, O_OCSP,
-	O_EMAIL, O_URI, O_IDENTITIES, O_COUNT
+	O_EMAIL, O_URI, O_IDENTITIES, O_CT_LOG_LIST, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -59,6 +59,7 @@ static const opt_def defs[O_COUNT] = {
 	[O_ATS_DIAG] = { "ats-diagnostics", 0, false, true },
 	[O_REVOCATION] = { "revocation", 0, true, false },
 	[O_OCSP] = { "ocsp", 0, true, true },
+	[O_CT_LOG_LIST] = { "ct-log-list", 0, true, false },
 };
 
 __attribute__((format(printf, 3, 4)))
@@ -139,6 +140,11 @@ static int set_value(tc_options *o, opt_id id, const char *v, char *msg, size_t 
 		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
 			return usage(msg, n, "--ct: '%s' is not on or off", v);
 		o->ct_off = strcmp(v, "off") == 0;
+		return 0;
+	case O_CT_LOG_LIST:
+		if (!*v)
+			return usage(msg, n, "--ct-log-list: empty path");
+		o->ct_log_list = v;
 		return 0;
 	case O_REVOCATION:
 		if (strcmp(v, "soft") == 0)

@@ -45,6 +45,7 @@ typedef struct tc_options {
 	size_t npolicies;
 	const char *ats_plist;    /* --ats-plist FILE, or NULL */
 	bool ct_off;              /* --ct off */
+	const char *ct_log_list;  /* --ct-log-list FILE: SCTs are verified against it, or NULL */
 	unsigned int revocation;  /* --revocation: TRUST_EVAL_REVOCATION_* flag, 0 for soft */
 	bool list_policies;
 	trust_purpose purpose;

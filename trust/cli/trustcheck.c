@@ -50,6 +50,8 @@ static const char usage_text[] =
 	"  --ats-plist FILE       apply an app's NSAppTransportSecurity (Info.plist, XML or\n"
 	"                         binary) for --host; implies --policy ats when none is given\n"
 	"  --ct on|off            check Certificate Transparency SCTs (default on)\n"
+	"  --ct-log-list FILE     verify SCTs against this CT log list (the public lists' JSON);\n"
+	"                         without one, a policy that requires CT cannot be met\n"
 	"  --revocation soft|hard|off  a certificate no usable CRL or OCSP answer covers: warning (soft,\n"
 	"                         the default), error (hard); off checks no revocation\n"
 	"  --purpose server|client  EKU to require (default server)\n"
@@ -236,21 +238,39 @@ static int load_policy(trust_policy **out, const tc_options *o, trust_error *err
 	return rc;
 }
 
+/* --ct-log-list FILE, or NULL when not given. */
+static int load_ct_logs(trust_ct_logs **out, const tc_options *o, trust_error *err)
+{
+	*out = NULL;
+	if (!o->ct_log_list)
+		return TRUST_OK;
+	int rc = trust_ct_logs_load_file(out, o->ct_log_list, err);
+	if (rc != TRUST_OK) {
+		char m[sizeof err->message];
+		memcpy(m, err->message, sizeof m);
+		snprintf(err->message, sizeof err->message, "--ct-log-list: %.480s", m);
+	}
+	return rc;
+}
+
 /* --connect HOST --ats-diagnostics: the store, then one handshake per ATS configuration. */
 static int run_diagnostics(const tc_options *o)
 {
 	static const char *const ats[] = { "ats" };
 	trust_error err = { 0 };
 	trust_store *store = NULL;
-	if (load_store(&store, o, &err) != TRUST_OK) {
+	trust_ct_logs *logs = NULL;
+	if (load_ct_logs(&logs, o, &err) != TRUST_OK || load_store(&store, o, &err) != TRUST_OK) {
 		say("", err.message, "");
+		trust_ct_logs_free(logs);
 		return 2;
 	}
 	char host[256], port[16];
 	tc_diag_input in = { .target = o->connect, .host = o->host, .ip = o->ip,
 			     .policies = o->npolicies ? o->policies : ats,
 			     .npolicies = o->npolicies ? o->npolicies : 1, .store = store, .at = o->at,
-			     .timeout_ms = o->timeout_ms };
+			     .timeout_ms = o->timeout_ms, .ct_logs = logs,
+			     .flags = o->ct_off ? TRUST_EVAL_NO_CT : 0u };
 	int status = 2;
 	if (tc_parse_target(o->connect, host, sizeof(host), port, sizeof(port), err.message,
 			    sizeof(err.message)) != 0) {
@@ -263,6 +283,7 @@ static int run_diagnostics(const tc_options *o)
 		status = tc_ats_diagnostics(stdout, &in);
 	}
 	trust_store_free(store);
+	trust_ct_logs_free(logs);
 	return status;
 }
 
@@ -275,11 +296,12 @@ static int run(const tc_options *o)
 	trust_sigcache *cache = NULL;
 	trust_result *r = NULL;
 	trust_policy *policy = NULL;
+	trust_ct_logs *logs = NULL;
 	tc_conn conn = { 0 };
 	const char *host = o->host, *ip = o->ip;
 	int status = 2;
 
-	if (load_policy(&policy, o, &err) != TRUST_OK ||
+	if (load_policy(&policy, o, &err) != TRUST_OK || load_ct_logs(&logs, o, &err) != TRUST_OK ||
 	    (o->connect ? connect_chain(&chain, &conn, o, &host, &ip, &err)
 			: load_chain(&chain, o, &err)) != TRUST_OK ||
 	    load_store(&store, o, &err) != TRUST_OK)
@@ -300,6 +322,7 @@ static int run(const tc_options *o)
 	eo.email = o->email;
 	eo.uri = o->uri;
 	eo.connection = o->connect ? &conn.facts : NULL;
+	eo.ct_logs = logs;
 	eo.flags = (o->explain ? TRUST_EVAL_EXPLAIN : 0u) | (o->ct_off ? TRUST_EVAL_NO_CT : 0u) |
 		   o->revocation;
 	if (o->max_depth >= 0)
@@ -328,6 +351,7 @@ fail:
 done:
 	trust_result_free(r);
 	trust_policy_free(policy);
+	trust_ct_logs_free(logs);
 	trust_sigcache_free(cache);
 	trust_store_free(store);
 	trust_chain_free(chain);
