@@ -1,7 +1,9 @@
 # trustbench — libtrust, trustcheck, certgen.
 #
 #   make demo      build, then show a trusted and a rejected chain
-#   make test      unit, CLI, conformance, docs, install, sanitizer and fuzz-corpus tests
+#   make test      unit, CLI, conformance, docs, install, load, sanitizer (ASan+UBSan, TSan)
+#                  and fuzz-corpus tests
+#   make load      the example mTLS server under load while its store is swapped (mk/load.mk)
 #   make bench     libtrust against OpenSSL's X509_verify_cert, same inputs
 #   make fuzz      libFuzzer (clang) for FUZZ_SECONDS (default 60)
 #   make install   PREFIX=/usr/local DESTDIR=
@@ -126,20 +128,22 @@ cli: all $(FIXTURES)
 
 -include mk/*.mk
 
-# The sanitizer pass rebuilds everything in build/asan and runs unit + CLI tests there.
+# The sanitizer pass rebuilds everything in build/asan and runs unit + CLI tests there,
+# and a shorter load on the example server (its leaks reported by LeakSanitizer at exit).
 # LeakSanitizer is told about third-party leaks here, so `make asan` alone behaves as in make test.
 asan:
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit cli corpus-replay \
-		fault-sweep FAULT_STRIDE=$(ASAN_FAULT_STRIDE)
+		fault-sweep FAULT_STRIDE=$(ASAN_FAULT_STRIDE) load-run LOAD_ARGS="$(ASAN_LOAD_ARGS)"
 
 test: deps
 	$(MAKE) --no-print-directory all
 	$(MAKE) --no-print-directory unit cli conformance corpus-replay valgrind \
-		docs-check install-check
+		docs-check install-check load-run
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(MAKE) --no-print-directory asan
+	$(MAKE) --no-print-directory load-tsan
 	@echo "make test: all suites passed"
 
 demo: deps

@@ -28,9 +28,21 @@ typedef struct leaf_args {
 	int nnames;
 } leaf_args;
 
+/* Matches "NAME N" (a number of SCTs) at argv[*i]: 1 taken, 0 no match, -1 error (printed). */
+static int sct_opt(int argc, char **argv, int *i, const char *name, long *n)
+{
+	const char *v = NULL;
+	int m = cg_optval(argc, argv, i, name, &v);
+	if (m > 0 && !cg_parse_long(v, 1, CG_MAX_SCTS, n)) {
+		cg_fail(CG_USAGE, "%s '%s': give a number of SCTs from 1 to %d", name, cg_esc(v),
+			CG_MAX_SCTS);
+		return -1;
+	}
+	return m;
+}
+
 static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool client)
 {
-	const char *sct = NULL;
 	for (int i = 1; i < argc; i++) {
 		int m;
 		if ((m = cg_optval(argc, argv, &i, "--issuer", &a->issuer)) != 0) {
@@ -51,18 +63,10 @@ static int parse(const char *cmd, leaf_args *a, int argc, char **argv, bool clie
 				return CG_USAGE;
 		} else if (!client && strcmp(argv[i], "--client") == 0) {
 			a->client_eku = true;
-		} else if (!client && (m = cg_optval(argc, argv, &i, "--sct", &sct)) != 0) {
+		} else if (!client && ((m = sct_opt(argc, argv, &i, "--sct", &a->scts)) != 0 ||
+				       (m = sct_opt(argc, argv, &i, "--sct-tls", &a->sct_tls)) != 0)) {
 			if (m < 0)
 				return CG_USAGE;
-			if (!cg_parse_long(sct, 1, CG_MAX_SCTS, &a->scts))
-				return cg_fail(CG_USAGE, "--sct '%s': give a number of SCTs from 1 to %d",
-					       cg_esc(sct), CG_MAX_SCTS);
-		} else if (!client && (m = cg_optval(argc, argv, &i, "--sct-tls", &sct)) != 0) {
-			if (m < 0)
-				return CG_USAGE;
-			if (!cg_parse_long(sct, 1, CG_MAX_SCTS, &a->sct_tls))
-				return cg_fail(CG_USAGE, "--sct-tls '%s': give a number of SCTs from 1 to %d",
-					       cg_esc(sct), CG_MAX_SCTS);
 		} else if (!client && strcmp(argv[i], "--sct-bad") == 0) {
 			a->sct_bad = true;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {

@@ -173,7 +173,8 @@ static SSL_CTX *make_ctx(const config *c, trust_policy *policy)
 	if (!ctx)
 		return openssl_failed("SSL_CTX_new"), NULL;
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-	/* No resumption: every connection's client chain is judged by the current store. */
+	/* No resumption: a resumed session has no fresh verdict to show (libtrust already
+	 * refuses to resume one made under an older store). */
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	SSL_CTX_set_num_tickets(ctx, 0);

@@ -554,7 +554,8 @@ struct ssl_st;
  * verify result so a rejected client gets an alert; a client certificate is
  * required, and the store's anchors are sent as the acceptable-CA list.
  * Installs ctx's client-hello and cert-verify callbacks (the caller must not
- * replace them).  Once per ctx.
+ * replace them) and sets each connection's session id context, so a session
+ * resumes only under the store it was judged by.  Once per ctx.
  */
 TRUST_API int trust_ssl_ctx_use_policy(struct ssl_ctx_st *ctx, trust_store *store,
 				       const trust_policy *policy, trust_error *err);
@@ -566,7 +567,7 @@ TRUST_API int trust_ssl_ctx_use_policy(struct ssl_ctx_st *ctx, trust_store *stor
 TRUST_API int trust_ssl_ctx_set_store(struct ssl_ctx_st *ctx, trust_store *store,
 				      trust_error *err);
 /* The verdict on this connection's client chain (who, which rule failed), or NULL if none
- * was made; borrowed from the SSL, valid until it is freed. */
+ * was made (also on a resumed session); borrowed from the SSL, valid until it is freed. */
 TRUST_API const trust_result *trust_ssl_result(const struct ssl_st *ssl);
 /* Client side: answers CertificateRequest with trust_identity_select over `set`
  * (borrowed, must outlive ctx), or no certificate when none fits.  Installs ctx's cert_cb. */

@@ -24,6 +24,26 @@ static int64_t asn1_time_to_epoch(const ASN1_TIME *t, bool *ok)
 }
 
 /*
+ * 1 if two parsed names are the same name (RFC 5280 §7.1, X509_NAME_cmp),
+ * 0 if not, -1 if that could not be told (no memory).  The same bytes are
+ * the same name; names whose attribute types, or (all ASCII) canonical
+ * values, differ RDN by RDN cannot have the same canonical form; only the
+ * rest need their X509_NAMEs.
+ */
+static int names_equal(TASN1_NAME *a, TASN1_NAME *b)
+{
+	if (a->len == b->len && memcmp(a->der, b->der, a->len) == 0)
+		return 1;
+	if (a->entries != b->entries || a->shape != b->shape ||
+	    (a->canon && b->canon && a->canon != b->canon))
+		return 0;
+	const X509_NAME *xa = tasn1_name_x509(a), *xb = tasn1_name_x509(b);
+	if (!xa || !xb)
+		return -1;
+	return X509_NAME_cmp(xa, xb) == 0;
+}
+
+/*
  * Fills every field from the template parse c->t.  A lazy record already has
  * its raw subject slice and key, which the index reads from other threads,
  * so they are not rewritten.  0 on success.
@@ -31,29 +51,14 @@ static int64_t asn1_time_to_epoch(const ASN1_TIME *t, bool *ok)
 static int fill(trust_cert *c, trust_error *err, const char *where)
 {
 	const TASN1_TBS *tbs = c->t->tbs;
-	int ok = 1;
 	if (!tsha256(c->der, c->der_len, c->sha256))
 		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", where);
-	const unsigned char *raw = NULL;
-	size_t raw_len = 0;
-	if (!X509_NAME_get0_der(tbs->issuer, &raw, &raw_len))
-		return terr_set(err, TRUST_EPARSE, "%s: issuer name cannot be encoded", where);
-	c->issuer_key = tname_key(raw, raw_len);
+	c->issuer_key = tname_key(tbs->issuer->der, tbs->issuer->len);
 	if (!c->subject_der) {
-		if (!X509_NAME_get0_der(tbs->subject, &raw, &raw_len))
-			return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded",
-					where);
-		c->subject_der = raw;
-		c->subject_der_len = raw_len;
-		c->subject_key = tname_key(raw, raw_len);
+		c->subject_der = tbs->subject->der;
+		c->subject_der_len = tbs->subject->len;
+		c->subject_key = tname_key(c->subject_der, c->subject_der_len);
 	}
-	c->subject_hash = X509_NAME_hash_ex(tbs->subject, NULL, NULL, &ok);
-	if (!ok)
-		return terr_set(err, TRUST_EPARSE, "%s: subject name cannot be encoded", where);
-	c->issuer_hash = X509_NAME_hash_ex(tbs->issuer, NULL, NULL, &ok);
-	if (!ok)
-		return terr_set(err, TRUST_EPARSE, "%s: issuer name cannot be encoded", where);
-
 	bool tok = true;
 	c->not_before = asn1_time_to_epoch(tbs->validity->notBefore, &tok);
 	c->not_after = asn1_time_to_epoch(tbs->validity->notAfter, &tok);
@@ -62,7 +67,10 @@ static int fill(trust_cert *c, trust_error *err, const char *where)
 
 	/* X509_get_version: the INTEGER's value, 0 when the field is absent. */
 	c->version = tbs->version ? ASN1_INTEGER_get(tbs->version) : 0;
-	c->self_issued = X509_NAME_cmp(tbs->subject, tbs->issuer) == 0;
+	int same = names_equal(tbs->subject, tbs->issuer);
+	if (same < 0)
+		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", where);
+	c->self_issued = same == 1;
 	tcert_fill_key(c);
 	return tcert_fill_extensions(c);
 }
@@ -122,7 +130,7 @@ trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *sou
 	int r = ASN1_get_object(&p, &plen, &tag, &cls, (long)len);
 	ERR_clear_error();
 	size_t first = (r & 0x80) ? len : (size_t)(p - der) + (size_t)plen;
-	c->t = tasn1_cert_parse(der, len);
+	c->t = tasn1_cert_parse(c->der, c->der_len); /* names point into c->der */
 	TASN1_CERT *prefix = !c->t && first < len ? tasn1_cert_parse(der, first) : NULL;
 	if (prefix) {
 		tasn1_cert_free(prefix);
@@ -244,12 +252,28 @@ bool tcert_ready(const trust_cert *cert)
 
 const X509_NAME *tcert_subject_name(const trust_cert *c)
 {
-	return c->t->tbs->subject;
+	return tasn1_name_x509(c->t->tbs->subject);
 }
 
 const X509_NAME *tcert_issuer_name(const trust_cert *c)
 {
-	return c->t->tbs->issuer;
+	return tasn1_name_x509(c->t->tbs->issuer);
+}
+
+const unsigned char *tcert_issuer_der(const trust_cert *c, size_t *len)
+{
+	*len = c->t->tbs->issuer->len;
+	return c->t->tbs->issuer->der;
+}
+
+int tcert_name_entries(const trust_cert *c, bool subject)
+{
+	return subject ? c->t->tbs->subject->entries : c->t->tbs->issuer->entries;
+}
+
+bool tcert_same_subject(const trust_cert *a, const trust_cert *b)
+{
+	return names_equal(a->t->tbs->subject, b->t->tbs->subject) != 0;
 }
 
 const ASN1_INTEGER *tcert_serial(const trust_cert *c)
@@ -351,18 +375,23 @@ void tcert_unref(trust_cert *c)
 
 bool tcert_names_chain_raw(const trust_cert *issuer, const trust_cert *child)
 {
-	const unsigned char *raw = NULL;
-	size_t len = 0;
-	return issuer->subject_key == child->issuer_key &&
-	       X509_NAME_get0_der(tcert_issuer_name(child), &raw, &len) &&
-	       len == issuer->subject_der_len && memcmp(raw, issuer->subject_der, len) == 0;
+	const TASN1_NAME *n = child->t->tbs->issuer;
+	return issuer->subject_key == child->issuer_key && n->len == issuer->subject_der_len &&
+	       memcmp(n->der, issuer->subject_der, n->len) == 0;
 }
 
 bool tcert_names_chain(const trust_cert *issuer, const trust_cert *child)
 {
-	return tcert_names_chain_raw(issuer, child) ||
-	       (issuer->subject_hash == child->issuer_hash &&
-		X509_NAME_cmp(tcert_subject_name(issuer), tcert_issuer_name(child)) == 0);
+	return names_equal(issuer->t->tbs->subject, child->t->tbs->issuer) == 1;
+}
+
+bool tcert_name_hash(const trust_cert *c, bool subject, unsigned long *out)
+{
+	const X509_NAME *n = subject ? tcert_subject_name(c) : tcert_issuer_name(c);
+	int ok = 0;
+	*out = n ? X509_NAME_hash_ex(n, NULL, NULL, &ok) : 0;
+	ERR_clear_error();
+	return ok == 1;
 }
 
 bool tcert_same(const trust_cert *a, const trust_cert *b)

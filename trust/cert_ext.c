@@ -13,21 +13,74 @@
 
 #include <openssl/objects.h>
 
-/* Decodes the extension with `nid` if present; sets EXFLAG_INVALID when it is
- * there but does not decode or appears twice. */
-static void *cached_d2i(trust_cert *c, int nid)
+/*
+ * The extensions OpenSSL's cache decodes, found in one pass over the list:
+ * where each is (its index), absent (-1) or repeated (-2), which is what
+ * X509V3_get_d2i would tell by scanning the list once per extension.
+ */
+enum { E_BC, E_PCI, E_KU, E_XKU, E_NSCERT, E_SKI, E_AKI, E_SAN, E_NC, E_CRLDP, E_IPADDR,
+       E_ASNUM, E_COUNT };
+static const int cached_nids[E_COUNT] = {
+	NID_basic_constraints, NID_proxyCertInfo, NID_key_usage, NID_ext_key_usage,
+	NID_netscape_cert_type, NID_subject_key_identifier, NID_authority_key_identifier,
+	NID_subject_alt_name, NID_name_constraints, NID_crl_distribution_points,
+	NID_sbgp_ipAddrBlock, NID_sbgp_autonomousSysNum
+};
+
+typedef struct ext_scan {
+	trust_cert *c;
+	const STACK_OF(X509_EXTENSION) *exts;
+	int at[E_COUNT];
+} ext_scan;
+
+/* Also keeps each extension's NID on the record, for tcert_ext_index. */
+static void scan(ext_scan *e, trust_cert *c)
 {
-	int crit = -1;
-	void *v = tcert_ext_d2i(c, nid, &crit);
-	if (!v && crit != -1)
-		c->ex_flags |= EXFLAG_INVALID;
+	e->c = c;
+	e->exts = tcert_exts(c);
+	for (int k = 0; k < E_COUNT; k++)
+		e->at[k] = -1;
+	int n = sk_X509_EXTENSION_num(e->exts);
+	c->ext_nids_ok = false;
+	for (int i = 0; i < n; i++) {
+		X509_EXTENSION *ex = sk_X509_EXTENSION_value(e->exts, i);
+		int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ex));
+		if (i < TCERT_MAX_EXT_NIDS)
+			c->ext_nids[i] = nid;
+		for (int k = 0; k < E_COUNT; k++)
+			if (cached_nids[k] == nid)
+				e->at[k] = e->at[k] == -1 ? i : -2;
+		/* OpenSSL's loop stops at the first unsupported critical extension,
+		 * so a freshestCRL after it is not flagged. */
+		if (c->ex_flags & EXFLAG_CRITICAL)
+			continue;
+		if (nid == NID_freshest_crl)
+			c->ex_flags |= EXFLAG_FRESHEST;
+		if (X509_EXTENSION_get_critical(ex) && !X509_supported_extension(ex))
+			c->ex_flags |= EXFLAG_CRITICAL;
+	}
+	c->n_ext_nids = n;
+	c->ext_nids_ok = n >= 0 && n <= TCERT_MAX_EXT_NIDS;
+}
+
+/* Decodes extension k if present once; sets EXFLAG_INVALID when it is there
+ * but does not decode or appears twice.  The caller frees the value. */
+static void *cached_d2i(ext_scan *e, int k)
+{
+	if (e->at[k] == -1)
+		return NULL;
+	void *v = e->at[k] >= 0 ? X509V3_EXT_d2i(sk_X509_EXTENSION_value(e->exts, e->at[k]))
+				: NULL;
+	if (!v)
+		e->c->ex_flags |= EXFLAG_INVALID;
 	return v;
 }
 
-static void basic_constraints(trust_cert *c)
+static void basic_constraints(ext_scan *e)
 {
+	trust_cert *c = e->c;
 	c->pathlen = -1;
-	BASIC_CONSTRAINTS *bs = cached_d2i(c, NID_basic_constraints);
+	BASIC_CONSTRAINTS *bs = cached_d2i(e, E_BC);
 	if (!bs)
 		return;
 	if (bs->ca)
@@ -42,9 +95,10 @@ static void basic_constraints(trust_cert *c)
 	c->ex_flags |= EXFLAG_BCONS;
 }
 
-static void key_usage(trust_cert *c)
+static void key_usage(ext_scan *e)
 {
-	ASN1_BIT_STRING *ku = cached_d2i(c, NID_key_usage);
+	trust_cert *c = e->c;
+	ASN1_BIT_STRING *ku = cached_d2i(e, E_KU);
 	c->ku = TCERT_KU_ABSENT;
 	if (!ku)
 		return;
@@ -77,9 +131,10 @@ static uint32_t xku_bit(int nid)
 	}
 }
 
-static void extended_key_usage(trust_cert *c)
+static void extended_key_usage(ext_scan *e)
 {
-	EXTENDED_KEY_USAGE *eku = cached_d2i(c, NID_ext_key_usage);
+	trust_cert *c = e->c;
+	EXTENDED_KEY_USAGE *eku = cached_d2i(e, E_XKU);
 	c->xku = 0;
 	if (!eku)
 		return;
@@ -89,55 +144,39 @@ static void extended_key_usage(trust_cert *c)
 	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
 }
 
-/* Each extension's NID, for tcert_ext_index. */
-static void index_nids(trust_cert *c)
-{
-	const STACK_OF(X509_EXTENSION) *exts = tcert_exts(c);
-	int n = sk_X509_EXTENSION_num(exts);
-	c->ext_nids_ok = false;
-	if (n < 0 || n > TCERT_MAX_EXT_NIDS)
-		return;
-	for (int i = 0; i < n; i++)
-		c->ext_nids[i] = OBJ_obj2nid(
-			X509_EXTENSION_get_object(sk_X509_EXTENSION_value(exts, i)));
-	c->n_ext_nids = n;
-	c->ext_nids_ok = true;
-}
-
-/* The subjectAltName, decoded to be validated and kept for the name checks
- * (tcert_san), so a new leaf's SAN is decoded once. */
-static void keep_san(trust_cert *c)
-{
-	c->san_crit = -1;
-	c->san = tcert_ext_d2i(c, NID_subject_alt_name, &c->san_crit);
-	if (!c->san && c->san_crit != -1)
-		c->ex_flags |= EXFLAG_INVALID;
-	atomic_store_explicit(&c->san_done, true, memory_order_release);
-}
-
 /* Decoded only to be validated, as OpenSSL's cache decodes them. */
-static void validate_only(trust_cert *c, int nid)
+static void validate_only(ext_scan *e, int k)
 {
-	int crit = -1;
-	void *v = tcert_ext_d2i(c, nid, &crit);
-	if (!v) {
-		if (crit != -1)
-			c->ex_flags |= EXFLAG_INVALID;
+	void *v = cached_d2i(e, k);
+	if (!v)
 		return;
-	}
-	const X509V3_EXT_METHOD *m = X509V3_EXT_get_nid(nid);
+	const X509V3_EXT_METHOD *m = X509V3_EXT_get_nid(cached_nids[k]);
 	if (m && m->it)
 		ASN1_item_free(v, ASN1_ITEM_ptr(m->it));
 	else if (m && m->ext_free)
 		m->ext_free(v);
 }
 
-static void proxy_cert_info(trust_cert *c)
+/* The subjectAltName, decoded to be validated and kept for the name checks
+ * (tcert_san), so a new leaf's SAN is decoded once.  Its crit is what
+ * tcert_ext_d2i would say: -1 absent, -2 repeated, else the criticality. */
+static void keep_san(ext_scan *e)
 {
-	PROXY_CERT_INFO_EXTENSION *pci = cached_d2i(c, NID_proxyCertInfo);
+	trust_cert *c = e->c;
+	int at = e->at[E_SAN];
+	c->san = cached_d2i(e, E_SAN);
+	c->san_crit = at < 0 ? at
+			     : X509_EXTENSION_get_critical(sk_X509_EXTENSION_value(e->exts, at));
+	atomic_store_explicit(&c->san_done, true, memory_order_release);
+}
+
+static void proxy_cert_info(ext_scan *e)
+{
+	trust_cert *c = e->c;
+	PROXY_CERT_INFO_EXTENSION *pci = cached_d2i(e, E_PCI);
 	if (!pci)
 		return;
-	if ((c->ex_flags & EXFLAG_CA) || tcert_ext_index(c, NID_subject_alt_name, -1) >= 0 ||
+	if ((c->ex_flags & EXFLAG_CA) || e->at[E_SAN] != -1 ||
 	    tcert_ext_index(c, NID_issuer_alt_name, -1) >= 0)
 		c->ex_flags |= EXFLAG_INVALID;
 	PROXY_CERT_INFO_EXTENSION_free(pci);
@@ -145,13 +184,13 @@ static void proxy_cert_info(trust_cert *c)
 }
 
 /* Each distribution point needs a name or a CRL issuer (OpenSSL's setup_dp). */
-static void crl_distribution_points(trust_cert *c)
+static void crl_distribution_points(ext_scan *e)
 {
-	STACK_OF(DIST_POINT) *dps = cached_d2i(c, NID_crl_distribution_points);
+	STACK_OF(DIST_POINT) *dps = cached_d2i(e, E_CRLDP);
 	for (int i = 0; i < sk_DIST_POINT_num(dps); i++) {
 		const DIST_POINT *dp = sk_DIST_POINT_value(dps, i);
 		if (!dp->distpoint && sk_GENERAL_NAME_num(dp->CRLissuer) <= 0)
-			c->ex_flags |= EXFLAG_INVALID;
+			e->c->ex_flags |= EXFLAG_INVALID;
 	}
 	sk_DIST_POINT_pop_free(dps, DIST_POINT_free);
 }
@@ -191,45 +230,32 @@ static bool sig_fits_own_key(const trust_cert *c)
 int tcert_fill_extensions(trust_cert *c)
 {
 	c->ex_flags = 0;
-	index_nids(c);
 	if (c->version == 0)
 		c->ex_flags |= EXFLAG_V1;
-	basic_constraints(c);
-	proxy_cert_info(c);
-	key_usage(c);
-	extended_key_usage(c);
-	validate_only(c, NID_netscape_cert_type);
-	int crit = -1;
-	c->ski = tcert_ext_d2i(c, NID_subject_key_identifier, &crit);
-	if (!c->ski && crit != -1)
-		c->ex_flags |= EXFLAG_INVALID;
-	c->aki = tcert_ext_d2i(c, NID_authority_key_identifier, &crit);
-	if (!c->aki && crit != -1)
-		c->ex_flags |= EXFLAG_INVALID;
+	ext_scan e;
+	scan(&e, c);
+	basic_constraints(&e);
+	proxy_cert_info(&e);
+	key_usage(&e);
+	extended_key_usage(&e);
+	validate_only(&e, E_NSCERT);
+	c->ski = cached_d2i(&e, E_SKI);
+	c->aki = cached_d2i(&e, E_AKI);
 	c->aki_keyid = c->aki ? c->aki->keyid : NULL;
 	if (c->self_issued) {
 		c->ex_flags |= EXFLAG_SI;
 		if (akid_fits_self(c) && sig_fits_own_key(c))
 			c->ex_flags |= EXFLAG_SS;
 	}
-	keep_san(c);
-	validate_only(c, NID_name_constraints);
-	crl_distribution_points(c);
-	validate_only(c, NID_sbgp_ipAddrBlock);
-	validate_only(c, NID_sbgp_autonomousSysNum);
-	const STACK_OF(X509_EXTENSION) *exts = tcert_exts(c);
-	for (int i = 0; i < sk_X509_EXTENSION_num(exts); i++) {
-		X509_EXTENSION *ex = sk_X509_EXTENSION_value(exts, i);
-		if (OBJ_obj2nid(X509_EXTENSION_get_object(ex)) == NID_freshest_crl)
-			c->ex_flags |= EXFLAG_FRESHEST;
-		if (X509_EXTENSION_get_critical(ex) && !X509_supported_extension(ex)) {
-			c->ex_flags |= EXFLAG_CRITICAL;
-			break;
-		}
-	}
+	keep_san(&e);
+	validate_only(&e, E_NC);
+	crl_distribution_points(&e);
+	validate_only(&e, E_IPADDR);
+	validate_only(&e, E_ASNUM);
 	c->has_bc = (c->ex_flags & EXFLAG_BCONS) != 0;
 	c->is_ca = (c->ex_flags & EXFLAG_CA) != 0;
-	c->bc_critical = c->has_bc && tcert_ext_critical(c, NID_basic_constraints);
+	c->bc_critical = c->has_bc && e.at[E_BC] >= 0 &&
+			 X509_EXTENSION_get_critical(sk_X509_EXTENSION_value(e.exts, e.at[E_BC]));
 	if (!c->is_ca)
 		c->pathlen = -1;
 	c->has_eku = (c->ex_flags & EXFLAG_XKUSAGE) != 0;

@@ -245,7 +245,7 @@ static size_t check_san(tv_ctx *ctx, tpath *p, size_t i)
 {
 	const trust_cert *c = p->certs[i];
 	int idx = tcert_ext_index(c, NID_subject_alt_name, -1);
-	bool empty_subject = X509_NAME_entry_count(tcert_subject_name(c)) == 0;
+	bool empty_subject = tcert_name_entries(c, true) == 0;
 	bool critical = tcert_ext_critical(c, NID_subject_alt_name);
 	if (empty_subject && idx < 0) {
 		tpath_add(p, TRUST_ID_RFC5280_SAN_MISSING_EMPTY_SUBJECT, TRUST_SEV_ERROR, (int)i, "rfc5280",

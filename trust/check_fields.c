@@ -81,13 +81,13 @@ static size_t check_names(tpath *p, size_t i)
 	const trust_cert *c = p->certs[i];
 	size_t bad = 0;
 	/* §4.1.2.4: the issuer field MUST contain a non-empty distinguished name. */
-	if (X509_NAME_entry_count(tcert_issuer_name(c)) == 0) {
+	if (tcert_name_entries(c, false) == 0) {
 		tpath_add(p, TRUST_ID_RFC5280_ISSUER_EMPTY, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "the issuer name is empty");
 		bad++;
 	}
 	/* §4.1.2.6: a CA's subject MUST be a non-empty distinguished name. */
-	if (c->is_ca && X509_NAME_entry_count(tcert_subject_name(c)) == 0) {
+	if (c->is_ca && tcert_name_entries(c, true) == 0) {
 		tpath_add(p, TRUST_ID_RFC5280_SUBJECT_EMPTY_CA, TRUST_SEV_ERROR, (int)i, "rfc5280",
 			  "a CA certificate with an empty subject name");
 		bad++;

@@ -146,9 +146,14 @@ static tv_rev_answer check_crls(tv_ctx *ctx, tpath *p, size_t i, const tcrl_list
 	const trust_cert *c = p->certs[i], *issuer = p->certs[i + 1];
 	int consulted = 0;
 	*why_not = "no CRL from its issuer was given";
+	const X509_NAME *issuer_name = crls->n ? tcert_issuer_name(c) : NULL;
+	if (crls->n && !issuer_name) {
+		tpath_fail_internal(p, (int)i, "decoding the issuer name to find its CRLs");
+		return TV_REV_NONE;
+	}
 	for (size_t k = 0; k < crls->n; k++) {
 		X509_CRL *crl = crls->v[k];
-		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), tcert_issuer_name(c)) != 0)
+		if (X509_NAME_cmp(X509_CRL_get_issuer(crl), issuer_name) != 0)
 			continue;
 		tsig_status sig = crl_signature(ctx, crl, issuer);
 		if (sig == TSIG_ERROR) {

@@ -130,8 +130,12 @@ void tcheck_cn_in_san(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 	const trust_cert *c = p->certs[0];
 	if (!tv_ext_reliable(c))
 		return;
-	GENERAL_NAMES *gens = leaf_sans(c);
 	const X509_NAME *subj = tcert_subject_name(c);
+	if (!subj) {
+		tpath_fail_internal(p, 0, "decoding the subject name");
+		return;
+	}
+	GENERAL_NAMES *gens = leaf_sans(c);
 	bool bad = false;
 	for (int i = X509_NAME_get_index_by_NID(subj, NID_commonName, -1); i >= 0;
 	     i = X509_NAME_get_index_by_NID(subj, NID_commonName, i))
@@ -145,6 +149,10 @@ void tcheck_cn_single(tv_ctx *ctx, tpath *p, const tpolicy_rule *r)
 {
 	(void)ctx;
 	const X509_NAME *subj = tcert_subject_name(p->certs[0]);
+	if (!subj) {
+		tpath_fail_internal(p, 0, "decoding the subject name");
+		return;
+	}
 	int count = 0;
 	for (int i = X509_NAME_get_index_by_NID(subj, NID_commonName, -1); i >= 0;
 	     i = X509_NAME_get_index_by_NID(subj, NID_commonName, i))

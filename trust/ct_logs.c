@@ -270,8 +270,8 @@ static int fill_store(lctx *c)
 					"log keys", c->source);
 }
 
-static int load(trust_ct_logs **out, const char *text, size_t len, const char *source,
-		trust_error *err)
+/* out: a trust_ct_logs **; the tparse_fn of tload_parse_file. */
+static int load(void *out, const char *text, size_t len, const char *source, trust_error *err)
 {
 	json_error_t je;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -298,7 +298,7 @@ static int load(trust_ct_logs **out, const char *text, size_t len, const char *s
 		trust_ct_logs_free(l);
 		return rc;
 	}
-	*out = l;
+	*(trust_ct_logs **)out = l;
 	return TRUST_OK;
 }
 
@@ -307,13 +307,7 @@ int trust_ct_logs_load_file(trust_ct_logs **out, const char *path, trust_error *
 	if (!out || !path)
 		return terr_set(err, TRUST_EUSAGE, "CT log list: a path is required");
 	*out = NULL;
-	unsigned char *data = NULL;
-	size_t len = 0;
-	int rc = tload_file(&data, &len, path, err);
-	if (rc == TRUST_OK)
-		rc = load(out, (const char *)data, len, path, err);
-	free(data);
-	return rc;
+	return tload_parse_file(out, path, load, err);
 }
 
 int trust_ct_logs_load_mem(trust_ct_logs **out, const void *json, size_t len, const char *name,

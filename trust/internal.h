@@ -64,13 +64,24 @@ typedef struct tasn1_spki {
 	ASN1_ENCODING enc;
 } TASN1_SPKI;
 
+/* A Name as received: its bytes inside the parsed buffer (which must outlive
+ * the parse), checked as d2i_X509_NAME checks them; see cert_asn1.c. */
+typedef struct tasn1_name {
+	const unsigned char *der;
+	size_t len;
+	int entries;             /* attributes, all RDNs together */
+	uint64_t shape;          /* hash of the attribute types, RDN by RDN */
+	uint64_t canon;          /* hash of types and canonical values, 0 unless all ASCII */
+	_Atomic(X509_NAME *) x;  /* made on first use */
+} TASN1_NAME;
+
 typedef struct tasn1_tbs {
 	ASN1_INTEGER *version;   /* NULL for v1 */
 	ASN1_INTEGER *serial;
 	X509_ALGOR *sigalg;      /* the signature field inside the signed part */
-	X509_NAME *issuer;
+	TASN1_NAME *issuer;
 	X509_VAL *validity;
-	X509_NAME *subject;
+	TASN1_NAME *subject;
 	TASN1_SPKI *spki;
 	ASN1_BIT_STRING *issuer_uid;
 	ASN1_BIT_STRING *subject_uid;
@@ -84,9 +95,13 @@ typedef struct tasn1_cert {
 	ASN1_BIT_STRING *sig;
 } TASN1_CERT;
 
-/* Parses exactly `len` bytes of DER; NULL (errors cleared) if it is not one certificate. */
+/* Parses exactly `len` bytes of DER; NULL (errors cleared) if it is not one
+ * certificate.  The result points into `der` (names), which must outlive it. */
 TRUST_HIDDEN TASN1_CERT *tasn1_cert_parse(const unsigned char *der, size_t len);
 TRUST_HIDDEN void tasn1_cert_free(TASN1_CERT *t);
+/* The X509_NAME of a parsed name, decoded on first use (thread-safe); NULL
+ * if it cannot be made (no memory). */
+TRUST_HIDDEN X509_NAME *tasn1_name_x509(TASN1_NAME *n);
 /* X509_verify's checks over the received TBS bytes: 1 valid, 0 not. */
 TRUST_HIDDEN int tasn1_cert_verify(const TASN1_CERT *t, EVP_PKEY *issuer_key);
 /* RSAPublicKey's modulus and exponent from the raw key bytes (caller frees);
@@ -144,8 +159,6 @@ struct trust_cert {
 	char *source;            /* file name or "memory" */
 	unsigned char sha256[32];     /* DER hash: the signed data's part of the
 				       * signature-cache key, and the report's id */
-	unsigned long subject_hash;   /* X509_NAME_hash_ex: canonical DN bucket */
-	unsigned long issuer_hash;
 	/* Extension facts, with the meaning OpenSSL's extension cache gives them
 	 * (cert_ext.c); owned. */
 	ASN1_OCTET_STRING *ski;       /* NULL if absent */
@@ -205,13 +218,23 @@ TRUST_HIDDEN bool tcert_names_chain(const trust_cert *issuer, const trust_cert *
 /* 1 if the issuer name of `child` is byte for byte the subject of `issuer`
  * (issuer may be lazy). */
 TRUST_HIDDEN bool tcert_names_chain_raw(const trust_cert *issuer, const trust_cert *child);
+/* X509_NAME_hash_ex of the subject (or issuer) of a ready record: the
+ * canonical-DN bucket, computed when asked; false if it could not be. */
+TRUST_HIDDEN bool tcert_name_hash(const trust_cert *c, bool subject, unsigned long *out);
 /* 1 if the two records carry the same DER. */
 TRUST_HIDDEN bool tcert_same(const trust_cert *a, const trust_cert *b);
 
 /* Accessors on a ready record.  Decoded fields are owned by the record. */
-/* Subject name (decoded by the template parse). */
+/* Subject (issuer) name as an X509_NAME, decoded on first use; NULL if it
+ * cannot be made (no memory): callers fail closed. */
 TRUST_HIDDEN const X509_NAME *tcert_subject_name(const trust_cert *c);
 TRUST_HIDDEN const X509_NAME *tcert_issuer_name(const trust_cert *c);
+/* The issuer name as received (inside the record's DER). */
+TRUST_HIDDEN const unsigned char *tcert_issuer_der(const trust_cert *c, size_t *len);
+/* Attributes in the subject (issuer) name, without decoding it. */
+TRUST_HIDDEN int tcert_name_entries(const trust_cert *c, bool subject);
+/* The same subject name (RFC 5280 §7.1), or it could not be told. */
+TRUST_HIDDEN bool tcert_same_subject(const trust_cert *a, const trust_cert *b);
 TRUST_HIDDEN const ASN1_INTEGER *tcert_serial(const trust_cert *c);
 /* Outer signatureAlgorithm and the one inside the signed part. */
 TRUST_HIDDEN const X509_ALGOR *tcert_sigalg(const trust_cert *c);
@@ -336,6 +359,11 @@ TRUST_HIDDEN int tload_push_der(tcert_list *out, const unsigned char *der, size_
 				const char *name, size_t index, trust_error *err);
 /* Reads a whole file into memory with the size limit; caller frees *out. */
 TRUST_HIDDEN int tload_file(unsigned char **out, size_t *len, const char *path, trust_error *err);
+/* A file's bytes (tload_file) given to parse(out, text, len, path, err): how the JSON
+ * inputs (policies, CT log lists) are read from files.  `out` is passed through. */
+typedef int (*tparse_fn)(void *out, const char *text, size_t len, const char *source,
+			 trust_error *err);
+TRUST_HIDDEN int tload_parse_file(void *out, const char *path, tparse_fn parse, trust_error *err);
 /* Parses PEM (one or many) or DER bytes, appending records to `out`. */
 TRUST_HIDDEN int tload_certs_mem(tcert_list *out, const unsigned char *data, size_t len,
 				 const char *name, trust_error *err);

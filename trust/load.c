@@ -107,6 +107,17 @@ int tload_file(unsigned char **out, size_t *len, const char *path, trust_error *
 	return TRUST_OK;
 }
 
+int tload_parse_file(void *out, const char *path, tparse_fn parse, trust_error *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rc = tload_file(&data, &len, path, err);
+	if (rc == TRUST_OK)
+		rc = parse(out, (const char *)data, len, path, err);
+	free(data);
+	return rc;
+}
+
 bool tload_is_pem(const unsigned char *data, size_t len)
 {
 	static const char tag[] = "-----BEGIN ";

@@ -258,6 +258,11 @@ static int check_cert(nc_run *r, size_t j)
 	X509_NAME *subj = (X509_NAME *)tcert_subject_name(r->p->certs[j]);
 	GENERAL_NAME g;
 	int rc = 0;
+	if (!subj) {
+		tpath_add(r->p, TRUST_ID_RFC5280_NC_INTERNAL, TRUST_SEV_ERROR, (int)j, NC_POLICY,
+			  "out of memory while checking name constraints");
+		return 1;
+	}
 	if (X509_NAME_entry_count(subj) > 0) {
 		g.type = GEN_DIRNAME;
 		g.d.directoryName = subj;

@@ -48,8 +48,7 @@ static bool in_path(const builder *b, const trust_cert *c)
 		const trust_cert *p = b->path[i];
 		if (tcert_same(p, c))
 			return true;
-		if (p->subject_hash != c->subject_hash ||
-		    X509_NAME_cmp(tcert_subject_name(p), tcert_subject_name(c)) != 0)
+		if (!tcert_same_subject(p, c))
 			continue;
 		/* A key hash that could not be made (no memory) decides nothing: the
 		 * budgets still bound a loop the check misses. */

@@ -111,8 +111,8 @@ int tpolicy_push_layer(trust_policy *p, tpolicy_layer *l)
 
 /* ---- public API ---- */
 
-static int load(trust_policy **out, const char *text, size_t len, const char *name,
-		trust_error *err)
+/* out: a trust_policy **; the tparse_fn of tload_parse_file. */
+static int load(void *out, const char *text, size_t len, const char *name, trust_error *err)
 {
 	trust_policy *p = calloc(1, sizeof(*p));
 	if (!p)
@@ -124,7 +124,7 @@ static int load(trust_policy **out, const char *text, size_t len, const char *na
 		trust_policy_free(p);
 		return rc;
 	}
-	*out = p;
+	*(trust_policy **)out = p;
 	return TRUST_OK;
 }
 
@@ -133,13 +133,7 @@ int trust_policy_load_file(trust_policy **out, const char *path, trust_error *er
 	if (!out || !path)
 		return terr_set(err, TRUST_EUSAGE, "policy: a path is required");
 	*out = NULL;
-	unsigned char *data = NULL;
-	size_t len = 0;
-	int rc = tload_file(&data, &len, path, err);
-	if (rc == TRUST_OK)
-		rc = load(out, (const char *)data, len, path, err);
-	free(data);
-	return rc;
+	return tload_parse_file(out, path, load, err);
 }
 
 int trust_policy_load_mem(trust_policy **out, const void *json, size_t len, const char *name,

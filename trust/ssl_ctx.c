@@ -8,6 +8,7 @@
  */
 #include "internal.h"
 
+#include <openssl/rand.h>
 #include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,11 @@ typedef struct store_ref {
 	atomic_int refs;
 	trust_store *store;
 	STACK_OF(X509_NAME) *ca_names; /* the anchors' subjects, sent in CertificateRequest */
+	/* Session id context of the handshakes under this store.  OpenSSL resumes a
+	 * session only in the context it was made in, and resumption skips
+	 * verification: a random context per store means a session made under an
+	 * older store (or in another process) gets a full handshake, judged by this one. */
+	unsigned char sid_ctx[16];
 } store_ref;
 
 typedef struct server_glue {
@@ -86,6 +92,10 @@ static store_ref *ref_new(trust_store *store)
 	}
 	atomic_init(&r->refs, 1);
 	r->store = store;
+	if (RAND_bytes(r->sid_ctx, (int)sizeof(r->sid_ctx)) != 1) {
+		ref_release(r);
+		return NULL;
+	}
 	for (size_t i = 0; i < store->certs.n; i++) {
 		const trust_cert *c = store->certs.v[i].origin == TRUST_ORIGIN_NONE
 					      ? NULL
@@ -131,6 +141,9 @@ static int on_client_hello(SSL *ssl, int *alert, void *arg)
 		goto fail;
 	if (!h->store) /* a HelloRetryRequest calls again: keep the first store */
 		h->store = take_current(g);
+	/* Before OpenSSL looks for the session to resume, which happens after this callback. */
+	if (SSL_set_session_id_context(ssl, h->store->sid_ctx, sizeof(h->store->sid_ctx)) != 1)
+		goto fail;
 	names = sk_X509_NAME_deep_copy(h->store->ca_names, X509_NAME_dup, X509_NAME_free);
 	if (!names)
 		goto fail;

@@ -549,11 +549,9 @@ int tstore_find_issuers(const trust_store *s, const trust_cert *child, tcandidat
 			bool *raw_found)
 {
 	bool raw = false;
-	const unsigned char *name = NULL;
 	size_t len = 0;
+	const unsigned char *name = tcert_issuer_der(child, &len);
 	*raw_found = false;
-	if (!X509_NAME_get0_der(tcert_issuer_name(child), &name, &len))
-		return TRUST_ENOMEM;
 	size_t n = s->certs.n;
 	for (size_t k = lower_bound(s, child->issuer_key);
 	     k < n && s->by_subject[k].h == child->issuer_key; k++) {

@@ -31,9 +31,10 @@ static void build(trust_store *s)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		const trust_cert *c = tstash_cert(&s->certs, i);
-		if (!c || !tcert_ready(c))
+		unsigned long h;
+		if (!c || !tcert_ready(c) || !tcert_name_hash(c, true, &h))
 			continue;
-		s->by_canon[s->ncanon].h = c->subject_hash;
+		s->by_canon[s->ncanon].h = h;
 		s->by_canon[s->ncanon].i = i;
 		s->ncanon++;
 	}
@@ -45,7 +46,11 @@ int tstore_find_canonical(const trust_store *store, const trust_cert *child, tca
 	/* A lazily built cache; the store stays logically immutable. */
 	trust_store *s = (trust_store *)store;
 	tstore_build_once(s, &s->canon_mu, &s->canon_built, build);
-	for (size_t k = thidx_lower_bound(s->by_canon, s->ncanon, child->issuer_hash); k < s->ncanon && s->by_canon[k].h == child->issuer_hash; k++) {
+	unsigned long h;
+	if (!tcert_name_hash(child, false, &h))
+		return TRUST_ENOMEM; /* a search that cannot look must not say "no issuer" */
+	for (size_t k = thidx_lower_bound(s->by_canon, s->ncanon, h);
+	     k < s->ncanon && s->by_canon[k].h == h; k++) {
 		size_t i = s->by_canon[k].i;
 		/* Made while the index was built: every indexed slot has its record. */
 		if (!tcert_names_chain(atomic_load(&s->certs.v[i].cert), child))

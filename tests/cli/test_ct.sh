@@ -146,6 +146,17 @@ tls_case tls2.test -tls1_3 0 pass
 tls_case tls1.test -tls1_3 1 error
 is "1 TLS SCT: 1 valid" "$(count ct.sct.valid)" 1
 
+# ---- NSRequiresCertificateTransparency (legacy): verified SCTs from 2 logs, even under a user root ----
+printf '{ "name": "legacy-ct", "include": ["%s/policies/ats.json"], "ats": { "NSExceptionDomains":
+	{ "s2.test": { "NSRequiresCertificateTransparency": true },
+	  "s1.test": { "NSRequiresCertificateTransparency": true } } } }' "$top" >legacy.json
+tcj --policy ./legacy.json --anchors pki/ca.pem --host s2.test $LIST pki/s2.test/fullchain.pem
+want "legacy CT key: 2 verified SCTs" 0 ats.settings warning
+tcj --policy ./legacy.json --anchors pki/ca.pem --host s1.test $LIST pki/s1.test/fullchain.pem
+want "legacy CT key: 1 verified SCT" 1 ats.settings error
+tcj --policy ./legacy.json --anchors pki/ca.pem --host s2.test pki/s2.test/fullchain.pem
+want "legacy CT key: no log list" 1 ats.settings error
+
 # ---- certgen serve's CT cases, each judged as its --list entry says ----
 "$CERTGEN" serve --out cases --list >list.json 2>/dev/null
 python3 -c 'import json, sys

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <openssl/pem.h>
 
 #define HOST "leaf.example.com"
 #define NLOGS 3
@@ -178,6 +180,18 @@ static trust_connection facts(void)
 	return c;
 }
 
+/* Two valid SCTs delivered by `origin` meet Apple's CT policy and the chain is trusted. */
+static void assert_two_valid(ctfx *f, const trust_connection *c, const trust_ct_logs *logs,
+			     const char *origin)
+{
+	trust_result *r = eval(f, c, logs, TRUST_EVAL_OPTIONS_VERSION, 0);
+	ck_assert_int_eq(sev(r, "apple.ct-required"), TRUST_SEV_PASS);
+	ck_assert_uint_eq(count(r, "ct.sct.valid"), 2);
+	ck_assert_str_eq(sv_param(sv_finding(r, "ct.sct.valid", 0), "origin"), origin);
+	sv_assert_trusted(r);
+	trust_result_free(r);
+}
+
 START_TEST(test_certgen_ct__tls_extension_scts_meet_the_policy)
 {
 	ctfx f;
@@ -188,12 +202,7 @@ START_TEST(test_certgen_ct__tls_extension_scts_meet_the_policy)
 	trust_connection c = facts();
 	c.scts = two;
 	c.scts_len = len;
-	trust_result *r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, 0);
-	ck_assert_int_eq(sev(r, "apple.ct-required"), TRUST_SEV_PASS);
-	ck_assert_uint_eq(count(r, "ct.sct.valid"), 2);
-	ck_assert_str_eq(sv_param(sv_finding(r, "ct.sct.valid", 0), "origin"), "tls");
-	sv_assert_trusted(r);
-	trust_result_free(r);
+	assert_two_valid(&f, &c, logs, "tls");
 	OPENSSL_free(two);
 
 	/* One SCT: an embedded set would need 3 for this lifetime, TLS needs 2. */
@@ -201,7 +210,7 @@ START_TEST(test_certgen_ct__tls_extension_scts_meet_the_policy)
 	unsigned char *one = tls_list(&f, 1, &one_len);
 	c.scts = one;
 	c.scts_len = one_len;
-	r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, 0);
+	trust_result *r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, 0);
 	sv_assert_rejected_with(r, "apple.ct-required", 0);
 	ck_assert_uint_eq(count(r, "ct.sct.valid"), 1);
 	trust_result_free(r);
@@ -257,17 +266,66 @@ START_TEST(test_certgen_ct__stapled_ocsp_scts_count)
 	trust_connection c = facts();
 	c.ocsp = der;
 	c.ocsp_len = (size_t)n;
-	trust_result *r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, 0);
-	ck_assert_int_eq(sev(r, "apple.ct-required"), TRUST_SEV_PASS);
-	ck_assert_uint_eq(count(r, "ct.sct.valid"), 2);
-	ck_assert_str_eq(sv_param(sv_finding(r, "ct.sct.valid", 0), "origin"), "ocsp");
-	trust_result_free(r);
+	assert_two_valid(&f, &c, logs, "ocsp");
+
+	/* The same response given as a file (trustcheck --ocsp): its SCTs count too. */
+	char dir[] = "/tmp/ct-unit-XXXXXX", root[64], inter[64], resp[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(root, sizeof root, "%s/root.pem", dir);
+	snprintf(inter, sizeof inter, "%s/inter.pem", dir);
+	snprintf(resp, sizeof resp, "%s/resp.der", dir);
+	FILE *w = fopen(root, "w");
+	ck_assert(w && PEM_write_X509(w, f.k.root) == 1 && fclose(w) == 0);
+	w = fopen(inter, "w");
+	ck_assert(w && PEM_write_X509(w, f.k.inter) == 1 && fclose(w) == 0);
+	w = fopen(resp, "wb");
+	ck_assert(w && fwrite(der, 1, (size_t)n, w) == (size_t)n && fclose(w) == 0);
+	trust_store_builder *b = trust_store_builder_new();
+	trust_error err = { 0 };
+	ck_assert(trust_store_builder_add_anchors(b, root, TRUST_ORIGIN_SYSTEM, &err) == TRUST_OK);
+	ck_assert(trust_store_builder_add_intermediates(b, inter, &err) == TRUST_OK);
+	ck_assert_msg(trust_store_builder_add_ocsp(b, resp, &err) == TRUST_OK, "%s", err.message);
+	trust_store_free(f.store);
+	ck_assert(trust_store_builder_finish(&f.store, b, &err) == TRUST_OK);
+	trust_connection none = facts();
+	assert_two_valid(&f, &none, logs, "ocsp");
+	unlink(root);
+	unlink(inter);
+	unlink(resp);
+	rmdir(dir);
 	OPENSSL_free(der);
 	OPENSSL_free(list);
 	trust_ct_logs_free(logs);
 	fx_free(&f);
 }
 END_TEST
+
+/* Two TLS SCTs (log1, log2) judged against a list in which they cannot both count. */
+typedef struct state_case {
+	const char *what;
+	const char *states[NLOGS];
+	bool tiled, interval;
+	long at;                /* evaluation time relative to now */
+	size_t valid, unusable, future;
+	const char *message;    /* in the apple.ct-required failure, or NULL */
+} state_case;
+
+static const state_case STATE_CASES[] = {
+	/* The SCT predates the retirement and verifies, but a retired log counts for
+	 * embedded SCTs only. */
+	{ "retired after the SCT", { "usable", "retired@3600", "usable" }, false, false, 7200,
+	  2, 0, 0, NULL },
+	{ "read-only and retired before the SCT", { "readonly@-3600", "retired@-3600", "usable" },
+	  false, false, 0, 0, 2, 0, NULL },
+	{ "pending and rejected", { "pending", "rejected", "usable" }, false, false, 0, 0, 2, 0,
+	  NULL },
+	{ "static-ct-api logs only", { "usable", "usable", "usable" }, true, false, 0, 2, 0, 0,
+	  "RFC 6962" },
+	{ "a shard that does not hold the leaf's notAfter", { "usable", "usable", "usable" },
+	  false, true, 0, 0, 2, 0, NULL },
+	{ "SCTs dated after the evaluation time", { "usable", "usable", "usable" }, false, false,
+	  -60, 0, 0, 2, NULL },
+};
 
 START_TEST(test_certgen_ct__log_states_and_kinds)
 {
@@ -278,60 +336,25 @@ START_TEST(test_certgen_ct__log_states_and_kinds)
 	trust_connection c = facts();
 	c.scts = two;
 	c.scts_len = len;
-	int64_t later = (int64_t)time(NULL) + 7200;
-
-	/* Retired an hour from now: the SCT predates it and verifies, but a retired
-	 * log counts for embedded SCTs only. */
-	const char *const retired_later[NLOGS] = { "usable", "retired@3600", "usable" };
-	trust_ct_logs *logs = log_list(&f, retired_later, false, false);
-	trust_result *r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, later);
-	sv_assert_rejected_with(r, "apple.ct-required", 0);
-	ck_assert_uint_eq(count(r, "ct.sct.valid"), 2);
-	trust_result_free(r);
-	trust_ct_logs_free(logs);
-
-	/* Retired an hour ago, read-only since an hour ago: SCTs after that are invalid. */
-	const char *const gone[NLOGS] = { "readonly@-3600", "retired@-3600", "usable" };
-	logs = log_list(&f, gone, false, false);
-	r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, 0);
-	sv_assert_rejected_with(r, "apple.ct-required", 0);
-	ck_assert_uint_eq(count(r, "ct.sct.log-not-usable"), 2);
-	trust_result_free(r);
-	trust_ct_logs_free(logs);
-
-	/* Pending and rejected logs never count. */
-	const char *const unapproved[NLOGS] = { "pending", "rejected", "usable" };
-	logs = log_list(&f, unapproved, false, false);
-	r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, 0);
-	ck_assert_uint_eq(count(r, "ct.sct.log-not-usable"), 2);
-	sv_assert_rejected_with(r, "apple.ct-required", 0);
-	trust_result_free(r);
-	trust_ct_logs_free(logs);
-
-	/* Static-ct-api logs only: valid SCTs, but one must come from an RFC 6962 log. */
-	logs = log_list(&f, USABLE, true, false);
-	r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, 0);
-	ck_assert_uint_eq(count(r, "ct.sct.valid"), 2);
-	sv_assert_rejected_with(r, "apple.ct-required", 0);
-	ck_assert_ptr_nonnull(strstr(sv_finding(r, "apple.ct-required", 0)->message, "RFC 6962"));
-	trust_result_free(r);
-	trust_ct_logs_free(logs);
-
-	/* A temporal shard whose interval does not hold the leaf's notAfter. */
-	logs = log_list(&f, USABLE, false, true);
-	r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, 0);
-	ck_assert_uint_eq(count(r, "ct.sct.log-not-usable"), 2);
-	trust_result_free(r);
-	trust_ct_logs_free(logs);
-
-	/* A future SCT: evaluated a minute before it was made. */
-	logs = log_list(&f, USABLE, false, false);
-	r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION, (int64_t)time(NULL) - 60);
-	ck_assert_uint_eq(count(r, "ct.sct.future"), 2);
-	trust_result_free(r);
+	for (size_t i = 0; i < sizeof STATE_CASES / sizeof STATE_CASES[0]; i++) {
+		const state_case *k = &STATE_CASES[i];
+		trust_ct_logs *logs = log_list(&f, k->states, k->tiled, k->interval);
+		trust_result *r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION,
+				       (int64_t)time(NULL) + k->at);
+		sv_assert_rejected_with(r, "apple.ct-required", 0);
+		ck_assert_msg(count(r, "ct.sct.valid") == k->valid &&
+				      count(r, "ct.sct.log-not-usable") == k->unusable &&
+				      count(r, "ct.sct.future") == k->future,
+			      "%s: valid/unusable/future counts", k->what);
+		ck_assert_msg(!k->message || strstr(sv_finding(r, "apple.ct-required", 0)->message,
+						    k->message), "%s: message", k->what);
+		trust_result_free(r);
+		trust_ct_logs_free(logs);
+	}
 
 	/* Options of layout 4 carry no log list: nothing can be verified, and it fails. */
-	r = eval(&f, &c, logs, 4, 0);
+	trust_ct_logs *logs = log_list(&f, USABLE, false, false);
+	trust_result *r = eval(&f, &c, logs, 4, 0);
 	sv_assert_rejected_with(r, "apple.ct-required", 0);
 	ck_assert_ptr_nonnull(strstr(sv_finding(r, "apple.ct-required", 0)->message,
 				     "no CT log list"));

@@ -308,6 +308,87 @@ START_TEST(test_ssl_ctx__the_client_sees_the_servers_signature_schemes)
 }
 END_TEST
 
+/* What one in-memory handshake showed on the server side. */
+typedef struct resumed {
+	int server_ok, reused, trusted; /* trusted: -1 when libtrust made no verdict */
+	SSL_SESSION *session;           /* the client's session after reading its tickets */
+} resumed;
+
+/* A handshake over a BIO pair presenting `c`'s client, offering `sess` (may be NULL);
+ * the server then writes a byte so the client takes its TLS 1.3 session tickets. */
+static resumed pair_handshake(SSL_CTX *sctx, const ca *c, SSL_SESSION *sess)
+{
+	SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+	ck_assert_ptr_nonnull(cctx);
+	ck_assert_int_eq(SSL_CTX_use_certificate(cctx, c->client), 1);
+	ck_assert_int_eq(SSL_CTX_use_PrivateKey(cctx, c->client_key), 1);
+	SSL *srv = SSL_new(sctx), *cli = SSL_new(cctx);
+	BIO *bs = NULL, *bc = NULL;
+	ck_assert_int_eq(BIO_new_bio_pair(&bs, 0, &bc, 0), 1);
+	SSL_set_bio(srv, bs, bs);
+	SSL_set_bio(cli, bc, bc);
+	SSL_set_accept_state(srv);
+	SSL_set_connect_state(cli);
+	if (sess)
+		ck_assert_int_eq(SSL_set_session(cli, sess), 1);
+	resumed r = { 0 };
+	int cdone = 0, sdone = 0;
+	for (int i = 0; i < 20 && !(cdone && sdone); i++) {
+		cdone = cdone || SSL_do_handshake(cli) == 1;
+		int rc = SSL_do_handshake(srv);
+		sdone = rc == 1;
+		if (rc <= 0 && SSL_get_error(srv, rc) == SSL_ERROR_SSL)
+			break;
+	}
+	r.server_ok = sdone;
+	r.reused = SSL_session_reused(srv);
+	const trust_result *t = trust_ssl_result(srv);
+	r.trusted = t ? trust_result_trusted(t) : -1;
+	char b = 'x';
+	if (sdone && SSL_write(srv, &b, 1) == 1 && SSL_read(cli, &b, 1) == 1) {
+		SSL_shutdown(cli); /* a session freed without close_notify is not resumable */
+		r.session = SSL_get1_session(cli);
+	}
+	SSL_free(srv);
+	SSL_free(cli);
+	SSL_CTX_free(cctx);
+	return r;
+}
+
+/* A session made under one store must not skip the verdict of the next: a client the
+ * new store refuses would otherwise come back in by resumption. */
+START_TEST(test_ssl_ctx__a_swapped_store_is_not_bypassed_by_session_resumption)
+{
+	ca a, b;
+	ca_init(&a, "A");
+	ca_init(&b, "B");
+	server s;
+	server_start(&s, store_of(a.root), 0);
+	resumed first = pair_handshake(s.ctx, &a, NULL);
+	ck_assert_int_eq(first.server_ok, 1);
+	ck_assert_int_eq(first.trusted, 1);
+	ck_assert_ptr_nonnull(first.session);
+
+	/* Same store: resumption works (and needs no new verdict). */
+	resumed again = pair_handshake(s.ctx, &a, first.session);
+	ck_assert_int_eq(again.server_ok, 1);
+	ck_assert_int_eq(again.reused, 1);
+
+	trust_error err = { 0 };
+	ck_assert_int_eq(trust_ssl_ctx_set_store(s.ctx, store_of(b.root), &err), TRUST_OK);
+	resumed after = pair_handshake(s.ctx, &a, again.session ? again.session : first.session);
+	ck_assert_int_eq(after.reused, 0);
+	ck_assert_int_eq(after.server_ok, 0);
+	ck_assert_int_eq(after.trusted, 0);
+	SSL_SESSION_free(first.session);
+	SSL_SESSION_free(again.session);
+	SSL_SESSION_free(after.session);
+	server_stop(&s);
+	ca_free(&a);
+	ca_free(&b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("ssl_ctx");
@@ -317,6 +398,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_ssl_ctx__server_verdicts_come_from_libtrust_and_follow_a_swap);
 	tcase_add_test(t, test_ssl_ctx__the_client_presents_the_identity_the_server_names);
 	tcase_add_test(t, test_ssl_ctx__the_client_sees_the_servers_signature_schemes);
+	tcase_add_test(t, test_ssl_ctx__a_swapped_store_is_not_bypassed_by_session_resumption);
 	suite_add_tcase(s, t);
 	return s;
 }
