@@ -157,8 +157,13 @@ struct trust_cert {
 	_Atomic(char *) issuer_str;
 	_Atomic(unsigned char *) spki_sha256; /* 32 bytes, made on first use */
 	char *source;            /* file name or "memory" */
-	unsigned char sha256[32];     /* DER hash: the signed data's part of the
-				       * signature-cache key, and the report's id */
+	unsigned char sha256[32];     /* DER hash, the report's id: made on first
+				       * use (trust_cert_sha256), when sha256_done */
+	atomic_bool sha256_done;
+	unsigned char tbs_sha256[32]; /* SHA-256 of the TBS bytes (ready records) */
+	unsigned char signed_key[32]; /* SHA-256(tbs_sha256 || algorithm and
+				       * signature as received): the signed
+				       * data's part of the signature-cache key */
 	/* Extension facts, with the meaning OpenSSL's extension cache gives them
 	 * (cert_ext.c); owned. */
 	ASN1_OCTET_STRING *ski;       /* NULL if absent */

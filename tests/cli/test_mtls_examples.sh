@@ -183,25 +183,23 @@ s_server() {
 	done
 	bad "s_server did not start"
 }
-s_server B/ca.pem 127.0.0.1
-expect 0 "client: B's CA named, bob chosen" "$EX/mtls-client" --identities ids \
-	--connect "127.0.0.1:$port" --ca A/ca.pem
+# pick CAFILE ADDR RC WHAT [CA]: mtls-client against s_server -CAfile CAFILE on ADDR.
+pick() {
+	s_server "$1" "$2"
+	expect "$3" "client: $4" "$EX/mtls-client" --identities ids --connect "$2:$port" \
+		--ca "${5:-A/ca.pem}"
+}
+pick B/ca.pem 127.0.0.1 0 "B's CA named, bob chosen"
 has out.txt "^chose bob (CN=bob" "bob chosen with his subject"
 has out.txt "not carol (CN=carol.*identity.ca-not-accepted" "carol's reason"
 has out.txt "server answered:" "s_server's answer printed"
-s_server A/ca.pem "[::1]"
-expect 0 "client: A's root is dave's intermediate's issuer" "$EX/mtls-client" \
-	--identities ids --connect "[::1]:$port" --ca A/ca.pem
+pick A/ca.pem "[::1]" 0 "A's root is dave's intermediate's issuer"
 has out.txt "^chose dave (CN=dave" "dave chosen through issA"
-s_server D/ca.pem 127.0.0.1
-expect 1 "client: nothing under D" "$EX/mtls-client" --identities ids \
-	--connect "127.0.0.1:$port" --ca A/ca.pem
+pick D/ca.pem 127.0.0.1 1 "nothing under D"
 has out.txt "^chose none" "none chosen"
 has out.txt "not bob (CN=bob.*identity.ca-not-accepted" "bob's reason"
 has out.txt "not dave (CN=dave.*identity.ca-not-accepted" "dave's reason"
-s_server A/ca.pem 127.0.0.1
-expect 1 "client: a server its --ca does not vouch for" "$EX/mtls-client" --identities ids \
-	--connect "127.0.0.1:$port" --ca B/ca.pem
+pick A/ca.pem 127.0.0.1 1 "a server its --ca does not vouch for" B/ca.pem
 has out.txt "handshake failed: .*certificate verify failed" "the refused server certificate said"
 if grep -q "^chose" out.txt; then bad "a choice reported before the server asked"; else ok; fi
 stop_all

@@ -260,6 +260,20 @@ START_TEST(test_ssl_ctx__the_client_presents_the_identity_the_server_names)
 }
 END_TEST
 
+/* A server and a client SSL joined by an in-memory BIO pair, not yet handshaken. */
+static void pair_connect(SSL_CTX *sctx, SSL_CTX *cctx, SSL **srv, SSL **cli)
+{
+	BIO *bs = NULL, *bc = NULL;
+	*srv = SSL_new(sctx);
+	*cli = SSL_new(cctx);
+	ck_assert(*srv && *cli);
+	ck_assert_int_eq(BIO_new_bio_pair(&bs, 0, &bc, 0), 1);
+	SSL_set_bio(*srv, bs, bs);
+	SSL_set_bio(*cli, bc, bc);
+	SSL_set_accept_state(*srv);
+	SSL_set_connect_state(*cli);
+}
+
 /* A client cert callback that records what trust_ssl_peer_sigschemes reports:
  * got[0] the count offered, then the first (at most 3) code points. */
 static int record_schemes(SSL *ssl, void *arg)
@@ -283,13 +297,8 @@ START_TEST(test_ssl_ctx__the_client_sees_the_servers_signature_schemes)
 							       "ed25519:ECDSA+SHA384"), 1);
 	uint16_t got[4] = { 0 };
 	SSL_CTX_set_cert_cb(cctx, record_schemes, got);
-	SSL *srv = SSL_new(sctx), *cli = SSL_new(cctx);
-	BIO *bs = NULL, *bc = NULL;
-	ck_assert_int_eq(BIO_new_bio_pair(&bs, 0, &bc, 0), 1);
-	SSL_set_bio(srv, bs, bs);
-	SSL_set_bio(cli, bc, bc);
-	SSL_set_accept_state(srv);
-	SSL_set_connect_state(cli);
+	SSL *srv = NULL, *cli = NULL;
+	pair_connect(sctx, cctx, &srv, &cli);
 	for (int i = 0; i < 10 && got[0] == 0; i++) {
 		SSL_do_handshake(cli);
 		SSL_do_handshake(srv);
@@ -322,13 +331,8 @@ static resumed pair_handshake(SSL_CTX *sctx, const ca *c, SSL_SESSION *sess)
 	ck_assert_ptr_nonnull(cctx);
 	ck_assert_int_eq(SSL_CTX_use_certificate(cctx, c->client), 1);
 	ck_assert_int_eq(SSL_CTX_use_PrivateKey(cctx, c->client_key), 1);
-	SSL *srv = SSL_new(sctx), *cli = SSL_new(cctx);
-	BIO *bs = NULL, *bc = NULL;
-	ck_assert_int_eq(BIO_new_bio_pair(&bs, 0, &bc, 0), 1);
-	SSL_set_bio(srv, bs, bs);
-	SSL_set_bio(cli, bc, bc);
-	SSL_set_accept_state(srv);
-	SSL_set_connect_state(cli);
+	SSL *srv = NULL, *cli = NULL;
+	pair_connect(sctx, cctx, &srv, &cli);
 	if (sess)
 		ck_assert_int_eq(SSL_set_session(cli, sess), 1);
 	resumed r = { 0 };
