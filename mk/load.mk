@@ -65,3 +65,15 @@ load-tsan: $(CERTGEN) $(FIXTURES)
 tsan-unit: $(TSAN_UNIT:%=$(BUILD)/tests/%)
 	@set -e; for t in $^; do echo "== $$t (ThreadSanitizer)"; \
 		TRUST_FIXTURES=$(TSAN_FIXTURES) TRUST_TOP=$(CURDIR) $$t; done
+
+# `make bench` and bench-smoke: the example server's handshakes with libtrust against
+# OpenSSL verifying (tests/bench/run_bench.py, row "mTLS handshake").  A fresh PKI
+# each time, for the same reason as above.
+BENCH_MTLS_PKI = $(BUILD)/bench/mtls-pki
+BENCH_MTLS_ARGS = --mtls-load $(MTLS_LOAD) --mtls-server $(LOAD_SERVER) --mtls-pki $(BENCH_MTLS_PKI)
+.PHONY: bench-mtls-pki
+bench-mtls-pki: $(CERTGEN)
+	sh tests/load/make_pki.sh $(BENCH_MTLS_PKI) $(CERTGEN)
+bench bench-smoke: $(MTLS_LOAD) $(LOAD_SERVER) bench-mtls-pki
+# tests/cli/test_load_driver.sh runs the driver against the example server.
+all: $(MTLS_LOAD)

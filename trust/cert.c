@@ -44,6 +44,43 @@ static int names_equal(TASN1_NAME *a, TASN1_NAME *b)
 }
 
 /*
+ * The TBS digest (what an ECDSA or RSA signature with SHA-256 is checked
+ * against, so the check does not hash the TBS again) and the signed data's
+ * cache key: the TBS digest with the signature algorithm and value that
+ * follow the TBS in the received DER.  Those three decide the verification
+ * result under a given issuer key, as the whole DER's hash did, at one
+ * hash of the TBS instead of two.
+ */
+static bool signed_keys(trust_cert *c)
+{
+	const ASN1_ENCODING *tbs = &c->t->tbs->enc;
+	const unsigned char *p = c->der;
+	long plen = 0;
+	int tag = 0, cls = 0;
+	if (ASN1_get_object(&p, &plen, &tag, &cls, (long)c->der_len) & 0x80) {
+		ERR_clear_error();
+		return false; /* the template accepted these bytes: not reached */
+	}
+	size_t head = (size_t)(p - c->der);
+	if (!tbs->enc || head + (size_t)tbs->len > c->der_len ||
+	    memcmp(p, tbs->enc, (size_t)tbs->len) != 0 ||
+	    !tsha256(tbs->enc, (size_t)tbs->len, c->tbs_sha256))
+		return false;
+	const unsigned char *tail = p + tbs->len;
+	size_t tail_len = c->der_len - head - (size_t)tbs->len;
+	unsigned char small[1024];
+	unsigned char *buf = 32 + tail_len <= sizeof(small) ? small : malloc(32 + tail_len);
+	if (!buf)
+		return false;
+	memcpy(buf, c->tbs_sha256, 32);
+	memcpy(buf + 32, tail, tail_len);
+	bool ok = tsha256(buf, 32 + tail_len, c->signed_key);
+	if (buf != small)
+		free(buf);
+	return ok;
+}
+
+/*
  * Fills every field from the template parse c->t.  A lazy record already has
  * its raw subject slice and key, which the index reads from other threads,
  * so they are not rewritten.  0 on success.
@@ -51,7 +88,7 @@ static int names_equal(TASN1_NAME *a, TASN1_NAME *b)
 static int fill(trust_cert *c, trust_error *err, const char *where)
 {
 	const TASN1_TBS *tbs = c->t->tbs;
-	if (!tsha256(c->der, c->der_len, c->sha256))
+	if (!signed_keys(c))
 		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", where);
 	c->issuer_key = tname_key(tbs->issuer->der, tbs->issuer->len);
 	if (!c->subject_der) {
@@ -82,6 +119,7 @@ static trust_cert *alloc_cert(const char *source)
 		return NULL;
 	atomic_init(&c->refs, 1);
 	atomic_init(&c->ready, false);
+	atomic_init(&c->sha256_done, false);
 	atomic_init(&c->subject_str, NULL);
 	atomic_init(&c->issuer_str, NULL);
 	atomic_init(&c->spki_sha256, NULL);
@@ -241,8 +279,6 @@ bool tcert_ready(const trust_cert *cert)
 			tasn1_cert_free(c->t);
 			c->t = NULL;
 		}
-		if (!c->t && !tsha256(c->der, c->der_len, c->sha256))
-			memset(c->sha256, 0, sizeof(c->sha256)); /* unusable either way */
 		ERR_clear_error();
 		atomic_store_explicit(&c->ready, true, memory_order_release);
 	}
@@ -298,7 +334,14 @@ const STACK_OF(X509_EXTENSION) *tcert_exts(const trust_cert *c)
 
 int tcert_ext_index(const trust_cert *c, int nid, int lastpos)
 {
-	return X509v3_get_ext_by_NID(c->t->tbs->exts, nid, lastpos);
+	if (!c->ext_nids_ok)
+		return X509v3_get_ext_by_NID(c->t->tbs->exts, nid, lastpos);
+	if (nid == NID_undef) /* OpenSSL compares with the empty OID: never equal */
+		return -1;
+	for (int k = lastpos < 0 ? 0 : lastpos + 1; k < c->n_ext_nids; k++)
+		if (c->ext_nids[k] == nid)
+			return k;
+	return -1;
 }
 
 void *tcert_ext_d2i(const trust_cert *c, int nid, int *crit)
@@ -357,6 +400,7 @@ void tcert_unref(trust_cert *c)
 	tasn1_cert_free(c->t);
 	ASN1_OCTET_STRING_free(c->ski);
 	AUTHORITY_KEYID_free(c->aki);
+	GENERAL_NAMES_free(c->san);
 	free(c->der);
 	free(atomic_load(&c->subject_str));
 	free(atomic_load(&c->issuer_str));
@@ -456,10 +500,19 @@ const char *trust_cert_source(const trust_cert *cert)
 
 const unsigned char *trust_cert_sha256(const trust_cert *cert)
 {
-	if (!cert)
+	trust_cert *c = (trust_cert *)cert;
+	if (!c)
 		return NULL;
-	tcert_ready(cert); /* computes the hash of a lazy record, parsed or not */
-	return cert->sha256;
+	if (atomic_load_explicit(&c->sha256_done, memory_order_acquire))
+		return c->sha256;
+	pthread_mutex_lock(&ready_mu);
+	if (!atomic_load_explicit(&c->sha256_done, memory_order_relaxed)) {
+		if (!tsha256(c->der, c->der_len, c->sha256))
+			memset(c->sha256, 0, sizeof(c->sha256)); /* no memory: no id */
+		atomic_store_explicit(&c->sha256_done, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&ready_mu);
+	return c->sha256;
 }
 
 const unsigned char *trust_cert_spki_sha256(const trust_cert *cert)

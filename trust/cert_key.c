@@ -319,8 +319,13 @@ static int verify_prepared(const trust_cert *child, trust_cert *issuer, EVP_PKEY
 	const EVP_MD *md = tdigest_md(md_nid);
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
-	if (!md || !EVP_Digest(t->tbs->enc.enc, (size_t)t->tbs->enc.len, digest, &dlen, md, NULL))
+	if (md_nid == NID_sha256) { /* hashed by the parse */
+		memcpy(digest, child->tbs_sha256, 32);
+		dlen = 32;
+	} else if (!md ||
+		   !EVP_Digest(t->tbs->enc.enc, (size_t)t->tbs->enc.len, digest, &dlen, md, NULL)) {
 		return -1;
+	}
 	struct tverify_ctx *own = NULL;
 	const struct tverify_ctx *v = verify_ctx_for(issuer, pk, md_nid, md, &own);
 	EVP_PKEY_CTX *ctx = v ? EVP_PKEY_CTX_dup(v->ctx) : NULL;

@@ -118,18 +118,3 @@ void tsigcache_put(trust_sigcache *c, const unsigned char key[TSIG_KEY_LEN], tsi
 	victim->stamp = ++sh->clock;
 	pthread_mutex_unlock(&sh->mu);
 }
-
-/*
- * The certificate's DER hash covers TBS, algorithm and signature value; the
- * issuer's SPKI hash covers key and algorithm parameters.  Together they
- * determine the verification result, as BoringSSL's SignatureVerifyCache key.
- */
-void tsig_key(unsigned char key[TSIG_KEY_LEN], const trust_cert *issuer, const trust_cert *child)
-{
-	const unsigned char *spki = trust_cert_spki_sha256(issuer);
-	if (spki)
-		memcpy(key, spki, 32);
-	else
-		memset(key, 0, 32);
-	memcpy(key + 32, child->sha256, 32);
-}

@@ -63,11 +63,11 @@ static int verify_cert(const void *child, const trust_cert *issuer)
 
 tsig_status tsig_verify(tv_ctx *ctx, const trust_cert *issuer, const trust_cert *child)
 {
-	return tsig_check(ctx, issuer, child->sha256, verify_cert, child, true);
+	return tsig_check(ctx, issuer, child->signed_key, verify_cert, child, true);
 }
 
 bool tsig_self_signed(tv_ctx *ctx, const trust_cert *c)
 {
 	return c->self_issued &&
-	       tsig_check(ctx, c, c->sha256, verify_cert, c, false) == TSIG_VALID;
+	       tsig_check(ctx, c, c->signed_key, verify_cert, c, false) == TSIG_VALID;
 }

@@ -7,6 +7,7 @@
 #include "support.h"
 
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <string.h>
 
 static const char *ext_ca = "[ext]\n" SC_CA_EXTS;
@@ -179,6 +180,53 @@ START_TEST(test_record__one_issuer_key_many_digests)
 }
 END_TEST
 
+static bool trusted_with(const trust_store *s, trust_sigcache *cache, const trust_chain *c)
+{
+	trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
+	o.policy = TRUST_POLICY_RFC5280;
+	trust_result *r = NULL;
+	trust_error err = { 0 };
+	ck_assert_int_eq(trust_evaluate(&r, s, cache, c, &o, &err), TRUST_OK);
+	bool ok = trust_result_trusted(r);
+	trust_result_free(r);
+	return ok;
+}
+
+/* The signature cache keys the signed data by the TBS digest and the
+ * algorithm and signature bytes after it: the same TBS with another
+ * signature value is not answered by the good one's cached result (and the
+ * reverse), and the DER hash the report shows is still the whole DER's. */
+START_TEST(test_record__cache_key_covers_the_signature_value)
+{
+	EVP_PKEY *rk = sc_key(), *lk = sc_key();
+	X509 *root = sc_cert("/O=Example/CN=Cache Root", rk, NULL, NULL, ext_ca);
+	X509 *leaf = sc_cert("/O=Example/CN=leaf", lk, root, rk, ext_leaf);
+	trust_store *s = store_with_anchor(root);
+	trust_sigcache *cache = trust_sigcache_new(0);
+	trust_chain *good = chain_of(leaf), *bad = chain_with_bad_signature(leaf);
+	ck_assert(trusted_with(s, cache, good));
+	ck_assert(!trusted_with(s, cache, bad));
+	ck_assert(trusted_with(s, cache, good));
+	trust_sigcache *cache2 = trust_sigcache_new(0);
+	ck_assert(!trusted_with(s, cache2, bad));
+	ck_assert(trusted_with(s, cache2, good));
+	size_t len;
+	unsigned char *der = der_of(leaf, &len), h[32];
+	SHA256(der, len, h);
+	ck_assert_mem_eq(trust_cert_sha256(good->certs.v[0]), h, 32);
+	OPENSSL_free(der);
+	trust_chain_free(good);
+	trust_chain_free(bad);
+	trust_sigcache_free(cache);
+	trust_sigcache_free(cache2);
+	trust_store_free(s);
+	X509_free(leaf);
+	X509_free(root);
+	EVP_PKEY_free(rk);
+	EVP_PKEY_free(lk);
+}
+END_TEST
+
 /* n self-signed CA certificates as one PEM bundle, wrapped at `width`. */
 static char *bundle(X509 **certs, size_t n, int width, size_t *len)
 {
@@ -308,10 +356,12 @@ int main(void)
 {
 	Suite *s = suite_create("cert_record");
 	TCase *tc = tcase_create("cert_record");
+	tcase_set_timeout(tc, 60); /* RSA-2048 key generation on a loaded machine */
 	tcase_add_test(tc, test_record__issuer_name_in_other_case_is_found_canonically);
 	tcase_add_test(tc, test_record__only_the_issuer_key_is_decoded);
 	tcase_add_test(tc, test_record__issuer_keys_of_each_type_verify);
 	tcase_add_test(tc, test_record__one_issuer_key_many_digests);
+	tcase_add_test(tc, test_record__cache_key_covers_the_signature_value);
 	tcase_add_test(tc, test_record__sliced_bundle_matches_pem_read_bio);
 	tcase_add_test(tc, test_record__unusual_pem_falls_back);
 	tcase_add_test(tc, test_record__broken_base64_late_in_a_bundle_fails_the_load);
