@@ -15,18 +15,19 @@
  * "revoked" handshakes pause around a swap (a writer-preferring rwlock) so that
  * their expected verdict is exact, and the swap only counts once a probe
  * handshake with the revoked identity sees the new CRL; every other kind of
- * handshake goes on during the swap.  Any other outcome is a wrong verdict.
+ * handshake goes on during the swap.  Any other outcome is a wrong verdict
+ * (a connection closed with neither a response nor an alert is first retried).
  *
  * The server's RSS (/proc/PID/status VmRSS) is read after the warm-up and at
  * the end; growth above --rss-limit-kb fails the run.  --bench instead makes
  * only good handshakes, no swaps, and reports the rate and the server's CPU
- * time per handshake (for tests/bench/run_mtls_bench.py).
+ * time per handshake (for tests/bench/run_bench.py).
  *
  * Exit status: 0 all verdicts right (and memory within the limit), 1 a wrong
- * verdict, an unobserved swap or memory growth, 2 usage or setup error.
+ * verdict, an unobserved swap, memory growth, a server that died or exited
+ * badly, or a sanitizer report in its log; 2 usage or setup error.
  */
 #define _GNU_SOURCE /* pthread_rwlockattr_setkind_np */
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +75,7 @@ static struct {
 static SSL_CTX *client_ctx[NKINDS];
 static char port[16];
 static pid_t server_pid;
-static char crl_path[4096];
+static char crl_path[4096], crl_clean[4096], crl_revoking[4096];
 
 static atomic_long next_handshake, done_handshakes, wrong, dropped, per_kind[NKINDS];
 static atomic_int reported;
@@ -99,6 +100,7 @@ static void die(const char *fmt, const char *arg)
 	exit(2);
 }
 
+/* DIR/name in one of eight rotating buffers: for the single-threaded setup only. */
 static char *pki_file(const char *name)
 {
 	static char buf[8][4096];
@@ -383,7 +385,7 @@ static bool swap_once(void)
 	pthread_rwlock_wrlock(&swap_lock);
 	bool revokes = !crl_revokes;
 	double t0 = now_s();
-	replace_file(pki_file(revokes ? "crl-revoked.pem" : "crl-clean.pem"), crl_path);
+	replace_file(revokes ? crl_revoking : crl_clean, crl_path);
 	kill(server_pid, SIGHUP);
 	bool seen = false;
 	outcome o;
@@ -653,8 +655,10 @@ int main(int argc, char **argv)
 	for (int k = 0; k < NKINDS; k++)
 		client_ctx[k] = make_ctx((enum kind)k);
 	snprintf(crl_path, sizeof(crl_path), "%s/crl.pem", opt.pki);
+	snprintf(crl_clean, sizeof(crl_clean), "%s/crl-clean.pem", opt.pki);
+	snprintf(crl_revoking, sizeof(crl_revoking), "%s/crl-revoked.pem", opt.pki);
 	if (!opt.bench)
-		replace_file(pki_file("crl-clean.pem"), crl_path);
+		replace_file(crl_clean, crl_path);
 
 	start_server();
 	pthread_t drain;
