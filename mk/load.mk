@@ -54,10 +54,14 @@ load: all
 TSAN_UNIT := test_threads test_ssl_ctx
 TSAN_FIXTURES ?= $(CURDIR)/$(BUILD)/fixtures
 
+TSAN_MAKE = TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 \
+	second_deadlock_stack=1" $(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" \
+	SAN="-fsanitize=thread"
+
+# The unit tests, then the load: run together they would starve each other's threads.
 load-tsan: $(CERTGEN) $(FIXTURES)
-	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
-		$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" SAN="-fsanitize=thread" \
-		LOAD_CERTGEN=$(CURDIR)/$(CERTGEN) TSAN_FIXTURES=$(TSAN_FIXTURES) tsan-unit load-run \
+	$(TSAN_MAKE) TSAN_FIXTURES=$(TSAN_FIXTURES) tsan-unit
+	$(TSAN_MAKE) LOAD_CERTGEN=$(CURDIR)/$(CERTGEN) load-run \
 		LOAD_ARGS="--handshakes $(TSAN_HANDSHAKES) --warmup $(TSAN_WARMUP) \
 		--clients $(LOAD_CLIENTS) --swaps $(LOAD_SWAPS) --no-rss-limit"
 
