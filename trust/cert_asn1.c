@@ -5,8 +5,9 @@
  * The field list mirrors OpenSSL's X509_CINF and X509 items (crypto/x509/x_x509.c),
  * so the same decoder accepts and rejects the same encodings: lengths, tags,
  * trailing bytes, names that do not canonicalise.  What OpenSSL does after the
- * decode (decode the key through its provider decoders, cache extensions,
- * SHA-1 fingerprint, one-line subject) is left for first use.
+ * decode (decode the key through its provider decoders, build each name's
+ * entries and canonical encoding, cache extensions, SHA-1 fingerprint,
+ * one-line subject) is left for first use.
  */
 #include "internal.h"
 
