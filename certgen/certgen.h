@@ -4,7 +4,7 @@
  *
  * Layout of a state directory (docs/certgen.md):
  *   ca.pem, ca-key.pem           the root
- *   NAME/cert.pem key.pem        every other certificate (intermediate, leaf, client)
+ *   NAME/cert.pem key.pem        every other certificate (intermediate, leaf, client, responder)
  *   NAME/chain.pem               its issuers up to, not including, the root
  *   NAME/fullchain.pem           cert + chain: what a server sends
  *   state.cbor                   every serial ever issued, revocations, CRL numbers,
@@ -140,7 +140,7 @@ void cg_unlock(int fd);
 /* ---- state (state.c) ---- */
 typedef struct cg_entry {
 	char *name;     /* entity name ("ca" for the root) */
-	char *kind;     /* root, intermediate, leaf, client, cross */
+	char *kind;     /* root, intermediate, leaf, client, cross, responder */
 	char *serial;   /* upper-case hex */
 	char *issuer;   /* entity name of the issuer ("" for the root) */
 	int64_t not_after;
@@ -314,7 +314,7 @@ char *cg_pem_join(X509 *cert, STACK_OF(X509) *chain, size_t *len);
 /* ---- issuing (issue.c) ---- */
 typedef struct cg_issue_req {
 	const char *name;    /* entity name */
-	const char *kind;    /* intermediate, leaf, client, cross */
+	const char *kind;    /* intermediate, leaf, client, cross, responder */
 	const cg_spec *spec; /* key, profile, names; times 0 mean "now" and "now + days" */
 	long days;
 	cg_ent *issuer;      /* loaded with its key */

@@ -94,10 +94,10 @@
 #define HELP_RENEW \
 	"usage: certgen renew NAME [--days N] [--not-before T] [--not-after T] [--cert-file F]\n" \
 	"           [--key-file F]\n\n" \
-	"Reissues NAME (an intermediate, leaf, client or signed CSR) with the same subject, key and\n" \
-	"extensions, a new serial and new dates (by default as long as the old one), under the same\n" \
-	"issuer. The old certificate stays in the state, superseded: 'certgen list --all' shows it\n" \
-	"and 'certgen revoke SERIAL' can still revoke it.\n" HELP_TIMES \
+	"Reissues NAME (an intermediate, leaf, client, OCSP responder or signed CSR) with the same\n" \
+	"subject, key and extensions, a new serial and new dates (by default as long as the old\n" \
+	"one), under the same issuer. The old certificate stays in the state, superseded:\n" \
+	"'certgen list --all' shows it and 'certgen revoke SERIAL' can still revoke it.\n" HELP_TIMES \
 	"\nexamples:\n  certgen leaf renew.test\n  certgen renew renew.test --days 30\n" \
 	"  certgen list --all\n" HELP_GLOBAL
 

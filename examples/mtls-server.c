@@ -403,6 +403,16 @@ int main(int argc, char **argv)
 	trust_policy *policy = NULL;
 	trust_error err;
 	parse_args(&cfg, argc, argv);
+	/* Blocked before the port is printed (a signal sent as soon as it shows is not
+	 * lost or fatal) and before the workers start, which inherit the mask: every
+	 * signal stays pending for the main thread's sigtimedwait. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	if (load_policy(&cfg, &policy, &err) != TRUST_OK) {
 		fprintf(stderr, "mtls-server: %s\n", err.message);
 		return 2;
@@ -414,20 +424,12 @@ int main(int argc, char **argv)
 		trust_policy_free(policy);
 		return 2;
 	}
-	/* Blocked before the workers start, so they inherit the mask and every
-	 * signal stays pending for the main thread's sigtimedwait. */
-	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
 	pthread_t tids[MAX_THREADS];
 	int started = 0, stop = 0;
 	while (started < cfg.threads && pthread_create(&tids[started], NULL, worker, ctx) == 0)
 		started++;
+	if (!started)
+		fprintf(stderr, "mtls-server: no worker thread could start\n");
 	while (started && !stop) {
 		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
 		if (poll(&pfd, 1, 200) > 0) /* the timeout bounds how late a signal is seen */

@@ -2,6 +2,8 @@
 #                   interleaved, medians of BENCH_ROUNDS rounds (tests/bench/).
 # make bench-smoke: one short round of every scenario; checks that both verifiers
 #                   run and accept every chain.  Cheap enough for `make test`.
+# Both also time full mTLS handshakes on the example server, libtrust against
+# --openssl-verify (mk/load.mk adds the inputs and BENCH_MTLS_ARGS).
 BENCH_DIR := $(BUILD)/bench
 BENCH_ROUNDS ?= 5
 BENCH_LEAVES ?= 20000
@@ -45,11 +47,11 @@ bench-bins: $(TRUST_BENCH) $(OPENSSL_BENCH)
 
 bench: bench-bins $(BENCH_DIR)/inputs/.stamp
 	python3 tests/bench/run_bench.py --bin $(BENCH_DIR) --inputs $(BENCH_DIR)/inputs \
-		--rounds $(BENCH_ROUNDS) $(if $(BENCH_LAX),--lax) $(BENCH_ARGS)
+		--rounds $(BENCH_ROUNDS) $(if $(BENCH_LAX),--lax) $(BENCH_MTLS_ARGS) $(BENCH_ARGS)
 	@if $(MAKE) -n bench-certgen >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory bench-certgen || \
 		{ echo "bench-certgen: target missed"; test -n "$(BENCH_LAX)"; }; fi
 
 bench-smoke: bench-bins $(BENCH_DIR)/smoke-inputs/.stamp
 	python3 tests/bench/run_bench.py --bin $(BENCH_DIR) --inputs $(BENCH_DIR)/smoke-inputs \
-		--smoke --no-callgrind
+		--smoke --no-callgrind $(BENCH_MTLS_ARGS)

@@ -54,10 +54,14 @@ load: all
 TSAN_UNIT := test_threads test_ssl_ctx
 TSAN_FIXTURES ?= $(CURDIR)/$(BUILD)/fixtures
 
+TSAN_MAKE = TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 \
+	second_deadlock_stack=1" $(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" \
+	SAN="-fsanitize=thread"
+
+# The unit tests, then the load: run together they would starve each other's threads.
 load-tsan: $(CERTGEN) $(FIXTURES)
-	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
-		$(MAKE) --no-print-directory BUILD=build/tsan OPT="-O1 -g" SAN="-fsanitize=thread" \
-		LOAD_CERTGEN=$(CURDIR)/$(CERTGEN) TSAN_FIXTURES=$(TSAN_FIXTURES) tsan-unit load-run \
+	$(TSAN_MAKE) TSAN_FIXTURES=$(TSAN_FIXTURES) tsan-unit
+	$(TSAN_MAKE) LOAD_CERTGEN=$(CURDIR)/$(CERTGEN) load-run \
 		LOAD_ARGS="--handshakes $(TSAN_HANDSHAKES) --warmup $(TSAN_WARMUP) \
 		--clients $(LOAD_CLIENTS) --swaps $(LOAD_SWAPS) --no-rss-limit"
 
@@ -65,3 +69,15 @@ load-tsan: $(CERTGEN) $(FIXTURES)
 tsan-unit: $(TSAN_UNIT:%=$(BUILD)/tests/%)
 	@set -e; for t in $^; do echo "== $$t (ThreadSanitizer)"; \
 		TRUST_FIXTURES=$(TSAN_FIXTURES) TRUST_TOP=$(CURDIR) $$t; done
+
+# `make bench` and bench-smoke: the example server's handshakes with libtrust against
+# OpenSSL verifying (tests/bench/run_bench.py, row "mTLS handshake").  A fresh PKI
+# each time, for the same reason as above.
+BENCH_MTLS_PKI = $(BUILD)/bench/mtls-pki
+BENCH_MTLS_ARGS = --mtls-load $(MTLS_LOAD) --mtls-server $(LOAD_SERVER) --mtls-pki $(BENCH_MTLS_PKI)
+.PHONY: bench-mtls-pki
+bench-mtls-pki: $(CERTGEN)
+	sh tests/load/make_pki.sh $(BENCH_MTLS_PKI) $(CERTGEN)
+bench bench-smoke: $(MTLS_LOAD) $(LOAD_SERVER) bench-mtls-pki
+# tests/cli/test_load_driver.sh runs the driver against the example server.
+all: $(MTLS_LOAD)

@@ -334,7 +334,14 @@ const STACK_OF(X509_EXTENSION) *tcert_exts(const trust_cert *c)
 
 int tcert_ext_index(const trust_cert *c, int nid, int lastpos)
 {
-	return X509v3_get_ext_by_NID(c->t->tbs->exts, nid, lastpos);
+	if (!c->ext_nids_ok)
+		return X509v3_get_ext_by_NID(c->t->tbs->exts, nid, lastpos);
+	if (nid == NID_undef) /* OpenSSL compares with the empty OID: never equal */
+		return -1;
+	for (int k = lastpos < 0 ? 0 : lastpos + 1; k < c->n_ext_nids; k++)
+		if (c->ext_nids[k] == nid)
+			return k;
+	return -1;
 }
 
 void *tcert_ext_d2i(const trust_cert *c, int nid, int *crit)
@@ -393,6 +400,7 @@ void tcert_unref(trust_cert *c)
 	tasn1_cert_free(c->t);
 	ASN1_OCTET_STRING_free(c->ski);
 	AUTHORITY_KEYID_free(c->aki);
+	GENERAL_NAMES_free(c->san);
 	free(c->der);
 	free(atomic_load(&c->subject_str));
 	free(atomic_load(&c->issuer_str));

@@ -33,15 +33,20 @@ typedef struct ext_scan {
 	int at[E_COUNT];
 } ext_scan;
 
+/* Also keeps each extension's NID on the record, for tcert_ext_index. */
 static void scan(ext_scan *e, trust_cert *c)
 {
 	e->c = c;
 	e->exts = tcert_exts(c);
 	for (int k = 0; k < E_COUNT; k++)
 		e->at[k] = -1;
-	for (int i = 0; i < sk_X509_EXTENSION_num(e->exts); i++) {
+	int n = sk_X509_EXTENSION_num(e->exts);
+	c->ext_nids_ok = false;
+	for (int i = 0; i < n; i++) {
 		X509_EXTENSION *ex = sk_X509_EXTENSION_value(e->exts, i);
 		int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ex));
+		if (i < TCERT_MAX_EXT_NIDS)
+			c->ext_nids[i] = nid;
 		for (int k = 0; k < E_COUNT; k++)
 			if (cached_nids[k] == nid)
 				e->at[k] = e->at[k] == -1 ? i : -2;
@@ -54,6 +59,8 @@ static void scan(ext_scan *e, trust_cert *c)
 		if (X509_EXTENSION_get_critical(ex) && !X509_supported_extension(ex))
 			c->ex_flags |= EXFLAG_CRITICAL;
 	}
+	c->n_ext_nids = n;
+	c->ext_nids_ok = n >= 0 && n <= TCERT_MAX_EXT_NIDS;
 }
 
 /* Decodes extension k if present once; sets EXFLAG_INVALID when it is there
@@ -150,6 +157,19 @@ static void validate_only(ext_scan *e, int k)
 		m->ext_free(v);
 }
 
+/* The subjectAltName, decoded to be validated and kept for the name checks
+ * (tcert_san), so a new leaf's SAN is decoded once.  Its crit is what
+ * tcert_ext_d2i would say: -1 absent, -2 repeated, else the criticality. */
+static void keep_san(ext_scan *e)
+{
+	trust_cert *c = e->c;
+	int at = e->at[E_SAN];
+	c->san = cached_d2i(e, E_SAN);
+	c->san_crit = at < 0 ? at
+			     : X509_EXTENSION_get_critical(sk_X509_EXTENSION_value(e->exts, at));
+	atomic_store_explicit(&c->san_done, true, memory_order_release);
+}
+
 static void proxy_cert_info(ext_scan *e)
 {
 	trust_cert *c = e->c;
@@ -227,7 +247,7 @@ int tcert_fill_extensions(trust_cert *c)
 		if (akid_fits_self(c) && sig_fits_own_key(c))
 			c->ex_flags |= EXFLAG_SS;
 	}
-	validate_only(&e, E_SAN);
+	keep_san(&e);
 	validate_only(&e, E_NC);
 	crl_distribution_points(&e);
 	validate_only(&e, E_IPADDR);
@@ -255,4 +275,22 @@ int tcert_fill_extensions(trust_cert *c)
 	}
 	ERR_clear_error();
 	return TRUST_OK;
+}
+
+static pthread_mutex_t san_mu = PTHREAD_MUTEX_INITIALIZER;
+
+const GENERAL_NAMES *tcert_san(const trust_cert *cert, int *crit)
+{
+	trust_cert *c = (trust_cert *)cert;
+	if (!atomic_load_explicit(&c->san_done, memory_order_acquire)) {
+		pthread_mutex_lock(&san_mu);
+		if (!atomic_load_explicit(&c->san_done, memory_order_relaxed)) {
+			c->san_crit = -1;
+			c->san = tcert_ext_d2i(c, NID_subject_alt_name, &c->san_crit);
+			atomic_store_explicit(&c->san_done, true, memory_order_release);
+		}
+		pthread_mutex_unlock(&san_mu);
+	}
+	*crit = c->san_crit;
+	return c->san;
 }

@@ -53,10 +53,13 @@ static const char *sig_name(int nid)
 	return s ? s : "unknown";
 }
 
-/* Returns true if an error was added. */
+/* Returns true if an error was added.  Reads nothing but the certificate and
+ * whether it is the anchor, so a non-anchor found clean stays clean. */
 static bool check_signature(tpath *p, size_t i)
 {
 	trust_cert *c = p->certs[i];
+	if (tcert_is_clean(c, TCERT_CLEAN_SIGALG))
+		return false;
 	if (X509_ALGOR_cmp(tcert_sigalg(c), tcert_tbs_sigalg(c)) != 0) {
 		tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_ALGORITHM_MISMATCH, TRUST_SEV_ERROR, (int)i,
 			  "rfc5280",
@@ -78,8 +81,10 @@ static bool check_signature(tpath *p, size_t i)
 	bool eddsa = pk == NID_ED25519 || pk == NID_ED448;
 	bool family = pk == NID_rsaEncryption || pk == NID_rsassaPss ||
 		      pk == NID_X9_62_id_ecPublicKey;
-	if (eddsa || (family && good_digest(md)))
+	if (eddsa || (family && good_digest(md))) {
+		tcert_mark_clean(c, TCERT_CLEAN_SIGALG);
 		return false;
+	}
 	tfinding *f;
 	if (weak_digest(md))
 		f = tpath_add(p, TRUST_ID_RFC5280_SIGNATURE_WEAK_DIGEST, TRUST_SEV_ERROR, (int)i, "rfc5280",

@@ -44,8 +44,11 @@ OCSP_BASICRESP *tocsp_parse(const unsigned char *der, size_t len, const char **w
 	return bs;
 }
 
+/* Should a response name the certificate twice, a revoked answer wins over the
+ * other: fail closed. */
 OCSP_SINGLERESP *tocsp_find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer)
 {
+	OCSP_SINGLERESP *found = NULL;
 	for (int k = 0; k < OCSP_resp_count(bs); k++) {
 		OCSP_SINGLERESP *single = OCSP_resp_get0(bs, k);
 		const OCSP_CERTID *cid = OCSP_SINGLERESP_get0_id(single);
@@ -56,10 +59,11 @@ OCSP_SINGLERESP *tocsp_find_single(OCSP_BASICRESP *bs, X509 *cert, X509 *issuer)
 		OCSP_CERTID *mine = md ? OCSP_cert_to_id(md, cert, issuer) : NULL;
 		bool same = mine && OCSP_id_cmp(mine, cid) == 0;
 		OCSP_CERTID_free(mine);
-		if (same)
-			return single;
+		if (same && (!found || OCSP_single_get0_status(single, NULL, NULL, NULL, NULL) ==
+					       V_OCSP_CERTSTATUS_REVOKED))
+			found = single;
 	}
-	return NULL;
+	return found;
 }
 
 /* NULL if bs's signer may answer for certificates of `issuer` and its signature holds; else why not. */

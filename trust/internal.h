@@ -124,6 +124,11 @@ TRUST_HIDDEN uint64_t tname_key(const unsigned char *der, size_t len);
 
 /* keyUsage bits as X509_get_key_usage reports them (KU_*), or TCERT_KU_ABSENT. */
 #define TCERT_KU_ABSENT 0xFFFFFFFFu
+/* Bits of trust_cert.clean. */
+#define TCERT_CLEAN_EXTS 0x1u   /* check_ext.c: no duplicate, undecodable or unknown critical extension */
+#define TCERT_CLEAN_SIGALG 0x2u /* check_algs.c: an accepted signature algorithm (as a non-anchor) */
+/* Extensions a record indexes by NID; a certificate with more is looked up by OpenSSL. */
+#define TCERT_MAX_EXT_NIDS 16
 
 struct trust_cert {
 	atomic_int refs;
@@ -184,6 +189,18 @@ struct trust_cert {
 	int curve_nid;           /* EC named curve, NID_undef otherwise */
 	int sig_nid;             /* signature algorithm */
 	int sig_md_nid;          /* digest of the signature, NID_undef for Ed25519 */
+	/* Answers validation needs on every evaluation, kept once computed (a
+	 * record never changes, so neither do they). */
+	atomic_bool san_done;    /* san and san_crit are set (tcert_san) */
+	int san_crit;            /* tcert_ext_d2i's crit for subjectAltName */
+	GENERAL_NAMES *san;      /* the decoded subjectAltName, or NULL; owned */
+	atomic_uint clean;       /* TCERT_CLEAN_*: per-certificate rules that found
+				  * nothing wrong (only a clean answer is kept) */
+	/* The NID of each extension, in order, for tcert_ext_index (validation
+	 * asks a dozen times per evaluation; OpenSSL's lookup compares OIDs). */
+	bool ext_nids_ok;        /* filled (at most TCERT_MAX_EXT_NIDS extensions) */
+	int n_ext_nids;
+	int ext_nids[TCERT_MAX_EXT_NIDS];
 };
 
 /* Parses DER into a new record (refs = 1); NULL with err set on failure. */
@@ -251,6 +268,19 @@ TRUST_HIDDEN int tcert_verify_signed_by(const trust_cert *child, const trust_cer
 /* Signature info as X509_get_signature_info gives it; false if unsupported. */
 TRUST_HIDDEN bool tcert_signature_info(const trust_cert *c, int *md, int *pk);
 
+/* The subjectAltName, decoded once per record (thread-safe); borrowed.  *crit
+ * as tcert_ext_d2i gives it: -1 absent, -2 repeated, else the criticality
+ * (with NULL: present but undecodable).  (cert_ext.c) */
+TRUST_HIDDEN const GENERAL_NAMES *tcert_san(const trust_cert *c, int *crit);
+/* Whether a per-certificate rule already found c clean; marking is for clean answers only. */
+static inline bool tcert_is_clean(const trust_cert *c, unsigned bit)
+{
+	return (atomic_load_explicit(&((trust_cert *)c)->clean, memory_order_acquire) & bit) == bit;
+}
+static inline void tcert_mark_clean(const trust_cert *c, unsigned bit)
+{
+	atomic_fetch_or_explicit(&((trust_cert *)c)->clean, bit, memory_order_release);
+}
 /* Extension facts (cert_ext.c): fills ski, aki, ku, xku, bc, ex_flags. */
 TRUST_HIDDEN int tcert_fill_extensions(trust_cert *c);
 /* Key facts (cert_key.c): fills key_ok, pkey_type, pkey_bits, curve_nid, sig_*. */
@@ -420,6 +450,10 @@ struct kidx {
 struct trust_store {
 	tstash certs;             /* deduplicated, in input order */
 	struct hidx *by_subject;  /* sorted by tname_key of the raw subject */
+	/* by_subject's entries whose key has top bits b are [radix[b], radix[b+1]):
+	 * a lookup reads one small bucket, however large the pool. */
+	uint32_t *radix;
+	unsigned radix_bits;
 	size_t nanchors, npool;
 	tcrl_list crls;
 	tocsp_list ocsps;

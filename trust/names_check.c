@@ -173,7 +173,7 @@ int tnames_check_leaf(tv_ctx *ctx, tpath *p)
 	if (!ctx->host && !ctx->ip && !ctx->email && !ctx->uri)
 		return 0;
 	int crit = -1;
-	GENERAL_NAMES *gens = tcert_ext_d2i(p->certs[0], NID_subject_alt_name, &crit);
+	const GENERAL_NAMES *gens = tcert_san(p->certs[0], &crit);
 	if (!gens && crit != -1) {
 		/* crit -2: more than once; crit >= 0 with no result: undecodable */
 		tpath_add(p, TRUST_ID_NAMES_SAN_MALFORMED, TRUST_SEV_ERROR, 0, ctx->rules.policy_name,
@@ -194,6 +194,5 @@ int tnames_check_leaf(tv_ctx *ctx, tpath *p)
 		rc |= check_ref(ctx, p, gens, &EMAIL, ctx->email);
 	if (ctx->uri)
 		rc |= check_ref(ctx, p, gens, &URI, ctx->uri);
-	GENERAL_NAMES_free(gens);
 	return rc;
 }

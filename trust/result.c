@@ -15,23 +15,8 @@
  * A valid path records about ten findings and as many parameters, so their
  * text is formatted on every evaluation; vsnprintf's set-up is most of the
  * cost of a warm (cached) evaluation.  Findings use a handful of conversions,
- * which fast_fmt formats itself; any other format goes to vsnprintf.
+ * which fast_fmt formats itself; a format with any other goes to vsnprintf.
  */
-static bool fast_ok(const char *fmt)
-{
-	for (const char *f = fmt; (f = strchr(f, '%')) != NULL;) {
-		f++;
-		static const char *const known[] = { "s", "zu", "d", "lld", "ld", "u", "c", "%", ".*s" };
-		size_t k = 0, n = sizeof(known) / sizeof(known[0]);
-		while (k < n && strncmp(f, known[k], strlen(known[k])) != 0)
-			k++;
-		if (k == n)
-			return false;
-		f += strlen(known[k]);
-	}
-	return true;
-}
-
 /* Appends n bytes of s at *pos, as far as cap allows (vsnprintf's truncation). */
 static void put(char *out, size_t cap, size_t *pos, const char *s, size_t n)
 {
@@ -60,7 +45,10 @@ static unsigned long long magnitude(long long v)
 	return v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 }
 
-/* vsnprintf for the conversions fast_ok accepts: same output, same return. */
+#define FAST_FMT_UNKNOWN (-2)
+
+/* vsnprintf for %s, %.*s, %d, %u, %ld, %lld, %zu, %c and %%: same output, same
+ * return; FAST_FMT_UNKNOWN at any other conversion (ap is then spent). */
 static int fast_fmt(char *out, size_t cap, const char *fmt, va_list ap)
 {
 	size_t pos = 0;
@@ -77,7 +65,7 @@ static int fast_fmt(char *out, size_t cap, const char *fmt, va_list ap)
 				s = "(null)"; /* as glibc prints it */
 			put(out, cap, &pos, s, strlen(s));
 			f += 1;
-		} else if (*f == '.') { /* "%.*s" */
+		} else if (f[0] == '.' && f[1] == '*' && f[2] == 's') {
 			int prec = va_arg(ap, int);
 			const char *s = va_arg(ap, const char *);
 			size_t n = 0;
@@ -94,14 +82,14 @@ static int fast_fmt(char *out, size_t cap, const char *fmt, va_list ap)
 		} else if (*f == 'u') {
 			put_int(out, cap, &pos, va_arg(ap, unsigned), false);
 			f += 1;
-		} else if (f[0] == 'z') {
+		} else if (f[0] == 'z' && f[1] == 'u') {
 			put_int(out, cap, &pos, va_arg(ap, size_t), false);
 			f += 2;
-		} else if (f[0] == 'l' && f[1] == 'l') {
+		} else if (f[0] == 'l' && f[1] == 'l' && f[2] == 'd') {
 			long long v = va_arg(ap, long long);
 			put_int(out, cap, &pos, magnitude(v), v < 0);
 			f += 3;
-		} else if (f[0] == 'l') {
+		} else if (f[0] == 'l' && f[1] == 'd') {
 			long v = va_arg(ap, long);
 			put_int(out, cap, &pos, magnitude(v), v < 0);
 			f += 2;
@@ -109,9 +97,11 @@ static int fast_fmt(char *out, size_t cap, const char *fmt, va_list ap)
 			char ch = (char)va_arg(ap, int);
 			put(out, cap, &pos, &ch, 1);
 			f += 1;
-		} else { /* "%%" */
+		} else if (*f == '%') {
 			put(out, cap, &pos, "%", 1);
 			f += 1;
+		} else {
+			return FAST_FMT_UNKNOWN;
 		}
 	}
 	if (cap)
@@ -122,7 +112,7 @@ static int fast_fmt(char *out, size_t cap, const char *fmt, va_list ap)
 /* Formats into the path's arena; a message larger than a chunk gets its own. */
 static char *arena_vfmt(tarena *a, const char *fmt, va_list ap)
 {
-	bool fast = fast_ok(fmt);
+	bool fast = true;
 	if (!a)
 		return NULL;
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -130,9 +120,14 @@ static char *arena_vfmt(tarena *a, const char *fmt, va_list ap)
 		size_t room = c ? c->cap - c->used : 0;
 		va_list ap2;
 		va_copy(ap2, ap);
-		int n = fast ? fast_fmt(c ? c->data + c->used : NULL, room, fmt, ap2)
-			     : vsnprintf(c ? c->data + c->used : NULL, room, fmt, ap2);
+		int n = fast ? fast_fmt(c ? c->data + c->used : NULL, room, fmt, ap2) : 0;
 		va_end(ap2);
+		if (!fast || n == FAST_FMT_UNKNOWN) {
+			fast = false;
+			va_copy(ap2, ap);
+			n = vsnprintf(c ? c->data + c->used : NULL, room, fmt, ap2);
+			va_end(ap2);
+		}
 		if (n < 0)
 			return NULL;
 		if ((size_t)n < room) {

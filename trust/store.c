@@ -354,6 +354,29 @@ void trust_store_builder_clear_error(trust_store_builder *b)
 		memset(&b->first_error, 0, sizeof(b->first_error));
 }
 
+/* Sorts the subject index and buckets it by the keys' top bits (about one
+ * certificate per bucket). */
+static int build_radix(trust_store *s)
+{
+	size_t n = s->certs.n;
+	qsort(s->by_subject, n, sizeof(*s->by_subject), thidx_cmp);
+	unsigned bits = 1;
+	while (bits < 24 && ((size_t)1 << bits) < n)
+		bits++;
+	size_t buckets = (size_t)1 << bits;
+	s->radix = malloc((buckets + 1) * sizeof(*s->radix));
+	if (!s->radix)
+		return TRUST_ENOMEM;
+	s->radix_bits = bits;
+	size_t k = 0;
+	for (size_t b = 0; b <= buckets; b++) {
+		while (k < n && (s->by_subject[k].h >> (64 - bits)) < b)
+			k++;
+		s->radix[b] = (uint32_t)k;
+	}
+	return TRUST_OK;
+}
+
 int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_error *err)
 {
 	if (!out) {
@@ -418,9 +441,11 @@ int trust_store_builder_finish(trust_store **out, trust_store_builder *b, trust_
 		else
 			s->npool++;
 	}
-	if (s->certs.n)
-		qsort(s->by_subject, s->certs.n, sizeof(*s->by_subject), thidx_cmp);
 	free(b);
+	if (s->certs.n && build_radix(s) != TRUST_OK) {
+		trust_store_free(s);
+		return terr_set(err, TRUST_ENOMEM, "out of memory");
+	}
 	*out = s;
 	return TRUST_OK;
 }
@@ -431,6 +456,7 @@ void trust_store_free(trust_store *s)
 		return;
 	tstash_clear(&s->certs);
 	free(s->by_subject);
+	free(s->radix);
 	tstore_ski_free(s);
 	tstore_canon_free(s);
 	crls_clear(&s->crls);
@@ -484,7 +510,11 @@ size_t thidx_lower_bound(const struct hidx *v, size_t n, uint64_t h)
 
 static size_t lower_bound(const trust_store *s, uint64_t h)
 {
-	return thidx_lower_bound(s->by_subject, s->certs.n, h);
+	if (!s->radix)
+		return 0;
+	size_t b = (size_t)(h >> (64 - s->radix_bits));
+	size_t lo = s->radix[b], hi = s->radix[b + 1];
+	return lo + thidx_lower_bound(s->by_subject + lo, hi - lo, h);
 }
 
 void tstore_build_once(trust_store *s, pthread_mutex_t *mu, atomic_bool *built,

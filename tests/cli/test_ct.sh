@@ -71,6 +71,13 @@ want "3 SCTs, 199 days" 0 apple.ct-required pass
 is "3 SCTs: valid findings" "$(count ct.sct.valid)" 3
 is "3 SCTs: origin" "$(param ct.sct.valid origin)" embedded
 is "3 SCTs: log" "$(param ct.sct.valid log)" log1
+# The per-SCT findings (reported under any policy once a log list is given) keep the
+# report inside its schema.
+tcj $SYS --host s3.test $LIST pki/s3.test/fullchain.pem
+is "tls-server: SCTs reported" "$(count ct.sct.valid)" 3
+python3 -c 'import json, sys, jsonschema
+jsonschema.validate(json.load(open("out.json")), json.load(open(sys.argv[1])))' \
+	"$top/docs/report-schema.json" && ok || bad "3 SCTs: the JSON report fits docs/report-schema.json"
 apple s2short.test $LIST
 want "2 SCTs, 90 days" 0 apple.ct-required pass
 # The same chains under a user root: CT is not required (rule 16), SCTs still reported.

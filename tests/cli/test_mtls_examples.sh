@@ -61,7 +61,7 @@ start() {
 	spid=$!
 	pids="$pids $spid"
 	port=""
-	for _ in $(seq 300); do
+	for _ in $(seq 600); do
 		port=$(head -n 1 port.txt 2>/dev/null)
 		[ -n "$port" ] && return 0
 		sleep 0.1
@@ -69,10 +69,10 @@ start() {
 	bad "mtls-server did not start on $addr: $(cat "$log")"
 }
 
-# logged LOG PATTERN WHAT [N]: LOG shows PATTERN (on N lines, default 1) within 5 s
+# logged LOG PATTERN WHAT [N]: LOG shows PATTERN (on N lines, default 1) within 20 s
 # (workers log asynchronously, and the server sees a signal within 200 ms).
 logged() {
-	for _ in $(seq 50); do
+	for _ in $(seq 200); do
 		[ "$(grep -c -- "$2" "$1")" -ge "${4:-1}" ] && { ok; return 0; }
 		sleep 0.1
 	done
@@ -80,7 +80,7 @@ logged() {
 }
 
 # ask URLHOST NAME: curl with NAME's certificate and key (out.txt, err.txt).
-ask() { curl -sS --max-time 10 --cacert A/ca.pem --cert "$2/cert.pem" --key "$2/key.pem" \
+ask() { curl -sS --max-time 60 --cacert A/ca.pem --cert "$2/cert.pem" --key "$2/key.pem" \
 	"https://$1:$port/" >out.txt 2>err.txt; }
 
 # refused URLHOST NAME RULE LOG: the handshake fails and the server logs RULE for it.

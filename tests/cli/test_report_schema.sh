@@ -56,6 +56,10 @@ check "untrusted root" 1 "$F/untrusted/chain.pem" $A $H
 check "revoked" 1 "$F/revoked/chain.pem" $A $H --crl "$F/revoked/crl.pem"
 check "client" 0 "$F/client/chain.pem" $A --purpose client
 check "rfc5280 only" 0 "$F/wronghost/chain.pem" $A --policy rfc5280
+# Policy files name themselves in the report: the shipped overlays and the mTLS stack.
+check "ats" 0 "$F/good/chain.pem" $A $H --policy ats
+check "apple, rejected" 1 "$F/expired/chain.pem" $A $H --policy apple
+check "mtls client" 0 "$F/client/chain.pem" $A --purpose client --policy mtls
 check "RSA" 0 "$F/rsa/chain.pem" --anchors "$F/rsa/root.pem" --host rsa.example.com
 check "cross-signed, explained" 0 "$F/cross/chain.pem" --anchors "$F/cross/anchors.pem" --explain
 check "depth budget" 1 "$F/good/chain.pem" $A $H --max-depth 0

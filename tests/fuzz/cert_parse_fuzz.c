@@ -174,6 +174,21 @@ static void compare_record(const trust_cert *c, X509 *x)
 	ERR_clear_error();
 	ORACLE(info == tcert_signature_info(c, &md2, &pk2), "signature info availability differs");
 	ORACLE(!info || (md == md2 && pknid == pk2), "signature digest differs");
+	/* The record's NID index answers as OpenSSL's OID search, from every position. */
+	static const int nids[] = { NID_undef, NID_basic_constraints, NID_key_usage,
+				    NID_subject_alt_name, NID_authority_key_identifier,
+				    NID_name_constraints, NID_ct_precert_scts };
+	for (size_t k = 0; k < sizeof(nids) / sizeof(nids[0]); k++)
+		for (int last = -2; last <= X509_get_ext_count(x); last++)
+			ORACLE(tcert_ext_index(c, nids[k], last) ==
+				       X509_get_ext_by_NID(x, nids[k], last),
+			       "extension index of NID %d after %d differs", nids[k], last);
+	int crit = 0, crit2 = 0;
+	GENERAL_NAMES *san = X509_get_ext_d2i(x, NID_subject_alt_name, &crit, NULL);
+	const GENERAL_NAMES *kept = tcert_san(c, &crit2);
+	ERR_clear_error();
+	ORACLE(crit == crit2 && (san == NULL) == (kept == NULL), "subjectAltName differs");
+	GENERAL_NAMES_free(san);
 }
 
 static void one(const unsigned char *der, size_t len)

@@ -40,6 +40,8 @@ typedef struct resp_spec {
 	EVP_PKEY *signer_key;
 	unsigned long sign_flags; /* OCSP_NOCERTS: the signer's certificate left out */
 	X509 *id_cert, *id_issuer; /* the certID names these (NULL: the leaf, its issuer) */
+	int then_status;        /* >= 0 (with contradict): a second answer about the same certID */
+	bool contradict;
 } resp_spec;
 
 /* thisUpdate a minute ago, nextUpdate a day on. */
@@ -57,6 +59,9 @@ static unsigned char *make_response(sv_pki *k, const resp_spec *s, int *len)
 	ck_assert(id && bs && thisupd && nextupd && rev);
 	ck_assert(OCSP_basic_add1_status(bs, id, s->status, OCSP_REVOKED_STATUS_KEYCOMPROMISE, rev,
 					 thisupd, nextupd));
+	if (s->contradict)
+		ck_assert(OCSP_basic_add1_status(bs, id, s->then_status,
+						 OCSP_REVOKED_STATUS_KEYCOMPROMISE, rev, thisupd, nextupd));
 	ck_assert(OCSP_basic_sign(bs, s->signer ? s->signer : k->inter,
 				  s->signer_key ? s->signer_key : k->inter_key, EVP_sha256(), NULL,
 				  s->sign_flags));
@@ -404,6 +409,24 @@ START_TEST(test_ocsp__the_cert_id_must_name_issuer_key_and_serial)
 }
 END_TEST
 
+START_TEST(test_ocsp__a_response_contradicting_itself_counts_as_revoked)
+{
+	sv_pki k;
+	sv_pki_init(&k);
+	/* good, then revoked, for the same certID: the revoked answer wins, in either order. */
+	resp_spec s = { .status = V_OCSP_CERTSTATUS_GOOD, FRESH, .contradict = true,
+			.then_status = V_OCSP_CERTSTATUS_REVOKED };
+	for (int order = 0; order < 2; order++) {
+		trust_result *r = run(&k, &s, order == 1, 0);
+		sv_assert_rejected_with(r, "revocation.revoked", 0);
+		trust_result_free(r);
+		s.status = V_OCSP_CERTSTATUS_REVOKED;
+		s.then_status = V_OCSP_CERTSTATUS_GOOD;
+	}
+	sv_pki_free(&k);
+}
+END_TEST
+
 START_TEST(test_ocsp__stapled_good_covers_the_leaf)
 {
 	sv_pki k;
@@ -449,6 +472,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_ocsp__stapled_expired_or_wrongly_signed_is_not_used);
 	tcase_add_test(t, test_ocsp__a_delegated_responder_answers_stapled_too);
 	tcase_add_test(t, test_ocsp__the_cert_id_must_name_issuer_key_and_serial);
+	tcase_add_test(t, test_ocsp__a_response_contradicting_itself_counts_as_revoked);
 	tcase_add_test(t, test_ocsp__stapled_good_covers_the_leaf);
 	tcase_add_test(t, test_ocsp__a_file_that_is_no_ocsp_response_is_refused);
 	suite_add_tcase(s, t);

@@ -20,6 +20,35 @@ START_TEST(test_store__duplicate_anchors_are_dropped)
 }
 END_TEST
 
+/* A bundle whose fourth block is not a certificate: the three before it were
+ * already stored when the fourth failed, and the failed add takes them back. */
+START_TEST(test_store__a_failed_add_leaves_nothing_behind)
+{
+	trust_error err = { 0 };
+	FILE *f = fopen(FX("good/fullchain.pem"), "rb");
+	ck_assert_ptr_nonnull(f);
+	char pem[16384];
+	size_t n = fread(pem, 1, sizeof(pem) - 200, f);
+	fclose(f);
+	ck_assert_uint_gt(n, 0);
+	const char bad[] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+	memcpy(pem + n, bad, sizeof(bad) - 1);
+	n += sizeof(bad) - 1;
+	trust_store_builder *b = trust_store_builder_new();
+	ck_assert_int_eq(trust_store_builder_add_intermediates_mem(b, pem, n, "bundle.pem", &err),
+			 TRUST_EPARSE);
+	ck_assert_ptr_nonnull(strstr(err.message, "bundle.pem: certificate 4"));
+	trust_store_builder_clear_error(b);
+	ck_assert_int_eq(trust_store_builder_add_anchors(b, FX("good/root.pem"), TRUST_ORIGIN_USER,
+							 &err), TRUST_OK);
+	trust_store *s = NULL;
+	ck_assert_int_eq(trust_store_builder_finish(&s, b, &err), TRUST_OK);
+	ck_assert_uint_eq(trust_store_anchor_count(s), 1);
+	ck_assert_uint_eq(trust_store_intermediate_count(s), 0);
+	trust_store_free(s);
+}
+END_TEST
+
 START_TEST(test_store__directory_loads_every_certificate_file)
 {
 	trust_store *s = fx_store(FX("good"), NULL);
@@ -117,6 +146,7 @@ int main(void)
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("store");
 	tcase_add_test(tc, test_store__duplicate_anchors_are_dropped);
+	tcase_add_test(tc, test_store__a_failed_add_leaves_nothing_behind);
 	tcase_add_test(tc, test_store__directory_loads_every_certificate_file);
 	tcase_add_test(tc, test_store__missing_file_names_the_file);
 	tcase_add_test(tc, test_store__garbage_is_a_parse_error);
