@@ -107,7 +107,7 @@ TRUST_HIDDEN X509_NAME *tasn1_name_x509(TASN1_NAME *n);
 /* X509_verify's checks over the received TBS bytes: 1 valid, 0 not. */
 TRUST_HIDDEN int tasn1_cert_verify(const TASN1_CERT *t, EVP_PKEY *issuer_key);
 /* RSAPublicKey's modulus and exponent from the raw key bytes (caller frees);
- * false if malformed or negative. */
+ * false if malformed (decoded as OpenSSL decodes RSAPublicKey). */
 TRUST_HIDDEN bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM **n, BIGNUM **e);
 /* RSAPublicKey modulus size in bits from the raw key bytes; 0 if malformed. */
 TRUST_HIDDEN int tasn1_rsa_bits(const unsigned char *key, size_t len);
