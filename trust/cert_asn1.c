@@ -5,8 +5,9 @@
  * The field list mirrors OpenSSL's X509_CINF and X509 items (crypto/x509/x_x509.c),
  * so the same decoder accepts and rejects the same encodings: lengths, tags,
  * trailing bytes, names that do not canonicalise.  What OpenSSL does after the
- * decode (decode the key through its provider decoders, cache extensions,
- * SHA-1 fingerprint, one-line subject) is left for first use.
+ * decode (decode the key through its provider decoders, build each name's
+ * entries and canonical encoding, cache extensions, SHA-1 fingerprint,
+ * one-line subject) is left for first use.
  */
 #include "internal.h"
 
@@ -309,13 +310,25 @@ bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM **n, BIGNUM **
 	return false;
 }
 
+/* The modulus size read off the INTEGER's bytes (c2i keeps no leading zero
+ * octets), without converting either INTEGER to a BIGNUM. */
 int tasn1_rsa_bits(const unsigned char *key, size_t len)
 {
-	BIGNUM *n, *e;
-	if (!tasn1_rsa_parts(key, len, &n, &e))
+	const unsigned char *p = key;
+	if (len > (size_t)LONG_MAX)
 		return 0;
-	int bits = BN_num_bits(n);
-	BN_free(n);
-	BN_free(e);
+	TASN1_RSA_PUB *k = (TASN1_RSA_PUB *)ASN1_item_d2i(NULL, &p, (long)len,
+							   ASN1_ITEM_rptr(TASN1_RSA_PUB));
+	int bits = 0;
+	if (k && k->n->type == V_ASN1_INTEGER && k->e->type == V_ASN1_INTEGER &&
+	    k->n->length > 0 && k->n->length < INT_MAX / 8) {
+		const unsigned char *d = k->n->data;
+		int top = 0;
+		for (unsigned v = d[0]; v; v >>= 1)
+			top++;
+		bits = (k->n->length - 1) * 8 + top;
+	}
+	ASN1_item_free((ASN1_VALUE *)k, ASN1_ITEM_rptr(TASN1_RSA_PUB));
+	ERR_clear_error();
 	return bits;
 }
