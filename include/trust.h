@@ -530,6 +530,13 @@ TRUST_API int trust_identity_select(trust_identity_choice **out, const trust_ide
 				    const struct stack_st_X509_NAME *acceptable,
 				    const uint16_t *sigschemes, size_t nsigschemes, int64_t at,
 				    trust_error *err);
+/* trust_identity_select for a known `tls_version` (SSL_version(): 0x0303 TLS 1.2, whose ECDSA
+ * schemes accept a P-256/384/521 key alike; 0x0304 TLS 1.3; 0: unknown, read as TLS 1.3). */
+TRUST_API int trust_identity_select_tls(trust_identity_choice **out,
+					const trust_identity_set *set,
+					const struct stack_st_X509_NAME *acceptable,
+					const uint16_t *sigschemes, size_t nsigschemes,
+					int tls_version, int64_t at, trust_error *err);
 /* Releases a choice (NULL-safe). */
 TRUST_API void trust_identity_choice_free(trust_identity_choice *c);
 /* Index in the set of the chosen identity, or -1 when none fits. */
@@ -569,8 +576,9 @@ TRUST_API int trust_ssl_ctx_set_store(struct ssl_ctx_st *ctx, trust_store *store
 /* The verdict on this connection's client chain (who, which rule failed), or NULL if none
  * was made (also on a resumed session); borrowed from the SSL, valid until it is freed. */
 TRUST_API const trust_result *trust_ssl_result(const struct ssl_st *ssl);
-/* Client side: answers CertificateRequest with trust_identity_select over `set`
- * (borrowed, must outlive ctx), or no certificate when none fits.  Installs ctx's cert_cb. */
+/* Client side: answers CertificateRequest with trust_identity_select_tls (the negotiated
+ * version) over `set` (borrowed, must outlive ctx), or no certificate when none fits.
+ * Installs ctx's cert_cb. */
 TRUST_API int trust_ssl_ctx_use_identities(struct ssl_ctx_st *ctx, const trust_identity_set *set,
 					   trust_error *err);
 /* The selection made for this connection (every identity's reason), or NULL if the

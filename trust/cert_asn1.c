@@ -5,8 +5,9 @@
  * The field list mirrors OpenSSL's X509_CINF and X509 items (crypto/x509/x_x509.c),
  * so the same decoder accepts and rejects the same encodings: lengths, tags,
  * trailing bytes, names that do not canonicalise.  What OpenSSL does after the
- * decode (decode the key through its provider decoders, cache extensions,
- * SHA-1 fingerprint, one-line subject) is left for first use.
+ * decode (decode the key through its provider decoders, build each name's
+ * entries and canonical encoding, cache extensions, SHA-1 fingerprint,
+ * one-line subject) is left for first use.
  */
 #include "internal.h"
 
@@ -240,15 +241,18 @@ ASN1_SEQUENCE(TASN1_CERT) = {
 	ASN1_SIMPLE(TASN1_CERT, sig, ASN1_BIT_STRING)
 } ASN1_SEQUENCE_END(TASN1_CERT)
 
-/* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1) */
+/* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1),
+ * with BIGNUM fields as OpenSSL's own RSAPublicKey item has them (crypto/rsa/rsa_asn1.c),
+ * so a key decodes here exactly when OpenSSL's decoder takes it (an INTEGER
+ * with a superfluous leading zero octet included). */
 typedef struct tasn1_rsa_pub {
-	ASN1_INTEGER *n;
-	ASN1_INTEGER *e;
+	BIGNUM *n;
+	BIGNUM *e;
 } TASN1_RSA_PUB;
 
 ASN1_SEQUENCE(TASN1_RSA_PUB) = {
-	ASN1_SIMPLE(TASN1_RSA_PUB, n, ASN1_INTEGER),
-	ASN1_SIMPLE(TASN1_RSA_PUB, e, ASN1_INTEGER)
+	ASN1_SIMPLE(TASN1_RSA_PUB, n, BIGNUM),
+	ASN1_SIMPLE(TASN1_RSA_PUB, e, BIGNUM)
 } ASN1_SEQUENCE_END(TASN1_RSA_PUB)
 
 TASN1_CERT *tasn1_cert_parse(const unsigned char *der, size_t len)
@@ -295,18 +299,14 @@ bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM **n, BIGNUM **
 		return false;
 	TASN1_RSA_PUB *k = (TASN1_RSA_PUB *)ASN1_item_d2i(NULL, &p, (long)len,
 							   ASN1_ITEM_rptr(TASN1_RSA_PUB));
-	if (k) {
-		*n = ASN1_INTEGER_to_BN(k->n, NULL);
-		*e = ASN1_INTEGER_to_BN(k->e, NULL);
-	}
-	ASN1_item_free((ASN1_VALUE *)k, ASN1_ITEM_rptr(TASN1_RSA_PUB));
 	ERR_clear_error();
-	if (*n && *e && !BN_is_negative(*n) && !BN_is_negative(*e))
-		return true;
-	BN_free(*n);
-	BN_free(*e);
-	*n = *e = NULL;
-	return false;
+	if (!k)
+		return false;
+	*n = k->n;
+	*e = k->e;
+	k->n = k->e = NULL;
+	ASN1_item_free((ASN1_VALUE *)k, ASN1_ITEM_rptr(TASN1_RSA_PUB));
+	return true;
 }
 
 int tasn1_rsa_bits(const unsigned char *key, size_t len)

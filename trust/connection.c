@@ -71,9 +71,13 @@ int tconn_copy(trust_connection **out, const trust_connection *in)
 		return TRUST_ENOMEM;
 	*c = *in;
 	c->version = TRUST_CONNECTION_VERSION;
-	bool ok = dup_str(&c->cipher, in->cipher) & dup_str(&c->group, in->group) &
-		  dup_str(&c->alpn, in->alpn) & dup_bytes(&c->ocsp, in->ocsp, in->ocsp_len) &
-		  dup_bytes(&c->scts, in->scts, in->scts_len);
+	/* Every copy runs, even after one fails: until it has, the field still
+	 * points into the caller's facts, which tconn_free must not free. */
+	bool ok = dup_str(&c->cipher, in->cipher);
+	ok = dup_str(&c->group, in->group) && ok;
+	ok = dup_str(&c->alpn, in->alpn) && ok;
+	ok = dup_bytes(&c->ocsp, in->ocsp, in->ocsp_len) && ok;
+	ok = dup_bytes(&c->scts, in->scts, in->scts_len) && ok;
 	if (!ok) {
 		tconn_free(c);
 		return TRUST_ENOMEM;

@@ -92,8 +92,17 @@ static int ca_match(const tident *id, const STACK_OF(X509_NAME) *ok, const X509_
 	return -1;
 }
 
-/* TLS SignatureScheme -> key type (and curve for ECDSA; 0 any curve). */
-static bool scheme_fits(uint16_t s, EVP_PKEY *key)
+/* TLS 1.2 ECDSA code points name only the hash: the key may be on any named
+ * curve the peer supports; TLS 1.3 ties each to one curve (RFC 8446 4.2.3). */
+static bool tls12_curve(int curve)
+{
+	return curve == NID_X9_62_prime256v1 || curve == NID_secp384r1 ||
+	       curve == NID_secp521r1;
+}
+
+/* TLS SignatureScheme -> key type (and curve for ECDSA; 0 any curve), read with
+ * the meaning of `tls12` (true: TLS 1.2 or older, false: TLS 1.3). */
+static bool scheme_fits(uint16_t s, EVP_PKEY *key, bool tls12)
 {
 	int type = EVP_PKEY_get_base_id(key);
 	int curve = 0;
@@ -113,9 +122,13 @@ static bool scheme_fits(uint16_t s, EVP_PKEY *key)
 	case 0x0809: case 0x080a: case 0x080b:               /* rsa_pss_pss_* */
 		return type == EVP_PKEY_RSA_PSS;
 	case 0x0203: return type == EVP_PKEY_EC;            /* ecdsa_sha1: any curve */
-	case 0x0403: return type == EVP_PKEY_EC && curve == NID_X9_62_prime256v1;
-	case 0x0503: return type == EVP_PKEY_EC && curve == NID_secp384r1;
-	case 0x0603: return type == EVP_PKEY_EC && curve == NID_secp521r1;
+	case 0x0403: case 0x0503: case 0x0603:              /* ecdsa_*_sha256/384/512 */
+		if (type != EVP_PKEY_EC)
+			return false;
+		if (tls12)
+			return tls12_curve(curve);
+		return curve == (s == 0x0403 ? NID_X9_62_prime256v1
+				 : s == 0x0503 ? NID_secp384r1 : NID_secp521r1);
 	case 0x0807: return type == EVP_PKEY_ED25519;
 	case 0x0808: return type == EVP_PKEY_ED448;
 	default: return false;
@@ -130,7 +143,7 @@ static const char *key_name(EVP_PKEY *key)
 
 /* Judges one identity; false only on no memory. */
 static bool judge(verdict *v, const tident *id, const STACK_OF(X509_NAME) *ok,
-		  const uint16_t *schemes, size_t nschemes, int64_t at)
+		  const uint16_t *schemes, size_t nschemes, bool tls12, int64_t at)
 {
 	const X509_NAME *name = NULL;
 	int len = 1 + sk_X509_num(id->chain);
@@ -164,7 +177,7 @@ static bool judge(verdict *v, const tident *id, const STACK_OF(X509_NAME) *ok,
 			   X509_get_subject_name(id->leaf), NULL);
 	bool sig_ok = nschemes == 0;
 	for (size_t i = 0; i < nschemes && !sig_ok; i++)
-		sig_ok = scheme_fits(schemes[i], id->key);
+		sig_ok = scheme_fits(schemes[i], id->key, tls12);
 	if (!sig_ok)
 		return say(v, "identity.sigalg",
 			   "its %s key cannot make any signature algorithm the server offers",
@@ -186,6 +199,16 @@ int trust_identity_select(trust_identity_choice **out, const trust_identity_set 
 			  const STACK_OF(X509_NAME) *acceptable, const uint16_t *sigschemes,
 			  size_t nsigschemes, int64_t at, trust_error *err)
 {
+	return trust_identity_select_tls(out, set, acceptable, sigschemes, nsigschemes, 0, at,
+					 err);
+}
+
+int trust_identity_select_tls(trust_identity_choice **out, const trust_identity_set *set,
+			      const STACK_OF(X509_NAME) *acceptable, const uint16_t *sigschemes,
+			      size_t nsigschemes, int tls_version, int64_t at, trust_error *err)
+{
+	/* 0 (unknown) keeps the strict TLS 1.3 reading: never offer a key the server may refuse. */
+	bool tls12 = tls_version != 0 && tls_version < 0x0304;
 	if (!out || !set || (nsigschemes && !sigschemes))
 		return terr_set(err, TRUST_EUSAGE, "identity select: out and set are required");
 	*out = NULL;
@@ -199,7 +222,7 @@ int trust_identity_select(trust_identity_choice **out, const trust_identity_set 
 	if (at == 0)
 		at = (int64_t)time(NULL);
 	for (size_t i = 0; i < set->n; i++) {
-		if (!judge(&c->v[i], &set->v[i], acceptable, sigschemes, nsigschemes, at)) {
+		if (!judge(&c->v[i], &set->v[i], acceptable, sigschemes, nsigschemes, tls12, at)) {
 			trust_identity_choice_free(c);
 			return terr_set(err, TRUST_ENOMEM, "identity select: out of memory");
 		}

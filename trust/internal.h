@@ -51,10 +51,12 @@ TRUST_HIDDEN bool terr_ossl_ready(void);
 /*
  * libtrust's own ASN.1 template for Certificate (RFC 5280 §4.1), built from
  * OpenSSL's asn1t.h macros with the same shape as OpenSSL's X509 item, so
- * d2i accepts and rejects the same bytes.  Two differences are the point:
+ * d2i accepts and rejects the same bytes.  The differences are the point:
  * the SubjectPublicKeyInfo stays raw (OpenSSL 3.0 runs its provider decoder
- * on every key it parses, three quarters of a d2i_X509), and there is no
- * extension cache, SHA-1 fingerprint or one-line name to build.  The TBS and
+ * on every key it parses, three quarters of a d2i_X509), names are checked
+ * but kept as received bytes (TASN1_NAME; the X509_NAME and its canonical
+ * encoding are made on first use), and there is no extension cache, SHA-1
+ * fingerprint or one-line name to build.  The TBS and
  * SPKI keep their received encoding (ASN1_SEQUENCE_enc), so a signature is
  * checked over exactly the bytes that arrived.
  */
@@ -105,7 +107,7 @@ TRUST_HIDDEN X509_NAME *tasn1_name_x509(TASN1_NAME *n);
 /* X509_verify's checks over the received TBS bytes: 1 valid, 0 not. */
 TRUST_HIDDEN int tasn1_cert_verify(const TASN1_CERT *t, EVP_PKEY *issuer_key);
 /* RSAPublicKey's modulus and exponent from the raw key bytes (caller frees);
- * false if malformed or negative. */
+ * false if malformed (decoded as OpenSSL decodes RSAPublicKey). */
 TRUST_HIDDEN bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM **n, BIGNUM **e);
 /* RSAPublicKey modulus size in bits from the raw key bytes; 0 if malformed. */
 TRUST_HIDDEN int tasn1_rsa_bits(const unsigned char *key, size_t len);

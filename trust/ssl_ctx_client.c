@@ -46,7 +46,8 @@ static int choose(SSL *ssl, void *arg)
 		return 0; /* no memory: abort the handshake rather than guess */
 	trust_ssl_peer_sigschemes(ssl, schemes, n);
 	trust_identity_choice *c = NULL;
-	int rc = trust_identity_select(&c, set, SSL_get0_peer_CA_list(ssl), schemes, n, 0, NULL);
+	int rc = trust_identity_select_tls(&c, set, SSL_get0_peer_CA_list(ssl), schemes, n,
+					   SSL_version(ssl), 0, NULL);
 	free(schemes);
 	if (rc != TRUST_OK)
 		return 0; /* no memory: abort the handshake rather than guess */

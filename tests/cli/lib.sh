@@ -43,6 +43,32 @@ has() {
 	if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; fi
 }
 
+# free_port: a TCP port nothing listens on now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT [HOST [PID]]: until something accepts on HOST:PORT (at most 15 s), false
+# at once if process PID has ended.  The probe is one connection the server sees.
+wait_port() {
+	python3 - "$1" "${2:-127.0.0.1}" "${3:-0}" <<'PY'
+import os, socket, sys, time
+end = time.time() + 15
+while time.time() < end:
+    try:
+        socket.create_connection((sys.argv[2], int(sys.argv[1])), timeout=1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+    if int(sys.argv[3]):
+        try:
+            os.kill(int(sys.argv[3]), 0)
+        except OSError:
+            sys.exit(1)
+sys.exit(1)
+PY
+}
+
 # tb_done NAME: the closing line make reads, and the exit code.
 tb_done() {
 	echo "$1: $pass passed, $fail failed"

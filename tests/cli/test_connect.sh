@@ -18,26 +18,6 @@ cleanup() {
 trap cleanup EXIT INT TERM
 cd "$tmp"
 
-# free_port: a TCP port nothing listens on now.
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# wait_port PORT [HOST]: until something accepts on it (at most 15 s).
-wait_port() {
-	python3 - "$1" "${2:-127.0.0.1}" <<'PY'
-import socket, sys, time
-end = time.time() + 15
-while time.time() < end:
-    try:
-        socket.create_connection((sys.argv[2], int(sys.argv[1])), timeout=1).close()
-        sys.exit(0)
-    except OSError:
-        time.sleep(0.1)
-sys.exit(1)
-PY
-}
-
 # tc NAME WANT_EXIT ARGS...: trustcheck --format json; the report in r.json.
 tc() {
 	name=$1 want=$2

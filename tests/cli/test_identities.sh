@@ -4,7 +4,8 @@
 # accepts (also when that CA issued the identity's intermediate, not its
 # leaf), and none, with every identity's reason, when no CA fits; with an RSA
 # and an EC identity under one CA, the server's signature algorithms
-# (-client_sigalgs) decide, and are shown.
+# (-client_sigalgs) decide, and are shown, with ECDSA schemes read as the
+# negotiated version defines them (TLS 1.2: any curve; TLS 1.3: the named one).
 # Loopback only; the port is chosen at run time.  Needs TRUSTCHECK and CERTGEN.
 set -u
 tmp=$(mktemp -d)
@@ -28,22 +29,22 @@ CERTGEN_DIR="$tmp/E" "$CERTGEN" --quiet client erin-rsa --key rsa2048 --days 300
 	bad "erin-rsa"
 CERTGEN_DIR="$tmp/E" "$CERTGEN" --quiet client erin-ec >/dev/null 2>&1 || bad "erin-ec"
 mkdir ids2 && cp -r E/erin-rsa E/erin-ec ids2/
+CERTGEN_DIR="$tmp/E" "$CERTGEN" --quiet client erin-p384 --key ec384 >/dev/null 2>&1 || bad "erin-p384"
+mkdir ids3 && cp -r E/erin-p384 ids3/
 
 # start_server CAFILE ADDR [ARGS...]: s_server on a free port (retrying taken ones), $port set.
+# -quiet prints no ACCEPT line, so readiness is the port taking a connection (that probe is
+# why there is no -naccept: it would count as the one connection).
 start_server() {
 	cafile=$1 addr=$2
 	shift 2
-	for try in 1 2 3 4 5 6 7 8; do
-		port=$(( (($$ + try * 7919) % 30000) + 20000 ))
-		openssl s_server -quiet -Verify 1 -CAfile "$cafile" -accept "$addr:$port" -naccept 1 \
+	for _ in 1 2 3 4 5 6 7 8; do
+		port=$(free_port)
+		openssl s_server -quiet -Verify 1 -CAfile "$cafile" -accept "$addr:$port" \
 			-cert A/localhost/cert.pem -key A/localhost/key.pem "$@" >server.log 2>&1 &
 		server_pid=$!
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			if grep -q "ACCEPT" server.log 2>/dev/null; then return 0; fi
-			kill -0 "$server_pid" 2>/dev/null || break
-			sleep 0.2
-		done
-		kill -0 "$server_pid" 2>/dev/null && return 0
+		if wait_port "$port" "$(echo "$addr" | tr -d '[]')" "$server_pid" &&
+			kill -0 "$server_pid" 2>/dev/null; then return 0; fi
 		stop_server
 	done
 	bad "s_server did not start"
@@ -89,6 +90,19 @@ start_server E/ca.pem "[::1]" -client_sigalgs ECDSA+SHA384
 expect 1 "ECDSA P-384 only: none" "$TRUSTCHECK" --connect "[::1]:$port" --identities ids2
 has out.txt "chosen: none of 2 identities fits" "none chosen"
 has out.txt "erin-ec: identity.sigalg: its EC key cannot make" "erin-ec's reason"
+stop_server
+# ecdsa_secp256r1_sha256 means "ECDSA with SHA-256" in TLS 1.2, any curve: the P-384
+# identity fits and the server takes its signature; TLS 1.3 ties it to P-256.
+start_server E/ca.pem 127.0.0.1 -tls1_2 -client_sigalgs ECDSA+SHA256
+expect 0 "TLS 1.2, ECDSA+SHA256: the P-384 identity" "$TRUSTCHECK" --connect "127.0.0.1:$port" \
+	--identities ids3
+has out.txt "chosen: erin-p384" "erin-p384 chosen under TLS 1.2"
+stop_server
+start_server E/ca.pem 127.0.0.1 -tls1_3 -client_sigalgs ECDSA+SHA256
+expect 1 "TLS 1.3, ECDSA+SHA256: no P-384" "$TRUSTCHECK" --connect "127.0.0.1:$port" \
+	--identities ids3
+has out.txt "chosen: none of 1 identities fits" "none chosen under TLS 1.3"
+has out.txt "erin-p384: identity.sigalg: its EC key cannot make" "erin-p384's reason under TLS 1.3"
 stop_server
 
 expect 2 "--identities without --connect" "$TRUSTCHECK" --identities ids

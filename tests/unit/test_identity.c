@@ -134,15 +134,23 @@ static STACK_OF(X509_NAME) *names(X509 *a, X509 *b)
 	return s;
 }
 
-static trust_identity_choice *pick(trust_identity_set *set, STACK_OF(X509_NAME) *ok,
-				   const uint16_t *schemes, size_t n)
+/* Selection for a TLS version (0x0303, 0x0304; 0: the version-blind call). */
+static trust_identity_choice *pick_tls(trust_identity_set *set, STACK_OF(X509_NAME) *ok,
+				       const uint16_t *schemes, size_t n, int version)
 {
 	trust_identity_choice *c = NULL;
 	trust_error err = { 0 };
-	ck_assert_msg(trust_identity_select(&c, set, ok, schemes, n, 0, &err) == TRUST_OK, "%s",
-		      err.message);
+	int rc = version ? trust_identity_select_tls(&c, set, ok, schemes, n, version, 0, &err)
+			 : trust_identity_select(&c, set, ok, schemes, n, 0, &err);
+	ck_assert_msg(rc == TRUST_OK, "%s", err.message);
 	ck_assert_uint_eq(trust_identity_choice_count(c), trust_identity_set_count(set));
 	return c;
+}
+
+static trust_identity_choice *pick(trust_identity_set *set, STACK_OF(X509_NAME) *ok,
+				   const uint16_t *schemes, size_t n)
+{
+	return pick_tls(set, ok, schemes, n, 0);
 }
 
 /* Index of the identity labelled `label`. */
@@ -302,6 +310,53 @@ START_TEST(test_identity__unfit_identities_say_why)
 }
 END_TEST
 
+/* In TLS 1.2 ecdsa_secp256r1_sha256 (0x0403) only names SHA-256: a P-384 key
+ * can make it; TLS 1.3 (and a caller that does not say) ties it to P-256. */
+START_TEST(test_identity__tls12_ecdsa_schemes_take_any_named_curve)
+{
+	ca a;
+	ca_init(&a, "A");
+	EVP_PKEY *p384 = sv_key("EC", "P-384", 0);
+	EVP_PKEY *brainpool = sv_key("EC", "brainpoolP256r1", 0);
+	EVP_PKEY *ed = sv_key("ED25519", NULL, 0);
+	folder("p384", "p384", &a, 365, NULL, p384);
+	folder("others", "brainpool", &a, 365, NULL, brainpool);
+	folder("others", "ed25519", &a, 365, NULL, ed);
+	trust_identity_set *set = load_dir("p384");
+	const uint16_t sha256[] = { 0x0403 }, sha384[] = { 0x0503 };
+
+	trust_identity_choice *c = pick_tls(set, NULL, sha256, 1, 0x0303);
+	ck_assert_int_eq(trust_identity_choice_index(c), 0);
+	assert_reason(c, 0, "identity.ok", NULL);
+	trust_identity_choice_free(c);
+	const int strict[] = { 0x0304, 0 };
+	for (size_t i = 0; i < 2; i++) {
+		c = pick_tls(set, NULL, sha256, 1, strict[i]);
+		ck_assert_int_eq(trust_identity_choice_index(c), -1);
+		assert_reason(c, 0, "identity.sigalg", "EC");
+		trust_identity_choice_free(c);
+	}
+	/* Its own curve's scheme fits under both. */
+	c = pick_tls(set, NULL, sha384, 1, 0x0304);
+	ck_assert_int_eq(trust_identity_choice_index(c), 0);
+	trust_identity_choice_free(c);
+	trust_identity_set_free(set);
+
+	/* No named curve of TLS 1.2 (brainpool) and no EC key (Ed25519): still refused. */
+	set = load_dir("others");
+	c = pick_tls(set, NULL, sha256, 1, 0x0303);
+	ck_assert_int_eq(trust_identity_choice_index(c), -1);
+	assert_reason(c, idx(set, "brainpool"), "identity.sigalg", "EC");
+	assert_reason(c, idx(set, "ed25519"), "identity.sigalg", "ED25519");
+	trust_identity_choice_free(c);
+	trust_identity_set_free(set);
+	EVP_PKEY_free(p384);
+	EVP_PKEY_free(brainpool);
+	EVP_PKEY_free(ed);
+	ca_free(&a);
+}
+END_TEST
+
 START_TEST(test_identity__ties_break_by_entry_then_remaining_validity)
 {
 	ca a;
@@ -426,6 +481,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_identity__names_compare_canonically);
 	tcase_add_test(t, test_identity__an_empty_list_accepts_any_ca);
 	tcase_add_test(t, test_identity__unfit_identities_say_why);
+	tcase_add_test(t, test_identity__tls12_ecdsa_schemes_take_any_named_curve);
 	tcase_add_test(t, test_identity__ties_break_by_entry_then_remaining_validity);
 	tcase_add_test(t, test_identity__pkcs12_input_carries_its_chain);
 	tcase_add_test(t, test_identity__bad_input_is_refused_with_its_name);

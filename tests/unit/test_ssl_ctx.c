@@ -317,6 +317,72 @@ START_TEST(test_ssl_ctx__the_client_sees_the_servers_signature_schemes)
 }
 END_TEST
 
+static int accept_any(int ok, X509_STORE_CTX *x)
+{
+	(void)ok, (void)x;
+	return 1;
+}
+
+/* The glue reads the server's ECDSA+SHA256 with the negotiated version's meaning:
+ * a P-384 identity is presented (and its signature taken) under TLS 1.2, not under 1.3. */
+START_TEST(test_ssl_ctx__the_client_reads_schemes_by_the_negotiated_version)
+{
+	ca a;
+	ca_init(&a, "A");
+	EVP_PKEY *k384 = sv_key("EC", "P-384", 0);
+	sv_spec l = { .cn = "client-p384", .key = k384, .issuer = a.root, .issuer_key = a.key,
+		      .exts = CLIENT_EXTS };
+	X509 *c384 = sv_cert(&l);
+	char cert[300], key[300];
+	snprintf(cert, sizeof(cert), "%s/p384.pem", dir);
+	snprintf(key, sizeof(key), "%s/p384.key", dir);
+	write_pem(cert, c384, NULL);
+	write_pem(key, NULL, k384);
+	trust_identity_set *set = trust_identity_set_new();
+	trust_error err = { 0 };
+	ck_assert_int_eq(trust_identity_set_add_pem(set, "p384", cert, key, NULL, &err), TRUST_OK);
+	SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
+	ck_assert_ptr_nonnull(sctx);
+	/* TLS 1.2 wants digitalSignature on the server's ECDSA key, which the root lacks. */
+	ck_assert_int_eq(SSL_CTX_use_certificate(sctx, a.client), 1);
+	ck_assert_int_eq(SSL_CTX_use_PrivateKey(sctx, a.client_key), 1);
+	SSL_CTX_set_verify(sctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, accept_any);
+	ck_assert_int_eq(SSL_CTX_set1_client_sigalgs_list(sctx, "ECDSA+SHA256"), 1);
+	const int versions[] = { TLS1_2_VERSION, TLS1_3_VERSION };
+	for (int v = 0; v < 2; v++) {
+		SSL_CTX *cctx = SSL_CTX_new(TLS_client_method());
+		ck_assert_ptr_nonnull(cctx);
+		ck_assert_int_eq(SSL_CTX_set_max_proto_version(cctx, versions[v]), 1);
+		ck_assert_int_eq(trust_ssl_ctx_use_identities(cctx, set, &err), TRUST_OK);
+		SSL *srv = NULL, *cli = NULL;
+		pair_connect(sctx, cctx, &srv, &cli);
+		int sdone = 0;
+		for (int i = 0; i < 10 && !sdone; i++) {
+			SSL_do_handshake(cli);
+			sdone = SSL_do_handshake(srv) == 1;
+		}
+		const trust_identity_choice *c = trust_ssl_identity_choice(cli);
+		ck_assert_ptr_nonnull(c);
+		if (versions[v] == TLS1_2_VERSION) {
+			ck_assert_int_eq(trust_identity_choice_index(c), 0);
+			ck_assert_msg(sdone, "the server refused the P-384 signature under TLS 1.2");
+		} else {
+			ck_assert_int_eq(trust_identity_choice_index(c), -1);
+			ck_assert_str_eq(trust_identity_choice_reason(c, 0), "identity.sigalg");
+			ck_assert(!sdone);
+		}
+		SSL_free(srv);
+		SSL_free(cli);
+		SSL_CTX_free(cctx);
+	}
+	SSL_CTX_free(sctx);
+	trust_identity_set_free(set);
+	X509_free(c384);
+	EVP_PKEY_free(k384);
+	ca_free(&a);
+}
+END_TEST
+
 /* What one in-memory handshake showed on the server side. */
 typedef struct resumed {
 	int server_ok, reused, trusted; /* trusted: -1 when libtrust made no verdict */
@@ -402,6 +468,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_ssl_ctx__server_verdicts_come_from_libtrust_and_follow_a_swap);
 	tcase_add_test(t, test_ssl_ctx__the_client_presents_the_identity_the_server_names);
 	tcase_add_test(t, test_ssl_ctx__the_client_sees_the_servers_signature_schemes);
+	tcase_add_test(t, test_ssl_ctx__the_client_reads_schemes_by_the_negotiated_version);
 	tcase_add_test(t, test_ssl_ctx__a_swapped_store_is_not_bypassed_by_session_resumption);
 	suite_add_tcase(s, t);
 	return s;

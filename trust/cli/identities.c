@@ -40,7 +40,8 @@ static int on_request(SSL *ssl, void *arg)
 	if (p->schemes)
 		trust_ssl_peer_sigschemes(ssl, p->schemes, p->nschemes);
 	if (!p->names || (p->nschemes && !p->schemes) ||
-	    trust_identity_select(&p->choice, p->set, names, p->schemes, p->nschemes, 0, NULL) != 0) {
+	    trust_identity_select_tls(&p->choice, p->set, names, p->schemes, p->nschemes,
+				      SSL_version(ssl), 0, NULL) != 0) {
 		p->failed = 1;
 		return 0;
 	}
