@@ -47,16 +47,21 @@ static trust_chain *chain_of(X509 *leaf)
 	return c;
 }
 
-static bool trusted(const trust_store *s, const trust_chain *c)
+static bool trusted_with(const trust_store *s, trust_sigcache *cache, const trust_chain *c)
 {
 	trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
 	o.policy = TRUST_POLICY_RFC5280;
 	trust_result *r = NULL;
 	trust_error err = { 0 };
-	ck_assert_int_eq(trust_evaluate(&r, s, NULL, c, &o, &err), TRUST_OK);
+	ck_assert_int_eq(trust_evaluate(&r, s, cache, c, &o, &err), TRUST_OK);
 	bool ok = trust_result_trusted(r);
 	trust_result_free(r);
 	return ok;
+}
+
+static bool trusted(const trust_store *s, const trust_chain *c)
+{
+	return trusted_with(s, NULL, c);
 }
 
 /* A leaf whose issuer name is the root's in other letter case: not the same
@@ -180,17 +185,6 @@ START_TEST(test_record__one_issuer_key_many_digests)
 }
 END_TEST
 
-static bool trusted_with(const trust_store *s, trust_sigcache *cache, const trust_chain *c)
-{
-	trust_eval_options o = TRUST_EVAL_OPTIONS_INIT;
-	o.policy = TRUST_POLICY_RFC5280;
-	trust_result *r = NULL;
-	trust_error err = { 0 };
-	ck_assert_int_eq(trust_evaluate(&r, s, cache, c, &o, &err), TRUST_OK);
-	bool ok = trust_result_trusted(r);
-	trust_result_free(r);
-	return ok;
-}
 
 /* The signature cache keys the signed data by the TBS digest and the
  * algorithm and signature bytes after it: the same TBS with another
