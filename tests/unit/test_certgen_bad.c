@@ -1,5 +1,6 @@
 /* certgen bad: every kind is rejected by libtrust for the reason its case.json names. */
 #include "../../certgen/certgen.h"
+#include "support_tmpdir.h"
 #include <trust.h>
 
 #include <check.h>
@@ -23,9 +24,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	st_rmtree(dir);
 }
 
 /* Evaluates DIR/KIND the way case.json says: anchor, fullchain, CRL, host, tls-server. */

@@ -1,5 +1,6 @@
 /* certgen's issuing commands, called in-process on a temporary state directory. */
 #include "../../certgen/certgen.h"
+#include "support_tmpdir.h"
 #include <trust.h>
 
 #include <check.h>
@@ -21,9 +22,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	st_rmtree(dir);
 }
 
 /* Runs a command with a NULL-terminated argument list. */

@@ -14,6 +14,7 @@
  * 200); the counts are printed for the record.
  */
 #include "../../certgen/certgen.h"
+#include "support_tmpdir.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -46,9 +47,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	st_rmtree(dir);
 }
 
 typedef int (*cmd_fn)(const cg_opts *, int, char **);

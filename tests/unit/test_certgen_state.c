@@ -1,5 +1,6 @@
 /* certgen's state file, crash-safe writes and directory lock. */
 #include "../../certgen/certgen.h"
+#include "support_tmpdir.h"
 
 #include <cbor.h>
 #include <check.h>
@@ -22,9 +23,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[400];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	st_rmtree(dir);
 }
 
 static cg_entry entry(const char *name, const char *serial, bool revoked)

@@ -5,6 +5,7 @@
  * inputs (PEM files, certgen-style folders, PKCS#12).
  */
 #include "support_pki.h"
+#include "support_tmpdir.h"
 
 #include <check.h>
 #include <openssl/pem.h>
@@ -64,9 +65,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	st_rmtree(dir);
 }
 
 static void write_cert(const char *path, X509 *x)

@@ -5,6 +5,7 @@
  * handshake, and a client choosing its identity from what the server asked.
  */
 #include "support_pki.h"
+#include "support_tmpdir.h"
 
 #include <arpa/inet.h>
 #include <check.h>
@@ -182,9 +183,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	st_rmtree(dir);
 }
 
 START_TEST(test_ssl_ctx__server_verdicts_come_from_libtrust_and_follow_a_swap)
