@@ -198,9 +198,14 @@ static int add_crl_impl(trust_store_builder *b, const char *path, trust_error *e
 		return terr_set(err, TRUST_EPARSE, "%s: empty file", path);
 	}
 	BIO *bio = BIO_new_mem_buf(data, (int)len);
+	if (!bio) {
+		/* A CRL the caller gave must never silently go missing. */
+		free(data);
+		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", path);
+	}
 	size_t found = 0;
 	bool pem = tload_is_pem(data, len);
-	while (bio && rc == TRUST_OK) {
+	while (rc == TRUST_OK) {
 		X509_CRL *crl = pem ? PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)
 				    : d2i_X509_CRL_bio(bio, NULL);
 		if (!crl) {

@@ -4,7 +4,8 @@
  * 1st, 2nd, ... allocation in turn until a run completes with nothing
  * injected.  A bad chain must never come back trusted; every rejected path
  * must carry an error finding; and nothing may crash or leak (the test runs
- * under ASan in `make asan`).  TRUST_FAULT_STRIDE=k tries every kth point only;
+ * under ASan in `make asan`).  A second sweep fails allocations while the
+ * store is built with its CRL.  TRUST_FAULT_STRIDE=k tries every kth point only;
  * TRUST_FAULT_CASE=name sweeps one case.
  */
 #include "../fault/fault.h"
@@ -254,12 +255,87 @@ START_TEST(test_failclosed__no_allocation_failure_makes_a_bad_chain_trusted)
 }
 END_TEST
 
+/* The store is built with the CRL while allocation n fails.  Building may
+ * fail, but a store that was built must hold the CRL: the revoked leaf, then
+ * evaluated with nothing injected, is never trusted. */
+static bool built_store_lets_revoked_through(const fc_world *w, const fc_case *c, unsigned long n,
+					     bool *injected)
+{
+	unsigned char *der = NULL;
+	int len = i2d_X509(w->k.root, &der);
+	ck_assert_int_gt(len, 0);
+	trust_error err = { 0 };
+	trust_store *s = NULL;
+	fault_arm(n);
+	trust_store_builder *b = trust_store_builder_new();
+	int rc = b ? TRUST_OK : TRUST_ENOMEM;
+	if (rc == TRUST_OK)
+		rc = trust_store_builder_add_anchors_mem(b, der, (size_t)len, "root", TRUST_ORIGIN_USER,
+							 &err);
+	if (rc == TRUST_OK)
+		rc = trust_store_builder_add_crl(b, w->crl, &err);
+	if (rc == TRUST_OK)
+		rc = trust_store_builder_finish(&s, b, &err);
+	else
+		trust_store_builder_free(b);
+	*injected = fault_injected();
+	fault_disarm();
+	OPENSSL_free(der);
+	if (rc != TRUST_OK) {
+		ck_assert_ptr_null(s);
+		return false;
+	}
+	trust_chain *chain = trust_chain_new();
+	ck_assert_ptr_nonnull(chain);
+	ck_assert(trust_chain_add_x509(chain, c->leaf, &err) == TRUST_OK);
+	ck_assert(trust_chain_add_x509(chain, c->inter, &err) == TRUST_OK);
+	trust_eval_options opts = TRUST_EVAL_OPTIONS_INIT;
+	opts.host = c->host;
+	trust_result *r = NULL;
+	ck_assert_int_eq(trust_evaluate(&r, s, NULL, chain, &opts, &err), TRUST_OK);
+	bool trusted = trust_result_trusted(r);
+	trust_result_free(r);
+	trust_chain_free(chain);
+	trust_store_free(s);
+	return trusted;
+}
+
+START_TEST(test_failclosed__a_store_built_under_allocation_failure_keeps_its_crl)
+{
+	fc_world w;
+	world_init(&w);
+	const fc_case *revoked = NULL;
+	for (size_t i = 0; i < w.ncases; i++)
+		if (strcmp(w.cases[i].name, "revoked") == 0)
+			revoked = &w.cases[i];
+	ck_assert_ptr_nonnull(revoked);
+	unsigned long tried = 0, wrong = 0;
+	for (unsigned long n = 1;; n++) {
+		bool injected = false;
+		if (built_store_lets_revoked_through(&w, revoked, n, &injected)) {
+			wrong++;
+			fprintf(stderr, "store build: the revoked leaf was trusted with allocation %lu "
+				"failed\n", n);
+		}
+		if (!injected)
+			break;
+		tried++;
+	}
+	ck_assert_msg(wrong == 0, "%lu failure points lost the CRL", wrong);
+	ck_assert_msg(tried > 10, "only %lu allocations counted", tried);
+	printf("fault sweep store build with CRL: %lu failure points, revoked leaf never trusted\n",
+	       tried);
+	world_free(&w);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("failclosed");
 	TCase *tc = tcase_create("sweep");
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_failclosed__no_allocation_failure_makes_a_bad_chain_trusted);
+	tcase_add_test(tc, test_failclosed__a_store_built_under_allocation_failure_keeps_its_crl);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	/* In this process, so that LeakSanitizer's check at exit covers every run. */
