@@ -40,8 +40,9 @@ $(FAULT_CERTGEN): $(CERTGEN_OBJ) $(FAULT_OBJ) $(STATIC_LIB)
 	$(CC) $(LDFLAGS_ALL) $(FAULT_WRAP) -o $@ $(CERTGEN_OBJ) $(FAULT_OBJ) $(STATIC_LIB) \
 		$(PKG_LIBS)
 
-fault-sweep: $(FAULT_TRUSTCHECK) $(FAULT_CERTGEN) $(FIXTURES)
-	sh tests/fault/sweep_trustcheck.sh $(FAULT_TRUSTCHECK) $(BUILD)/fixtures $(FAULT_STRIDE)
+fault-sweep: $(FAULT_TRUSTCHECK) $(FAULT_CERTGEN) $(FIXTURES) $(CERTGEN)
+	sh tests/fault/sweep_trustcheck.sh $(FAULT_TRUSTCHECK) $(BUILD)/fixtures $(FAULT_STRIDE) \
+		$(CERTGEN)
 	sh tests/fault/sweep_certgen.sh $(FAULT_CERTGEN) $(FAULT_TRUSTCHECK) $(FAULT_STRIDE)
 
 fault-sweep-full:

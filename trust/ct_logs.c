@@ -273,8 +273,16 @@ static int fill_store(lctx *c)
 /* out: a trust_ct_logs **; the tparse_fn of tload_parse_file. */
 static int load(void *out, const char *text, size_t len, const char *source, trust_error *err)
 {
+	/* The log keys are decoded through OpenSSL's decoders; OpenSSL 3.0 crashes
+	 * there if its default context could not be set up, so probe it first
+	 * (a list may be the first thing a program loads). */
+	if (!terr_ossl_ready())
+		return terr_set(err, TRUST_ENOMEM, "%s: OpenSSL could not start (out of memory)",
+				source);
 	json_error_t je;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root && je.line < 0)
+		return terr_set(err, TRUST_ENOMEM, "%s: out of memory reading the JSON", source);
 	if (!root)
 		return terr_set(err, TRUST_EPARSE, "%s: line %d column %d: %s", source, je.line,
 				je.column, je.text);

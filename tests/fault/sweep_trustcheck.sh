@@ -4,13 +4,17 @@
 # N = START, START+STRIDE, ... until a run counts fewer than N.  Every run
 # must exit 0 (trusted, good chain only), 1 (not trusted) or 2 (error), never
 # 0 for a bad chain, with no crash and, in the ASan build, no leak.  The
-# report format rotates through text, JSON and CBOR.
+# report format rotates through text, JSON and CBOR.  Given CERTGEN, a leaf
+# with too few SCTs (2 of the 3 its lifetime needs, from certgen's test logs)
+# is swept under --policy apple with the log list, so the CT verification and
+# count are covered too.
 #
-# Usage: sweep_trustcheck.sh TRUSTCHECK FIXTURES STRIDE
+# Usage: sweep_trustcheck.sh TRUSTCHECK FIXTURES STRIDE [CERTGEN]
 set -u
 tc=$1
 fx=$2
 stride=${3:-1}
+cg=${4:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$(dirname "$0")/sweep_lib.sh"
@@ -52,5 +56,12 @@ for kind in expired wrong-host untrusted-root name-constraint-violation revoked 
 	# shellcheck disable=SC2086
 	sweep "$kind" bad "$d/fullchain.pem" --anchors "$d/anchor.pem" --host bad.example $crl
 done
+if [ -n "$cg" ]; then
+	"$cg" -q --dir "$work/ct" ca && "$cg" -q --dir "$work/ct" leaf few.test --sct 2 ||
+		fail "certgen could not make the CT case"
+	sweep ct-too-few bad "$work/ct/few.test/fullchain.pem" --policy apple \
+		--system-anchors="$work/ct/ca.pem" --ct-log-list "$work/ct/ct/log-list.json" \
+		--host few.test
+fi
 echo "trustcheck fault sweep: $points failure points (stride $stride), $fails failed"
 [ "$fails" = 0 ]
