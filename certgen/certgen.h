@@ -64,6 +64,10 @@ typedef struct cg_cmd {
 /* ---- times: libtrust's one RFC 3339 formatter (trust/time_fmt.c) ---- */
 /* t as "2026-11-28T10:00:00Z" into buf (at least 32 bytes); returns buf. */
 const char *ttime_rfc3339(char *buf, size_t n, int64_t t);
+/* Now in seconds since the epoch, from the clock libtrust evaluates with. */
+int64_t ttime_now(void);
+/* Now in milliseconds since the epoch (SCT timestamps), from that clock. */
+uint64_t ttime_now_ms(void);
 
 /* ---- output (out.c) ---- */
 /* Prints "certgen: msg" to stderr and returns code. */

@@ -83,7 +83,7 @@ int cmd_ct_log(const cg_opts *o, int argc, char **argv)
 	int rc = parse(&a, argc, argv);
 	if (rc != CG_OK)
 		return rc;
-	int64_t since = (int64_t)time(NULL);
+	int64_t since = ttime_now();
 	if (a.since && !cg_parse_rfc3339(a.since, &since))
 		return cg_fail(CG_USAGE, "--since '%s' is not an RFC 3339 time "
 			       "(2026-01-31T12:00:00Z)", cg_esc(a.since));

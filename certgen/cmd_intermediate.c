@@ -202,7 +202,7 @@ int cmd_cross(const cg_opts *o, int argc, char **argv)
 					 "or another certgen directory such as ../old-pki/)");
 	int64_t nb, na;
 	if (val.days < 0 && !cg_validity_exact(&val)) {
-		int64_t now = (int64_t)time(NULL);
+		int64_t now = ttime_now();
 		nb = now + (val.days - 30) * 86400;
 		na = now + val.days * 86400;
 	} else if (cg_validity_resolve(&val, &nb, &na) != CG_OK) {

@@ -30,7 +30,7 @@ int cmd_list(const cg_opts *o, int argc, char **argv)
 		cg_list_dot(&st, all);
 		return cg_end(o, &st, lockfd, false, CG_OK);
 	}
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ttime_now();
 	json_t *arr = o->json ? json_array() : NULL;
 	cg_say(o, "state directory %s (root: ca.pem, ca-key.pem; others: NAME/cert.pem key.pem "
 		  "chain.pem fullchain.pem)\n", o->dir);

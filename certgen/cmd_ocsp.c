@@ -41,7 +41,7 @@ static bool ocsp_time(const char *v, int64_t now, int64_t *out)
  * --next-update already past it, so `--next-update -1` alone is an expired response. */
 static int resolve_times(ocsp_args *a)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ttime_now();
 	const char *bad = NULL;
 	if (a->this_arg && !ocsp_time(a->this_arg, now, &a->this_upd))
 		bad = "--this-update";
@@ -114,7 +114,7 @@ static unsigned char *build(const ocsp_args *a, const cg_entry *e, const cg_ent 
 	int reason = e->revoked ? cg_reason_code(e->reason) : OCSP_REVOKED_STATUS_UNSPECIFIED;
 	ASN1_TIME *thisupd = ASN1_TIME_set(NULL, (time_t)a->this_upd);
 	ASN1_TIME *nextupd = ASN1_TIME_set(NULL, (time_t)a->next_upd);
-	ASN1_TIME *rev = ASN1_TIME_set(NULL, (time_t)(e->revoked ? e->revoked_at : time(NULL)));
+	ASN1_TIME *rev = ASN1_TIME_set(NULL, (time_t)(e->revoked ? e->revoked_at : ttime_now()));
 	OCSP_CERTID *id = OCSP_cert_to_id(EVP_sha1(), leaf->cert, is->cert);
 	OCSP_BASICRESP *bs = OCSP_BASICRESP_new();
 	/* The signer's certificate travels in the response (a delegated responder
@@ -157,7 +157,7 @@ static void warn_use(const cg_opts *o, const ocsp_args *a, const cg_entry *e, co
 	if (why)
 		cg_warn(o, "'%s' may not answer for '%s': %s; clients must not use this response "
 			   "(written as asked)", a->signer, a->name, why);
-	if (a->next_upd < (int64_t)time(NULL))
+	if (a->next_upd < ttime_now())
 		cg_warn(o, "the response's nextUpdate has passed; clients must not use it (written as "
 			   "asked)");
 }

@@ -78,7 +78,7 @@ int cmd_revoke(const cg_opts *o, int argc, char **argv)
 		free(e->reason);
 		e->reason = strdup(reason);
 		e->revoked = true;
-		e->revoked_at = (int64_t)time(NULL);
+		e->revoked_at = ttime_now();
 		rc = e->reason ? CG_OK : CG_USAGE;
 	}
 	if (rc == CG_OK) {
@@ -117,7 +117,7 @@ static int add_revoked(X509_CRL *crl, const cg_entry *e)
 X509_CRL *cg_crl_build(X509 *issuer, EVP_PKEY *key, const cg_entry *const *revoked, size_t n,
 			long number, long days)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ttime_now();
 	X509_CRL *crl = X509_CRL_new();
 	ASN1_TIME *last = ASN1_TIME_set(NULL, (time_t)(now - CG_BACKDATE_SECONDS));
 	ASN1_TIME *next = ASN1_TIME_set(NULL, (time_t)(now + days * 86400));
@@ -190,7 +190,7 @@ int cmd_crl(const cg_opts *o, int argc, char **argv)
 	 * only after the certificate expires). */
 	const cg_entry **rev = calloc(st.n + 1, sizeof *rev);
 	size_t nrev = 0;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ttime_now();
 	for (size_t i = 0; rev && i < st.n; i++)
 		if (st.e[i].revoked && strcmp(st.e[i].issuer, issuer) == 0 && st.e[i].not_after >= now)
 			rev[nrev++] = &st.e[i];

@@ -481,9 +481,9 @@ static void accept_loop(sv_server *s, SSL_CTX *ctx, const sv_args *a, int main_f
 		pf[np++] = (struct pollfd){ .fd = main_fd, .events = POLLIN };
 	for (size_t i = 0; s->per_port && i < s->n; i++)
 		pf[np++] = (struct pollfd){ .fd = s->live[i].fd, .events = POLLIN };
-	time_t end = a->duration ? time(NULL) + a->duration : 0;
+	time_t end = a->duration ? (time_t)ttime_now() + a->duration : 0;
 	long served = 0;
-	while (!stop_requested && (!end || time(NULL) < end) &&
+	while (!stop_requested && (!end || (time_t)ttime_now() < end) &&
 	       (!a->max_conn || served < a->max_conn)) {
 		if (poll(pf, np, 250) <= 0)
 			continue;

@@ -100,7 +100,7 @@ int cg_ct_list_stage(const cg_opts *o, cg_state *st, void *doc)
 {
 	char t[32];
 	json_object_set_new(doc, "log_list_timestamp",
-			    json_string(ttime_rfc3339(t, sizeof t, (int64_t)time(NULL))));
+			    json_string(ttime_rfc3339(t, sizeof t, ttime_now())));
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	if (!text)
 		return cg_fail(CG_USAGE, "out of memory");
@@ -160,7 +160,7 @@ int cg_ct_log_add(const cg_opts *o, cg_state *st, void *doc, const char *name,
 					  "description", name, "certgen_name", name, "log_id",
 					  id_b64, "key", key_b64, "url", url, "mmd", 86400, "state",
 					  "usable", "timestamp",
-					  ttime_rfc3339(t, sizeof t, (int64_t)time(NULL)))
+					  ttime_rfc3339(t, sizeof t, ttime_now()))
 			      : NULL;
 	free(key_b64);
 	/* The named operator, or a new one named after the log. */
@@ -269,21 +269,13 @@ static SCT *log_sign(EVP_PKEY *log_key, uint64_t ts, const unsigned char *ikh,
 	return sct;
 }
 
-/* Now in milliseconds since the epoch: an SCT's timestamp. */
-static uint64_t now_ms(void)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	return (uint64_t)now.tv_sec * 1000 + (uint64_t)(now.tv_nsec / 1000000);
-}
-
 int cg_ct_tls_list(X509 *cert, EVP_PKEY *const *logs, size_t n, unsigned char **der,
 		   size_t *der_len)
 {
 	unsigned char *body = NULL;
 	int body_len = i2d_X509(cert, &body);
 	STACK_OF(SCT) *scts = sk_SCT_new_null();
-	uint64_t ts = now_ms();
+	uint64_t ts = ttime_now_ms();
 	bool ok = body_len > 0 && scts;
 	for (size_t i = 0; ok && i < n; i++) {
 		SCT *s = log_sign(logs[i], ts, NULL, body, (size_t)body_len, false);
@@ -319,7 +311,7 @@ int cg_ct_embed(X509 **x, X509 *issuer, EVP_PKEY *issuer_key, EVP_PKEY *const *l
 	STACK_OF(SCT) *scts = sk_SCT_new_null();
 	unsigned char *spki = NULL, *tbs = NULL, ikh[SHA256_DIGEST_LENGTH];
 	int spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer), &spki);
-	uint64_t ts = now_ms();
+	uint64_t ts = ttime_now_ms();
 	/* The issuer signs the precertificate; the logs see it without the poison. */
 	bool ok = pre && poison && scts && spki_len > 0 &&
 		  X509_add1_ext_i2d(pre, NID_ct_precert_poison, poison, 1, X509V3_ADD_APPEND) == 1 &&

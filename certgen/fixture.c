@@ -649,7 +649,7 @@ int cg_fx_build(const cg_opts *o, const char *src, const char *where, void *cert
 		void *files_json, void *vars_json, const char *outdir, const char *sub)
 {
 	json_t *certs = certs_json, *files = files_json, *vars = vars_json;
-	fx_ctx x = { .src = src, .where = where, .now = (int64_t)time(NULL) };
+	fx_ctx x = { .src = src, .where = where, .now = ttime_now() };
 	size_t i;
 	json_t *c;
 	char unknown[64] = "";

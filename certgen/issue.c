@@ -89,7 +89,7 @@ int cg_issue(const cg_opts *o, cg_state *st, const cg_issue_req *q)
 	int crc = cg_copies_ok(o, q->cert_file, q->key_file);
 	if (crc != CG_OK)
 		return crc;
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ttime_now();
 	s.issuer = is->cert;
 	s.issuer_key = is->key;
 	if (!s.not_before)

@@ -74,7 +74,7 @@ static void node(const cg_entry *e, int64_t now)
 
 void cg_list_dot(const cg_state *st, bool all)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ttime_now();
 	printf("digraph certgen {\n  graph [rankdir=BT, fontname=\"Helvetica\"];\n"
 	       "  node [fontname=\"Helvetica\", fontsize=10];\n"
 	       "  edge [fontname=\"Helvetica\", fontsize=9];\n");

@@ -45,7 +45,7 @@ int cg_validity_opt(int argc, char **argv, int *i, cg_validity *v)
 
 int cg_validity_resolve(const cg_validity *v, int64_t *not_before, int64_t *not_after)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = ttime_now();
 	if (v->days_set && v->nb_set && v->na_set)
 		return cg_fail(CG_USAGE, "give --days or --not-before/--not-after, not all three");
 	*not_before = v->nb_set ? v->not_before : now - CG_BACKDATE_SECONDS;

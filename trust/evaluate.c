@@ -187,7 +187,7 @@ int trust_evaluate(trust_result **out, const trust_store *store, trust_sigcache 
 	ctx.cache = (opts->flags & TRUST_EVAL_NO_SIGCACHE) ? NULL : cache;
 	ctx.budget = &r->budget;
 	ctx.budget->lim = opts->budgets;
-	ctx.at = opts->at ? opts->at : (int64_t)time(NULL);
+	ctx.at = opts->at ? opts->at : ttime_now();
 	ctx.rules = rules_for(opts);
 	ctx.policy = opts->overlay;
 	ctx.no_ct = (opts->flags & TRUST_EVAL_NO_CT) != 0;

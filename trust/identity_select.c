@@ -220,7 +220,7 @@ int trust_identity_select_tls(trust_identity_choice **out, const trust_identity_
 	c->n = set->n;
 	c->chosen = -1;
 	if (at == 0)
-		at = (int64_t)time(NULL);
+		at = ttime_now();
 	for (size_t i = 0; i < set->n; i++) {
 		if (!judge(&c->v[i], &set->v[i], acceptable, sigschemes, nsigschemes, tls12, at)) {
 			trust_identity_choice_free(c);

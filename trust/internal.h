@@ -742,6 +742,10 @@ TRUST_HIDDEN const char *toid_text(char *buf, size_t len, const ASN1_OBJECT *o);
 TRUST_HIDDEN const char *ttime_rfc3339(char *buf, size_t n, int64_t t);
 /* The same for an ASN1_TIME; an empty string if it cannot be read. */
 TRUST_HIDDEN const char *ttime_rfc3339_asn1(char *buf, size_t n, const ASN1_TIME *t);
+/* Now, in seconds since the epoch, from the one clock every "now" is read from. */
+TRUST_HIDDEN int64_t ttime_now(void);
+/* Now in milliseconds since the epoch (an SCT's timestamp), from that clock. */
+TRUST_HIDDEN uint64_t ttime_now_ms(void);
 
 /* ---- connection facts (connection.c) ---- */
 /* Deep copy of in (NULL gives NULL); TRUST_EUSAGE for an unknown struct version. */

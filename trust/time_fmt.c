@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #include <stdio.h>
+#include <time.h>
 
 /* Civil date from days since 1970-01-01. */
 static void civil(int64_t days, int64_t *y, int *m, int *d)
@@ -72,4 +73,27 @@ const char *ttime_rfc3339_asn1(char *buf, size_t n, const ASN1_TIME *t)
 	}
 	int64_t days = days_from_civil((int64_t)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 	return ttime_rfc3339(buf, n, days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+}
+
+/*
+ * time() reads Linux's coarse clock, which trails CLOCK_REALTIME by up to a
+ * tick: an SCT stamped from clock_gettime could be "after" an evaluation
+ * time taken from time() a moment later, and be judged as from the future.
+ * Every "now" in libtrust and certgen is read here, so one instant never
+ * goes backwards between them.
+ */
+int64_t ttime_now(void)
+{
+	struct timespec now;
+	if (clock_gettime(CLOCK_REALTIME, &now) != 0)
+		return (int64_t)time(NULL);
+	return (int64_t)now.tv_sec;
+}
+
+uint64_t ttime_now_ms(void)
+{
+	struct timespec now;
+	if (clock_gettime(CLOCK_REALTIME, &now) != 0)
+		return (uint64_t)time(NULL) * 1000;
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)(now.tv_nsec / 1000000);
 }

@@ -1,7 +1,8 @@
 /*
  * Finding text is formatted on every evaluation, by result.c's own
  * formatter for the conversions findings use and by time_fmt.c's digits:
- * both must write exactly what snprintf and strftime write.
+ * both must write exactly what snprintf and strftime write; and the one
+ * clock every "now" is read from.
  */
 #include "fixtures.h"
 #include "support.h"
@@ -67,12 +68,34 @@ START_TEST(test_text__rfc3339_matches_strftime)
 }
 END_TEST
 
+/* An SCT stamped from the fine clock a moment before an evaluation must not be dated
+ * after it: "now" never trails CLOCK_REALTIME (time() does, by up to a tick, about
+ * one call in two hundred on Linux). */
+START_TEST(test_text__now_never_trails_the_fine_clock)
+{
+	struct timespec start, ts;
+	ck_assert_int_eq(clock_gettime(CLOCK_MONOTONIC, &start), 0);
+	long behind = 0, calls = 0;
+	do {
+		ck_assert_int_eq(clock_gettime(CLOCK_REALTIME, &ts), 0);
+		uint64_t ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
+		behind += ttime_now() < (int64_t)ts.tv_sec;
+		behind += ttime_now_ms() < ms;
+		calls++;
+		ck_assert_int_eq(clock_gettime(CLOCK_MONOTONIC, &ts), 0);
+	} while ((ts.tv_sec - start.tv_sec) * 1000000000L + (ts.tv_nsec - start.tv_nsec) <
+		 300000000L);
+	ck_assert_msg(behind == 0, "now trailed the fine clock %ld times in %ld", behind, calls);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("result_text");
 	TCase *tc = tcase_create("result_text");
 	tcase_add_test(tc, test_text__messages_match_snprintf);
 	tcase_add_test(tc, test_text__rfc3339_matches_strftime);
+	tcase_add_test(tc, test_text__now_never_trails_the_fine_clock);
 	suite_add_tcase(s, tc);
 	return fx_run(s);
 }
