@@ -43,15 +43,15 @@ static int names_equal(TASN1_NAME *a, TASN1_NAME *b)
 	return X509_NAME_cmp(xa, xb) == 0;
 }
 
+static pthread_mutex_t ready_mu = PTHREAD_MUTEX_INITIALIZER;
+
 /*
- * The TBS digest (what an ECDSA or RSA signature with SHA-256 is checked
- * against, so the check does not hash the TBS again) and the signed data's
- * cache key: the TBS digest with the signature algorithm and value that
- * follow the TBS in the received DER.  Those three decide the verification
- * result under a given issuer key, as the whole DER's hash did, at one
- * hash of the TBS instead of two.
+ * The signed data's cache key: SHA-256 of the TBS digest with the signature
+ * algorithm and value that follow the TBS in the received DER.  Those three
+ * decide the verification result under a given issuer key, as the whole
+ * DER's hash did, at one hash of the TBS instead of two.
  */
-static bool signed_keys(trust_cert *c)
+static bool make_signed_key(trust_cert *c, const unsigned char tbs_sha256[32])
 {
 	const ASN1_ENCODING *tbs = &c->t->tbs->enc;
 	const unsigned char *p = c->der;
@@ -63,8 +63,7 @@ static bool signed_keys(trust_cert *c)
 	}
 	size_t head = (size_t)(p - c->der);
 	if (!tbs->enc || head + (size_t)tbs->len > c->der_len ||
-	    memcmp(p, tbs->enc, (size_t)tbs->len) != 0 ||
-	    !tsha256(tbs->enc, (size_t)tbs->len, c->tbs_sha256))
+	    memcmp(p, tbs->enc, (size_t)tbs->len) != 0)
 		return false;
 	const unsigned char *tail = p + tbs->len;
 	size_t tail_len = c->der_len - head - (size_t)tbs->len;
@@ -72,12 +71,51 @@ static bool signed_keys(trust_cert *c)
 	unsigned char *buf = 32 + tail_len <= sizeof(small) ? small : malloc(32 + tail_len);
 	if (!buf)
 		return false;
-	memcpy(buf, c->tbs_sha256, 32);
+	memcpy(buf, tbs_sha256, 32);
 	memcpy(buf + 32, tail, tail_len);
 	bool ok = tsha256(buf, 32 + tail_len, c->signed_key);
 	if (buf != small)
 		free(buf);
 	return ok;
+}
+
+/*
+ * The hashes of a ready record, each made on first use under ready_mu: the
+ * TBS digest when the record is first checked as a child, the cache key when
+ * a signature cache first asks.  A cold evaluation without a cache hashes
+ * no anchor and makes no cache key.  A hash that could not be made (no
+ * memory) is not kept: NULL now, tried again next time.
+ */
+static const unsigned char *lazy_hash(trust_cert *c, unsigned bit)
+{
+	if (atomic_load_explicit(&c->hashes, memory_order_acquire) & bit)
+		return bit == TCERT_HASH_TBS ? c->tbs_sha256 : c->signed_key;
+	if (!c->t)
+		return NULL;
+	pthread_mutex_lock(&ready_mu);
+	unsigned done = atomic_load_explicit(&c->hashes, memory_order_relaxed);
+	const ASN1_ENCODING *tbs = &c->t->tbs->enc;
+	if (!(done & TCERT_HASH_TBS) && tbs->enc &&
+	    tsha256(tbs->enc, (size_t)tbs->len, c->tbs_sha256))
+		done |= TCERT_HASH_TBS;
+	if (bit == TCERT_HASH_SIGNED && (done & TCERT_HASH_TBS) && !(done & TCERT_HASH_SIGNED) &&
+	    make_signed_key(c, c->tbs_sha256))
+		done |= TCERT_HASH_SIGNED;
+	atomic_store_explicit(&c->hashes, done, memory_order_release);
+	pthread_mutex_unlock(&ready_mu);
+	if (!(done & bit))
+		return NULL;
+	return bit == TCERT_HASH_TBS ? c->tbs_sha256 : c->signed_key;
+}
+
+const unsigned char *tcert_tbs_sha256(const trust_cert *c)
+{
+	return lazy_hash((trust_cert *)c, TCERT_HASH_TBS);
+}
+
+const unsigned char *tcert_signed_key(const trust_cert *c)
+{
+	return lazy_hash((trust_cert *)c, TCERT_HASH_SIGNED);
 }
 
 /*
@@ -88,8 +126,6 @@ static bool signed_keys(trust_cert *c)
 static int fill(trust_cert *c, trust_error *err, const char *where)
 {
 	const TASN1_TBS *tbs = c->t->tbs;
-	if (!signed_keys(c))
-		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", where);
 	c->issuer_key = tname_key(tbs->issuer->der, tbs->issuer->len);
 	if (!c->subject_der) {
 		c->subject_der = tbs->subject->der;
@@ -120,6 +156,7 @@ static trust_cert *alloc_cert(const char *source)
 	atomic_init(&c->refs, 1);
 	atomic_init(&c->ready, false);
 	atomic_init(&c->sha256_done, false);
+	atomic_init(&c->hashes, 0);
 	atomic_init(&c->subject_str, NULL);
 	atomic_init(&c->issuer_str, NULL);
 	atomic_init(&c->spki_sha256, NULL);
@@ -264,8 +301,6 @@ trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len, const char
 	c->subject_key = tname_key(c->subject_der, c->subject_der_len);
 	return c;
 }
-
-static pthread_mutex_t ready_mu = PTHREAD_MUTEX_INITIALIZER;
 
 bool tcert_ready(const trust_cert *cert)
 {

@@ -319,8 +319,9 @@ static int verify_prepared(const trust_cert *child, trust_cert *issuer, EVP_PKEY
 	const EVP_MD *md = tdigest_md(md_nid);
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
-	if (md_nid == NID_sha256) { /* hashed by the parse */
-		memcpy(digest, child->tbs_sha256, 32);
+	const unsigned char *tbs_sha256 = md_nid == NID_sha256 ? tcert_tbs_sha256(child) : NULL;
+	if (tbs_sha256) { /* kept on the record: the cache key is made from it */
+		memcpy(digest, tbs_sha256, 32);
 		dlen = 32;
 	} else if (!md ||
 		   !EVP_Digest(t->tbs->enc.enc, (size_t)t->tbs->enc.len, digest, &dlen, md, NULL)) {

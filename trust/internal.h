@@ -162,7 +162,10 @@ struct trust_cert {
 	unsigned char sha256[32];     /* DER hash, the report's id: made on first
 				       * use (trust_cert_sha256), when sha256_done */
 	atomic_bool sha256_done;
-	unsigned char tbs_sha256[32]; /* SHA-256 of the TBS bytes (ready records) */
+	/* Made on first use (tcert_tbs_sha256, tcert_signed_key); `hashes`
+	 * says which are set (TCERT_HASH_*). */
+	atomic_uint hashes;
+	unsigned char tbs_sha256[32]; /* SHA-256 of the TBS bytes */
 	unsigned char signed_key[32]; /* SHA-256(tbs_sha256 || algorithm and
 				       * signature as received): the signed
 				       * data's part of the signature-cache key */
@@ -215,6 +218,12 @@ TRUST_HIDDEN bool tcert_locate_subject(const unsigned char *der, size_t len,
 				       const unsigned char **out, long *out_len);
 /* Completes a lazy record (thread-safe); false if the certificate cannot be parsed. */
 TRUST_HIDDEN bool tcert_ready(const trust_cert *c);
+#define TCERT_HASH_TBS 1u
+#define TCERT_HASH_SIGNED 2u
+/* A ready record's TBS digest and signature-cache key of its signed data,
+ * made on first use; NULL when that failed (no memory). */
+TRUST_HIDDEN const unsigned char *tcert_tbs_sha256(const trust_cert *c);
+TRUST_HIDDEN const unsigned char *tcert_signed_key(const trust_cert *c);
 /* Wraps an X509 (takes a reference). */
 TRUST_HIDDEN trust_cert *tcert_from_x509(X509 *x509, const char *source, trust_error *err);
 TRUST_HIDDEN trust_cert *tcert_ref(trust_cert *c);

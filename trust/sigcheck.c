@@ -63,11 +63,14 @@ static int verify_cert(const void *child, const trust_cert *issuer)
 
 tsig_status tsig_verify(tv_ctx *ctx, const trust_cert *issuer, const trust_cert *child)
 {
-	return tsig_check(ctx, issuer, child->signed_key, verify_cert, child, true);
+	const unsigned char *signed_key = ctx->cache ? tcert_signed_key(child) : NULL;
+	return tsig_check(ctx, issuer, signed_key, verify_cert, child, true);
 }
 
 bool tsig_self_signed(tv_ctx *ctx, const trust_cert *c)
 {
-	return c->self_issued &&
-	       tsig_check(ctx, c, c->signed_key, verify_cert, c, false) == TSIG_VALID;
+	if (!c->self_issued)
+		return false;
+	const unsigned char *signed_key = ctx->cache ? tcert_signed_key(c) : NULL;
+	return tsig_check(ctx, c, signed_key, verify_cert, c, false) == TSIG_VALID;
 }
