@@ -107,6 +107,31 @@ static uint64_t canon_value_key(const ASN1_STRING *v)
 }
 
 /*
+ * Whether ASN1_STRING_to_UTF8 can refuse this canonicalised value.  It
+ * reads the one-byte types (PrintableString, T61String, IA5String,
+ * VisibleString) byte by byte, each byte a code point below 256, all valid;
+ * a UTF8String of ASCII bytes decodes the same way.  Only BMPString,
+ * UniversalString and a UTF8String with a byte above 0x7f (lengths, UTF-8
+ * sequences, surrogates, code points over U+10FFFF) are really checked:
+ * the conversion, an allocation and a copy per attribute, is made only for
+ * those.
+ */
+static bool utf8_may_fail(const ASN1_STRING *v)
+{
+	unsigned long bit = ASN1_tag2bit(v->type);
+	if (!(bit & TASN1_MASK_CANON))
+		return false;
+	if (bit & (B_ASN1_BMPSTRING | B_ASN1_UNIVERSALSTRING))
+		return true;
+	if (!(bit & B_ASN1_UTF8STRING))
+		return false;
+	for (int i = 0; i < v->length; i++)
+		if (v->data[i] >= 0x80)
+			return true;
+	return false;
+}
+
+/*
  * Counts the attributes, checks that each string a canonical form is made
  * of converts to UTF-8, and keys the name RDN by RDN (order-free within one
  * RDN, as its canonical SET OF is sorted): `shape` by attribute types,
@@ -123,7 +148,7 @@ static bool name_facts(TASN1_NAME *n, OPENSSL_STACK *rdns)
 		for (int j = 0; j < sk_X509_NAME_ENTRY_num(rdn); j++) {
 			const X509_NAME_ENTRY *e = sk_X509_NAME_ENTRY_value(rdn, j);
 			const ASN1_STRING *v = X509_NAME_ENTRY_get_data(e);
-			if (ASN1_tag2bit(v->type) & TASN1_MASK_CANON) {
+			if (utf8_may_fail(v)) {
 				unsigned char *utf8 = NULL;
 				int len = ASN1_STRING_to_UTF8(&utf8, v);
 				OPENSSL_free(utf8);
