@@ -9,7 +9,6 @@
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
-#include <openssl/param_build.h>
 #include <openssl/rsa.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
@@ -135,20 +134,44 @@ void tcert_fill_key(trust_cert *c)
 	facts_from_pkey(c);
 }
 
+static EVP_PKEY_CTX *fromdata_ctx(const char *type)
+{
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
+	if (ctx && EVP_PKEY_fromdata_init(ctx) != 1) {
+		EVP_PKEY_CTX_free(ctx);
+		ctx = NULL;
+	}
+	ERR_clear_error();
+	return ctx;
+}
+
+/* RSA's fromdata context, made once: EVP_PKEY_CTX_new_from_name looks the key
+ * manager up and walks its names on every call (15k instructions), and
+ * EVP_PKEY_fromdata only reads the context (its operation and key manager),
+ * so one serves every thread. */
+static EVP_PKEY_CTX *rsa_fromdata;
+static pthread_once_t rsa_fromdata_once = PTHREAD_ONCE_INIT;
+
+static void make_rsa_fromdata(void)
+{
+	rsa_fromdata = fromdata_ctx("RSA");
+}
+
 /*
  * EVP_PKEY_fromdata for the key types whose facts fill_key already read and
  * checked: the provider's key manager builds the key from its parts, which
  * costs a fifth of d2i_PUBKEY (that sets up OpenSSL 3.0's decoder chain for
- * every call).  Anything else goes through d2i_PUBKEY.
+ * every call).  Anything else goes through d2i_PUBKEY.  `shared` is a
+ * context made once, or NULL to make one for this key.
  */
-static EVP_PKEY *from_parts(const char *type, OSSL_PARAM *params)
+static EVP_PKEY *from_parts(EVP_PKEY_CTX *shared, const char *type, OSSL_PARAM *params)
 {
 	EVP_PKEY *pk = NULL;
-	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, type, NULL);
-	if (!ctx || EVP_PKEY_fromdata_init(ctx) != 1 ||
-	    EVP_PKEY_fromdata(ctx, &pk, EVP_PKEY_PUBLIC_KEY, params) != 1)
+	EVP_PKEY_CTX *ctx = shared ? shared : fromdata_ctx(type);
+	if (!ctx || EVP_PKEY_fromdata(ctx, &pk, EVP_PKEY_PUBLIC_KEY, params) != 1)
 		pk = NULL;
-	EVP_PKEY_CTX_free(ctx);
+	if (ctx != shared)
+		EVP_PKEY_CTX_free(ctx);
 	return pk;
 }
 
@@ -169,7 +192,7 @@ static EVP_PKEY *decode_ec(const trust_cert *c, const ASN1_BIT_STRING *key)
 						(size_t)key->length),
 			OSSL_PARAM_END
 		};
-		return from_parts("EC", params);
+		return from_parts(NULL, "EC", params);
 	}
 	EVP_PKEY *pk = EVP_PKEY_dup(curve_params[i]);
 	if (pk && EVP_PKEY_set1_encoded_public_key(pk, key->data, (size_t)key->length) != 1) {
@@ -179,19 +202,35 @@ static EVP_PKEY *decode_ec(const trust_cert *c, const ASN1_BIT_STRING *key)
 	return pk;
 }
 
+/* n and e as OSSL_PARAM integers (native byte order, which is how the
+ * provider reads a BIGNUM parameter) in one buffer the caller frees. */
+static unsigned char *rsa_params(const BIGNUM *n, const BIGNUM *e, OSSL_PARAM params[3])
+{
+	int nlen = BN_num_bytes(n), elen = BN_num_bytes(e);
+	size_t nsz = nlen > 0 ? (size_t)nlen : 1, esz = elen > 0 ? (size_t)elen : 1;
+	unsigned char *buf = malloc(nsz + esz);
+	if (!buf || BN_bn2nativepad(n, buf, (int)nsz) < 0 ||
+	    BN_bn2nativepad(e, buf + nsz, (int)esz) < 0) {
+		free(buf);
+		return NULL;
+	}
+	params[0] = OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_N, buf, nsz);
+	params[1] = OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_E, buf + nsz, esz);
+	params[2] = OSSL_PARAM_construct_end();
+	return buf;
+}
+
 static EVP_PKEY *decode_rsa(const ASN1_BIT_STRING *key)
 {
 	BIGNUM *n = NULL, *e = NULL;
 	EVP_PKEY *pk = NULL;
-	OSSL_PARAM_BLD *b = NULL;
-	OSSL_PARAM *params = NULL;
+	OSSL_PARAM params[3];
+	unsigned char *buf = NULL;
+	pthread_once(&rsa_fromdata_once, make_rsa_fromdata);
 	if (tasn1_rsa_parts(key->data, (size_t)key->length, &n, &e) &&
-	    (b = OSSL_PARAM_BLD_new()) && OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_RSA_N, n) &&
-	    OSSL_PARAM_BLD_push_BN(b, OSSL_PKEY_PARAM_RSA_E, e) &&
-	    (params = OSSL_PARAM_BLD_to_param(b)))
-		pk = from_parts("RSA", params);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(b);
+	    (buf = rsa_params(n, e, params)))
+		pk = from_parts(rsa_fromdata, "RSA", params);
+	free(buf);
 	BN_free(n);
 	BN_free(e);
 	return pk;
@@ -271,10 +310,13 @@ static struct tverify_ctx *new_verify_ctx(EVP_PKEY *pk, int md_nid, const EVP_MD
 		return NULL;
 	v->md_nid = md_nid;
 	v->ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
+	/* An ECDSA verification reads no digest: the provider would only
+	 * compare the length of the one given, which is made here with md.  An
+	 * RSA key's padding is PKCS#1 v1.5 unless set otherwise (an RSA-PSS key
+	 * is not EVP_PKEY_RSA); its DigestInfo needs the digest. */
+	bool rsa = EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA;
 	if (!v->ctx || EVP_PKEY_verify_init(v->ctx) != 1 ||
-	    (EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA &&
-	     EVP_PKEY_CTX_set_rsa_padding(v->ctx, RSA_PKCS1_PADDING) != 1) ||
-	    EVP_PKEY_CTX_set_signature_md(v->ctx, md) != 1) {
+	    (rsa && EVP_PKEY_CTX_set_signature_md(v->ctx, md) != 1)) {
 		tcert_free_verify_ctx(v);
 		return NULL;
 	}
