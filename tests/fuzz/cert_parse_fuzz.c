@@ -14,8 +14,9 @@
  *   - the record's derived facts disagree with what OpenSSL's extension cache
  *     and key decoder report: EXFLAG_INVALID, CA, pathlen, keyUsage,
  *     extended key usage, SKI, AKI key id, self-issued, self-signed, whether
- *     the key decodes, its type, size and curve, the decoded key itself, and
- *     the signature digest.
+ *     the key decodes, its type, size and curve, the decoded key itself, the
+ *     signature digest, and whether the signature verifies under the
+ *     certificate's own key (X509_verify).
  */
 #include <trust.h>
 #include "internal.h"
@@ -167,6 +168,15 @@ static void compare_record(const trust_cert *c, X509 *x)
 		EVP_PKEY *mine = tcert_pkey(c);
 		ORACLE(mine && EVP_PKEY_eq(mine, pk) == 1, "decoded key differs");
 		ERR_clear_error();
+		/* A signature under the certificate's own key verifies on libtrust's
+		 * path (its digest, its prepared context) exactly when X509_verify
+		 * says so: algorithms, unused bits, encodings, the TBS bytes. */
+		int ref = X509_verify(x, pk);
+		ERR_clear_error();
+		int own = tcert_verify_signed_by(c, c);
+		ERR_clear_error();
+		ORACLE((ref == 1) == (own == 1), "self-signature: X509_verify %d, record %d", ref,
+		       own);
 	}
 	int md = 0, pknid = 0, secbits = 0, md2 = 0, pk2 = 0;
 	uint32_t sflags = 0;
