@@ -5,7 +5,8 @@
 #   make unit               includes test_failclosed: every allocation of trust_evaluate
 #                           and the JSON/CBOR reports, on seven chains
 #   make fault-sweep        trustcheck and certgen ca/leaf as processes, every
-#                           FAULT_STRIDE-th allocation (run by `make asan`, so by `make test`)
+#                           FAULT_STRIDE-th allocation; `make test` runs it plainly at
+#                           stride 101 (~20 s) and again under ASan (`make asan`) at 401
 #   make fault-sweep-full   the process sweeps at every allocation (about 100,000 runs: hours)
 #
 # Debian builds libcbor without CBOR_CUSTOM_ALLOC, so cbor_set_allocs does not
@@ -20,11 +21,12 @@ FAULT_OBJ := $(BUILD)/obj/tests/fault/fault.o
 .PHONY: fault-sweep fault-sweep-full
 
 # The in-process sweep is a Check test like the others, linked with the counter.
+# certgen's test-log code signs the CT case's SCT.
 $(BUILD)/tests/test_failclosed: $(BUILD)/obj/tests/unit/test_failclosed.o $(FAULT_OBJ) \
-		$(TEST_SUPPORT_OBJ) $(STATIC_LIB)
+		$(TEST_SUPPORT_OBJ) $(CERTGEN_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $(FAULT_WRAP) -o $@ $< $(FAULT_OBJ) $(TEST_SUPPORT_OBJ) \
-		$(STATIC_LIB) $(PKG_LIBS) $(CHECK_LIBS)
+		$(CERTGEN_LIB) $(STATIC_LIB) $(PKG_LIBS) $(CHECK_LIBS)
 
 # The programs again, linked with the counter, for the process sweeps.
 FAULT_TRUSTCHECK := $(BUILD)/fault/trustcheck
