@@ -139,7 +139,7 @@ asan:
 
 test: deps
 	$(MAKE) --no-print-directory all
-	$(MAKE) --no-print-directory unit cli conformance corpus-replay valgrind \
+	$(MAKE) --no-print-directory unit cli conformance corpus-replay fault-sweep valgrind \
 		docs-check install-check load-run
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(MAKE) --no-print-directory asan

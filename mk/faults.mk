@@ -5,7 +5,8 @@
 #   make unit               includes test_failclosed: every allocation of trust_evaluate
 #                           and the JSON/CBOR reports, on seven chains
 #   make fault-sweep        trustcheck and certgen ca/leaf as processes, every
-#                           FAULT_STRIDE-th allocation (run by `make asan`, so by `make test`)
+#                           FAULT_STRIDE-th allocation; `make test` runs it plainly at
+#                           stride 101 (~20 s) and again under ASan (`make asan`) at 401
 #   make fault-sweep-full   the process sweeps at every allocation (about 100,000 runs: hours)
 #
 # Debian builds libcbor without CBOR_CUSTOM_ALLOC, so cbor_set_allocs does not

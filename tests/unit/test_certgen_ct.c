@@ -76,7 +76,7 @@ static trust_ct_logs *log_list(ctfx *f, const char *const states[NLOGS], bool ti
 		snprintf(state, sizeof state, "%.*s", at ? (int)(at - states[i]) : 31, states[i]);
 		if (at)
 			off = strtol(at + 1, NULL, 10);
-		ttime_rfc3339(t, sizeof t, (int64_t)time(NULL) + off);
+		ttime_rfc3339(t, sizeof t, ttime_now() + off);
 		json_t *log = json_pack("{s:s, s:s, s:{s:{s:s}}}", "description", name, "key", b64,
 					"state", state, "timestamp", t);
 		if (interval)
@@ -340,7 +340,7 @@ START_TEST(test_certgen_ct__log_states_and_kinds)
 		const state_case *k = &STATE_CASES[i];
 		trust_ct_logs *logs = log_list(&f, k->states, k->tiled, k->interval);
 		trust_result *r = eval(&f, &c, logs, TRUST_EVAL_OPTIONS_VERSION,
-				       (int64_t)time(NULL) + k->at);
+				       ttime_now() + k->at);
 		sv_assert_rejected_with(r, "apple.ct-required", 0);
 		ck_assert_msg(count(r, "ct.sct.valid") == k->valid &&
 				      count(r, "ct.sct.log-not-usable") == k->unusable &&
