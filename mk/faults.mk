@@ -21,11 +21,12 @@ FAULT_OBJ := $(BUILD)/obj/tests/fault/fault.o
 .PHONY: fault-sweep fault-sweep-full
 
 # The in-process sweep is a Check test like the others, linked with the counter.
+# certgen's test-log code signs the CT case's SCT.
 $(BUILD)/tests/test_failclosed: $(BUILD)/obj/tests/unit/test_failclosed.o $(FAULT_OBJ) \
-		$(TEST_SUPPORT_OBJ) $(STATIC_LIB)
+		$(TEST_SUPPORT_OBJ) $(CERTGEN_LIB) $(STATIC_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $(FAULT_WRAP) -o $@ $< $(FAULT_OBJ) $(TEST_SUPPORT_OBJ) \
-		$(STATIC_LIB) $(PKG_LIBS) $(CHECK_LIBS)
+		$(CERTGEN_LIB) $(STATIC_LIB) $(PKG_LIBS) $(CHECK_LIBS)
 
 # The programs again, linked with the counter, for the process sweeps.
 FAULT_TRUSTCHECK := $(BUILD)/fault/trustcheck

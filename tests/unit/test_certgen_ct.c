@@ -7,10 +7,10 @@
  * files that must be refused.
  */
 #include "../../certgen/certgen.h"
+#include "support_ct.h"
 #include "support_pki.h"
 
 #include <check.h>
-#include <jansson.h>
 #include <openssl/ct.h>
 #include <openssl/ocsp.h>
 #include <stdlib.h>
@@ -56,47 +56,11 @@ static void fx_free(ctfx *f)
 	sv_pki_free(&f->k);
 }
 
-/* A log list naming the logs with these states ("usable", "retired@+3600", ...: a
- * timestamp relative to now); tiled: as static-ct-api logs; interval: a shard that
- * ends before the leaf's notAfter. */
+/* A log list naming the fixture's logs with these states (see sv_ct_logs). */
 static trust_ct_logs *log_list(ctfx *f, const char *const states[NLOGS], bool tiled,
 			       bool interval)
 {
-	json_t *ops = json_array();
-	for (int i = 0; i < NLOGS; i++) {
-		unsigned char *spki = NULL;
-		int n = i2d_PUBKEY(f->logs[i], &spki);
-		ck_assert_int_gt(n, 0);
-		char b64[256], name[16], t[32], state[32];
-		EVP_EncodeBlock((unsigned char *)b64, spki, n);
-		OPENSSL_free(spki);
-		snprintf(name, sizeof name, "log%d", i + 1);
-		long off = 0;
-		const char *at = strchr(states[i], '@');
-		snprintf(state, sizeof state, "%.*s", at ? (int)(at - states[i]) : 31, states[i]);
-		if (at)
-			off = strtol(at + 1, NULL, 10);
-		ttime_rfc3339(t, sizeof t, ttime_now() + off);
-		json_t *log = json_pack("{s:s, s:s, s:{s:{s:s}}}", "description", name, "key", b64,
-					"state", state, "timestamp", t);
-		if (interval)
-			json_object_set_new(log, "temporal_interval",
-					    json_pack("{s:s, s:s}", "start_inclusive",
-						      "2020-01-01T00:00:00Z", "end_exclusive",
-						      "2021-01-01T00:00:00Z"));
-		json_array_append_new(ops, json_pack("{s:s, s:[o]}", "name", name,
-						     tiled ? "tiled_logs" : "logs", log));
-	}
-	json_t *doc = json_pack("{s:o}", "operators", ops);
-	char *text = json_dumps(doc, 0);
-	trust_ct_logs *l = NULL;
-	trust_error err = { 0 };
-	ck_assert_msg(trust_ct_logs_load_mem(&l, text, strlen(text), "test list", &err) == TRUST_OK,
-		      "%s", err.message);
-	ck_assert_uint_eq(trust_ct_logs_count(l), NLOGS);
-	free(text);
-	json_decref(doc);
-	return l;
+	return sv_ct_logs(f->logs, NLOGS, states, tiled, interval);
 }
 
 static const char *const USABLE[NLOGS] = { "usable", "usable", "usable" };

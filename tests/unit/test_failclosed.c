@@ -1,6 +1,6 @@
 /*
  * Allocation-failure sweep of trust_evaluate and the report renderers
- * (tests/fault/fault.h): for six rejected chains and one good chain, fail the
+ * (tests/fault/fault.h): for seven rejected chains and one good chain, fail the
  * 1st, 2nd, ... allocation in turn until a run completes with nothing
  * injected.  A bad chain must never come back trusted; every rejected path
  * must carry an error finding; and nothing may crash or leak (the test runs
@@ -8,7 +8,9 @@
  * store is built with its CRL.  TRUST_FAULT_STRIDE=k tries every kth point only;
  * TRUST_FAULT_CASE=name sweeps one case.
  */
+#include "../../certgen/certgen.h"
 #include "../fault/fault.h"
+#include "support_ct.h"
 #include "support_pki.h"
 
 #include <check.h>
@@ -23,6 +25,7 @@ typedef struct fc_case {
 	const char *host;
 	bool good;
 	const char *reason; /* expected headline reason with no failure injected */
+	bool ct;            /* under apple, with the CT log list and TLS SCTs, system anchor */
 } fc_case;
 
 typedef struct fc_world {
@@ -32,7 +35,15 @@ typedef struct fc_world {
 	X509 *expired, *revoked, *untrusted, *nc_leaf, *badsig;
 	char *crl;
 	trust_store *store;
-	fc_case cases[8];
+	/* The CT case: one valid TLS SCT of the two Apple's policy needs. */
+	EVP_PKEY *logs[2];
+	trust_ct_logs *ct_logs;
+	trust_policy *apple;
+	trust_store *system_store;
+	unsigned char *scts;
+	size_t scts_len;
+	trust_connection conn;
+	fc_case cases[9];
 	size_t ncases;
 } fc_world;
 
@@ -72,7 +83,7 @@ static X509 *corrupt_signature(X509 *x)
 static void add_case(fc_world *w, const char *name, X509 *leaf, X509 *inter, X509 *top,
 		     const char *host, bool good, const char *reason)
 {
-	w->cases[w->ncases++] = (fc_case){ name, leaf, inter, top, host, good, reason };
+	w->cases[w->ncases++] = (fc_case){ name, leaf, inter, top, host, good, reason, false };
 }
 
 static void world_init(fc_world *w)
@@ -116,11 +127,34 @@ static void world_init(fc_world *w)
 	add_case(w, "revoked", w->revoked, k->inter, NULL, "leaf.example.com", false,
 		 "revocation.revoked");
 	add_case(w, "bad-signature", w->badsig, k->inter, NULL, "leaf.example.com", false, NULL);
+
+	for (size_t i = 0; i < 2; i++)
+		w->logs[i] = sv_key("EC", "P-256", 0);
+	w->ct_logs = sv_ct_logs(w->logs, 2, NULL, false, false);
+	ck_assert_int_eq(cg_ct_tls_list(k->leaf, w->logs, 1, &w->scts, &w->scts_len), CG_OK);
+	w->conn = (trust_connection){ .version = TRUST_CONNECTION_VERSION, .tls_version = 0x0304,
+				      .forward_secret = 1, .sent_in_order = -1,
+				      .scts = w->scts, .scts_len = w->scts_len };
+	const char *top = getenv("TRUST_TOP");
+	char path[4096];
+	trust_error err = { 0 };
+	snprintf(path, sizeof path, "%s/policies/apple.json", top ? top : ".");
+	ck_assert_msg(trust_policy_load_file(&w->apple, path, &err) == TRUST_OK, "%s", err.message);
+	w->system_store = sv_store_as(anchors, TRUST_ORIGIN_SYSTEM, NULL, NULL);
+	add_case(w, "ct-too-few", k->leaf, k->inter, NULL, "leaf.example.com", false,
+		 "apple.ct-required");
+	w->cases[w->ncases - 1].ct = true;
 }
 
 static void world_free(fc_world *w)
 {
 	trust_store_free(w->store);
+	trust_store_free(w->system_store);
+	trust_policy_free(w->apple);
+	trust_ct_logs_free(w->ct_logs);
+	OPENSSL_free(w->scts);
+	for (size_t i = 0; i < 2; i++)
+		EVP_PKEY_free(w->logs[i]);
 	unlink(w->crl);
 	free(w->crl);
 	X509 *certs[] = { w->other_root, w->other_inter, w->nc_inter, w->expired, w->revoked,
@@ -165,11 +199,16 @@ static fc_outcome run_once(const fc_world *w, const fc_case *c, unsigned long n)
 		ck_assert(trust_chain_add_x509(chain, c->top, &err) == TRUST_OK);
 	trust_eval_options opts = TRUST_EVAL_OPTIONS_INIT;
 	opts.host = c->host;
+	if (c->ct) {
+		opts.overlay = w->apple;
+		opts.ct_logs = w->ct_logs;
+		opts.connection = &w->conn;
+	}
 
 	fault_arm(n);
 	trust_sigcache *cache = trust_sigcache_new(64);
 	trust_result *r = NULL;
-	o.rc = trust_evaluate(&r, w->store, cache, chain, &opts, &err);
+	o.rc = trust_evaluate(&r, c->ct ? w->system_store : w->store, cache, chain, &opts, &err);
 	char *json = NULL;
 	unsigned char *cbor = NULL;
 	size_t cbor_len = 0;
