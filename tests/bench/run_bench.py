@@ -249,7 +249,8 @@ def floor_table(rows, results):
               f"{res['ceiling_cpu']:>7.2f}x {res['ratio_cpu']:>8.2f}x {target:>7}")
     print("cpu us per verification; floor: the chain's two signature checks alone, keys never\n"
           "used before (openssl-verify-bench --mode sig-floor); ceiling: openssl / floor, the\n"
-          "best cold ratio while signatures are checked with OpenSSL's code; reached: libtrust's")
+          "best cold ratio while signatures are checked with OpenSSL's code; reached: libtrust's\n"
+          "ratio (the table above)")
 
 
 def main():
