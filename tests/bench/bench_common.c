@@ -31,7 +31,8 @@ static void die(const char *fmt, ...)
 
 const char *bench_mode_name(bench_mode m)
 {
-	static const char *const names[] = { "warm", "rotate", "cold", "cold-chain" };
+	static const char *const names[] = { "warm", "rotate", "cold", "cold-chain",
+					       "sig-floor" };
 	return names[m];
 }
 
@@ -153,7 +154,7 @@ static long parse_long(const char *opt, const char *s, long min)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: %s --mode warm|rotate|cold|cold-chain --anchors PEM... "
+		"usage: %s --mode warm|rotate|cold|cold-chain|sig-floor --anchors PEM... "
 		"[--untrusted PEM...] [--pool PEM...] [--pool-after] --leaf PEM... "
 		"--host NAME --attime EPOCH [--iters N] [--warmup N] [--min-time SEC] "
 		"[--system-bundle FILE]\n",
@@ -229,7 +230,7 @@ static void parse_args(bench_args *a, int argc, char **argv)
 			die("unknown option '%s' (try --help)", o);
 	}
 	if (!mode)
-		die("--mode is required (warm, rotate, cold or cold-chain)");
+		die("--mode is required (warm, rotate, cold, cold-chain or sig-floor)");
 	bench_mode m;
 	if (strcmp(mode, "warm") == 0)
 		m = BENCH_WARM;
@@ -239,8 +240,11 @@ static void parse_args(bench_args *a, int argc, char **argv)
 		m = BENCH_COLD;
 	else if (strcmp(mode, "cold-chain") == 0)
 		m = BENCH_COLD_CHAIN;
+	else if (strcmp(mode, "sig-floor") == 0)
+		m = BENCH_SIG_FLOOR;
 	else
-		die("--mode: unknown mode '%s' (warm, rotate, cold or cold-chain)", mode);
+		die("--mode: unknown mode '%s' (warm, rotate, cold, cold-chain or sig-floor)",
+		    mode);
 	a->mode = m;
 	if (a->anchors.n == 0)
 		die("--anchors is required");

@@ -3,7 +3,7 @@
  * X509_verify_cert): one argument parser, one input reader and one timing
  * loop, so the two drivers differ only in the verifier they call.
  *
- *   --mode warm|rotate|cold|cold-chain
+ *   --mode warm|rotate|cold|cold-chain|sig-floor
  *   --anchors PEM...   trusted roots (kept as the file's bytes)
  *   --untrusted PEM... intermediates the peer sends (decoded to DER, the wire form)
  *   --pool PEM...      unrelated intermediates (the files' bytes: kept in cold modes; read
@@ -21,6 +21,8 @@
  *   cold       each iteration parses every input from the bytes in memory, builds a new
  *              store and verifies, with no signature cache; nothing survives an iteration.
  *   cold-chain cold, with the system bundle (read into memory once) as extra anchors.
+ *   sig-floor  openssl-verify-bench only: the signature checks of a cold verification
+ *              and nothing else (the floor under cold, see openssl_verify_bench.c).
  *
  * Output, one line on stdout:
  *   RESULT impl=NAME mode=MODE iters=N wall_us=F cpu_us=F ops_s=F first_us=F maxrss_kb=N
@@ -39,7 +41,8 @@ typedef enum bench_mode {
 	BENCH_WARM = 0,
 	BENCH_ROTATE,
 	BENCH_COLD,
-	BENCH_COLD_CHAIN
+	BENCH_COLD_CHAIN,
+	BENCH_SIG_FLOOR
 } bench_mode;
 
 /* Bytes in memory: a whole file, or one DER certificate taken out of one. */

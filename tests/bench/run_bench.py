@@ -23,14 +23,21 @@ both verifiers run and accept every chain, not how fast they are.
 A missed target makes the run exit 1 unless --lax is given (for a machine so
 loaded that timings mean little).  Both drivers run pinned to the same core
 when taskset exists.  Unless --no-callgrind, valgrind's callgrind counts the
-instructions of one warmed-up warm and one rotate verification on each side:
-a measure that does not depend on load.
+instructions of one warmed-up warm, rotate and cold verification on each side
+(and of the floor under cold): a measure that does not depend on load.
+
+Every cold row also runs the signature floor (openssl-verify-bench --mode
+sig-floor) in the same rounds: the chain's two signature checks alone, with
+keys never used before.  OpenSSL's cold time over the floor's is the ceiling:
+the best cold ratio a verifier can reach while it checks signatures with
+OpenSSL's code.  A missed target above its ceiling is reported as such.
 """
 import argparse
 import json
 import os
 import statistics
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -44,7 +51,13 @@ TIMING = {
     "rotate": (50, 200, 0.2),
     "cold": (20, 50, 0.2),
     "cold-chain": (2, 10, 0.2),
+    "sig-floor": (20, 50, 0.2),
 }
+
+# openssl-verify-bench's mode for the signature floor under the cold rows
+# (cold-chain checks the same two signatures: the system bundle adds anchors).
+FLOOR = "sig-floor"
+FLOOR_MODES = ("cold", "cold-chain")
 
 
 def scenarios():
@@ -169,17 +182,20 @@ def callgrind_table(impls, inputs, only):
         print("callgrind: valgrind not installed, no instruction counts", file=sys.stderr)
         return
     print()
-    print(f"{'callgrind: instructions':<30} {'openssl':>12} {'libtrust':>12} {'ratio':>6}")
+    print(f"{'callgrind: instructions':<30} {'openssl':>12} {'libtrust':>12} {'ratio':>6} "
+          f"{'floor':>12} {'ceiling':>7}")
     for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
-        for mode in ("warm", "rotate"):
+        for mode in ("warm", "rotate", "cold"):
             name = f"{label} {mode}"
             if only not in name:
                 continue
             leaves = few_leaves(inputs, alg, 12) if mode == "rotate" else None
+            runs = dict(impls, floor=impls["openssl"]) if mode in FLOOR_MODES else impls
             counts = {}
             try:
-                for impl, binary in impls.items():
-                    cmd = command(binary, inputs, alg, mode, [], True)
+                for impl, binary in runs.items():
+                    cmd = command(binary, inputs, alg, FLOOR if impl == "floor" else mode,
+                                  [], True)
                     cmd = [a if not a.endswith("leaves.pem") else leaves for a in cmd]
                     cmd[cmd.index("--warmup") + 1] = "5"
                     cmd[cmd.index("--iters") + 1] = "1"
@@ -191,12 +207,50 @@ def callgrind_table(impls, inputs, only):
                 if leaves:
                     os.unlink(leaves)
             o, t = counts["openssl"], counts["libtrust"]
-            print(f"{name:<30} {o:>12,} {t:>12,} {o / t:>5.2f}x")
-    print("one verification after 5 warm-up ones (independent of machine load)")
+            f = counts.get("floor")
+            floor = f"{f:>12,} {o / f:>6.2f}x" if f else ""
+            print(f"{name:<30} {o:>12,} {t:>12,} {o / t:>5.2f}x {floor}")
+    print("one verification after 5 warm-up ones (independent of machine load); floor: the\n"
+          "two signature checks alone (--mode sig-floor), ceiling: openssl / floor")
+
+
+def smoke_floor_rejects(binary, inputs, alg):
+    """The floor fails on a leaf whose signature has one bit flipped; else an error string."""
+    with open(os.path.join(inputs, alg, "leaf.pem")) as f:
+        der = bytearray(ssl.PEM_cert_to_DER_cert(f.read()))
+    der[-1] ^= 1  # the signature's last byte
+    with tempfile.NamedTemporaryFile(suffix=".der") as tmp:
+        tmp.write(der)
+        tmp.flush()
+        cmd = command(binary, inputs, alg, FLOOR, [], True)
+        cmd[cmd.index("--leaf") + 1] = tmp.name
+        p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode == 1 and "signature does not verify" in p.stderr:
+        return None
+    return f"sig-floor accepted a bad {alg} signature (exit {p.returncode}): {p.stderr.strip()}"
 
 
 def fmt_rate(x):
     return f"{x:,.0f}" if x >= 100 else f"{x:,.1f}"
+
+
+def floor_table(rows, results):
+    """OpenSSL's cold time against the signature floor: the ceiling of each cold ratio."""
+    names = [s[0] for s in rows if s[0] in results and "floor" in results[s[0]]]
+    if not names:
+        return
+    print()
+    print(f"{'signature floor':<30} {'openssl':>9} {'floor':>9} {'ceiling':>8} "
+          f"{'reached':>9} {'target':>7}")
+    for name in names:
+        res = results[name]
+        target = f"{res['target'][1]:g}x" if res["target"] else ""
+        print(f"{name:<30} {res['openssl']['cpu_us']:>9.1f} {res['floor']['cpu_us']:>9.1f} "
+              f"{res['ceiling_cpu']:>7.2f}x {res['ratio_cpu']:>8.2f}x {target:>7}")
+    print("cpu us per verification; floor: the chain's two signature checks alone, keys never\n"
+          "used before (openssl-verify-bench --mode sig-floor); ceiling: openssl / floor, the\n"
+          "best cold ratio while signatures are checked with OpenSSL's code; reached: libtrust's\n"
+          "ratio (the table above)")
 
 
 def main():
@@ -244,17 +298,24 @@ def main():
 
     # Round-major: every scenario runs once per round, so a burst of other load
     # touches all scenarios alike, and each ratio is taken within one round.
-    per = {s[0]: {"openssl": [], "libtrust": []} for s in rows}
+    # "floor" runs the cold rows' signature checks alone (openssl-verify-bench).
+    per = {s[0]: {"openssl": [], "libtrust": [], **({"floor": []} if s[2] in FLOOR_MODES else {})}
+           for s in rows}
     failed = {}
     for r in range(args.rounds):
-        order = ["openssl", "libtrust"] if r % 2 == 0 else ["libtrust", "openssl"]
+        order = ["openssl", "libtrust", "floor"]
+        order = order if r % 2 == 0 else order[::-1]
         for name, alg, mode, extra, target in rows:
             if name in failed:
                 continue
             try:
-                for impl in order:
-                    cmd = (mtls_command(args, impl, args.smoke) if mode == "mtls" else
-                           command(impls[impl], args.inputs, alg, mode, extra, args.smoke))
+                for impl in (i for i in order if i in per[name]):
+                    if mode == "mtls":
+                        cmd = mtls_command(args, impl, args.smoke)
+                    elif impl == "floor":
+                        cmd = command(impls["openssl"], args.inputs, alg, FLOOR, [], args.smoke)
+                    else:
+                        cmd = command(impls[impl], args.inputs, alg, mode, extra, args.smoke)
                     per[name][impl].append(run_one(cmd))
             except RuntimeError as e:
                 failed[name] = str(e)
@@ -289,6 +350,10 @@ def main():
             "ratio_cpu": statistics.median(a / b for a, b in zip(col(o, "cpu_us"),
                                                                  col(t, "cpu_us"))),
         }
+        if "floor" in per[name]:
+            f = per[name]["floor"]
+            results[name]["ceiling_cpu"] = statistics.median(
+                a / b for a, b in zip(col(o, "cpu_us"), col(f, "cpu_us")))
     for name, alg, mode, extra, target in rows:
         if target and target[0] == "flat" and name in results and target[1] in results:
             mine = col(per[name]["libtrust"], "cpu_us")
@@ -297,9 +362,17 @@ def main():
 
     if args.smoke:
         for name, res in results.items():
-            print(f"ok  {name:<30} both verified ({res['mode']})")
+            floor = ", signature floor ran" if "floor" in res else ""
+            print(f"ok  {name:<30} both verified ({res['mode']}){floor}")
+        for alg in sorted({res["alg"] for res in results.values() if "floor" in res}):
+            bad = smoke_floor_rejects(impls["openssl"], args.inputs, alg)
+            if bad:
+                failures.append(bad)
+                print(f"FAILED  {bad}", file=sys.stderr)
+            else:
+                print(f"ok  {alg} sig-floor rejects a flipped signature bit")
         if failures:
-            print(f"bench-smoke: {len(failures)} scenario(s) failed", file=sys.stderr)
+            print(f"bench-smoke: {len(failures)} check(s) failed", file=sys.stderr)
             return 1
         print(f"bench-smoke: {len(results)} scenarios, both verifiers accept every chain")
         return 0
@@ -337,10 +410,16 @@ def main():
             verdict = "met" if ok else "NOT MET"
             met += ok
             missed += not ok
+        ceiling = res.get("ceiling_cpu")
+        if ok is False and ceiling and target[0] == "ratio":
+            verdict += (f": target {target[1]:g}x is above the {ceiling:.2f}x ceiling OpenSSL's "
+                        "signature code allows on this machine" if target[1] > ceiling else
+                        f" (ceiling {ceiling:.2f}x)")
         res["met"] = ok
         print(f"{name:<30} {o['cpu_us']:>9.1f} {t['cpu_us']:>9.1f} {ratio_cpu:>5.2f}x "
               f"{o['wall_us']:>9.1f} {t['wall_us']:>9.1f} {ratio_wall:>5.2f}x "
               f"{o['maxrss_kb'] / 1024:>8.1f} {t['maxrss_kb'] / 1024:>8.1f}  {tgt:<26} {verdict}")
+    floor_table(rows, results)
     print()
     for alg, label in (("ec", "P-256"), ("rsa", "RSA-2048")):
         a, b = f"{label} warm pool 10", f"{label} warm pool 10000"

@@ -111,6 +111,10 @@ static void lt_teardown(void *p)
 
 static void *lt_setup(const bench_args *a)
 {
+	if (a->mode == BENCH_SIG_FLOOR) {
+		fprintf(stderr, "libtrust: --mode sig-floor is openssl-verify-bench's\n");
+		return NULL;
+	}
 	lt_state *s = calloc(1, sizeof(*s));
 	if (!s)
 		return NULL;
