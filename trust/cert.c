@@ -185,6 +185,12 @@ static bool keep_der(trust_cert *c, const unsigned char *der, size_t len)
 trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *source,
 			   size_t index, trust_error *err)
 {
+	return tcert_from_der_after(der, len, source, index, NULL, err);
+}
+
+trust_cert *tcert_from_der_after(const unsigned char *der, size_t len, const char *source,
+				 size_t index, const trust_cert *prev, trust_error *err)
+{
 	char where[600];
 	snprintf(where, sizeof(where), "%s: certificate %zu", source ? source : "memory",
 		 index + 1);
@@ -205,8 +211,9 @@ trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *sou
 	int r = ASN1_get_object(&p, &plen, &tag, &cls, (long)len);
 	ERR_clear_error();
 	size_t first = (r & 0x80) ? len : (size_t)(p - der) + (size_t)plen;
-	c->t = tasn1_cert_parse(c->der, c->der_len); /* names point into c->der */
-	TASN1_CERT *prefix = !c->t && first < len ? tasn1_cert_parse(der, first) : NULL;
+	/* Names point into c->der; prev's issuer name is often this subject. */
+	c->t = tasn1_cert_parse(c->der, c->der_len, prev && prev->t ? prev->t->tbs->issuer : NULL);
+	TASN1_CERT *prefix = !c->t && first < len ? tasn1_cert_parse(der, first, NULL) : NULL;
 	if (prefix) {
 		tasn1_cert_free(prefix);
 		terr_set(err, TRUST_EPARSE, "%s: %zu trailing bytes after the certificate", where,
@@ -309,7 +316,7 @@ bool tcert_ready(const trust_cert *cert)
 		return c->t != NULL;
 	pthread_mutex_lock(&ready_mu);
 	if (!atomic_load_explicit(&c->ready, memory_order_relaxed)) {
-		c->t = tasn1_cert_parse(c->der, c->der_len);
+		c->t = tasn1_cert_parse(c->der, c->der_len, NULL);
 		if (c->t && fill(c, NULL, c->source) != TRUST_OK) {
 			tasn1_cert_free(c->t);
 			c->t = NULL;

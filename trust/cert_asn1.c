@@ -171,25 +171,86 @@ static bool name_facts(TASN1_NAME *n, OPENSSL_STACK *rdns)
 	return true;
 }
 
+/*
+ * Names already decoded in this parse, and the hint the caller gave (the
+ * issuer name of the certificate before this one in a presented chain).  A
+ * Name whose whole TLV is byte for byte one of them decodes the same way to
+ * the same facts, so it takes them without decoding its RDNs again: a
+ * self-issued certificate's subject is its issuer, a chain certificate's
+ * subject the issuer of the one before it.  Entries copy the facts and point
+ * at bytes that outlive the parse (the parsed buffer, the hint's record).
+ */
+#define TASN1_MEMO_MAX 3
+
+typedef struct name_seen {
+	const unsigned char *der;
+	size_t len;
+	int entries;
+	uint64_t shape, canon;
+} name_seen;
+
+typedef struct name_memo {
+	name_seen seen[TASN1_MEMO_MAX];
+	size_t n;
+} name_memo;
+
+static _Thread_local name_memo *memo;
+
+static void memo_add(const TASN1_NAME *n)
+{
+	if (memo && memo->n < TASN1_MEMO_MAX) {
+		name_seen *m = &memo->seen[memo->n++];
+		m->der = n->der;
+		m->len = n->len;
+		m->entries = n->entries;
+		m->shape = n->shape;
+		m->canon = n->canon;
+	}
+}
+
+static const name_seen *memo_find(const unsigned char *p, long len)
+{
+	for (size_t i = 0; memo && i < memo->n; i++) {
+		const name_seen *m = &memo->seen[i];
+		if (m->len <= (size_t)len && memcmp(p, m->der, m->len) == 0)
+			return m;
+	}
+	return NULL;
+}
+
 static int name_d2i(ASN1_VALUE **val, const unsigned char **in, long len, const ASN1_ITEM *it,
 		    int tag, int aclass, char opt, ASN1_TLC *ctx)
 {
 	(void)it;
 	const unsigned char *p = *in, *q = *in;
-	ASN1_VALUE *rdns = NULL;
 	if (len > TASN1_NAME_MAX)
 		len = TASN1_NAME_MAX;
-	int ret = ASN1_item_ex_d2i(&rdns, &p, len, ASN1_ITEM_rptr(TASN1_RDNS), tag, aclass, opt,
-				   ctx);
+	/* The template asks for both names untagged and not optional; only
+	 * such a decode is remembered or reused. */
+	bool plain = tag == -1 && !opt;
+	const name_seen *known = plain ? memo_find(p, len) : NULL;
+	ASN1_VALUE *rdns = NULL;
+	int ret = known ? 1
+			: ASN1_item_ex_d2i(&rdns, &p, len, ASN1_ITEM_rptr(TASN1_RDNS), tag,
+					   aclass, opt, ctx);
 	if (ret <= 0)
 		return ret;
 	name_free(val, NULL);
 	ret = name_new(val, NULL);
 	TASN1_NAME *n = ret ? (TASN1_NAME *)*val : NULL;
-	if (n && name_facts(n, (OPENSSL_STACK *)rdns)) {
+	if (n && known) {
+		n->entries = known->entries;
+		n->shape = known->shape;
+		n->canon = known->canon;
+		n->der = q;
+		n->len = known->len;
+		*in = q + known->len;
+	} else if (n && name_facts(n, (OPENSSL_STACK *)rdns)) {
 		n->der = q;
 		n->len = (size_t)(p - q);
 		*in = p;
+		if (plain)
+			memo_add(n);
 	} else {
 		name_free(val, NULL);
 		ret = 0;
@@ -280,12 +341,17 @@ ASN1_SEQUENCE(TASN1_RSA_PUB) = {
 	ASN1_SIMPLE(TASN1_RSA_PUB, e, BIGNUM)
 } ASN1_SEQUENCE_END(TASN1_RSA_PUB)
 
-TASN1_CERT *tasn1_cert_parse(const unsigned char *der, size_t len)
+TASN1_CERT *tasn1_cert_parse(const unsigned char *der, size_t len, const TASN1_NAME *hint)
 {
 	if (len > (size_t)LONG_MAX)
 		return NULL;
 	const unsigned char *p = der;
+	name_memo m = { .n = 0 };
+	memo = &m;
+	if (hint)
+		memo_add(hint);
 	TASN1_CERT *t = (TASN1_CERT *)ASN1_item_d2i(NULL, &p, (long)len, ASN1_ITEM_rptr(TASN1_CERT));
+	memo = NULL;
 	if (t && (size_t)(p - der) != len) {
 		tasn1_cert_free(t);
 		t = NULL;

@@ -98,8 +98,12 @@ typedef struct tasn1_cert {
 } TASN1_CERT;
 
 /* Parses exactly `len` bytes of DER; NULL (errors cleared) if it is not one
- * certificate.  The result points into `der` (names), which must outlive it. */
-TRUST_HIDDEN TASN1_CERT *tasn1_cert_parse(const unsigned char *der, size_t len);
+ * certificate.  The result points into `der` (names), which must outlive it.
+ * `hint` (may be NULL): a parsed name this certificate may repeat byte for
+ * byte (the issuer of the certificate before it in a chain); such a name is
+ * not decoded again.  The hint's bytes must outlive the call only. */
+TRUST_HIDDEN TASN1_CERT *tasn1_cert_parse(const unsigned char *der, size_t len,
+					  const TASN1_NAME *hint);
 TRUST_HIDDEN void tasn1_cert_free(TASN1_CERT *t);
 /* The X509_NAME of a parsed name, decoded on first use (thread-safe); NULL
  * if it cannot be made (no memory). */
@@ -209,6 +213,11 @@ struct trust_cert {
 /* Parses DER into a new record (refs = 1); NULL with err set on failure. */
 TRUST_HIDDEN trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *source,
 					size_t index, trust_error *err);
+/* The same, for the certificate after `prev` in a list (may be NULL): a
+ * name repeating prev's issuer name byte for byte is not decoded again. */
+TRUST_HIDDEN trust_cert *tcert_from_der_after(const unsigned char *der, size_t len,
+					      const char *source, size_t index,
+					      const trust_cert *prev, trust_error *err);
 /* Records DER and subject only; the rest is parsed by tcert_ready on first use. */
 TRUST_HIDDEN trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len,
 					     const char *source, size_t index, trust_error *err);

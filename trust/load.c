@@ -58,7 +58,8 @@ int tload_push_der(tcert_list *out, const unsigned char *der, size_t len, const 
 		memcpy(room, der, len);
 		return tstash_commit(out->stash, len, name, index, err);
 	}
-	trust_cert *c = tcert_from_der(der, len, name, index, err);
+	const trust_cert *prev = out->n ? out->v[out->n - 1] : NULL;
+	trust_cert *c = tcert_from_der_after(der, len, name, index, prev, err);
 	if (!c)
 		return err ? err->code : TRUST_EPARSE;
 	int rc = tcert_list_push(out, c);
