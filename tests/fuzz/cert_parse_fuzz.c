@@ -16,7 +16,10 @@
  *     extended key usage, SKI, AKI key id, self-issued, self-signed, whether
  *     the key decodes, its type, size and curve, the decoded key itself, the
  *     signature digest, and whether the signature verifies under the
- *     certificate's own key (X509_verify).
+ *     certificate's own key (X509_verify), or
+ *   - a parse given a name to reuse (its own subject, the previous PEM
+ *     block's issuer, as a chain's next certificate gets) accepts, rejects
+ *     or reads the names differently from the plain parse.
  */
 #include <trust.h>
 #include "internal.h"
@@ -201,24 +204,54 @@ static void compare_record(const trust_cert *c, X509 *x)
 	GENERAL_NAMES_free(san);
 }
 
+/* The previous block's record in this input: its issuer name is the hint
+ * the next block is parsed with, as a presented chain's next certificate is. */
+static trust_cert *prev_block;
+
+static bool same_facts(const TASN1_NAME *a, const TASN1_NAME *b)
+{
+	return a->len == b->len && memcmp(a->der, b->der, a->len) == 0 &&
+	       a->entries == b->entries && a->shape == b->shape && a->canon == b->canon;
+}
+
+/* A parse given a name to reuse (this certificate's own subject, or the
+ * previous block's issuer) accepts and rejects as the plain parse does and
+ * finds the same names. */
+static void compare_hinted(const unsigned char *der, size_t len, const TASN1_CERT *t,
+			   const TASN1_NAME *hint)
+{
+	TASN1_CERT *h = tasn1_cert_parse(der, len, hint);
+	ORACLE((h != NULL) == (t != NULL), "with a name hint the template %s, without %s",
+	       h ? "accepts" : "rejects", t ? "accepts" : "rejects");
+	ORACLE(!h || (same_facts(h->tbs->issuer, t->tbs->issuer) &&
+		      same_facts(h->tbs->subject, t->tbs->subject)),
+	       "names differ with a name hint");
+	tasn1_cert_free(h);
+}
+
 static void one(const unsigned char *der, size_t len)
 {
 	if (len == 0 || len > TRUST_MAX_FILE_BYTES)
 		return;
 	X509 *x = openssl_parse(der, len);
-	TASN1_CERT *t = tasn1_cert_parse(der, len);
+	TASN1_CERT *t = tasn1_cert_parse(der, len, NULL);
 	ORACLE((x != NULL) == (t != NULL), "d2i_X509 %s, the template %s",
 	       x ? "accepts" : "rejects", t ? "accepts" : "rejects");
+	if (t)
+		compare_hinted(der, len, t, t->tbs->subject);
+	if (prev_block)
+		compare_hinted(der, len, t, prev_block->t->tbs->issuer);
 	if (x && t) {
 		compare_fields(t, x, der, len);
 		trust_error err = { 0 };
-		trust_cert *c = tcert_from_der(der, len, "fuzz", 0, &err);
+		trust_cert *c = tcert_from_der_after(der, len, "fuzz", 0, prev_block, &err);
 		if (c) {
 			compare_record(c, x);
 			/* The lazily made X509 is OpenSSL's parse of the same bytes. */
 			X509 *lazy = tcert_x509(c);
 			ORACLE(lazy && X509_cmp(lazy, x) == 0, "lazy X509 differs");
-			tcert_unref(c);
+			tcert_unref(prev_block);
+			prev_block = c;
 		}
 	}
 	tasn1_cert_free(t);
@@ -228,7 +261,11 @@ static void one(const unsigned char *der, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fuzz_block = 0;
+	tcert_unref(prev_block);
+	prev_block = NULL;
 	one(data, size);
+	tcert_unref(prev_block);
+	prev_block = NULL;
 	if (!tload_is_pem(data, size) || size > INT_MAX)
 		return 0;
 	BIO *bio = BIO_new_mem_buf(data, (int)size);
@@ -246,5 +283,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ERR_clear_error();
 	BIO_free(bio);
+	tcert_unref(prev_block);
+	prev_block = NULL;
 	return 0;
 }
