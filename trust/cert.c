@@ -209,7 +209,7 @@ trust_cert *tcert_from_der_after(const unsigned char *der, size_t len, const cha
 	long plen = 0;
 	int tag = 0, cls = 0;
 	int r = ASN1_get_object(&p, &plen, &tag, &cls, (long)len);
-	ERR_clear_error();
+	terr_ossl_clear();
 	size_t first = (r & 0x80) ? len : (size_t)(p - der) + (size_t)plen;
 	/* Names point into c->der; prev's issuer name is often this subject. */
 	c->t = tasn1_cert_parse(c->der, c->der_len, prev && prev->t ? prev->t->tbs->issuer : NULL);
@@ -321,7 +321,7 @@ bool tcert_ready(const trust_cert *cert)
 			tasn1_cert_free(c->t);
 			c->t = NULL;
 		}
-		ERR_clear_error();
+		terr_ossl_clear();
 		atomic_store_explicit(&c->ready, true, memory_order_release);
 	}
 	pthread_mutex_unlock(&ready_mu);

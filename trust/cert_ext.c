@@ -273,7 +273,7 @@ int tcert_fill_extensions(trust_cert *c)
 			c->ku = 0;
 		c->xku = 0;
 	}
-	ERR_clear_error();
+	terr_ossl_clear();
 	return TRUST_OK;
 }
 

@@ -68,7 +68,7 @@ static bool ec_point_ok(const EC_GROUP *g, const unsigned char *pt, size_t len)
 	bool ok = p && EC_POINT_oct2point(g, p, pt, len, NULL) == 1 &&
 		  !EC_POINT_is_at_infinity(g, p);
 	EC_POINT_free(p);
-	ERR_clear_error();
+	terr_ossl_clear();
 	return ok;
 }
 

@@ -32,6 +32,12 @@ bool terr_ossl_internal(void)
 	return internal;
 }
 
+void terr_ossl_clear(void)
+{
+	if (ERR_peek_error() != 0)
+		ERR_clear_error();
+}
+
 bool terr_ossl_ready(void)
 {
 	if (!OPENSSL_init_crypto(0, NULL) || !OSSL_LIB_CTX_get0_global_default())

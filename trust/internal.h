@@ -41,6 +41,10 @@ TRUST_HIDDEN int terr_set(trust_error *err, int code, const char *fmt, ...)
 /* true if OpenSSL's error queue says the last call failed inside the library
  * (no memory, internal error) rather than on its input.  Empties the queue. */
 TRUST_HIDDEN bool terr_ossl_internal(void);
+/* ERR_clear_error when OpenSSL's queue holds an error: clearing walks all
+ * its slots (about 800 instructions), and on the hot paths the queue is
+ * nearly always empty, which ERR_peek_error tells for a fraction of that. */
+TRUST_HIDDEN void terr_ossl_clear(void);
 /* true if OpenSSL started: an allocation that fails during its own start-up
  * leaves it unusable (OpenSSL 3.0 then crashes on first use), so programs ask
  * once before anything else and exit with an error instead. */

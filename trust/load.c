@@ -217,7 +217,7 @@ static bool starts_as_der(const unsigned char *data, size_t len)
 	if (len < 2 || data[0] != 0x30)
 		return false;
 	int r = ASN1_get_object(&p, &plen, &tag, &xclass, (long)len);
-	ERR_clear_error();
+	terr_ossl_clear();
 	return !(r & 0x80) && tag == V_ASN1_SEQUENCE && (r & V_ASN1_CONSTRUCTED);
 }
 

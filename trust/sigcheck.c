@@ -44,13 +44,13 @@ tsig_status tsig_check(tv_ctx *ctx, const trust_cert *issuer,
 	}
 	tsig_status st = TSIG_INVALID;
 	for (int attempt = 0; attempt < 2 && st == TSIG_INVALID; attempt++) {
-		ERR_clear_error();
+		terr_ossl_clear();
 		if (verify(obj, issuer) == 1)
 			st = TSIG_VALID;
 		else if (terr_ossl_internal())
 			st = TSIG_ERROR;
 	}
-	ERR_clear_error();
+	terr_ossl_clear();
 	if (spki && st != TSIG_ERROR)
 		tsigcache_put(ctx->cache, key, st);
 	return st;
