@@ -123,7 +123,7 @@ const unsigned char *tcert_signed_key(const trust_cert *c)
  * its raw subject slice and key, which the index reads from other threads,
  * so they are not rewritten.  0 on success.
  */
-static int fill(trust_cert *c, trust_error *err, const char *where)
+static int fill(trust_cert *c, trust_error *err, const char *src, size_t index)
 {
 	const TASN1_TBS *tbs = c->t->tbs;
 	c->issuer_key = tname_key(tbs->issuer->der, tbs->issuer->len);
@@ -136,13 +136,15 @@ static int fill(trust_cert *c, trust_error *err, const char *where)
 	c->not_before = asn1_time_to_epoch(tbs->validity->notBefore, &tok);
 	c->not_after = asn1_time_to_epoch(tbs->validity->notAfter, &tok);
 	if (!tok)
-		return terr_set(err, TRUST_EPARSE, "%s: validity dates are malformed", where);
+		return terr_set(err, TRUST_EPARSE, "%s: certificate %zu: validity dates are malformed",
+				src, index + 1);
 
 	/* X509_get_version: the INTEGER's value, 0 when the field is absent. */
 	c->version = tbs->version ? ASN1_INTEGER_get(tbs->version) : 0;
 	int same = names_equal(tbs->subject, tbs->issuer);
 	if (same < 0)
-		return terr_set(err, TRUST_ENOMEM, "%s: out of memory", where);
+		return terr_set(err, TRUST_ENOMEM, "%s: certificate %zu: out of memory", src,
+				index + 1);
 	c->self_issued = same == 1;
 	tcert_fill_key(c);
 	return tcert_fill_extensions(c);
@@ -191,11 +193,10 @@ trust_cert *tcert_from_der(const unsigned char *der, size_t len, const char *sou
 trust_cert *tcert_from_der_after(const unsigned char *der, size_t len, const char *source,
 				 size_t index, const trust_cert *prev, trust_error *err)
 {
-	char where[600];
-	snprintf(where, sizeof(where), "%s: certificate %zu", source ? source : "memory",
-		 index + 1);
+	/* Messages name the input and the certificate's place in it. */
+	const char *src = source ? source : "memory";
 	if (len > TRUST_MAX_FILE_BYTES || len > (size_t)LONG_MAX) {
-		terr_set(err, TRUST_ELIMIT, "%s: too large", where);
+		terr_set(err, TRUST_ELIMIT, "%s: certificate %zu: too large", src, index + 1);
 		return NULL;
 	}
 	trust_cert *c = alloc_cert(source);
@@ -216,17 +217,19 @@ trust_cert *tcert_from_der_after(const unsigned char *der, size_t len, const cha
 	TASN1_CERT *prefix = !c->t && first < len ? tasn1_cert_parse(der, first, NULL) : NULL;
 	if (prefix) {
 		tasn1_cert_free(prefix);
-		terr_set(err, TRUST_EPARSE, "%s: %zu trailing bytes after the certificate", where,
+		terr_set(err, TRUST_EPARSE,
+			 "%s: certificate %zu: %zu trailing bytes after the certificate", src, index + 1,
 			 len - first);
 		tcert_unref(c);
 		return NULL;
 	}
 	if (!c->t) {
-		terr_set(err, TRUST_EPARSE, "%s: not a valid DER certificate", where);
+		terr_set(err, TRUST_EPARSE, "%s: certificate %zu: not a valid DER certificate", src,
+			 index + 1);
 		tcert_unref(c);
 		return NULL;
 	}
-	if (fill(c, err, where) != TRUST_OK) {
+	if (fill(c, err, src, index) != TRUST_OK) {
 		tcert_unref(c);
 		return NULL;
 	}
@@ -317,7 +320,7 @@ bool tcert_ready(const trust_cert *cert)
 	pthread_mutex_lock(&ready_mu);
 	if (!atomic_load_explicit(&c->ready, memory_order_relaxed)) {
 		c->t = tasn1_cert_parse(c->der, c->der_len, NULL);
-		if (c->t && fill(c, NULL, c->source) != TRUST_OK) {
+		if (c->t && fill(c, NULL, c->source, 0) != TRUST_OK) {
 			tasn1_cert_free(c->t);
 			c->t = NULL;
 		}
