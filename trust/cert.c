@@ -445,6 +445,8 @@ void tcert_unref(trust_cert *c)
 	tasn1_cert_free(c->t);
 	ASN1_OCTET_STRING_free(c->ski);
 	AUTHORITY_KEYID_free(c->aki);
+	BN_free(c->rsa_n);
+	BN_free(c->rsa_e);
 	GENERAL_NAMES_free(c->san);
 	free(c->der);
 	free(atomic_load(&c->subject_str));

@@ -399,14 +399,3 @@ bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM **n, BIGNUM **
 	ASN1_item_free((ASN1_VALUE *)k, ASN1_ITEM_rptr(TASN1_RSA_PUB));
 	return true;
 }
-
-int tasn1_rsa_bits(const unsigned char *key, size_t len)
-{
-	BIGNUM *n, *e;
-	if (!tasn1_rsa_parts(key, len, &n, &e))
-		return 0;
-	int bits = BN_num_bits(n);
-	BN_free(n);
-	BN_free(e);
-	return bits;
-}

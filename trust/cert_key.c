@@ -106,7 +106,9 @@ void tcert_fill_key(trust_cert *c)
 	switch (OBJ_obj2nid(alg)) {
 	case NID_rsaEncryption:
 		c->pkey_type = EVP_PKEY_RSA;
-		c->pkey_bits = tasn1_rsa_bits(key, klen);
+		c->pkey_bits = tasn1_rsa_parts(key, klen, &c->rsa_n, &c->rsa_e)
+				       ? BN_num_bits(c->rsa_n)
+				       : 0;
 		c->key_ok = c->pkey_bits > 0;
 		return;
 	case NID_X9_62_id_ecPublicKey: {
@@ -220,19 +222,16 @@ static unsigned char *rsa_params(const BIGNUM *n, const BIGNUM *e, OSSL_PARAM pa
 	return buf;
 }
 
-static EVP_PKEY *decode_rsa(const ASN1_BIT_STRING *key)
+/* From the parts fill_key read (key_ok says it did). */
+static EVP_PKEY *decode_rsa(const trust_cert *c)
 {
-	BIGNUM *n = NULL, *e = NULL;
 	EVP_PKEY *pk = NULL;
 	OSSL_PARAM params[3];
 	unsigned char *buf = NULL;
 	pthread_once(&rsa_fromdata_once, make_rsa_fromdata);
-	if (tasn1_rsa_parts(key->data, (size_t)key->length, &n, &e) &&
-	    (buf = rsa_params(n, e, params)))
+	if (c->rsa_n && c->rsa_e && (buf = rsa_params(c->rsa_n, c->rsa_e, params)))
 		pk = from_parts(rsa_fromdata, "RSA", params);
 	free(buf);
-	BN_free(n);
-	BN_free(e);
 	return pk;
 }
 
@@ -247,7 +246,7 @@ EVP_PKEY *tcert_pkey(const trust_cert *cert)
 	if (c->key_ok && alg == NID_X9_62_id_ecPublicKey && c->curve_nid != NID_undef) {
 		pk = decode_ec(c, spki->key);
 	} else if (c->key_ok && alg == NID_rsaEncryption) {
-		pk = decode_rsa(spki->key);
+		pk = decode_rsa(c);
 	} else {
 		const unsigned char *p = spki->enc.enc;
 		pk = p ? d2i_PUBKEY(NULL, &p, spki->enc.len) : NULL;

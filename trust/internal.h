@@ -117,8 +117,6 @@ TRUST_HIDDEN int tasn1_cert_verify(const TASN1_CERT *t, EVP_PKEY *issuer_key);
 /* RSAPublicKey's modulus and exponent from the raw key bytes (caller frees);
  * false if malformed (decoded as OpenSSL decodes RSAPublicKey). */
 TRUST_HIDDEN bool tasn1_rsa_parts(const unsigned char *key, size_t len, BIGNUM **n, BIGNUM **e);
-/* RSAPublicKey modulus size in bits from the raw key bytes; 0 if malformed. */
-TRUST_HIDDEN int tasn1_rsa_bits(const unsigned char *key, size_t len);
 
 /* SHA-256 through a digest fetched once (hash.c); false if it could not be
  * computed (no memory), and then `out` must not be used. */
@@ -195,6 +193,8 @@ struct trust_cert {
 	uint32_t ex_flags;       /* EXFLAG_* as OpenSSL's cache would set them */
 	/* Subject key facts read from the SPKI without decoding the key (cert_key.c). */
 	bool key_ok;             /* the key would decode */
+	BIGNUM *rsa_n, *rsa_e;   /* an RSA key's parts, read once: an issuer's key
+				  * is made from them (cert_key.c); owned */
 	int pkey_type;           /* EVP_PKEY_base_id equivalent */
 	int pkey_bits;
 	int curve_nid;           /* EC named curve, NID_undef otherwise */
