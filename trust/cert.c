@@ -314,12 +314,17 @@ trust_cert *tcert_lazy_from_der(const unsigned char *der, size_t len, const char
 
 bool tcert_ready(const trust_cert *cert)
 {
+	return tcert_ready_named(cert, NULL);
+}
+
+bool tcert_ready_named(const trust_cert *cert, const TASN1_NAME *name)
+{
 	trust_cert *c = (trust_cert *)cert;
 	if (atomic_load_explicit(&c->ready, memory_order_acquire))
 		return c->t != NULL;
 	pthread_mutex_lock(&ready_mu);
 	if (!atomic_load_explicit(&c->ready, memory_order_relaxed)) {
-		c->t = tasn1_cert_parse(c->der, c->der_len, NULL);
+		c->t = tasn1_cert_parse(c->der, c->der_len, name);
 		if (c->t && fill(c, NULL, c->source, 0) != TRUST_OK) {
 			tasn1_cert_free(c->t);
 			c->t = NULL;

@@ -231,6 +231,9 @@ TRUST_HIDDEN bool tcert_locate_subject(const unsigned char *der, size_t len,
 				       const unsigned char **out, long *out_len);
 /* Completes a lazy record (thread-safe); false if the certificate cannot be parsed. */
 TRUST_HIDDEN bool tcert_ready(const trust_cert *c);
+/* The same, given a parsed name the certificate likely carries byte for byte
+ * (a child's issuer name, for an issuer found by it): not decoded again. */
+TRUST_HIDDEN bool tcert_ready_named(const trust_cert *c, const TASN1_NAME *name);
 #define TCERT_HASH_TBS 1u
 #define TCERT_HASH_SIGNED 2u
 /* A ready record's TBS digest and signature-cache key of its signed data,

@@ -568,7 +568,8 @@ int tstore_find_issuers(const trust_store *s, const trust_cert *child, tcandidat
 		trust_cert *c = tstash_cert(&s->certs, i);
 		if (!c)
 			return TRUST_ENOMEM;
-		if (!tcert_ready(c))
+		/* Its subject is the child's issuer name, already decoded. */
+		if (!tcert_ready_named(c, child->t->tbs->issuer))
 			continue;
 		if (tstore_push_candidate(s, i, out) != TRUST_OK)
 			return TRUST_ENOMEM;
