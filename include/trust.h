@@ -109,7 +109,8 @@ TRUST_API int64_t trust_cert_not_after(const trust_cert *cert);
 typedef struct trust_store_builder trust_store_builder;
 typedef struct trust_store trust_store;
 
-/* New empty builder, owned by the caller (trust_store_builder_free), or NULL. */
+/* New empty builder, owned by the caller (trust_store_builder_free), or NULL (out of
+ * memory, including OpenSSL failing to start). */
 TRUST_API trust_store_builder *trust_store_builder_new(void);
 /* Frees a builder that was not finished (NULL-safe). */
 TRUST_API void trust_store_builder_free(trust_store_builder *b);
@@ -168,7 +169,8 @@ typedef struct trust_anchor_source {
 /* The certificates a peer sent: the first is the leaf, the rest are untrusted hints. */
 typedef struct trust_chain trust_chain;
 
-/* New empty chain, owned by the caller (trust_chain_free), or NULL. */
+/* New empty chain, owned by the caller (trust_chain_free), or NULL (out of memory,
+ * including OpenSSL failing to start). */
 TRUST_API trust_chain *trust_chain_new(void);
 /* Releases a chain (NULL-safe). */
 TRUST_API void trust_chain_free(trust_chain *chain);

@@ -6,6 +6,8 @@
 
 trust_chain *trust_chain_new(void)
 {
+	if (!terr_ossl_ready())
+		return NULL;
 	trust_chain *c = calloc(1, sizeof(trust_chain));
 	if (c)
 		c->certs.notes = &c->notes;

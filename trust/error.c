@@ -2,6 +2,7 @@
 #include "internal.h"
 
 #include <openssl/evp.h>
+#include <stdatomic.h>
 
 #include <stdio.h>
 
@@ -38,8 +39,12 @@ void terr_ossl_clear(void)
 		ERR_clear_error();
 }
 
+static atomic_bool ossl_started;
+
 bool terr_ossl_ready(void)
 {
+	if (atomic_load_explicit(&ossl_started, memory_order_acquire))
+		return true;
 	if (!OPENSSL_init_crypto(0, NULL) || !OSSL_LIB_CTX_get0_global_default())
 		return false;
 	/* A default context whose name map could not be made crashes on first
@@ -47,6 +52,8 @@ bool terr_ossl_ready(void)
 	EVP_MD *md = EVP_MD_fetch(NULL, "SHA256", NULL);
 	EVP_MD_free(md);
 	ERR_clear_error();
+	if (md)
+		atomic_store_explicit(&ossl_started, true, memory_order_release);
 	return md != NULL;
 }
 

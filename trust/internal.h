@@ -46,8 +46,10 @@ TRUST_HIDDEN bool terr_ossl_internal(void);
  * nearly always empty, which ERR_peek_error tells for a fraction of that. */
 TRUST_HIDDEN void terr_ossl_clear(void);
 /* true if OpenSSL started: an allocation that fails during its own start-up
- * leaves it unusable (OpenSSL 3.0 then crashes on first use), so programs ask
- * once before anything else and exit with an error instead. */
+ * leaves it unusable (OpenSSL 3.0 then crashes or leaks on later use), so the
+ * constructors that precede any OpenSSL call (a chain, a store builder, a CT
+ * log list) and certgen ask first and fail with "out of memory" instead.  After
+ * the first success it is one atomic load. */
 TRUST_HIDDEN bool terr_ossl_ready(void);
 
 /* ---- certificate template (cert_asn1.c) ---- */

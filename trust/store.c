@@ -26,6 +26,8 @@ struct trust_store_builder {
 
 trust_store_builder *trust_store_builder_new(void)
 {
+	if (!terr_ossl_ready())
+		return NULL;
 	return calloc(1, sizeof(trust_store_builder));
 }
 

@@ -7,7 +7,10 @@
 # report format rotates through text, JSON and CBOR.  Given CERTGEN, a leaf
 # with too few SCTs (2 of the 3 its lifetime needs, from certgen's test logs)
 # is swept under --policy apple with the log list, so the CT verification and
-# count are covered too.
+# count are covered too.  First, every one of the first EARLY allocations
+# (default 120) of the revoked case, the process's start-up: OpenSSL sets its
+# default context up on first use, and a failure halfway through must still
+# end in "out of memory", with no crash and no leak.
 #
 # Usage: sweep_trustcheck.sh TRUSTCHECK FIXTURES STRIDE [CERTGEN]
 set -u
@@ -22,11 +25,14 @@ trap 'rm -rf "$work"' EXIT
 B=$fx/certgen/bad
 formats="text json cbor"
 
+# sweep NAME good|bad ARGS...: from a start that depends on NAME, every
+# `step`-th allocation (default: the stride) up to `last` (default: the end).
 sweep() {
 	name=$1
 	want=$2 # good or bad
 	shift 2
-	n=$(( ($(printf %s "$name" | cksum | cut -d' ' -f1) % stride) + 1 ))
+	st=${step:-$stride}
+	n=$(( ($(printf %s "$name" | cksum | cut -d' ' -f1) % st) + 1 ))
 	k=0
 	while :; do
 		fmt=$(echo $formats | cut -d' ' -f$((k % 3 + 1)))
@@ -42,12 +48,19 @@ sweep() {
 		# Done when a run that reached its end counted fewer than n allocations.
 		[ -n "$count" ] && [ "$injected" != 1 ] && break
 		points=$((points + 1))
-		n=$((n + stride))
+		n=$((n + st))
+		[ -z "${last:-}" ] || [ "$n" -le "$last" ] || break
 		[ "$n" -lt 1000000 ] || { fail "$name: no end to the sweep"; break; }
 	done
 	echo "trustcheck sweep $name: up to allocation $n"
 }
 
+step=1
+last=${EARLY:-120}
+sweep start-up bad "$B/revoked/fullchain.pem" --anchors "$B/revoked/anchor.pem" \
+	--host bad.example --crl "$B/revoked/crl.pem"
+step=
+last=
 sweep good good "$fx/good/chain.pem" --anchors "$fx/good/root.pem" --host good.example.com
 for kind in expired wrong-host untrusted-root name-constraint-violation revoked bad-signature; do
 	d=$B/$kind
