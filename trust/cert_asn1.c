@@ -226,7 +226,11 @@ static int name_d2i(ASN1_VALUE **val, const unsigned char **in, long len, const 
 	if (len > TASN1_NAME_MAX)
 		len = TASN1_NAME_MAX;
 	/* The template asks for both names untagged and not optional; only
-	 * such a decode is remembered or reused. */
+	 * such a decode is remembered or reused.  A reused one skips
+	 * ASN1_item_ex_d2i and so never reads or clears ctx, OpenSSL's cached
+	 * header: sound only because the field before each Name (the signature
+	 * AlgorithmIdentifier, the validity) is mandatory, and its successful
+	 * decode leaves the cache empty.  Making either optional breaks this. */
 	bool plain = tag == -1 && !opt;
 	const name_seen *known = plain ? memo_find(p, len) : NULL;
 	ASN1_VALUE *rdns = NULL;
