@@ -51,7 +51,8 @@ static pthread_mutex_t ready_mu = PTHREAD_MUTEX_INITIALIZER;
  * decide the verification result under a given issuer key, as the whole
  * DER's hash did, at one hash of the TBS instead of two.
  */
-static bool make_signed_key(trust_cert *c, const unsigned char tbs_sha256[32])
+static bool make_signed_key(const trust_cert *c, const unsigned char tbs_sha256[32],
+			    unsigned char out[32])
 {
 	const ASN1_ENCODING *tbs = &c->t->tbs->enc;
 	const unsigned char *p = c->der;
@@ -73,39 +74,49 @@ static bool make_signed_key(trust_cert *c, const unsigned char tbs_sha256[32])
 		return false;
 	memcpy(buf, tbs_sha256, 32);
 	memcpy(buf + 32, tail, tail_len);
-	bool ok = tsha256(buf, 32 + tail_len, c->signed_key);
+	bool ok = tsha256(buf, 32 + tail_len, out);
 	if (buf != small)
 		free(buf);
 	return ok;
 }
 
 /*
- * The hashes of a ready record, each made on first use under ready_mu: the
- * TBS digest when the record is first checked as a child, the cache key when
- * a signature cache first asks.  A cold evaluation without a cache hashes
- * no anchor and makes no cache key.  A hash that could not be made (no
- * memory) is not kept: NULL now, tried again next time.
+ * The hashes of a ready record, each made on first use: the TBS digest when
+ * the record is first checked as a child, the cache key when a signature
+ * cache first asks.  A cold evaluation without a cache hashes no anchor and
+ * makes no cache key.  Hashing runs outside any lock, so threads meeting new
+ * leaves never queue behind one another (two may hash one record, to the same
+ * bytes); only publishing takes ready_mu, and a bit is set after its bytes are
+ * written.  A hash that could not be made (no memory) is not kept: NULL now,
+ * tried again next time.
  */
 static const unsigned char *lazy_hash(trust_cert *c, unsigned bit)
 {
-	if (atomic_load_explicit(&c->hashes, memory_order_acquire) & bit)
-		return bit == TCERT_HASH_TBS ? c->tbs_sha256 : c->signed_key;
-	if (!c->t)
+	const unsigned char *out = bit == TCERT_HASH_TBS ? c->tbs_sha256 : c->signed_key;
+	unsigned done = atomic_load_explicit(&c->hashes, memory_order_acquire);
+	if (done & bit)
+		return out;
+	const ASN1_ENCODING *tbs = c->t ? &c->t->tbs->enc : NULL;
+	unsigned char tbs_sha256[32], signed_key[32];
+	if (done & TCERT_HASH_TBS)
+		memcpy(tbs_sha256, c->tbs_sha256, 32);
+	else if (!tbs || !tbs->enc || !tsha256(tbs->enc, (size_t)tbs->len, tbs_sha256))
 		return NULL;
+	unsigned made = TCERT_HASH_TBS;
+	if (bit == TCERT_HASH_SIGNED) {
+		if (!make_signed_key(c, tbs_sha256, signed_key))
+			return NULL;
+		made |= TCERT_HASH_SIGNED;
+	}
 	pthread_mutex_lock(&ready_mu);
-	unsigned done = atomic_load_explicit(&c->hashes, memory_order_relaxed);
-	const ASN1_ENCODING *tbs = &c->t->tbs->enc;
-	if (!(done & TCERT_HASH_TBS) && tbs->enc &&
-	    tsha256(tbs->enc, (size_t)tbs->len, c->tbs_sha256))
-		done |= TCERT_HASH_TBS;
-	if (bit == TCERT_HASH_SIGNED && (done & TCERT_HASH_TBS) && !(done & TCERT_HASH_SIGNED) &&
-	    make_signed_key(c, c->tbs_sha256))
-		done |= TCERT_HASH_SIGNED;
-	atomic_store_explicit(&c->hashes, done, memory_order_release);
+	done = atomic_load_explicit(&c->hashes, memory_order_relaxed);
+	if (!(done & TCERT_HASH_TBS))
+		memcpy(c->tbs_sha256, tbs_sha256, 32);
+	if ((made & TCERT_HASH_SIGNED) && !(done & TCERT_HASH_SIGNED))
+		memcpy(c->signed_key, signed_key, 32);
+	atomic_store_explicit(&c->hashes, done | made, memory_order_release);
 	pthread_mutex_unlock(&ready_mu);
-	if (!(done & bit))
-		return NULL;
-	return bit == TCERT_HASH_TBS ? c->tbs_sha256 : c->signed_key;
+	return out;
 }
 
 const unsigned char *tcert_tbs_sha256(const trust_cert *c)
